@@ -1,0 +1,122 @@
+import { assert } from './assert';
+import type { LeaseConfig } from './config';
+import { invalid } from './invalid';
+import { RECORD_GRANT_IDS_MAX, TOKEN_MAX } from './limits';
+import type { GrantMark, HeldRecord, LeaseRecord } from './record';
+import type { AcquireRequest } from './request';
+import { assertDecisionInputs, checkAcquireRequest } from './request-checks';
+import type { AcquireResult, Decision, Expired, LeaseGrant } from './result';
+import { claimable, retryAfterMs } from './time-rules';
+
+/**
+ * Acquire, as a pure decision over the record the caller just read. The caller applies `write`
+ * with a compare-and-set on the version it read, so two claimants racing on the same record
+ * cannot both succeed.
+ */
+export function decideAcquire(
+  record: LeaseRecord | null,
+  request: AcquireRequest,
+  nowMs: number,
+  config: LeaseConfig,
+): Decision<AcquireResult> {
+  const problem = checkAcquireRequest(request, config);
+  if (problem) return { result: problem, write: null };
+  assertDecisionInputs(record, request.resource, nowMs);
+
+  const earlier = record?.recentGrants.find((mark) => mark.requestId === request.requestId);
+  if (record !== null && earlier !== undefined) return replayAcquire(record, request, earlier);
+
+  if (record !== null && record.status === 'held' && !claimable(record, nowMs, config)) {
+    const result = {
+      kind: 'held',
+      holder: record.holder,
+      token: record.token,
+      expiresAtMs: record.expiresAtMs,
+      retryAfterMs: retryAfterMs(record.expiresAtMs, nowMs, config),
+    } as const;
+    return { result, write: null };
+  }
+  return grant(record, request, nowMs);
+}
+
+/** I-8: a request id that already obtained a grant never obtains a second one. */
+function replayAcquire(
+  record: LeaseRecord,
+  request: AcquireRequest,
+  earlier: GrantMark,
+): Decision<AcquireResult> {
+  const current = record.status === 'held' && record.token === earlier.token;
+  if (current && (record.holder !== request.holder || record.ownerKey !== request.ownerKey)) {
+    return {
+      result: invalid(
+        'requestId',
+        'was already used by a different acquire (holder or ownerKey differ)',
+      ),
+      write: null,
+    };
+  }
+  if (current)
+    return { result: { kind: 'granted', lease: leaseOf(record), replayed: true }, write: null };
+  const reason = endedGrantReason(record, earlier.token);
+  return { result: { kind: 'expired', token: earlier.token, reason }, write: null };
+}
+
+function grant(
+  record: LeaseRecord | null,
+  request: AcquireRequest,
+  nowMs: number,
+): Decision<AcquireResult> {
+  const token = (record?.token ?? 0) + 1;
+  assert(token <= TOKEN_MAX, `fencing token of ${request.resource} would exceed ${TOKEN_MAX}`);
+  const marks = [...(record?.recentGrants ?? []), { requestId: request.requestId, token }];
+  const next: HeldRecord = {
+    status: 'held',
+    resource: request.resource,
+    token,
+    updatedAtMs: nowMs,
+    requestId: request.requestId,
+    recentGrants: marks.slice(-RECORD_GRANT_IDS_MAX),
+    holder: request.holder,
+    ownerKey: request.ownerKey,
+    ttlMs: request.ttlMs,
+    acquiredAtMs: nowMs,
+    expiresAtMs: nowMs + request.ttlMs,
+    renewals: 0,
+  };
+  assert(next.token > (record?.token ?? 0), 'I-5: a grant must raise the fencing token');
+  const event = {
+    kind: 'granted',
+    resource: request.resource,
+    holder: request.holder,
+    token,
+    atMs: nowMs,
+    requestId: request.requestId,
+    previousHolder: record !== null && record.status === 'held' ? record.holder : null,
+  } as const;
+  return {
+    result: { kind: 'granted', lease: leaseOf(next), replayed: false },
+    write: { record: next, event },
+  };
+}
+
+/** Why the grant with `token` is no longer current in `record`. */
+export function endedGrantReason(record: LeaseRecord, token: number): Expired['reason'] {
+  if (record.status === 'held') return 'superseded';
+  const freedThisGrant =
+    record.token === token || (record.freedBy === 'forceReleased' && record.token === token + 1);
+  if (!freedThisGrant) return 'superseded';
+  return record.freedBy === 'expired' ? 'pastExpiry' : record.freedBy;
+}
+
+export function leaseOf(record: HeldRecord): LeaseGrant {
+  return {
+    resource: record.resource,
+    holder: record.holder,
+    token: record.token,
+    ownerKey: record.ownerKey,
+    ttlMs: record.ttlMs,
+    acquiredAtMs: record.acquiredAtMs,
+    expiresAtMs: record.expiresAtMs,
+    renewals: record.renewals,
+  };
+}

@@ -1,0 +1,49 @@
+import type { HistoryEvent } from '../history';
+import type { LeaseRecord } from '../record';
+import { violation, type InvariantViolation } from './invariant';
+
+/**
+ * I-3 RenewalRequiresOwnership, for one applied renewal: the requester (`event.holder`) was the
+ * holder with the current token in the record the write replaced, and the write kept both.
+ */
+export function checkRenewalOwnership(
+  before: LeaseRecord | null,
+  after: LeaseRecord | null,
+  event: HistoryEvent,
+): InvariantViolation | null {
+  const who = `renew of ${JSON.stringify(event.resource)} by ${event.holder} with token ${event.token}`;
+  if (before === null || before.status !== 'held') {
+    return violation('I-3', `${who} applied while nobody held it`);
+  }
+  if (before.holder !== event.holder) {
+    return violation('I-3', `${who} applied while ${before.holder} held it`);
+  }
+  if (before.token !== event.token) {
+    return violation('I-3', `${who} applied while the current token was ${before.token}`);
+  }
+  if (
+    after === null ||
+    after.status !== 'held' ||
+    after.holder !== before.holder ||
+    after.token !== before.token
+  ) {
+    return violation('I-3', `${who} changed the holder or token`);
+  }
+  return null;
+}
+
+/** I-3, second half: a mutation that reported failure left the record exactly as it was. */
+export function checkFailedMutationUnchanged(
+  operation: string,
+  before: LeaseRecord | null,
+  after: LeaseRecord | null,
+): InvariantViolation | null {
+  if (sameRecord(before, after)) return null;
+  return violation('I-3', `${operation} reported failure but changed the record`);
+}
+
+export function sameRecord(a: LeaseRecord | null, b: LeaseRecord | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}

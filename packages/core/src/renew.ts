@@ -1,0 +1,89 @@
+import { endedGrantReason, leaseOf } from './acquire';
+import { assert } from './assert';
+import type { LeaseConfig } from './config';
+import type { HeldRecord, LeaseRecord } from './record';
+import type { RenewRequest } from './request';
+import { assertDecisionInputs, checkRenewRequest } from './request-checks';
+import type { Decision, RenewResult } from './result';
+
+/**
+ * Renew: only the current holder, presenting the current token and owner key, before expiry on
+ * its own clock (I-3, I-7). A renew never revives a released, force-released or expired lease.
+ */
+export function decideRenew(
+  record: LeaseRecord | null,
+  request: RenewRequest,
+  nowMs: number,
+  config: LeaseConfig,
+): Decision<RenewResult> {
+  const problem = checkRenewRequest(request, config);
+  if (problem) return { result: problem, write: null };
+  assertDecisionInputs(record, request.resource, nowMs);
+
+  if (record === null) return { result: { kind: 'notHolder', holder: null }, write: null };
+  if (record.status === 'free') {
+    if (record.lastHolder !== request.holder || record.token < request.token) {
+      return { result: { kind: 'notHolder', holder: null }, write: null };
+    }
+    const reason = endedGrantReason(record, request.token);
+    return { result: { kind: 'expired', token: request.token, reason }, write: null };
+  }
+  if (record.holder !== request.holder) {
+    return { result: { kind: 'notHolder', holder: record.holder }, write: null };
+  }
+  if (record.token !== request.token || record.ownerKey !== request.ownerKey) {
+    if (request.token < record.token) {
+      return {
+        result: { kind: 'expired', token: request.token, reason: 'superseded' },
+        write: null,
+      };
+    }
+    return { result: { kind: 'notHolder', holder: record.holder }, write: null };
+  }
+  return renewOwned(record, request, nowMs, config);
+}
+
+function renewOwned(
+  record: HeldRecord,
+  request: RenewRequest,
+  nowMs: number,
+  config: LeaseConfig,
+): Decision<RenewResult> {
+  if (record.requestId === request.requestId) {
+    return { result: { kind: 'renewed', lease: leaseOf(record), replayed: true }, write: null };
+  }
+  if (nowMs >= record.expiresAtMs) {
+    return { result: { kind: 'expired', token: record.token, reason: 'pastExpiry' }, write: null };
+  }
+  if (config.maxRenewals !== null && record.renewals >= config.maxRenewals) {
+    const result = {
+      kind: 'maxRenewalsReached',
+      renewals: record.renewals,
+      maxRenewals: config.maxRenewals,
+    } as const;
+    return { result, write: null };
+  }
+  const next: HeldRecord = {
+    ...record,
+    updatedAtMs: nowMs,
+    requestId: request.requestId,
+    ttlMs: request.ttlMs,
+    expiresAtMs: nowMs + request.ttlMs,
+    renewals: record.renewals + 1,
+  };
+  assert(next.token === record.token, 'I-3: a renewal keeps the token');
+  assert(next.holder === record.holder, 'I-3: a renewal keeps the holder');
+  const event = {
+    kind: 'renewed',
+    resource: record.resource,
+    holder: record.holder,
+    token: record.token,
+    atMs: nowMs,
+    requestId: request.requestId,
+    previousHolder: null,
+  } as const;
+  return {
+    result: { kind: 'renewed', lease: leaseOf(next), replayed: false },
+    write: { record: next, event },
+  };
+}

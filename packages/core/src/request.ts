@@ -1,0 +1,44 @@
+/**
+ * Requests as the decision functions receive them. Fields are `unknown`-checked at the edge by
+ * `decide*`, so a JavaScript caller passing garbage gets a typed `invalid`, never a throw.
+ */
+export interface AcquireRequest {
+  readonly resource: string;
+  readonly holder: string;
+  /** Caller-chosen; retries of one acquire carry the same id and yield at most one grant (I-8). */
+  readonly requestId: string;
+  /** Secret chosen by the holder; later renew and release must present it. */
+  readonly ownerKey: string;
+  readonly ttlMs: number;
+}
+
+export interface RenewRequest {
+  readonly resource: string;
+  readonly holder: string;
+  readonly token: number;
+  readonly ownerKey: string;
+  readonly requestId: string;
+  readonly ttlMs: number;
+}
+
+export interface ReleaseRequest {
+  readonly resource: string;
+  readonly holder: string;
+  readonly token: number;
+  readonly ownerKey: string;
+  readonly requestId: string;
+}
+
+export interface ForceReleaseRequest {
+  readonly resource: string;
+  /** When set, the force-release only applies if this is still the holder (admin CAS). */
+  readonly expectedHolder: string | null;
+  readonly requestId: string;
+  /** Who asked; recorded in history. */
+  readonly by: string;
+}
+
+export interface ExpireRequest {
+  readonly resource: string;
+  readonly requestId: string;
+}

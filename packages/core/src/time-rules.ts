@@ -1,0 +1,60 @@
+import { safetyMarginMsFor, type LeaseConfig } from './config';
+import type { LeaseRecord } from './record';
+
+/**
+ * Claimability (DESIGN.md section 3): a node may take a lease over only when, on its own wall
+ * clock, `now >= expiresAtMs + graceMs + maxClockSkewMs`. A missing or free record is claimable.
+ */
+export function claimable(record: LeaseRecord | null, nowMs: number, config: LeaseConfig): boolean {
+  if (record === null || record.status === 'free') return true;
+  return nowMs >= claimableAtMs(record.expiresAtMs, config);
+}
+
+export function claimableAtMs(expiresAtMs: number, config: LeaseConfig): number {
+  return expiresAtMs + config.graceMs + config.maxClockSkewMs;
+}
+
+/** How long a claimant should wait, on its own clock, before trying again. */
+export function retryAfterMs(expiresAtMs: number, nowMs: number, config: LeaseConfig): number {
+  return Math.max(0, claimableAtMs(expiresAtMs, config) - nowMs);
+}
+
+/** Held and not yet claimable by the observer whose wall clock reads `nowMs`. */
+export function isLocked(record: LeaseRecord | null, nowMs: number, config: LeaseConfig): boolean {
+  return record !== null && record.status === 'held' && !claimable(record, nowMs, config);
+}
+
+/** Time until expiry on the observer's wall clock; 0 when free or past expiry. */
+export function timeRemainingMs(record: LeaseRecord | null, nowMs: number): number {
+  if (record === null || record.status === 'free') return 0;
+  return Math.max(0, record.expiresAtMs - nowMs);
+}
+
+/**
+ * Belief (DESIGN.md section 3): how long, on the holder's monotonic clock and counted from when it
+ * *sent* the successful request, the holder may act as the owner.
+ */
+export function beliefDurationMs(ttlMs: number, config: LeaseConfig): number {
+  return ttlMs - safetyMarginMsFor(ttlMs, config);
+}
+
+/** The monotonic instant at which a holder must stop using the lease. */
+export function beliefEndsAtMonoMs(sendMonoMs: number, ttlMs: number, config: LeaseConfig): number {
+  return sendMonoMs + beliefDurationMs(ttlMs, config);
+}
+
+/**
+ * Belief for a grant whose send time is unknown (an idempotent replay across calls): derived from
+ * the record's wall-clock expiry, shortened by the skew bound and the margin, so it still ends
+ * before any in-bound claimant's clock makes the lease claimable.
+ */
+export function beliefEndsAtMonoFromWallMs(
+  expiresAtMs: number,
+  ttlMs: number,
+  wallNowMs: number,
+  monoNowMs: number,
+  config: LeaseConfig,
+): number {
+  const leftMs = expiresAtMs - wallNowMs - config.maxClockSkewMs - safetyMarginMsFor(ttlMs, config);
+  return monoNowMs + Math.max(0, Math.min(leftMs, beliefDurationMs(ttlMs, config)));
+}

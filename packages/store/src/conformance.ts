@@ -1,0 +1,289 @@
+import {
+  DEFAULT_CONFIG,
+  RESOURCE_BYTES_MAX,
+  decideAcquire,
+  decideForceRelease,
+  decideRelease,
+  type Decision,
+  type LeaseRecord,
+} from '@leasehold/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LeaseStore } from './lease-store';
+
+/**
+ * The one conformance suite every LeaseStore adapter runs (STYLE.md: Drizzle/Effect):
+ *
+ *   describeLeaseStore('sqlite', async () => openSqliteStore(tmpFile()));
+ *
+ * `open` returns a fresh, empty store for each test; the suite closes it.
+ */
+export function describeLeaseStore(name: string, open: () => Promise<LeaseStore>): void {
+  describe(`LeaseStore conformance: ${name}`, () => {
+    let store: LeaseStore;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe('read and compare-and-set', () => {
+      it('reads an unknown resource as version 0 with no record', async () => {
+        expect(await store.read('never-written')).toEqual({ kind: 'ok', record: null, version: 0 });
+      });
+
+      it('creates at version 0 and refuses a second create (conflict, record unchanged)', async () => {
+        const first = await acquire(store, 'r', 'a', 1_000);
+        expect(first.kind).toBe('ok');
+        const rival = decideAcquire(null, acquireRequest('r', 'b'), 1_000, DEFAULT_CONFIG);
+        const cas = await store.compareAndSet('r', 0, rival.write!.record, rival.write!.event);
+        expect(cas).toEqual({ kind: 'conflict', version: 1 });
+        const read = await readOk(store, 'r');
+        expect(read.record).toMatchObject({ status: 'held', holder: 'a' });
+      });
+
+      it('lets exactly one of many concurrent writers on one version win', async () => {
+        const writers = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+        const results = await Promise.all(
+          writers.map((holder) => {
+            const d = decideAcquire(null, acquireRequest('hot', holder), 5_000, DEFAULT_CONFIG);
+            return store.compareAndSet('hot', 0, d.write!.record, d.write!.event);
+          }),
+        );
+        expect(results.filter((r) => r.kind === 'ok')).toHaveLength(1);
+        expect(results.filter((r) => r.kind === 'conflict')).toHaveLength(writers.length - 1);
+        const history = await store.history('hot');
+        expect(history.kind === 'ok' && history.events).toHaveLength(1);
+      });
+
+      it('increments the version by one per write and refuses a stale version', async () => {
+        await acquire(store, 'v', 'a', 1_000);
+        const read = await readOk(store, 'v');
+        expect(read.version).toBe(1);
+        const d = decideRelease(read.record, releaseRequest(read.record!), 1_100);
+        expect((await store.compareAndSet('v', 1, d.write!.record, d.write!.event)).kind).toBe(
+          'ok',
+        );
+        const stale = decideAcquire(read.record, acquireRequest('v', 'b'), 1_200, DEFAULT_CONFIG);
+        const cas = await store.compareAndSet(
+          'v',
+          1,
+          stale.write?.record ?? d.write!.record,
+          d.write!.event,
+        );
+        expect(cas).toEqual({ kind: 'conflict', version: 2 });
+        expect((await readOk(store, 'v')).record).toMatchObject({
+          status: 'free',
+          freedBy: 'released',
+        });
+      });
+    });
+
+    describe('fencing tokens (I-5)', () => {
+      it('I-5: tokens strictly increase across grant, release, force-release and re-grant', async () => {
+        const tokens: number[] = [];
+        tokens.push(await acquireToken(store, 'fenced', 'a', 1_000));
+        await release(store, 'fenced', 1_100);
+        tokens.push(await acquireToken(store, 'fenced', 'b', 1_200));
+        await forceRelease(store, 'fenced', 1_300);
+        tokens.push(await acquireToken(store, 'fenced', 'c', 1_400));
+        const afterForce = (await readOk(store, 'fenced')).record!;
+        expect(tokens).toEqual([1, 2, 4]);
+        expect(afterForce.token).toBe(4);
+      });
+
+      it('I-5: the store refuses (throws on) a write that lowers the token', async () => {
+        await acquire(store, 'down', 'a', 1_000);
+        const read = await readOk(store, 'down');
+        const lowered = { ...read.record!, token: 0 } as LeaseRecord;
+        const d = decideRelease(read.record, releaseRequest(read.record!), 1_100);
+        await expect(store.compareAndSet('down', 1, lowered, d.write!.event)).rejects.toThrow(
+          /token/,
+        );
+        expect((await readOk(store, 'down')).record!.token).toBe(1);
+      });
+
+      it('throws on a record written under another resource key', async () => {
+        const d = decideAcquire(null, acquireRequest('x', 'a'), 1_000, DEFAULT_CONFIG);
+        await expect(
+          store.compareAndSet('y', 0, d.write!.record, d.write!.event),
+        ).rejects.toThrow();
+        expect(await store.read('y')).toEqual({ kind: 'ok', record: null, version: 0 });
+      });
+    });
+
+    describe('history', () => {
+      it('appends one event per write, atomically with it, in commit order', async () => {
+        await acquire(store, 'h', 'a', 1_000);
+        await release(store, 'h', 1_100);
+        await acquire(store, 'h', 'b', 1_200);
+        await acquire(store, 'other', 'z', 1_250);
+        await forceRelease(store, 'h', 1_300);
+        const history = await store.history('h');
+        expect(history.kind).toBe('ok');
+        if (history.kind !== 'ok') return;
+        expect(history.events.map((e) => [e.kind, e.holder, e.token])).toEqual([
+          ['granted', 'a', 1],
+          ['released', 'a', 1],
+          ['granted', 'b', 2],
+          ['forceReleased', 'b', 3],
+        ]);
+        const seqs = history.events.map((e) => e.seq);
+        expect([...seqs].sort((x, y) => x - y)).toEqual(seqs);
+        expect(new Set(seqs).size).toBe(seqs.length);
+      });
+
+      it('appends nothing for a conflicting write', async () => {
+        await acquire(store, 'c', 'a', 1_000);
+        const d = decideAcquire(null, acquireRequest('c', 'b'), 1_000, DEFAULT_CONFIG);
+        await store.compareAndSet('c', 0, d.write!.record, d.write!.event);
+        const history = await store.history('c');
+        expect(history.kind === 'ok' && history.events.map((e) => e.holder)).toEqual(['a']);
+      });
+
+      it('pages with limit and afterSeq', async () => {
+        for (let i = 0; i < 5; i++) {
+          await acquire(store, 'p', `n${i}`, 1_000 + i * 10);
+          await release(store, 'p', 1_005 + i * 10);
+        }
+        const first = await store.history('p', { limit: 4 });
+        expect(first.kind === 'ok' && first.events).toHaveLength(4);
+        if (first.kind !== 'ok') return;
+        const rest = await store.history('p', { afterSeq: first.events[3]!.seq });
+        expect(rest.kind === 'ok' && rest.events.map((e) => e.kind)).toEqual([
+          'granted',
+          'released',
+          'granted',
+          'released',
+          'granted',
+          'released',
+        ]);
+      });
+
+      it('prunes events older than the retention point and keeps records', async () => {
+        await acquire(store, 'old', 'a', 1_000);
+        await release(store, 'old', 2_000);
+        await acquire(store, 'old', 'b', 3_000);
+        const pruned = await store.pruneHistory(2_500);
+        expect(pruned).toEqual({ kind: 'ok', removed: 2 });
+        const history = await store.history('old');
+        expect(history.kind === 'ok' && history.events.map((e) => e.atMs)).toEqual([3_000]);
+        expect((await readOk(store, 'old')).record).toMatchObject({ holder: 'b', token: 2 });
+      });
+    });
+
+    describe('listing', () => {
+      it('lists in resource order with paging, and by holder', async () => {
+        for (const [resource, holder] of [
+          ['c', 'x'],
+          ['a', 'x'],
+          ['b', 'y'],
+          ['d', 'x'],
+        ] as const) {
+          await acquire(store, resource, holder, 1_000);
+        }
+        await release(store, 'd', 1_100);
+        const all = await store.list();
+        expect(all.kind === 'ok' && all.records.map((r) => r.record.resource)).toEqual([
+          'a',
+          'b',
+          'c',
+          'd',
+        ]);
+        const page = await store.list({ limit: 2, afterResource: 'a' });
+        expect(page.kind === 'ok' && page.records.map((r) => r.record.resource)).toEqual([
+          'b',
+          'c',
+        ]);
+        const byX = await store.listByHolder('x');
+        expect(byX.kind === 'ok' && byX.records.map((r) => r.record.resource)).toEqual(['a', 'c']);
+        const byNobody = await store.listByHolder('nobody');
+        expect(byNobody).toEqual({ kind: 'ok', records: [] });
+      });
+    });
+
+    describe('resource names round-trip exactly', () => {
+      const names: Array<[string, string]> = [
+        ['quotes', `it's "quoted" and 'single'`],
+        ['slashes', 'refs/heads/feature/x\\y//z'],
+        ['sql fragment', "x'); DROP TABLE leases; --"],
+        ['unicode', 'naïve 資源 🚀 résumé'],
+        ['whitespace', '  leading and trailing\ttab\nnewline  '],
+        ['longest ascii', 'a'.repeat(RESOURCE_BYTES_MAX)],
+        ['longest 4-byte', '🚀'.repeat(RESOURCE_BYTES_MAX / 4)],
+      ];
+      for (const [label, resource] of names) {
+        it(`stores and returns ${label}`, async () => {
+          await acquire(store, resource, `holder ${label} ✓`, 1_000);
+          const read = await readOk(store, resource);
+          expect(read.record).toMatchObject({ resource, holder: `holder ${label} ✓` });
+          const listed = await store.listByHolder(`holder ${label} ✓`);
+          expect(listed.kind === 'ok' && listed.records.map((r) => r.record.resource)).toEqual([
+            resource,
+          ]);
+          const history = await store.history(resource);
+          expect(history.kind === 'ok' && history.events[0]?.resource).toBe(resource);
+        });
+      }
+    });
+  });
+}
+
+function acquireRequest(resource: string, holder: string) {
+  return {
+    resource,
+    holder,
+    requestId: `acq-${holder}-${resource.length}`,
+    ownerKey: `key-${holder}`,
+    ttlMs: 10_000,
+  };
+}
+
+function releaseRequest(record: LeaseRecord) {
+  if (record.status !== 'held') throw new Error('releaseRequest needs a held record');
+  return {
+    resource: record.resource,
+    holder: record.holder,
+    token: record.token,
+    ownerKey: record.ownerKey,
+    requestId: `rel-${record.token}`,
+  };
+}
+
+async function readOk(store: LeaseStore, resource: string) {
+  const read = await store.read(resource);
+  if (read.kind !== 'ok') throw new Error(`read of ${resource} failed: ${read.reason}`);
+  return read;
+}
+
+async function apply<R>(
+  store: LeaseStore,
+  resource: string,
+  decide: (record: LeaseRecord | null) => Decision<R>,
+) {
+  const read = await readOk(store, resource);
+  const decision = decide(read.record);
+  if (decision.write === null)
+    throw new Error(`no write decided for ${resource}: ${JSON.stringify(decision.result)}`);
+  return store.compareAndSet(resource, read.version, decision.write.record, decision.write.event);
+}
+
+function acquire(store: LeaseStore, resource: string, holder: string, nowMs: number) {
+  return apply(store, resource, (r) =>
+    decideAcquire(r, acquireRequest(resource, holder), nowMs, DEFAULT_CONFIG),
+  );
+}
+
+async function acquireToken(store: LeaseStore, resource: string, holder: string, nowMs: number) {
+  expect((await acquire(store, resource, holder, nowMs)).kind).toBe('ok');
+  return (await readOk(store, resource)).record!.token;
+}
+
+function release(store: LeaseStore, resource: string, nowMs: number) {
+  return apply(store, resource, (r) => decideRelease(r, releaseRequest(r!), nowMs));
+}
+
+function forceRelease(store: LeaseStore, resource: string, nowMs: number) {
+  const request = { resource, expectedHolder: null, requestId: `force-${nowMs}`, by: 'admin' };
+  return apply(store, resource, (r) => decideForceRelease(r, request, nowMs));
+}
