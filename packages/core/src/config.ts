@@ -31,7 +31,7 @@ export const DEFAULT_CONFIG: LeaseConfig = Object.freeze({
   ttlMsMax: 86_400_000,
   graceMs: 1_000,
   maxClockSkewMs: 500,
-  safetyMarginMs: 1_000,
+  safetyMarginMs: 250,
   clockDriftPpmMax: 1_000,
   maxRenewals: null,
 });

@@ -94,13 +94,16 @@ export function describeLeaseStore(name: string, open: () => Promise<LeaseStore>
 
       it('I-5: the store refuses (throws on) a write that lowers the token', async () => {
         await acquire(store, 'down', 'a', 1_000);
+        await release(store, 'down', 1_100);
+        await acquire(store, 'down', 'b', 1_200);
         const read = await readOk(store, 'down');
-        const lowered = { ...read.record!, token: 0 } as LeaseRecord;
-        const d = decideRelease(read.record, releaseRequest(read.record!), 1_100);
-        await expect(store.compareAndSet('down', 1, lowered, d.write!.event)).rejects.toThrow(
-          /token/,
-        );
-        expect((await readOk(store, 'down')).record!.token).toBe(1);
+        expect(read.record!.token).toBe(2);
+        const lowered = { ...read.record!, token: 1 } as LeaseRecord;
+        const d = decideRelease(read.record, releaseRequest(read.record!), 1_300);
+        await expect(
+          store.compareAndSet('down', read.version, lowered, d.write!.event),
+        ).rejects.toThrow(/may not go down/);
+        expect((await readOk(store, 'down')).record!.token).toBe(2);
       });
 
       it('throws on a record written under another resource key', async () => {

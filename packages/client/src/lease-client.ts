@@ -1,0 +1,285 @@
+import {
+  DEFAULT_CONFIG,
+  assertNever,
+  beliefDurationMs,
+  beliefEndsAtMonoFromWallMs,
+  beliefEndsAtMonoMs,
+  decideAcquire,
+  decideForceRelease,
+  decideRelease,
+  decideRenew,
+  type Clock,
+  type Decision,
+  type LeaseConfig,
+  type LeaseGrant,
+  type LeaseRecord,
+} from '@leasehold/core';
+import type { LeaseStore } from '@leasehold/store';
+import { randomIds, type IdSource } from './ids';
+import {
+  ACQUIRE_POLL_MS_MAX,
+  ACQUIRE_ROUNDS_MAX,
+  ATTEMPTS_MAX,
+  BACKOFF_MS_BASE,
+  BACKOFF_MS_MAX,
+  RETRIES_CAS_MAX,
+} from './limits';
+import type {
+  AcquireOutcome,
+  ClientUnavailable,
+  ForceReleaseOutcome,
+  Lease,
+  ReleaseOutcome,
+  RenewOutcome,
+} from './outcomes';
+
+export interface LeaseClientOptions {
+  readonly store: LeaseStore;
+  readonly clock: Clock;
+  /** This node's holder id. */
+  readonly holder: string;
+  /** A configuration from `resolveConfig`; defaults to DEFAULT_CONFIG. */
+  readonly config?: LeaseConfig;
+  /** Request ids and owner keys; defaults to random UUIDs. */
+  readonly ids?: IdSource;
+}
+
+export interface AcquireOptions {
+  readonly ttlMs?: number;
+  /** Reuse an id to make a retried call idempotent across calls (I-8). */
+  readonly requestId?: string;
+  /** Block up to this long (monotonic ms) while the lease is held by someone else. 0: do not wait. */
+  readonly waitMs?: number;
+}
+
+/** What a mutation loop ends with: the decision's result, and when its write may have been sent. */
+type Settled<R> =
+  | {
+      readonly kind: 'settled';
+      readonly result: R;
+      /** Earliest send of an attempt that applied or may have applied; null if none was sent. */
+      readonly sendMonoMs: number | null;
+      readonly wallMs: number;
+      readonly monoMs: number;
+    }
+  | ClientUnavailable;
+
+/**
+ * The lease client: each operation is read -> pure decision -> compare-and-set, retried within a
+ * bounded budget. A lost reply or timeout is indeterminate: the client re-reads and retries with
+ * the same request id, and the core recognises an already-applied request (I-8). Belief is
+ * measured from when the successful request was sent, never from when the reply arrived.
+ */
+export class LeaseClient {
+  readonly holder: string;
+  readonly config: LeaseConfig;
+  readonly #store: LeaseStore;
+  readonly #clock: Clock;
+  readonly #ids: IdSource;
+
+  constructor(options: LeaseClientOptions) {
+    this.holder = options.holder;
+    this.config = options.config ?? DEFAULT_CONFIG;
+    this.#store = options.store;
+    this.#clock = options.clock;
+    this.#ids = options.ids ?? randomIds();
+  }
+
+  /** Acquires `resource`; with `waitMs`, waits for the holder's lease to become claimable. */
+  async acquire(resource: string, options: AcquireOptions = {}): Promise<AcquireOutcome> {
+    const request = {
+      resource,
+      holder: this.holder,
+      requestId: options.requestId ?? this.#ids.requestId(),
+      ownerKey: this.#ids.ownerKey(),
+      ttlMs: options.ttlMs ?? this.config.ttlMsDefault,
+    };
+    const waitMs = options.waitMs ?? 0;
+    const deadlineMonoMs = this.#clock.monoMs() + waitMs;
+    for (let round = 0; round < ACQUIRE_ROUNDS_MAX; round++) {
+      const outcome = await this.#acquireOnce(request);
+      if (outcome.kind !== 'held') return outcome;
+      const leftMs = deadlineMonoMs - this.#clock.monoMs();
+      if (leftMs <= 0) return outcome;
+      await this.#clock.sleep(
+        Math.max(1, Math.min(outcome.retryAfterMs, leftMs, ACQUIRE_POLL_MS_MAX)),
+      );
+    }
+    return {
+      kind: 'unavailable',
+      reason: `blocking acquire gave up after ${ACQUIRE_ROUNDS_MAX} rounds`,
+      attempts: ACQUIRE_ROUNDS_MAX,
+    };
+  }
+
+  async #acquireOnce(request: Parameters<typeof decideAcquire>[1]): Promise<AcquireOutcome> {
+    const settled = await this.#mutate(
+      request.resource,
+      (record, nowMs) => decideAcquire(record, request, nowMs, this.config),
+      (sendMonoMs) => sendMonoMs + beliefDurationMs(request.ttlMs, this.config),
+    );
+    if (settled.kind === 'unavailable') return settled;
+    const { result } = settled;
+    if (result.kind !== 'granted') return result;
+    const lease = this.#leaseFrom(result.lease, settled);
+    if (lease.validUntilMonoMs <= settled.monoMs) {
+      return { kind: 'expired', token: lease.token, reason: 'pastExpiry' };
+    }
+    return { kind: 'granted', lease };
+  }
+
+  /** Extends `lease` by its TTL (or `ttlMs`) from now. Only the holder, before expiry (I-3, I-7). */
+  async renew(lease: Lease, options: { readonly ttlMs?: number } = {}): Promise<RenewOutcome> {
+    const request = {
+      resource: lease.resource,
+      holder: this.holder,
+      token: lease.token,
+      ownerKey: lease.ownerKey,
+      requestId: this.#ids.requestId(),
+      ttlMs: options.ttlMs ?? lease.ttlMs,
+    };
+    const settled = await this.#mutate(
+      lease.resource,
+      (record, nowMs) => decideRenew(record, request, nowMs, this.config),
+      () => lease.validUntilMonoMs,
+    );
+    if (settled.kind === 'unavailable') return settled;
+    const { result } = settled;
+    if (result.kind !== 'renewed') return result;
+    return { kind: 'renewed', lease: this.#leaseFrom(result.lease, settled) };
+  }
+
+  /** Releases `lease`. Safe to retry: releasing an already-released lease answers `released`. */
+  async release(lease: Lease): Promise<ReleaseOutcome> {
+    const request = {
+      resource: lease.resource,
+      holder: this.holder,
+      token: lease.token,
+      ownerKey: lease.ownerKey,
+      requestId: this.#ids.requestId(),
+    };
+    const settled = await this.#mutate(lease.resource, (record, nowMs) =>
+      decideRelease(record, request, nowMs),
+    );
+    return settled.kind === 'unavailable' ? settled : settled.result;
+  }
+
+  /** Admin: frees `resource` whoever holds it (or only if `expectedHolder` does), bumping the token. */
+  async forceRelease(
+    resource: string,
+    options: { readonly expectedHolder?: string } = {},
+  ): Promise<ForceReleaseOutcome> {
+    const request = {
+      resource,
+      expectedHolder: options.expectedHolder ?? null,
+      requestId: this.#ids.requestId(),
+      by: this.holder,
+    };
+    const settled = await this.#mutate(resource, (record, nowMs) =>
+      decideForceRelease(record, request, nowMs),
+    );
+    return settled.kind === 'unavailable' ? settled : settled.result;
+  }
+
+  /** True while the holder may still act as owner of `lease` (monotonic clock, send-time based). */
+  believes(lease: Lease): boolean {
+    return this.#clock.monoMs() < lease.validUntilMonoMs;
+  }
+
+  /** Monotonic milliseconds of belief left on `lease`; 0 once it has ended. */
+  timeLeftMs(lease: Lease): number {
+    return Math.max(0, lease.validUntilMonoMs - this.#clock.monoMs());
+  }
+
+  #leaseFrom(grant: LeaseGrant, settled: Settled<unknown> & { kind: 'settled' }): Lease {
+    const validUntilMonoMs =
+      settled.sendMonoMs !== null
+        ? beliefEndsAtMonoMs(settled.sendMonoMs, grant.ttlMs, this.config)
+        : beliefEndsAtMonoFromWallMs(
+            grant.expiresAtMs,
+            grant.ttlMs,
+            settled.wallMs,
+            settled.monoMs,
+            this.config,
+          );
+    return { ...grant, validUntilMonoMs };
+  }
+
+  /**
+   * read -> decide -> compare-and-set, retried on conflict and on an unavailable store.
+   * `retryUntilMonoMs(firstSend)` ends retries of an indeterminate write once its outcome could no
+   * longer matter (the belief it would give has run out).
+   */
+  async #mutate<R>(
+    resource: string,
+    decide: (record: LeaseRecord | null, nowMs: number) => Decision<R>,
+    retryUntilMonoMs?: (firstIndeterminateSendMonoMs: number) => number,
+  ): Promise<Settled<R>> {
+    let conflicts = 0;
+    let indeterminateSendMonoMs: number | null = null;
+    let reason = 'no attempt made';
+    for (let attempt = 1; attempt <= ATTEMPTS_MAX; attempt++) {
+      if (indeterminateSendMonoMs !== null && retryUntilMonoMs !== undefined) {
+        if (this.#clock.monoMs() >= retryUntilMonoMs(indeterminateSendMonoMs)) {
+          return {
+            kind: 'unavailable',
+            reason: `${reason}; stopped retrying: the outcome can no longer be used`,
+            attempts: attempt - 1,
+          };
+        }
+      }
+      const read = await this.#store.read(resource);
+      if (read.kind === 'unavailable') {
+        reason = `read failed: ${read.reason}`;
+        await this.#backoff(attempt);
+        continue;
+      }
+      // Both clocks are sampled together, right before the write is sent, with no await in
+      // between: the expiry the decision writes and the belief the holder keeps start together.
+      const wallMs = this.#clock.wallMs();
+      const monoMs = this.#clock.monoMs();
+      const decision = decide(read.record, wallMs);
+      if (decision.write === null) {
+        return {
+          kind: 'settled',
+          result: decision.result,
+          sendMonoMs: indeterminateSendMonoMs,
+          wallMs,
+          monoMs,
+        };
+      }
+      const cas = await this.#store.compareAndSet(
+        resource,
+        read.version,
+        decision.write.record,
+        decision.write.event,
+      );
+      switch (cas.kind) {
+        case 'ok': {
+          const sendMonoMs = Math.min(indeterminateSendMonoMs ?? monoMs, monoMs);
+          return { kind: 'settled', result: decision.result, sendMonoMs, wallMs, monoMs };
+        }
+        case 'conflict':
+          conflicts += 1;
+          reason = `${conflicts} compare-and-set conflicts (contention)`;
+          if (conflicts > RETRIES_CAS_MAX)
+            return { kind: 'unavailable', reason, attempts: attempt };
+          break;
+        case 'unavailable':
+          reason = `write failed: ${cas.reason}`;
+          if (cas.maybeApplied)
+            indeterminateSendMonoMs = Math.min(indeterminateSendMonoMs ?? monoMs, monoMs);
+          await this.#backoff(attempt);
+          break;
+        default:
+          assertNever(cas, 'compare-and-set result');
+      }
+    }
+    return { kind: 'unavailable', reason, attempts: ATTEMPTS_MAX };
+  }
+
+  async #backoff(attempt: number): Promise<void> {
+    if (attempt >= ATTEMPTS_MAX) return;
+    await this.#clock.sleep(Math.min(BACKOFF_MS_MAX, BACKOFF_MS_BASE * 2 ** (attempt - 1)));
+  }
+}

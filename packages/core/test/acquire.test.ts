@@ -1,0 +1,115 @@
+import { decideAcquire, RECORD_GRANT_IDS_MAX } from '@leasehold/core';
+import { describe, expect, it } from 'vitest';
+import { acquireReq, config, held, released, T0 } from './fixtures';
+
+describe('decideAcquire', () => {
+  it('I-5: grants a never-written resource with token 1 and writes a granted event', () => {
+    const d = decideAcquire(null, acquireReq('a'), T0, config);
+    expect(d.result).toMatchObject({
+      kind: 'granted',
+      replayed: false,
+      lease: { holder: 'a', token: 1, expiresAtMs: T0 + 1_000 },
+    });
+    expect(d.write?.record).toMatchObject({
+      status: 'held',
+      holder: 'a',
+      token: 1,
+      acquiredAtMs: T0,
+      renewals: 0,
+    });
+    expect(d.write?.event).toMatchObject({
+      kind: 'granted',
+      holder: 'a',
+      token: 1,
+      atMs: T0,
+      previousHolder: null,
+    });
+  });
+
+  it('I-4: refuses while the lease is not yet claimable, with the time until it is', () => {
+    const record = held('a');
+    const nowMs = T0 + 1_000; // at expiry: grace (100) + skew (50) still to go
+    const d = decideAcquire(record, acquireReq('b'), nowMs, config);
+    expect(d.result).toEqual({
+      kind: 'held',
+      holder: 'a',
+      token: 1,
+      expiresAtMs: T0 + 1_000,
+      retryAfterMs: 150,
+    });
+    expect(d.write).toBeNull();
+  });
+
+  it('I-4: refuses one millisecond before expiry + grace + skew', () => {
+    const d = decideAcquire(held('a'), acquireReq('b'), T0 + 1_149, config);
+    expect(d.result).toMatchObject({ kind: 'held', retryAfterMs: 1 });
+  });
+
+  it('I-4 I-5: takes over exactly at expiry + grace + skew with a higher token', () => {
+    const d = decideAcquire(held('a'), acquireReq('b'), T0 + 1_150, config);
+    expect(d.result).toMatchObject({ kind: 'granted', lease: { holder: 'b', token: 2 } });
+    expect(d.write?.event).toMatchObject({ kind: 'granted', previousHolder: 'a', token: 2 });
+  });
+
+  it('I-5: a grant after release raises the token', () => {
+    const free = released(held('a'), T0 + 10);
+    const d = decideAcquire(free, acquireReq('b'), T0 + 20, config);
+    expect(d.result).toMatchObject({ kind: 'granted', lease: { token: 2 } });
+  });
+
+  it('I-8: a retry with the same requestId is answered from the record, without a second grant', () => {
+    const record = held('a');
+    const d = decideAcquire(record, acquireReq('a'), T0 + 5, config);
+    expect(d.result).toMatchObject({
+      kind: 'granted',
+      replayed: true,
+      lease: { token: 1, expiresAtMs: T0 + 1_000 },
+    });
+    expect(d.write).toBeNull();
+  });
+
+  it('I-8: a retry after the grant was taken over reports it ended, and does not grant again', () => {
+    const takenOver = held('b', T0 + 2_000, held('a'));
+    const d = decideAcquire(takenOver, acquireReq('a'), T0 + 2_001, config);
+    expect(d.result).toEqual({ kind: 'expired', token: 1, reason: 'superseded' });
+    expect(d.write).toBeNull();
+  });
+
+  it('I-8: a retry after the grant was released reports released', () => {
+    const free = released(held('a'), T0 + 10);
+    const d = decideAcquire(free, acquireReq('a'), T0 + 11, config);
+    expect(d.result).toEqual({ kind: 'expired', token: 1, reason: 'released' });
+  });
+
+  it('I-8: a request id reused by another holder is invalid, not a grant', () => {
+    const d = decideAcquire(held('a'), acquireReq('b', { requestId: 'acq-a' }), T0 + 5, config);
+    expect(d.result).toMatchObject({ kind: 'invalid', field: 'requestId' });
+    expect(d.write).toBeNull();
+  });
+
+  it(`I-8: the record remembers the last ${RECORD_GRANT_IDS_MAX} grants and no more`, () => {
+    let record = held('n0', T0);
+    for (let i = 1; i <= RECORD_GRANT_IDS_MAX + 2; i++)
+      record = held(`n${i}`, T0 + i * 2_000, record);
+    expect(record.recentGrants).toHaveLength(RECORD_GRANT_IDS_MAX);
+    expect(record.recentGrants.at(-1)).toEqual({
+      requestId: `acq-n${RECORD_GRANT_IDS_MAX + 2}`,
+      token: RECORD_GRANT_IDS_MAX + 3,
+    });
+  });
+
+  it('I-1: a holder asking again with a new requestId is told the lease is held (not re-entrant)', () => {
+    const d = decideAcquire(held('a'), acquireReq('a', { requestId: 'second' }), T0 + 5, config);
+    expect(d.result).toMatchObject({ kind: 'held', holder: 'a' });
+  });
+
+  it('throws (programmer error) when given a record of another resource', () => {
+    expect(() =>
+      decideAcquire({ ...held('a'), resource: 'other' }, acquireReq('b'), T0, config),
+    ).toThrow(/record for other/);
+  });
+
+  it('throws (programmer error) on a non-integer clock reading', () => {
+    expect(() => decideAcquire(null, acquireReq('a'), 1.5, config)).toThrow(/nowMs/);
+  });
+});

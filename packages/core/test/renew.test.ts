@@ -1,0 +1,141 @@
+import { decideForceRelease, decideRenew, resolveConfig } from '@leasehold/core';
+import { describe, expect, it } from 'vitest';
+import { config, held, ownerReq, released, renewed, T0 } from './fixtures';
+
+const renewReq = (
+  record: Parameters<typeof ownerReq>[0],
+  requestId = 'renew-1',
+  ttlMs = 1_000,
+) => ({
+  ...ownerReq(record, requestId),
+  ttlMs,
+});
+
+describe('decideRenew', () => {
+  it('I-3: the holder with the current token extends the expiry from its own now, keeping the token', () => {
+    const record = held('a');
+    const d = decideRenew(record, renewReq(record), T0 + 600, config);
+    expect(d.result).toMatchObject({
+      kind: 'renewed',
+      replayed: false,
+      lease: { token: 1, expiresAtMs: T0 + 1_600, renewals: 1 },
+    });
+    expect(d.write?.record).toMatchObject({
+      holder: 'a',
+      token: 1,
+      expiresAtMs: T0 + 1_600,
+      renewals: 1,
+      updatedAtMs: T0 + 600,
+    });
+    expect(d.write?.event).toMatchObject({
+      kind: 'renewed',
+      holder: 'a',
+      token: 1,
+      atMs: T0 + 600,
+    });
+  });
+
+  it('I-3: a renewal may shorten the TTL (adaptive TTL)', () => {
+    const record = held('a');
+    const d = decideRenew(record, renewReq(record, 'r', 200), T0 + 100, config);
+    expect(d.write?.record).toMatchObject({ ttlMs: 200, expiresAtMs: T0 + 300 });
+  });
+
+  it('I-7: refuses at expiry on the renewer clock (no resurrection), writing nothing', () => {
+    const record = held('a');
+    const d = decideRenew(record, renewReq(record), T0 + 1_000, config);
+    expect(d.result).toEqual({ kind: 'expired', token: 1, reason: 'pastExpiry' });
+    expect(d.write).toBeNull();
+  });
+
+  it('I-7: refuses after release', () => {
+    const record = held('a');
+    const d = decideRenew(released(record, T0 + 10), renewReq(record), T0 + 20, config);
+    expect(d.result).toEqual({ kind: 'expired', token: 1, reason: 'released' });
+  });
+
+  it('I-7: refuses after force-release (whose token bump made the old token stale)', () => {
+    const record = held('a');
+    const forced = decideForceRelease(
+      record,
+      { resource: 'res', expectedHolder: null, requestId: 'f', by: 'admin' },
+      T0 + 10,
+    );
+    const d = decideRenew(forced.write!.record, renewReq(record), T0 + 20, config);
+    expect(d.result).toEqual({ kind: 'expired', token: 1, reason: 'forceReleased' });
+  });
+
+  it('I-7: refuses once another holder took over, even if the old holder asks in time on its clock', () => {
+    const old = held('a');
+    const takenOver = held('b', T0 + 1_200, old);
+    const d = decideRenew(takenOver, renewReq(old), T0 + 500, config);
+    expect(d.result).toEqual({ kind: 'notHolder', holder: 'b' });
+  });
+
+  it('I-3: a non-holder cannot renew', () => {
+    const record = held('a');
+    const d = decideRenew(record, { ...renewReq(record), holder: 'mallory' }, T0 + 10, config);
+    expect(d.result).toEqual({ kind: 'notHolder', holder: 'a' });
+    expect(d.write).toBeNull();
+  });
+
+  it('I-3: the holder id without the owner key cannot renew', () => {
+    const record = held('a');
+    const d = decideRenew(record, { ...renewReq(record), ownerKey: 'guessed' }, T0 + 10, config);
+    expect(d.result).toEqual({ kind: 'notHolder', holder: 'a' });
+  });
+
+  it('I-3: a stale token of the same holder is reported superseded', () => {
+    const first = held('a');
+    const second = held('a', T0 + 2_000, first, { requestId: 'again' });
+    const d = decideRenew(second, renewReq(first), T0 + 2_010, config);
+    expect(d.result).toEqual({ kind: 'expired', token: 1, reason: 'superseded' });
+  });
+
+  it('I-3: a token from the future is not the holder', () => {
+    const record = held('a');
+    const d = decideRenew(record, { ...renewReq(record), token: 9 }, T0 + 10, config);
+    expect(d.result).toEqual({ kind: 'notHolder', holder: 'a' });
+  });
+
+  it('I-3: nobody can renew a resource that was never acquired', () => {
+    const record = held('a');
+    expect(decideRenew(null, renewReq(record), T0, config).result).toEqual({
+      kind: 'notHolder',
+      holder: null,
+    });
+  });
+
+  it('I-3: renewing a released lease of someone else is notHolder', () => {
+    const record = held('a');
+    const d = decideRenew(
+      released(record, T0 + 1),
+      { ...renewReq(record), holder: 'b' },
+      T0 + 2,
+      config,
+    );
+    expect(d.result).toEqual({ kind: 'notHolder', holder: null });
+  });
+
+  it('enforces maxRenewals when set', () => {
+    const limited = resolveConfig({ ...config, maxRenewals: 2 });
+    if (limited.kind !== 'ok') throw new Error(limited.reason);
+    let record = held('a');
+    record = renewed(record, T0 + 100);
+    record = renewed(record, T0 + 200);
+    const d = decideRenew(record, renewReq(record, 'third'), T0 + 300, limited.config);
+    expect(d.result).toEqual({ kind: 'maxRenewalsReached', renewals: 2, maxRenewals: 2 });
+    expect(d.write).toBeNull();
+  });
+
+  it('I-3: a retried renew whose first attempt applied is answered without another write', () => {
+    const record = renewed(held('a'), T0 + 100, 'renew-x');
+    const d = decideRenew(record, renewReq(record, 'renew-x'), T0 + 150, config);
+    expect(d.result).toMatchObject({
+      kind: 'renewed',
+      replayed: true,
+      lease: { expiresAtMs: T0 + 1_100 },
+    });
+    expect(d.write).toBeNull();
+  });
+});

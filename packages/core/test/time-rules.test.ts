@@ -1,0 +1,68 @@
+import {
+  beliefDurationMs,
+  beliefEndsAtMonoFromWallMs,
+  beliefEndsAtMonoMs,
+  claimable,
+  isLocked,
+  safetyMarginMsFor,
+  timeRemainingMs,
+} from '@leasehold/core';
+import { describe, expect, it } from 'vitest';
+import { config, DEFAULT_CONFIG, held, released, T0 } from './fixtures';
+
+describe('time rules', () => {
+  it('I-4: claimable exactly from expiresAtMs + graceMs + maxClockSkewMs on the claimant clock', () => {
+    const record = held('a');
+    expect(claimable(record, T0 + 1_149, config)).toBe(false);
+    expect(claimable(record, T0 + 1_150, config)).toBe(true);
+    expect(claimable(null, T0, config)).toBe(true);
+    expect(claimable(released(record, T0 + 1), T0 + 2, config)).toBe(true);
+  });
+
+  it('isLocked and timeRemainingMs follow the observer clock', () => {
+    const record = held('a');
+    expect(isLocked(record, T0 + 1_100, config)).toBe(true);
+    expect(isLocked(record, T0 + 1_150, config)).toBe(false);
+    expect(timeRemainingMs(record, T0 + 400)).toBe(600);
+    expect(timeRemainingMs(record, T0 + 4_000)).toBe(0);
+    expect(timeRemainingMs(null, T0)).toBe(0);
+  });
+
+  it('I-1 I-2: belief ends ttl minus the safety margin after the send time, on the monotonic clock', () => {
+    expect(safetyMarginMsFor(1_000, config)).toBe(20);
+    expect(beliefDurationMs(1_000, config)).toBe(980);
+    expect(beliefEndsAtMonoMs(5_000, 1_000, config)).toBe(5_980);
+  });
+
+  it('I-1 I-2: the margin grows to cover drift over long TTLs (2 x drift x ttl)', () => {
+    // 5 min at 1000 ppm drift: 2 * 0.001 * 300000 = 600 ms, above the 250 ms floor.
+    expect(safetyMarginMsFor(300_000, DEFAULT_CONFIG)).toBe(600);
+    // 24 h: 2 * 0.001 * 86400000 = 172800 ms.
+    expect(safetyMarginMsFor(86_400_000, DEFAULT_CONFIG)).toBe(172_800);
+  });
+
+  it('I-1: a belief ends before any in-bound claimant can take over, at the extremes of drift', () => {
+    // Holder sends at true 0; its monotonic clock runs slow by the full drift bound, the
+    // claimant's wall clock runs fast by it and leads by the full skew bound.
+    const ttlMs = 60_000;
+    const rho = config.clockDriftPpmMax / 1_000_000;
+    const beliefEndTrueMs = beliefDurationMs(ttlMs, config) / (1 - rho);
+    const expiresAtMs = ttlMs; // holder wall read 0 at send
+    const claimantReadsAt = (trueMs: number) => config.maxClockSkewMs + trueMs * (1 + rho);
+    const firstClaimTrueMs = (expiresAtMs + config.graceMs) / (1 + rho); // solve claimantReadsAt(t) = claimable point
+    expect(claimantReadsAt(firstClaimTrueMs)).toBeCloseTo(
+      expiresAtMs + config.graceMs + config.maxClockSkewMs,
+    );
+    expect(beliefEndTrueMs).toBeLessThan(firstClaimTrueMs);
+  });
+
+  it('I-2: the wall-clock fallback belief is shortened by skew and margin and never exceeds the TTL belief', () => {
+    expect(beliefEndsAtMonoFromWallMs(T0 + 1_000, 1_000, T0 + 400, 7_000, config)).toBe(
+      7_000 + 1_000 - 400 - 50 - 20,
+    );
+    expect(beliefEndsAtMonoFromWallMs(T0 + 1_000, 1_000, T0 - 5_000, 7_000, config)).toBe(
+      7_000 + 980,
+    );
+    expect(beliefEndsAtMonoFromWallMs(T0 + 1_000, 1_000, T0 + 990, 7_000, config)).toBe(7_000);
+  });
+});
