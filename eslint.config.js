@@ -4,7 +4,8 @@ import tseslint from 'typescript-eslint';
 
 // Real time and randomness are arguments in the pure packages (CONSTRAINTS.md C-4).
 const PURE_PACKAGES = ['packages/core/**/*.ts', 'packages/sim/**/*.ts', 'packages/model/**/*.ts'];
-const WHY = 'is forbidden in core/sim/model: take time and randomness as arguments (CONSTRAINTS.md C-4)';
+const WHY =
+  'is forbidden in core/sim/model: take time and randomness as arguments (CONSTRAINTS.md C-4)';
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '.dst/**', 'coverage/**'] },

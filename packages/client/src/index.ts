@@ -12,6 +12,7 @@ export {
   RETRIES_CAS_MAX,
 } from './limits';
 export { ManualClock } from './manual-clock';
+export { systemClock } from './system-clock';
 export type {
   AcquireOutcome,
   ClientUnavailable,

@@ -67,15 +67,18 @@ function grant(
   nowMs: number,
 ): Decision<AcquireResult> {
   const token = (record?.token ?? 0) + 1;
-  assert(token <= TOKEN_MAX, `fencing token of ${request.resource} would exceed ${TOKEN_MAX}`);
-  const marks = [...(record?.recentGrants ?? []), { requestId: request.requestId, token }];
+  assert(token <= TOKEN_MAX, 'fencing token would exceed TOKEN_MAX');
+  const earlier = record?.recentGrants ?? [];
+  const kept =
+    earlier.length < RECORD_GRANT_IDS_MAX ? earlier : earlier.slice(1 - RECORD_GRANT_IDS_MAX);
+  const recentGrants = [...kept, { requestId: request.requestId, token }];
   const next: HeldRecord = {
     status: 'held',
     resource: request.resource,
     token,
     updatedAtMs: nowMs,
     requestId: request.requestId,
-    recentGrants: marks.slice(-RECORD_GRANT_IDS_MAX),
+    recentGrants,
     holder: request.holder,
     ownerKey: request.ownerKey,
     ttlMs: request.ttlMs,

@@ -35,7 +35,7 @@ export function decideForceRelease(
     return { result: { kind: 'notHolder', holder: record.holder }, write: null };
   }
   const token = record.token + 1;
-  assert(token <= TOKEN_MAX, `fencing token of ${record.resource} would exceed ${TOKEN_MAX}`);
+  assert(token <= TOKEN_MAX, 'fencing token would exceed TOKEN_MAX');
   const next: FreeRecord = {
     status: 'free',
     resource: record.resource,

@@ -7,7 +7,7 @@ import {
   RESOURCE_BYTES_MAX,
 } from './limits';
 import type { LeaseRecord } from './record';
-import { assert } from './assert';
+import { AssertionError } from './assert';
 import type {
   AcquireRequest,
   ExpireRequest,
@@ -83,8 +83,13 @@ export function assertDecisionInputs(
   resource: string,
   nowMs: number,
 ): void {
-  assert(Number.isSafeInteger(nowMs), `nowMs must be a safe integer (got ${nowMs})`);
+  // Plain `if`s, not assert(): messages are built only on failure (this is the hot path).
+  if (!Number.isSafeInteger(nowMs)) fail(`nowMs must be a safe integer (got ${nowMs})`);
   if (record === null) return;
-  assert(record.resource === resource, `record for ${record.resource} passed for ${resource}`);
-  assert(record.token >= 1, `record token must be >= 1 (got ${record.token})`);
+  if (record.resource !== resource) fail(`record for ${record.resource} passed for ${resource}`);
+  if (!(record.token >= 1)) fail(`record token must be >= 1 (got ${record.token})`);
+}
+
+function fail(message: string): never {
+  throw new AssertionError(message);
 }

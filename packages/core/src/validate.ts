@@ -7,6 +7,8 @@ export function checkName(field: string, value: unknown, bytesMax: number): Inva
     return invalid(field, `must be a string (got ${describeValue(value)})`);
   }
   if (value.length === 0) return invalid(field, 'must not be empty');
+  // Each UTF-16 unit is at most 3 UTF-8 bytes: short well-formed strings need no counting.
+  if (value.length * 3 <= bytesMax && value.isWellFormed()) return null;
   const bytes = utf8ByteLength(value);
   if (bytes < 0) return invalid(field, 'must be valid UTF-8 (it holds a lone surrogate)');
   if (bytes > bytesMax) {

@@ -131,7 +131,7 @@ describe('lease decisions: properties', () => {
         let tokenGrantedMax = 0;
         for (const op of ops) {
           const { before, decision } = step(world, op);
-          if (decision?.write == null) continue;
+          if (decision === null || decision.write === null) continue;
           expect(checkFencingMonotonic(before, decision.write.record, tokenGrantedMax)).toBeNull();
           if (decision.write.event.kind === 'granted') {
             expect(decision.write.event.token).toBeGreaterThan(tokenGrantedMax);

@@ -1,0 +1,24 @@
+import { performance } from 'node:perf_hooks';
+import { TTL_MS_LIMIT_MAX, type Clock } from '@leasehold/core';
+
+/**
+ * The real clock, for production. This file is the client's only use of real time; everything
+ * else receives a `Clock` (CONSTRAINTS.md C-4). Sleeps longer than a Node.js timer allows are
+ * chunked below 2^31 - 1 ms.
+ */
+export function systemClock(): Clock {
+  return {
+    wallMs: () => Date.now(),
+    monoMs: () => Math.floor(performance.now()),
+    sleep: (ms) => sleepChunked(ms),
+  };
+}
+
+async function sleepChunked(ms: number): Promise<void> {
+  let leftMs = Math.max(0, ms);
+  do {
+    const chunkMs = Math.min(leftMs, TTL_MS_LIMIT_MAX);
+    await new Promise<void>((resolve) => setTimeout(resolve, chunkMs));
+    leftMs -= chunkMs;
+  } while (leftMs > 0);
+}
