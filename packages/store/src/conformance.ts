@@ -9,6 +9,7 @@ import {
 } from '@leasehold/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LeaseStore } from './lease-store';
+import { compareResources } from './memory-store';
 
 /**
  * The one conformance suite every LeaseStore adapter runs (STYLE.md: Drizzle/Effect):
@@ -202,6 +203,46 @@ export function describeLeaseStore(name: string, open: () => Promise<LeaseStore>
         expect(byX.kind === 'ok' && byX.records.map((r) => r.record.resource)).toEqual(['a', 'c']);
         const byNobody = await store.listByHolder('nobody');
         expect(byNobody).toEqual({ kind: 'ok', records: [] });
+      });
+    });
+
+    describe('listing order is compareResources (UTF-16 code units)', () => {
+      // Stores that sort by UTF-8 bytes or code points put U+FFFF and U+E000 after emoji (a
+      // surrogate pair); JavaScript string order, the contract's order, puts them before.
+      const names = ['\uFFFF', '🚀', '\uE000', 'a', 'a\u0000', 'a/b', 'a\u0000b', 'Z', 'é', '~'];
+      const sorted = [...names].sort(compareResources);
+
+      it('lists and pages in compareResources order, for all records and by holder', async () => {
+        for (const resource of names) await acquire(store, resource, 'same', 1_000);
+        const all = await store.list();
+        expect(all.kind === 'ok' && all.records.map((r) => r.record.resource)).toEqual(sorted);
+        const byHolder = await store.listByHolder('same');
+        expect(byHolder.kind === 'ok' && byHolder.records.map((r) => r.record.resource)).toEqual(
+          sorted,
+        );
+        const paged: string[] = [];
+        let after: string | undefined;
+        for (let page = 0; page < names.length; page++) {
+          const next = await store.list(
+            after === undefined ? { limit: 3 } : { limit: 3, afterResource: after },
+          );
+          if (next.kind !== 'ok' || next.records.length === 0) break;
+          paged.push(...next.records.map((r) => r.record.resource));
+          after = next.records.at(-1)!.record.resource;
+        }
+        expect(paged).toEqual(sorted);
+      });
+
+      it('keeps the history of names that prefix each other apart', async () => {
+        for (const resource of ['a', 'a\u0000', 'a/b', 'a\u0000b']) {
+          await acquire(store, resource, `h-${resource}`, 1_000);
+        }
+        for (const resource of ['a', 'a\u0000', 'a/b', 'a\u0000b']) {
+          const history = await store.history(resource);
+          expect(
+            history.kind === 'ok' && history.events.map((e) => [e.resource, e.holder]),
+          ).toEqual([[resource, `h-${resource}`]]);
+        }
       });
     });
 

@@ -1,0 +1,277 @@
+import { assert, type HistoryEvent, type HistoryKind, type LeaseRecord } from '@leasehold/core';
+import {
+  assertWritable,
+  pageLimit,
+  type CasResult,
+  type HistoryEntry,
+  type HistoryOptions,
+  type HistoryResult,
+  type LeaseStore,
+  type ListOptions,
+  type ListResult,
+  type PruneResult,
+  type ReadResult,
+  type VersionedRecord,
+} from '@leasehold/store';
+import type Database from 'better-sqlite3';
+import { PRUNE_BATCHES_MAX, PRUNE_BATCH_ROWS } from './limits';
+import { decodeRecord, encodeRecord, type RecordRow } from './record-codec';
+import { resourceKey, resourceOfKey } from './resource-key';
+import { environmentFailure } from './sqlite-errors';
+
+interface ListRow extends RecordRow {
+  readonly key: Buffer;
+}
+
+interface HistoryRow {
+  readonly seq: number;
+  readonly key: Buffer;
+  readonly kind: HistoryKind;
+  readonly holder: string;
+  readonly token: number;
+  readonly at_ms: number;
+  readonly request_id: string;
+  readonly previous_holder: string | null;
+}
+
+/** Listings start after the empty key: every resource is non-empty, so every key sorts after it. */
+const KEY_BEFORE_ALL = Buffer.alloc(0);
+
+/**
+ * A LeaseStore on one SQLite file (opened by `openSqliteStore`). better-sqlite3 is synchronous:
+ * each call runs to completion on the calling thread, and the only wait inside it is SQLite's busy
+ * timeout for another process's write lock, so every call is bounded by that timeout. A
+ * compare-and-set is one IMMEDIATE transaction: the write lock is taken before the version is
+ * read, so two processes can never both see the same version and both write (I-1, I-8).
+ */
+export class SqliteStore implements LeaseStore {
+  readonly path: string;
+  readonly #db: Database.Database;
+  readonly #statements;
+  #closed = false;
+
+  constructor(db: Database.Database, path: string) {
+    this.#db = db;
+    this.path = path;
+    this.#statements = {
+      begin: db.prepare('BEGIN IMMEDIATE'),
+      commit: db.prepare('COMMIT'),
+      rollback: db.prepare('ROLLBACK'),
+      read: db.prepare('SELECT version, token, record FROM leases WHERE key = ?'),
+      upsert: db.prepare(
+        `INSERT INTO leases (key, version, token, status, holder, record)
+         VALUES (@key, @version, @token, @status, @holder, @record)
+         ON CONFLICT (key) DO UPDATE SET version = excluded.version, token = excluded.token,
+           status = excluded.status, holder = excluded.holder, record = excluded.record`,
+      ),
+      appendHistory: db.prepare(
+        `INSERT INTO lease_history (key, kind, holder, token, at_ms, request_id, previous_holder)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      list: db.prepare(
+        'SELECT key, version, token, record FROM leases WHERE key > ? ORDER BY key LIMIT ?',
+      ),
+      listByHolder: db.prepare(
+        `SELECT key, version, token, record FROM leases
+         WHERE holder = ? AND key > ? ORDER BY key LIMIT ?`,
+      ),
+      history: db.prepare(
+        `SELECT seq, key, kind, holder, token, at_ms, request_id, previous_holder
+         FROM lease_history WHERE key = ? AND seq > ? ORDER BY seq LIMIT ?`,
+      ),
+      prune: db.prepare(
+        `DELETE FROM lease_history WHERE seq IN
+           (SELECT seq FROM lease_history WHERE at_ms < ? ORDER BY at_ms LIMIT ?)`,
+      ),
+    };
+  }
+
+  async read(resource: string): Promise<ReadResult> {
+    return this.readNow(resource);
+  }
+
+  readNow(resource: string): ReadResult {
+    this.#assertOpen();
+    try {
+      const row = this.#statements.read.get(resourceKey(resource)) as RecordRow | undefined;
+      if (row === undefined) return { kind: 'ok', record: null, version: 0 };
+      return { kind: 'ok', record: decodeRecord(resource, row), version: row.version };
+    } catch (error) {
+      return { kind: 'unavailable', reason: unavailableReason(error) };
+    }
+  }
+
+  async compareAndSet(
+    resource: string,
+    expectedVersion: number,
+    record: LeaseRecord,
+    event: HistoryEvent,
+  ): Promise<CasResult> {
+    return this.compareAndSetNow(resource, expectedVersion, record, event);
+  }
+
+  compareAndSetNow(
+    resource: string,
+    expectedVersion: number,
+    record: LeaseRecord,
+    event: HistoryEvent,
+  ): CasResult {
+    this.#assertOpen();
+    const key = resourceKey(resource);
+    const s = this.#statements;
+    try {
+      s.begin.run();
+    } catch (error) {
+      // BEGIN IMMEDIATE failed (typically SQLITE_BUSY past the timeout): nothing was written.
+      return { kind: 'unavailable', reason: unavailableReason(error), maybeApplied: false };
+    }
+    let committing = false;
+    try {
+      const row = s.read.get(key) as RecordRow | undefined;
+      const current = row === undefined ? null : decodeRecord(resource, row);
+      const version = row?.version ?? 0;
+      // The token check (I-5) compares with the record the write would replace, so it only
+      // applies when the versions match: a stale write is a conflict, whatever its token.
+      assertWritable(
+        resource,
+        expectedVersion,
+        version === expectedVersion ? current : null,
+        record,
+        event,
+      );
+      if (version !== expectedVersion) {
+        s.rollback.run();
+        return { kind: 'conflict', version };
+      }
+      s.upsert.run({
+        key,
+        version: version + 1,
+        token: record.token,
+        status: record.status,
+        holder: record.status === 'held' ? record.holder : null,
+        record: encodeRecord(record),
+      });
+      s.appendHistory.run(
+        key,
+        event.kind,
+        event.holder,
+        event.token,
+        event.atMs,
+        event.requestId,
+        event.previousHolder,
+      );
+      committing = true;
+      s.commit.run();
+      return { kind: 'ok', version: version + 1 };
+    } catch (error) {
+      this.#rollbackQuietly();
+      // A failed COMMIT may have reached the disk (an I/O error after the commit frame was
+      // written): the caller must treat it as indeterminate and re-read.
+      return { kind: 'unavailable', reason: unavailableReason(error), maybeApplied: committing };
+    }
+  }
+
+  async list(options: ListOptions = {}): Promise<ListResult> {
+    this.#assertOpen();
+    const after = afterKey(options);
+    return this.#page(() => this.#statements.list.all(after, pageLimit(options.limit)));
+  }
+
+  async listByHolder(holder: string, options: ListOptions = {}): Promise<ListResult> {
+    this.#assertOpen();
+    const after = afterKey(options);
+    return this.#page(() =>
+      this.#statements.listByHolder.all(holder, after, pageLimit(options.limit)),
+    );
+  }
+
+  async history(resource: string, options: HistoryOptions = {}): Promise<HistoryResult> {
+    this.#assertOpen();
+    const limit = pageLimit(options.limit);
+    try {
+      const rows = this.#statements.history.all(
+        resourceKey(resource),
+        options.afterSeq ?? 0,
+        limit,
+      ) as HistoryRow[];
+      return { kind: 'ok', events: rows.map((row) => historyEntry(resource, row)) };
+    } catch (error) {
+      return { kind: 'unavailable', reason: unavailableReason(error) };
+    }
+  }
+
+  async pruneHistory(beforeMs: number): Promise<PruneResult> {
+    this.#assertOpen();
+    assert(Number.isSafeInteger(beforeMs), `beforeMs must be an integer (got ${beforeMs})`);
+    let removed = 0;
+    try {
+      for (let batch = 0; batch < PRUNE_BATCHES_MAX; batch++) {
+        const changes = this.#statements.prune.run(beforeMs, PRUNE_BATCH_ROWS).changes;
+        removed += changes;
+        if (changes < PRUNE_BATCH_ROWS) break;
+      }
+    } catch (error) {
+      // Batches already deleted stay deleted; the next call continues where this one stopped.
+      return { kind: 'unavailable', reason: `${unavailableReason(error)} (${removed} removed)` };
+    }
+    return { kind: 'ok', removed };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
+  }
+
+  #page(query: () => unknown[]): ListResult {
+    try {
+      const rows = query() as ListRow[];
+      const records: VersionedRecord[] = rows.map((row) => ({
+        record: decodeRecord(resourceOfKey(row.key), row),
+        version: row.version,
+      }));
+      return { kind: 'ok', records };
+    } catch (error) {
+      return { kind: 'unavailable', reason: unavailableReason(error) };
+    }
+  }
+
+  /** Rolls back after a failure; a failed rollback leaves nothing to undo (SQLite already did). */
+  #rollbackQuietly(): void {
+    if (!this.#db.inTransaction) return;
+    try {
+      this.#statements.rollback.run();
+    } catch (error) {
+      if (environmentFailure(error) === null) throw error;
+    }
+  }
+
+  #assertOpen(): void {
+    assert(!this.#closed, `SqliteStore ${this.path} is closed`);
+  }
+}
+
+function afterKey(options: ListOptions): Buffer {
+  return options.afterResource === undefined ? KEY_BEFORE_ALL : resourceKey(options.afterResource);
+}
+
+function historyEntry(resource: string, row: HistoryRow): HistoryEntry {
+  assert(resourceOfKey(row.key) === resource, 'history row read under another resource');
+  return {
+    kind: row.kind,
+    resource,
+    holder: row.holder,
+    token: row.token,
+    atMs: row.at_ms,
+    requestId: row.request_id,
+    previousHolder: row.previous_holder,
+    seq: row.seq,
+  };
+}
+
+/** The reason of an environment failure; anything else is a bug and is rethrown. */
+function unavailableReason(error: unknown): string {
+  const reason = environmentFailure(error);
+  if (reason === null) throw error;
+  return `sqlite: ${reason}`;
+}
