@@ -107,6 +107,30 @@ export function describeLeaseStore(name: string, open: () => Promise<LeaseStore>
         expect((await readOk(store, 'down')).record!.token).toBe(2);
       });
 
+      it('I-5: a stale write carrying a lower token is a conflict, not an error', async () => {
+        await acquire(store, 'stale', 'a', 1_000);
+        const first = await readOk(store, 'stale');
+        const staleGrant = decideAcquire(
+          first.record,
+          acquireRequest('stale', 'b'),
+          1_000 + 20_000,
+          DEFAULT_CONFIG,
+        );
+        await release(store, 'stale', 1_100);
+        await acquire(store, 'stale', 'c', 1_200);
+        await release(store, 'stale', 1_300);
+        await acquire(store, 'stale', 'd', 1_400);
+        expect(staleGrant.write!.record.token).toBe(2);
+        const cas = await store.compareAndSet(
+          'stale',
+          first.version,
+          staleGrant.write!.record,
+          staleGrant.write!.event,
+        );
+        expect(cas).toEqual({ kind: 'conflict', version: 5 });
+        expect((await readOk(store, 'stale')).record).toMatchObject({ holder: 'd', token: 3 });
+      });
+
       it('throws on a record written under another resource key', async () => {
         const d = decideAcquire(null, acquireRequest('x', 'a'), 1_000, DEFAULT_CONFIG);
         await expect(

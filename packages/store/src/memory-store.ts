@@ -55,8 +55,10 @@ export class MemoryStore implements LeaseStore {
     this.#assertOpen();
     const current = this.#records.get(resource);
     const version = current?.version ?? 0;
-    assertWritable(resource, expectedVersion, current?.record ?? null, record, event);
+    // A stale write is a conflict, whatever it carries; only a write that would apply is checked
+    // against the current record (a stale decision may well carry a lower token).
     if (version !== expectedVersion) return { kind: 'conflict', version };
+    assertWritable(resource, expectedVersion, current?.record ?? null, record, event);
     const next = { record: deepFreeze(structuredClone(record)), version: version + 1 };
     this.#records.set(resource, next);
     this.#seq += 1;

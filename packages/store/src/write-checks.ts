@@ -2,7 +2,8 @@ import { assert, type HistoryEvent, type LeaseRecord } from '@leasehold/core';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from './limits';
 
 /**
- * What every store asserts before it applies a write: these can only fail through a bug in the
+ * What every store asserts before it applies a write, once the version check has passed (a stale
+ * write is a conflict, never an assertion failure, since a stale decision may carry a lower token): these can only fail through a bug in the
  * caller, never through user input, so they throw. The token check is the store's own guard of
  * I-5: whatever the client decided, a record's token never goes down.
  */
