@@ -1,0 +1,14 @@
+// The public API of @leasehold/store-etcd.
+export { EtcdStore } from './etcd-store';
+export {
+  ETCD_TIMEOUT_MS_DEFAULT,
+  ETCD_TIMEOUT_MS_MAX,
+  ETCD_TIMEOUT_MS_MIN,
+  ETCD_TXN_OPS_MAX,
+  PREFIX_BYTES_MAX,
+  READ_CACHE_ENTRIES_MAX,
+  SCAN_PAGES_MAX,
+  SCAN_PAGE_KEYS,
+} from './limits';
+export { openEtcdStore } from './open-etcd-store';
+export type { EtcdStoreOptions, OpenEtcdResult } from './open-etcd-store';

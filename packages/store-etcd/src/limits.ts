@@ -1,0 +1,29 @@
+/**
+ * Every bound of the etcd store, with its unit last (CONSTRAINTS.md C-2). Options may narrow
+ * them, never widen them.
+ */
+
+/** How long one store call may take, including fail-over between members, before `unavailable`. */
+export const ETCD_TIMEOUT_MS_DEFAULT = 5_000;
+export const ETCD_TIMEOUT_MS_MIN = 1;
+export const ETCD_TIMEOUT_MS_MAX = 60_000;
+
+/**
+ * Operations in one etcd transaction: etcd's default `--max-txn-ops`. Pruning deletes history in
+ * transactions of at most this many keys.
+ */
+export const ETCD_TXN_OPS_MAX = 128;
+
+/** Keys one range request of a scan (history pruning, listing by holder) reads. */
+export const SCAN_PAGE_KEYS = 1_000;
+/** Pages one scan reads; past it the call answers `unavailable` (or, pruning, stops early). */
+export const SCAN_PAGES_MAX = 10_000;
+
+/**
+ * Records whose last seen version and revision the store remembers, so that a compare-and-set
+ * right after a read needs one round trip, not two (the write checks need the current record).
+ */
+export const READ_CACHE_ENTRIES_MAX = 4_096;
+
+/** Longest key prefix (namespace), in bytes. */
+export const PREFIX_BYTES_MAX = 256;

@@ -1,0 +1,213 @@
+import { LeaseClient, systemClock, type Lease } from '@leasehold/client';
+import {
+  DEFAULT_CONFIG,
+  decideAcquire,
+  decideRelease,
+  resolveConfig,
+  type LeaseRecord,
+} from '@leasehold/core';
+import type { HistoryEntry } from '@leasehold/store';
+import { describeLeaseStore } from '@leasehold/store/conformance';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { EtcdStore } from '../src/index';
+import {
+  announceMissingEtcd,
+  cluster,
+  clusterManagedByScript,
+  deleteRunKeys,
+  etcdReachable,
+  leaderMember,
+  openTestStore,
+} from './etcd-env';
+
+const available = await etcdReachable();
+if (!available) announceMissingEtcd();
+afterAll(async () => {
+  if (available) await deleteRunKeys();
+});
+
+// Tests in one file run one after another: the leader kill below cannot disturb the others.
+describe.skipIf(!available)('etcd store', () => {
+  describeLeaseStore('etcd', async () => openTestStore());
+
+  it('I-5: a write decided on an old version is a conflict even when its token is lower', async () => {
+    const store = openTestStore();
+    let record: LeaseRecord | null = null;
+    let version = 0;
+    for (let i = 0; i < 3; i++) {
+      const request = {
+        resource: 's',
+        holder: `h${i}`,
+        requestId: `q${i}`,
+        ownerKey: 'k',
+        ttlMs: 10_000,
+      };
+      const granted = decideAcquire(record, request, 1_000 + i, DEFAULT_CONFIG);
+      expect(
+        await store.compareAndSet('s', version, granted.write!.record, granted.write!.event),
+      ).toMatchObject({ kind: 'ok' });
+      record = granted.write!.record;
+      const released = decideRelease(record, { ...request, token: record.token }, 1_000 + i);
+      expect(
+        await store.compareAndSet('s', version + 1, released.write!.record, released.write!.event),
+      ).toMatchObject({ kind: 'ok' });
+      record = released.write!.record;
+      version += 2;
+    }
+    const stale = decideAcquire(
+      null,
+      { resource: 's', holder: 'late', requestId: 'late', ownerKey: 'k', ttlMs: 10_000 },
+      2_000,
+      DEFAULT_CONFIG,
+    );
+    expect(await store.compareAndSet('s', 0, stale.write!.record, stale.write!.event)).toEqual({
+      kind: 'conflict',
+      version,
+    });
+    await store.close();
+  });
+
+  it('a compare-and-set from a store that did not read first checks the current record', async () => {
+    const writer = openTestStore({ prefix: 'leasehold-test-shared/' });
+    const other = openTestStore({ prefix: 'leasehold-test-shared/' });
+    const resource = `shared-${performance.now()}`;
+    const d = decideAcquire(
+      null,
+      { resource, holder: 'a', requestId: 'q', ownerKey: 'k', ttlMs: 10_000 },
+      1_000,
+      DEFAULT_CONFIG,
+    );
+    expect(await writer.compareAndSet(resource, 0, d.write!.record, d.write!.event)).toEqual({
+      kind: 'ok',
+      version: 1,
+    });
+    const lowered = { ...d.write!.record, token: 0 } as LeaseRecord;
+    await expect(other.compareAndSet(resource, 1, lowered, d.write!.event)).rejects.toThrow(
+      /token/,
+    );
+    const r = decideRelease(
+      d.write!.record,
+      { resource, holder: 'a', token: 1, ownerKey: 'k', requestId: 'rel' },
+      1_100,
+    );
+    expect(await other.compareAndSet(resource, 1, r.write!.record, r.write!.event)).toEqual({
+      kind: 'ok',
+      version: 2,
+    });
+    // The same request arriving again (the etcd client retries after a lost connection) finds its
+    // own bytes one version up: applied. Any other write on the old version is a conflict.
+    expect(await writer.compareAndSet(resource, 1, r.write!.record, r.write!.event)).toEqual({
+      kind: 'ok',
+      version: 2,
+    });
+    const other2 = { ...r.write!.record, requestId: 'rel-2' } as LeaseRecord;
+    expect(await writer.compareAndSet(resource, 1, other2, r.write!.event)).toEqual({
+      kind: 'conflict',
+      version: 2,
+    });
+    await writer.close();
+    await other.close();
+  });
+
+  describe.skipIf(!clusterManagedByScript())('leader failure', () => {
+    it(
+      'I-1, I-5: killing the leader mid-workload: no double grant, tokens monotonic, work goes on',
+      { timeout: 60_000 },
+      async () => {
+        await leaderKillWorkload();
+      },
+    );
+  });
+});
+
+const WORKERS = 4;
+const RESOURCE = 'hot';
+
+async function leaderKillWorkload(): Promise<void> {
+  const config = resolveConfig({
+    ttlMsMin: 200,
+    ttlMsDefault: 1_000,
+    graceMs: 0,
+    maxClockSkewMs: 0,
+    safetyMarginMs: 50,
+  });
+  if (config.kind !== 'ok') throw new Error(config.reason);
+  const clock = systemClock();
+  const prefix = `leasehold-test-leader-${Math.floor(performance.now())}/`;
+  const stores: EtcdStore[] = [];
+  const clients = Array.from({ length: WORKERS }, (_, i) => {
+    const store = openTestStore({ prefix, timeoutMs: 1_000 });
+    stores.push(store);
+    return new LeaseClient({ store, clock, holder: `w${i}`, config: config.config });
+  });
+  // Who believes they hold the lease right now (I-1 is checked on every grant).
+  let occupant: { client: LeaseClient; lease: Lease } | null = null;
+  const grants: Array<{ holder: string; token: number; atMonoMs: number }> = [];
+  let stop = false;
+  let killedAtMonoMs = Number.POSITIVE_INFINITY;
+  const work = clients.map(async (client) => {
+    while (!stop) {
+      const got = await client.acquire(RESOURCE, { ttlMs: 1_000 });
+      if (got.kind !== 'granted') {
+        await clock.sleep(2);
+        continue;
+      }
+      const previous = occupant;
+      expect(
+        previous === null || !previous.client.believes(previous.lease),
+        'I-1: two believers',
+      ).toBe(true);
+      occupant = { client, lease: got.lease };
+      grants.push({ holder: client.holder, token: got.lease.token, atMonoMs: clock.monoMs() });
+      await clock.sleep(3);
+      if (occupant?.client === client) occupant = null;
+      await client.release(got.lease);
+    }
+  });
+
+  await clock.sleep(1_500);
+  const leader = await leaderMember();
+  const beforeKill = grants.length;
+  cluster('kill-member', String(leader));
+  killedAtMonoMs = clock.monoMs();
+  await clock.sleep(4_000);
+  stop = true;
+  await Promise.all(work);
+  cluster('start-member', String(leader));
+
+  const afterKill = grants.filter((g) => g.atMonoMs > killedAtMonoMs + 1_000);
+  console.info(
+    `etcd leader kill: member ${leader} killed; ${beforeKill} grants before, ` +
+      `${afterKill.length} from 1 s after the kill, ${grants.length} in all`,
+  );
+  expect(beforeKill).toBeGreaterThan(20);
+  expect(afterKill.length, 'grants after the election').toBeGreaterThan(20);
+  // Tokens: every grant seen by a client is unique and they rise in the order they were seen.
+  const tokens = grants.map((g) => g.token);
+  expect(new Set(tokens).size).toBe(tokens.length);
+  expect([...tokens].sort((a, b) => a - b)).toEqual(tokens);
+  // The store's history agrees: each grant raised the token by one, with the holder that saw it.
+  const history = await fullHistory(stores[0]!, RESOURCE);
+  let token = 0;
+  for (const event of history) {
+    if (event.kind === 'granted') expect(event.token).toBe(token + 1);
+    else expect(event.token).toBe(token);
+    token = event.token;
+  }
+  const granted = new Map(
+    history.filter((e) => e.kind === 'granted').map((e) => [e.token, e.holder]),
+  );
+  for (const g of grants) expect(granted.get(g.token)).toBe(g.holder);
+  for (const store of stores) await store.close();
+}
+
+async function fullHistory(store: EtcdStore, resource: string): Promise<HistoryEntry[]> {
+  const events: HistoryEntry[] = [];
+  for (let page = 0; page < 1_000; page++) {
+    const next = await store.history(resource, { afterSeq: events.at(-1)?.seq ?? 0 });
+    if (next.kind !== 'ok') throw new Error(next.reason);
+    if (next.events.length === 0) break;
+    events.push(...next.events);
+  }
+  return events;
+}
