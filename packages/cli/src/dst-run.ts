@@ -1,0 +1,311 @@
+import { fork } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import {
+  findScenario,
+  inDeterminismSample,
+  limits,
+  parseSeed,
+  planSweep,
+  runSeed,
+  runTask,
+  SCENARIOS,
+  summarizeSweep,
+  sweepExitCode,
+  type Implementation,
+  type RunResult,
+  type SweepTask,
+  type TaskResult,
+} from '@leasehold/sim';
+import { palette, reportText, summaryText } from './format';
+import { UsageError, type CliIo } from './io';
+import { JOBS_MAX, REPORTS_MAX, SEEDS_DEFAULT, VIOLATION_LINES_MAX } from './limits';
+import { loadImplementation } from './load-implementation';
+import { intFlag, parseFlags, shardFlag } from './parse-flags';
+import { Progress } from './progress';
+import { TraceFile, tracePath } from './trace-file';
+import type { WorkerRequest, WorkerTask } from './worker';
+
+const FLAGS = {
+  seeds: { type: 'string' },
+  seed: { type: 'string' },
+  'seed-base': { type: 'string' },
+  scenario: { type: 'string' },
+  steps: { type: 'string' },
+  nodes: { type: 'string' },
+  shard: { type: 'string' },
+  jobs: { type: 'string' },
+  json: { type: 'boolean' },
+  'trace-dir': { type: 'string' },
+  impl: { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
+
+export const DST_RUN_HELP = `leasehold dst run: run seeded simulations of every scenario (or one) and check I-1..I-8 on every step
+
+  --seeds N        seeds per scenario (default ${SEEDS_DEFAULT}, at most ${limits.SEEDS_MAX})
+  --seed S         run exactly one seed (decimal, or hex such as 0x1f or a commit hash); DST_SEED=S does the same
+  --seed-base S    first seed of the sweep (default 1); CI passes the commit hash
+  --scenario NAME  one scenario (see: leasehold dst scenarios)
+  --steps N        scheduler events in the faulty phase of each run (default ${limits.STEPS_DEFAULT})
+  --nodes N        nodes per world (1..${limits.NODES_MAX}; default per scenario)
+  --shard K/N      run the K-th of N slices of the sweep
+  --jobs N         worker processes (default: cores, at most 2 when not given)
+  --json           print one JSON object as the last line of stdout (human output goes to stderr)
+  --trace-dir DIR  where failing runs' JSON-lines traces go (default .dst/traces)
+  --impl FILE      test your own implementation: a module exporting \`implementation\`
+                   ({ name, createClient(options) }, see README "Bring your own implementation")
+
+exit codes: 0 passed, 1 safety violation, 2 liveness violation, 3 implementation crashed,
+            4 nondeterminism detected, 64 bad usage`;
+
+export interface DstRunSettings {
+  readonly tasks: SweepTask[];
+  readonly plannedTotal: number;
+  readonly steps: number | undefined;
+  readonly nodes: number | undefined;
+  readonly jobs: number;
+  readonly json: boolean;
+  readonly traceDir: string;
+  /** A user's implementation module (`--impl`), loaded in every worker. */
+  readonly implPath: string | undefined;
+  readonly implementation: Implementation | undefined;
+}
+
+/** Reads and checks every flag; a bad one is a UsageError naming the flag and what it accepts. */
+export async function dstRunSettings(
+  argv: readonly string[],
+  io: CliIo,
+): Promise<DstRunSettings | 'help'> {
+  const { values } = parseFlags('dst run', argv, FLAGS);
+  if (values.help === true) return 'help';
+  const pinned = pinnedSeed(values.seed, io.env.DST_SEED);
+  const scenarios = values.scenario === undefined ? SCENARIOS : [scenarioFlag(values.scenario)];
+  const seeds = intFlag('seeds', values.seeds, 1, limits.SEEDS_MAX, SEEDS_DEFAULT);
+  const base = parseSeed(values['seed-base'] ?? '1');
+  if (base.kind !== 'ok') throw new UsageError(`--seed-base: ${base.reason}`);
+  const steps =
+    values.steps === undefined ? undefined : intFlag('steps', values.steps, 1, limits.STEPS_MAX, 0);
+  const nodes =
+    values.nodes === undefined ? undefined : intFlag('nodes', values.nodes, 1, limits.NODES_MAX, 0);
+  const shard = shardFlag(values.shard);
+  const jobs = intFlag('jobs', values.jobs, 1, JOBS_MAX, Math.min(2, availableParallelism()));
+  const plan = {
+    scenarios,
+    seeds,
+    seedBase: base.seed,
+    ...(pinned === undefined ? {} : { pinnedSeed: pinned }),
+  };
+  const plannedTotal = planSweep(plan).length;
+  const tasks = planSweep({ ...plan, ...(shard === undefined ? {} : { shard }) });
+  return {
+    tasks,
+    plannedTotal,
+    steps,
+    nodes,
+    jobs,
+    json: values.json === true,
+    traceDir: values['trace-dir'] ?? join(io.cwd, '.dst', 'traces'),
+    implPath: values.impl === undefined ? undefined : resolve(io.cwd, values.impl),
+    implementation:
+      values.impl === undefined ? undefined : await loadImplementation(values.impl, io.cwd),
+  };
+}
+
+function pinnedSeed(flag: string | undefined, env: string | undefined): string | undefined {
+  const fromFlag = flag === undefined ? undefined : parseSeed(flag);
+  const fromEnv = env === undefined || env === '' ? undefined : parseSeed(env);
+  if (fromFlag?.kind === 'invalid') throw new UsageError(`--seed: ${fromFlag.reason}`);
+  if (fromEnv?.kind === 'invalid') throw new UsageError(`DST_SEED: ${fromEnv.reason}`);
+  if (fromFlag !== undefined && fromEnv !== undefined && fromFlag.seed !== fromEnv.seed) {
+    throw new UsageError(`--seed ${fromFlag.seed} and DST_SEED=${fromEnv.seed} disagree; give one`);
+  }
+  return fromFlag?.seed ?? fromEnv?.seed;
+}
+
+export function scenarioFlag(name: string) {
+  const scenario = findScenario(name);
+  if (scenario === undefined) {
+    throw new UsageError(
+      `--scenario must be one of: ${SCENARIOS.map((s) => s.id).join(', ')} (got ${JSON.stringify(name)})`,
+    );
+  }
+  return scenario;
+}
+
+type Finished = TaskResult & { readonly index: number; readonly wallMs: number };
+
+export async function dstRun(argv: readonly string[], io: CliIo): Promise<number> {
+  const settings = await dstRunSettings(argv, io);
+  if (settings === 'help') {
+    io.stdout(`${DST_RUN_HELP}\n`);
+    return 0;
+  }
+  const human = settings.json ? io.stderr : io.stdout;
+  const c = palette(io.color);
+  const progress = new Progress(io.stderr, io.interactive, settings.tasks.length);
+  let events = 0;
+  let failing = 0;
+  const onResult = (finished: Finished) => {
+    events += finished.run.events;
+    if (finished.run.status !== 'passed' && !finished.run.expected) failing += 1;
+    progress.tick(events, failing);
+  };
+  const results =
+    settings.jobs > 1 && settings.tasks.length > 1
+      ? await runInWorkers(settings, onResult)
+      : await runInProcess(settings, onResult);
+
+  const summary = summarizeSweep(results);
+  const wallMsByScenario = new Map<string, number>();
+  for (const r of results)
+    wallMsByScenario.set(r.run.scenario, (wallMsByScenario.get(r.run.scenario) ?? 0) + r.wallMs);
+  human(`${summaryText(summary, wallMsByScenario, c)}\n`);
+  await reportFailures(results, settings, human, c);
+  const exitCode = sweepExitCode(summary);
+  human(
+    exitCode === 0
+      ? c.green.bold('\nall runs passed\n')
+      : c.red.bold(`\nFAILED (exit ${exitCode})\n`),
+  );
+  if (settings.json) {
+    io.stdout(
+      `${JSON.stringify({
+        seeds: summary.seeds,
+        events: summary.events,
+        exitCode,
+        violations: summary.violations,
+        nondeterministic: summary.nondeterministic,
+        traceHashes: summary.traceHashes,
+        marks: summary.marks,
+        marksNeverHit: summary.marksNeverHit,
+        faultsFired: summary.faultsFired,
+        determinismChecked: summary.determinismChecked,
+      })}\n`,
+    );
+  }
+  return exitCode;
+}
+
+function extraFlags(settings: DstRunSettings) {
+  return {
+    ...(settings.steps === undefined ? {} : { steps: settings.steps }),
+    ...(settings.nodes === undefined ? {} : { nodes: settings.nodes }),
+  };
+}
+
+function implementationOption(settings: DstRunSettings) {
+  return settings.implementation === undefined ? {} : { implementation: settings.implementation };
+}
+
+async function runInProcess(
+  settings: DstRunSettings,
+  onResult: (f: Finished) => void,
+): Promise<Finished[]> {
+  const results: Finished[] = [];
+  for (const task of settings.tasks) {
+    const started = performance.now();
+    const result = await runTask(task, {
+      checkDeterminism: inDeterminismSample(task.index, settings.plannedTotal),
+      ...extraFlags(settings),
+      ...implementationOption(settings),
+    });
+    const finished = { ...result, index: task.index, wallMs: performance.now() - started };
+    results.push(finished);
+    onResult(finished);
+  }
+  return results;
+}
+
+async function runInWorkers(
+  settings: DstRunSettings,
+  onResult: (f: Finished) => void,
+): Promise<Finished[]> {
+  const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));
+  const jobs = Math.min(settings.jobs, settings.tasks.length);
+  const results: Finished[] = [];
+  await Promise.all(
+    Array.from({ length: jobs }, (_, j) => {
+      const tasks: WorkerTask[] = settings.tasks
+        .filter((_, i) => i % jobs === j)
+        .map((t) => ({
+          index: t.index,
+          scenario: t.scenario.id,
+          seed: t.seed,
+          checkDeterminism: inDeterminismSample(t.index, settings.plannedTotal),
+        }));
+      return new Promise<void>((resolve, reject) => {
+        const child = fork(workerPath, [], {
+          execArgv: ['--import', 'tsx'],
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        });
+        child.on('message', (message: Finished) => {
+          results.push(message);
+          onResult(message);
+        });
+        child.on('error', reject);
+        child.on('exit', (code) => {
+          const expected = tasks.length;
+          const got = results.filter((r) => tasks.some((t) => t.index === r.index)).length;
+          if (code === 0 && got === expected) resolve();
+          else
+            reject(
+              new Error(
+                `sweep worker ${j + 1} exited with code ${code} after ${got}/${expected} runs`,
+              ),
+            );
+        });
+        const request: WorkerRequest = {
+          tasks,
+          ...extraFlags(settings),
+          ...(settings.implPath === undefined ? {} : { implPath: settings.implPath }),
+        };
+        child.send(request);
+      });
+    }),
+  );
+  return results;
+}
+
+/** Full reports for the first failing runs, each with its trace written to a file. */
+async function reportFailures(
+  results: readonly Finished[],
+  settings: DstRunSettings,
+  human: (text: string) => void,
+  c: ReturnType<typeof palette>,
+): Promise<void> {
+  const failures = results
+    .filter((r) => r.run.status !== 'passed' && !r.run.expected)
+    .sort((a, b) => a.index - b.index);
+  for (const failure of failures.slice(0, REPORTS_MAX)) {
+    const path = await writeTrace(failure.run, settings);
+    human(`\n${reportText(failure.run, c, { ...extraFlags(settings), tracePath: path })}\n`);
+  }
+  const rest = failures.slice(REPORTS_MAX, REPORTS_MAX + VIOLATION_LINES_MAX);
+  for (const f of rest) {
+    human(
+      `${c.red('✗')} ${f.run.scenario} seed ${f.run.seed}: ${f.run.violation?.invariant ?? 'crash'} ${f.run.violation?.message ?? f.run.crash?.message ?? ''}\n`,
+    );
+  }
+  const hidden = failures.length - REPORTS_MAX - rest.length;
+  if (hidden > 0) human(`... and ${hidden} more failing runs\n`);
+}
+
+/** Replays a run (it is deterministic) with a file sink, so the full trace lands on disk. */
+async function writeTrace(run: RunResult, settings: DstRunSettings): Promise<string> {
+  const path = tracePath(settings.traceDir, run.scenario, run.seed);
+  const file = new TraceFile(path);
+  try {
+    await runSeed({
+      scenario: scenarioFlag(run.scenario),
+      seed: run.seed,
+      traceSink: file,
+      ...extraFlags(settings),
+    });
+  } finally {
+    file.close();
+  }
+  return path;
+}

@@ -1,0 +1,26 @@
+/** Everything the CLI touches of its process, injected so tests run it in-process (STYLE.md). */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  /** Whether stderr is a terminal (live progress bar) or a log (periodic lines). */
+  readonly interactive: boolean;
+  /** Colors on or off. */
+  readonly color: boolean;
+}
+
+/** Exit codes (DESIGN.md section 5). */
+export const EXIT = {
+  ok: 0,
+  safety: 1,
+  liveness: 2,
+  crash: 3,
+  nondeterminism: 4,
+  usage: 64,
+} as const;
+
+/** A usage error: the message names the flag and what it accepts; the CLI exits 64. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}

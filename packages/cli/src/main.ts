@@ -1,0 +1,50 @@
+import { dstReplay, DST_REPLAY_HELP } from './dst-replay';
+import { dstRun, DST_RUN_HELP } from './dst-run';
+import { dstScenarios } from './dst-scenarios';
+import { EXIT, UsageError, type CliIo } from './io';
+
+export const HELP = `leasehold: leases you can trust, and the simulator that keeps them honest
+
+usage:
+  leasehold dst run [flags]       seeded simulation sweep; checks I-1..I-8 on every step
+  leasehold dst replay [flags]    print the full trace of one seed
+  leasehold dst scenarios         list scenarios and faults
+  leasehold help [command]
+
+Run 'leasehold dst run --help' for its flags.`;
+
+/** The CLI, runnable in-process: argv in, exit code out, all output through `io`. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`leasehold: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}
+
+async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+  const [group, command, ...rest] = argv;
+  if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
+    const topic = command === 'run' ? DST_RUN_HELP : command === 'replay' ? DST_REPLAY_HELP : HELP;
+    io.stdout(`${topic}\n`);
+    return EXIT.ok;
+  }
+  if (group !== 'dst')
+    throw new UsageError(`unknown command ${JSON.stringify(group)} (commands: dst, help)`);
+  switch (command) {
+    case 'run':
+      return dstRun(rest, io);
+    case 'replay':
+      return dstReplay(rest, io);
+    case 'scenarios':
+      return dstScenarios(io);
+    default:
+      throw new UsageError(
+        `unknown dst command ${JSON.stringify(command ?? '')} (dst commands: run, replay, scenarios)`,
+      );
+  }
+}

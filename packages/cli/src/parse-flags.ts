@@ -1,0 +1,57 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from './io';
+
+type FlagSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
+
+/** `util.parseArgs`, with its errors turned into usage errors that name the flag. */
+export function parseFlags<T extends FlagSpec>(
+  command: string,
+  argv: readonly string[],
+  options: T,
+) {
+  try {
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const known = Object.keys(options)
+      .map((k) => `--${k}`)
+      .join(', ');
+    throw new UsageError(
+      `${command}: ${message.replace(/\. To specify a positional.*$/s, '')} (flags: ${known})`,
+    );
+  }
+}
+
+/** A whole number within [min, max] from a flag, or a usage error naming the flag. */
+export function intFlag(
+  flag: string,
+  value: string | undefined,
+  min: number,
+  max: number,
+  fallback: number,
+): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value.trim())) {
+    throw new UsageError(
+      `--${flag} must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`,
+    );
+  }
+  const n = Number(value);
+  if (n < min || n > max)
+    throw new UsageError(`--${flag} must be from ${min} to ${max} (got ${n})`);
+  return n;
+}
+
+/** `--shard K/N`: 1 <= K <= N. */
+export function shardFlag(value: string | undefined): { index: number; count: number } | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (match === null || index < 1 || count < 1 || index > count) {
+    throw new UsageError(
+      `--shard must be K/N with 1 <= K <= N, e.g. 1/4 (got ${JSON.stringify(value)})`,
+    );
+  }
+  return { index, count };
+}

@@ -1,0 +1,44 @@
+/**
+ * A sweep worker (one per --jobs): receives tasks over IPC, runs them, and sends each result back
+ * with the wall time it took. Started by `runInWorkers` with tsx registered.
+ */
+import { performance } from 'node:perf_hooks';
+import { findScenario, runTask, type TaskOptions } from '@leasehold/sim';
+import { loadImplementation } from './load-implementation';
+
+export interface WorkerTask {
+  readonly index: number;
+  readonly scenario: string;
+  readonly seed: string;
+  readonly checkDeterminism: boolean;
+}
+
+export interface WorkerRequest {
+  readonly tasks: readonly WorkerTask[];
+  readonly steps?: number;
+  readonly nodes?: number;
+  readonly implPath?: string;
+}
+
+process.once('message', (request: WorkerRequest) => {
+  void (async () => {
+    const implementation =
+      request.implPath === undefined
+        ? undefined
+        : await loadImplementation(request.implPath, process.cwd());
+    for (const task of request.tasks) {
+      const scenario = findScenario(task.scenario);
+      if (scenario === undefined) throw new Error(`worker: unknown scenario ${task.scenario}`);
+      const options: TaskOptions = {
+        checkDeterminism: task.checkDeterminism,
+        ...(request.steps === undefined ? {} : { steps: request.steps }),
+        ...(request.nodes === undefined ? {} : { nodes: request.nodes }),
+        ...(implementation === undefined ? {} : { implementation }),
+      };
+      const started = performance.now();
+      const result = await runTask({ index: task.index, scenario, seed: task.seed }, options);
+      process.send?.({ ...result, index: task.index, wallMs: performance.now() - started });
+    }
+    process.disconnect?.();
+  })();
+});

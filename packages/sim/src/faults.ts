@@ -1,0 +1,106 @@
+import { RATE_DENOMINATOR } from './limits';
+import type { Prng } from './prng';
+
+/**
+ * Every fault the simulator injects (DESIGN.md section 5). Each is counted when it fires. The
+ * first group keeps the timing assumptions; the last three break them on purpose.
+ */
+export const FAULT_KINDS = [
+  'storeWriteFail',
+  'storeReplyLost',
+  'storeReadFail',
+  'storeLatency',
+  'storeCrash',
+  'nodeCrash',
+  'nodePause',
+  'clockOffset',
+  'clockDrift',
+  'clockJump',
+  'skewBeyondBound',
+  'monoDriftBeyondBound',
+  'suspendBeyondMargin',
+] as const;
+
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export const FAULT_DESCRIPTIONS: Readonly<Record<FaultKind, string>> = {
+  storeWriteFail: 'a store write fails before it is applied',
+  storeReplyLost: 'a store write is applied but its reply is lost (indeterminate)',
+  storeReadFail: 'a store read fails',
+  storeLatency: 'store latency up to hundreds of ms, so completions reorder',
+  storeCrash: 'the store crashes and restarts (durable state kept, in-flight replies lost)',
+  nodeCrash: 'a node crashes at an await and restarts later with its memory lost',
+  nodePause: 'a node stalls at an await (GC or event-loop pause)',
+  clockOffset: 'wall clocks start offset from true time in both directions, within the skew bound',
+  clockDrift: 'wall and monotonic clocks drift within the drift bound',
+  clockJump: 'wall clocks jump forward and backward, within the skew bound',
+  skewBeyondBound: 'ASSUMPTION-BREAKING: a wall clock runs ahead far beyond the skew bound',
+  monoDriftBeyondBound:
+    'ASSUMPTION-BREAKING: a monotonic clock runs slow far beyond the drift bound',
+  suspendBeyondMargin:
+    'ASSUMPTION-BREAKING: a node is suspended and its monotonic clock stops for longer than the margin',
+};
+
+/** Rate ranges per fault, over RATE_DENOMINATOR (per call, per await, or per node at start). */
+const RATE_RANGES: Readonly<Record<FaultKind, readonly [number, number]>> = {
+  storeWriteFail: [20, 150],
+  storeReplyLost: [20, 150],
+  storeReadFail: [20, 150],
+  storeLatency: [1_000, 1_000],
+  storeCrash: [2, 20],
+  nodeCrash: [2, 25],
+  nodePause: [10, 100],
+  clockOffset: [1_000, 1_000],
+  clockDrift: [1_000, 1_000],
+  clockJump: [5, 40],
+  skewBeyondBound: [1_000, 1_000],
+  monoDriftBeyondBound: [1_000, 1_000],
+  suspendBeyondMargin: [10, 60],
+};
+
+export const ASSUMPTION_BREAKING_FAULTS: ReadonlySet<FaultKind> = new Set([
+  'skewBeyondBound',
+  'monoDriftBeyondBound',
+  'suspendBeyondMargin',
+]);
+
+/** The faults one seed enables, and how often each fires (per RATE_DENOMINATOR). */
+export type Swarm = Readonly<Partial<Record<FaultKind, number>>>;
+
+/**
+ * Swarm testing: each seed enables a random subset of the scenario's fault menu, each with a
+ * random rate, so different seeds stress different combinations. A scenario may mark faults as
+ * always on (e.g. the assumption-breaking fault of an assumption-breaking scenario).
+ */
+export function drawSwarm(
+  menu: readonly FaultKind[],
+  alwaysOn: readonly FaultKind[],
+  prng: Prng,
+): Swarm {
+  const swarm: Partial<Record<FaultKind, number>> = {};
+  for (const kind of FAULT_KINDS) {
+    if (!menu.includes(kind) && !alwaysOn.includes(kind)) continue;
+    if (!alwaysOn.includes(kind) && !prng.chance(1, 2)) continue;
+    const [low, high] = RATE_RANGES[kind];
+    swarm[kind] = prng.between(low, high);
+  }
+  if (Object.keys(swarm).length === 0 && menu.length > 0) {
+    const kind = menu[prng.int(menu.length)]!;
+    const [low, high] = RATE_RANGES[kind];
+    swarm[kind] = prng.between(low, high);
+  }
+  return swarm;
+}
+
+/** Whether fault `kind` fires now, drawing from `prng` only when it is enabled. */
+export function fires(swarm: Swarm, kind: FaultKind, prng: Prng): boolean {
+  const rate = swarm[kind];
+  return rate !== undefined && prng.chance(rate, RATE_DENOMINATOR);
+}
+
+export function formatSwarm(swarm: Swarm): string {
+  const parts = FAULT_KINDS.filter((k) => swarm[k] !== undefined).map(
+    (k) => `${k}=${swarm[k]}/${RATE_DENOMINATOR}`,
+  );
+  return parts.length === 0 ? 'no faults' : parts.join(' ');
+}

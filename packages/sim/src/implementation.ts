@@ -1,0 +1,43 @@
+import {
+  LeaseClient,
+  type AcquireOutcome,
+  type IdSource,
+  type Lease,
+  type ReleaseOutcome,
+  type RenewOutcome,
+} from '@leasehold/client';
+import type { Clock, LeaseConfig } from '@leasehold/core';
+import type { LeaseStore } from '@leasehold/store';
+
+/** What the harness needs of a lease client: the LeaseClient contract. */
+export interface LeaseClientLike {
+  acquire(resource: string, options?: { ttlMs?: number; waitMs?: number }): Promise<AcquireOutcome>;
+  renew(lease: Lease, options?: { ttlMs?: number }): Promise<RenewOutcome>;
+  release(lease: Lease): Promise<ReleaseOutcome>;
+  /** Whether the holder may still act as owner (the harness checks I-1/I-2 against this). */
+  believes(lease: Lease): boolean;
+  timeLeftMs(lease: Lease): number;
+}
+
+export interface ClientFactoryOptions {
+  readonly store: LeaseStore;
+  readonly clock: Clock;
+  readonly holder: string;
+  readonly config: LeaseConfig;
+  readonly ids: IdSource;
+}
+
+/**
+ * An implementation under test. The harness gives each simulated node a store view and a clock it
+ * controls; every await on them is a scheduling point. Any implementation of the client contract
+ * can be plugged in here, ours or a user's.
+ */
+export interface Implementation {
+  readonly name: string;
+  createClient(options: ClientFactoryOptions): LeaseClientLike;
+}
+
+export const leaseholdImplementation: Implementation = {
+  name: 'leasehold',
+  createClient: (options) => new LeaseClient(options),
+};

@@ -1,0 +1,38 @@
+// The public API of @leasehold/sim. The vitest helper is '@leasehold/sim/vitest'.
+export { Checker } from './checker';
+export { emptyMarks, MARK_DESCRIPTIONS, MARKS } from './coverage';
+export type { Mark, MarkCounts } from './coverage';
+export {
+  ASSUMPTION_BREAKING_FAULTS,
+  drawSwarm,
+  FAULT_DESCRIPTIONS,
+  FAULT_KINDS,
+  formatSwarm,
+} from './faults';
+export type { FaultKind, Swarm } from './faults';
+export { leaseholdImplementation } from './implementation';
+export type { ClientFactoryOptions, Implementation, LeaseClientLike } from './implementation';
+export * as limits from './limits';
+export { Prng } from './prng';
+export { RESOURCE_NAMES, runSeed } from './run';
+export type { RunOptions, RunResult, RunStatus } from './run';
+export { findScenario, SCENARIOS } from './scenario';
+export type { Scenario } from './scenario';
+export { parseSeed, sweepSeed } from './seed';
+export type { SeedResult } from './seed';
+export { SimClock } from './sim-clock';
+export type { ClockHost, ClockSettings } from './sim-clock';
+export { Trace } from './trace';
+export type { TraceEvent, TraceSink } from './trace';
+export { SIM_CONFIG, SIM_WORKLOAD } from './workload-settings';
+export { inDeterminismSample, planSweep, runTask, summarizeSweep, sweepExitCode } from './sweep';
+export type {
+  ScenarioSummary,
+  SweepPlan,
+  SweepSummary,
+  SweepTask,
+  SweepViolation,
+  TaskOptions,
+  TaskResult,
+} from './sweep';
+export { plainReport, reproduceCommand, statusText } from './report';

@@ -1,0 +1,32 @@
+/** Every bound of the simulator, units last (CONSTRAINTS.md C-2). */
+
+/** Nodes per world: default and hard limit. */
+export const NODES_DEFAULT = 5;
+export const NODES_MAX = 16;
+/** Resources per world: default and hard limit. */
+export const RESOURCES_DEFAULT = 3;
+export const RESOURCES_MAX = 8;
+
+/** Scheduler events in the faulty safety phase of one run, by default and at most. */
+export const STEPS_DEFAULT = 2_000;
+export const STEPS_MAX = 10_000_000;
+/** Simulated time one safety phase may last, whatever its step budget. */
+export const SAFETY_PHASE_MS_MAX = 3_600_000;
+/** Scheduler events the heal phase and its liveness probe may take. */
+export const HEAL_STEPS_MAX = 200_000;
+
+/** Events of a run kept in memory for the failure report; the rest is streamed or hashed. */
+export const TRACE_TAIL_EVENTS = 30;
+
+/** Seeds one sweep may run. */
+export const SEEDS_MAX = 1_000_000;
+/** At least this share of a sweep's seeds (in percent, rounded up, at least one) runs twice. */
+export const DETERMINISM_SAMPLE_PERCENT = 5;
+
+/** Store round-trip latency bounds without the latency fault, and with it (one way, ms). */
+export const LATENCY_MS_MIN = 1;
+export const LATENCY_MS_BASE_MAX = 3;
+export const LATENCY_MS_FAULT_MAX = 400;
+
+/** Fault rates are ratios over this denominator (STYLE.md: integers and ratios, not floats). */
+export const RATE_DENOMINATOR = 1_000;

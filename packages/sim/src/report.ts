@@ -1,0 +1,51 @@
+import type { RunResult } from './run';
+import { findScenario } from './scenario';
+
+/** The one-line command that reproduces a run exactly (DST_SEED pins the seed). */
+export function reproduceCommand(
+  run: Pick<RunResult, 'seed' | 'scenario'>,
+  extra: { steps?: number; nodes?: number } = {},
+): string {
+  const flags = [`--scenario ${run.scenario}`];
+  if (extra.steps !== undefined) flags.push(`--steps ${extra.steps}`);
+  if (extra.nodes !== undefined) flags.push(`--nodes ${extra.nodes}`);
+  return `DST_SEED=${run.seed} npx leasehold dst run ${flags.join(' ')}`;
+}
+
+export function statusText(run: RunResult): string {
+  switch (run.status) {
+    case 'passed':
+      return 'passed';
+    case 'safety':
+      return run.expected ? 'expected violation (assumption-breaking run)' : 'safety violation';
+    case 'liveness':
+      return 'liveness violation';
+    case 'crash':
+      return 'the implementation under test crashed';
+  }
+}
+
+/** A plain-text failure report (the CLI prints a colored one with the same fields). */
+export function plainReport(
+  run: RunResult,
+  extra: { steps?: number; nodes?: number; tracePath?: string } = {},
+): string {
+  const scenario = findScenario(run.scenario);
+  const headline =
+    run.violation !== null
+      ? `${run.violation.invariant} ${run.violation.name}: ${run.violation.message}`
+      : `crash: ${run.crash?.message ?? 'unknown'}`;
+  const lines = [
+    `${statusText(run)}: ${headline}`,
+    `  scenario  ${run.scenario}${scenario === undefined ? '' : ` (${scenario.title})`}`,
+    `  seed      ${run.seed}   step ${run.violation?.step ?? run.crash?.step ?? run.steps}   at ${run.violation?.atMs ?? run.simulatedMs} ms simulated`,
+    `  swarm     ${run.swarmText}`,
+    `  last ${run.tail.length} events:`,
+    ...run.tail.map((line) => `    ${line}`),
+  ];
+  if (run.crash !== null)
+    lines.push('  stack:', ...run.crash.stack.split('\n').map((l) => `    ${l}`));
+  if (extra.tracePath !== undefined) lines.push(`  trace     ${extra.tracePath}`);
+  lines.push(`  reproduce ${reproduceCommand(run, extra)}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,208 @@
+import { livenessBoundMs, type InvariantId } from '@leasehold/core';
+import { LATENCY_MS_FAULT_MAX } from './limits';
+import type { MarkCounts } from './coverage';
+import { drawSwarm, formatSwarm, type FaultKind, type Swarm } from './faults';
+import { leaseholdImplementation, type Implementation } from './implementation';
+import { HEAL_STEPS_MAX, NODES_MAX, SAFETY_PHASE_MS_MAX, STEPS_DEFAULT } from './limits';
+import { Prng } from './prng';
+import type { Scenario } from './scenario';
+import { Trace, type TraceSink } from './trace';
+import { runProbe, runWorkload } from './workload';
+import { SIM_CONFIG, SIM_WORKLOAD } from './workload-settings';
+import { EPOCH_MS, World } from './world';
+
+/** Resource names mix slashes, quotes and non-ASCII, as real ones do. */
+export const RESOURCE_NAMES = [
+  'orders/42',
+  'doc "draft"',
+  'mem/🧠',
+  "refs/heads/it's",
+  'jobs\\nightly',
+  'q?x=1&y=2',
+  'résumé',
+  'a',
+] as const;
+
+export interface RunOptions {
+  readonly scenario: Scenario;
+  readonly seed: string;
+  /** Scheduler events in the safety phase. */
+  readonly steps?: number;
+  readonly nodes?: number;
+  readonly implementation?: Implementation;
+  /** Invariant checks on (default). Off only to measure what checking costs. */
+  readonly checks?: boolean;
+  readonly traceSink?: TraceSink;
+}
+
+export type RunStatus = 'passed' | 'safety' | 'liveness' | 'crash';
+
+export interface RunResult {
+  readonly scenario: string;
+  readonly seed: string;
+  readonly implementation: string;
+  readonly status: RunStatus;
+  /** An assumption-breaking run that reported I-1 or I-2, as it is meant to. */
+  readonly expected: boolean;
+  readonly violation: {
+    readonly invariant: InvariantId;
+    readonly name: string;
+    readonly message: string;
+    readonly step: number;
+    readonly atMs: number;
+  } | null;
+  readonly crash: {
+    readonly message: string;
+    readonly stack: string;
+    readonly step: number;
+  } | null;
+  readonly steps: number;
+  readonly events: number;
+  readonly simulatedMs: number;
+  readonly swarm: Swarm;
+  readonly swarmText: string;
+  readonly faultsFired: Readonly<Record<FaultKind, number>>;
+  readonly marks: Readonly<MarkCounts>;
+  readonly traceHash: string;
+  readonly tail: readonly string[];
+  readonly livenessBoundMs: number;
+}
+
+/** Runs one seed of one scenario: the faulty safety phase, then heal and the liveness probe. */
+export async function runSeed(options: RunOptions): Promise<RunResult> {
+  const { scenario, seed } = options;
+  const nodes = Math.min(options.nodes ?? scenario.nodes, NODES_MAX);
+  const steps = options.steps ?? STEPS_DEFAULT;
+  const implementation = options.implementation ?? leaseholdImplementation;
+  const swarm = drawSwarm(scenario.faults, scenario.alwaysOn, new Prng(seed, 'swarm'));
+  const trace = new Trace(options.traceSink ?? null);
+  const resources = RESOURCE_NAMES.slice(0, scenario.resources);
+  const swarmText = formatSwarm(swarm);
+  trace.record({
+    e: 'run',
+    seed,
+    scenario: scenario.id,
+    impl: implementation.name,
+    nodes,
+    steps,
+    swarm: swarmText,
+  });
+  const world = new World({
+    seed,
+    config: SIM_CONFIG,
+    swarm,
+    nodes,
+    resources,
+    implementation,
+    checks: options.checks ?? true,
+    trace,
+  });
+
+  const runner = (node: Parameters<typeof runWorkload>[1]) => runWorkload(world, node);
+  world.setRunner(runner);
+  world.nodes.forEach((node, i) =>
+    world.schedule(EPOCH_MS + i, () => world.startNode(node, runner)),
+  );
+
+  const boundMs = livenessBound(swarm);
+  await safetyPhase(world, steps);
+  if (world.violation === null && world.crash === null) await healAndProbe(world, boundMs);
+
+  return summarize(world, options, implementation, swarm, swarmText, boundMs);
+}
+
+async function safetyPhase(world: World, steps: number): Promise<void> {
+  while (world.step < steps && world.violation === null && world.crash === null) {
+    if (world.elapsedMs() > SAFETY_PHASE_MS_MAX) break;
+    if (!(await world.runOne())) break;
+  }
+}
+
+/**
+ * The stated liveness bound: one TTL plus grace and skew, plus slack for what may still be in
+ * flight when faults heal (a blocking acquire's whole wait, a pause, a suspend, four slow store
+ * hops) and 500 ms of scheduling.
+ */
+function livenessBound(swarm: Swarm): number {
+  const ttlMsMax = Math.max(...SIM_WORKLOAD.ttlMsChoices);
+  const suspendMs = swarm.suspendBeyondMargin === undefined ? 0 : SIM_WORKLOAD.suspendMsMax;
+  const slackMs =
+    SIM_WORKLOAD.acquireWaitMsMax +
+    SIM_WORKLOAD.pauseMsMax +
+    suspendMs +
+    4 * LATENCY_MS_FAULT_MAX +
+    500;
+  return livenessBoundMs(ttlMsMax, slackMs, SIM_CONFIG);
+}
+
+async function healAndProbe(world: World, boundMs: number): Promise<void> {
+  world.heal();
+  const healedAtMs = world.nowMs();
+  const probes = world.resources.map((resource, i) => {
+    const probe = world.addProbe(`probe${i + 1}`);
+    world.schedule(healedAtMs, () =>
+      world.startNode(probe, (node) => runProbe(world, node, resource, boundMs, healedAtMs)),
+    );
+    return probe;
+  });
+  const stepsEnd = world.step + HEAL_STEPS_MAX;
+  while (world.probesDone < probes.length && world.violation === null && world.crash === null) {
+    if (world.step >= stepsEnd || !(await world.runOne())) {
+      world.failLiveness(
+        world.resources[world.probesDone] ?? '',
+        `the liveness probes did not finish (${world.probesDone}/${probes.length} done, ${world.step} steps, ${world.pendingEvents} events pending)`,
+      );
+    }
+  }
+}
+
+function summarize(
+  world: World,
+  options: RunOptions,
+  implementation: Implementation,
+  swarm: Swarm,
+  swarmText: string,
+  boundMs: number,
+): RunResult {
+  const violation = world.violation;
+  const status: RunStatus =
+    world.crash !== null
+      ? 'crash'
+      : violation === null
+        ? 'passed'
+        : violation.liveness
+          ? 'liveness'
+          : 'safety';
+  const expected =
+    options.scenario.assumptionBreaking &&
+    status === 'safety' &&
+    (violation?.invariant === 'I-1' || violation?.invariant === 'I-2');
+  return {
+    scenario: options.scenario.id,
+    seed: options.seed,
+    implementation: implementation.name,
+    status,
+    expected,
+    violation:
+      violation === null
+        ? null
+        : {
+            invariant: violation.invariant,
+            name: violation.name,
+            message: violation.message,
+            step: violation.step,
+            atMs: violation.atMs,
+          },
+    crash: world.crash,
+    steps: world.step,
+    events: world.trace.events,
+    simulatedMs: world.elapsedMs(),
+    swarm,
+    swarmText,
+    faultsFired: { ...world.faultsFired },
+    marks: { ...world.marks },
+    traceHash: world.trace.digest(),
+    tail: world.trace.tail(),
+    livenessBoundMs: boundMs,
+  };
+}

@@ -1,0 +1,112 @@
+import type { FaultKind } from './faults';
+import { NODES_DEFAULT, RESOURCES_DEFAULT } from './limits';
+
+/**
+ * A scenario: a world shape and a fault menu. Each seed draws its own swarm from the menu. Titles
+ * read like paths (STYLE.md); ids are what `--scenario` takes.
+ */
+export interface Scenario {
+  readonly id: string;
+  readonly title: string;
+  readonly nodes: number;
+  readonly resources: number;
+  readonly faults: readonly FaultKind[];
+  /** Faults every seed of this scenario enables. */
+  readonly alwaysOn: readonly FaultKind[];
+  /**
+   * Runs that break the timing assumptions on purpose: the checker is expected to report I-1 or
+   * I-2 on some seeds, and nothing else (fencing keeps I-5 and I-6).
+   */
+  readonly assumptionBreaking: boolean;
+}
+
+const IN_BOUND_FAULTS: readonly FaultKind[] = [
+  'storeWriteFail',
+  'storeReplyLost',
+  'storeReadFail',
+  'storeLatency',
+  'storeCrash',
+  'nodeCrash',
+  'nodePause',
+  'clockOffset',
+  'clockDrift',
+  'clockJump',
+];
+
+const base = {
+  nodes: NODES_DEFAULT,
+  resources: RESOURCES_DEFAULT,
+  alwaysOn: [],
+  assumptionBreaking: false,
+} as const;
+
+export const SCENARIOS: readonly Scenario[] = [
+  { ...base, id: 'baseline', title: 'lease: baseline: concurrent nodes, no faults', faults: [] },
+  {
+    ...base,
+    id: 'contention',
+    title: 'lease: contention: 8 nodes race for 1 resource',
+    nodes: 8,
+    resources: 1,
+    faults: ['storeLatency', 'storeReplyLost'],
+  },
+  {
+    ...base,
+    id: 'storage-faults',
+    title: 'lease: storage: write fails, reply lost, read fails, latency reorders',
+    faults: ['storeWriteFail', 'storeReplyLost', 'storeReadFail', 'storeLatency'],
+  },
+  {
+    ...base,
+    id: 'store-crash',
+    title: 'lease: storage: store crashes and restarts (durable)',
+    faults: ['storeCrash', 'storeLatency'],
+    alwaysOn: ['storeCrash'],
+  },
+  {
+    ...base,
+    id: 'node-faults',
+    title: 'lease: process: nodes crash (memory lost) and pause at any await',
+    faults: ['nodeCrash', 'nodePause', 'storeLatency'],
+  },
+  {
+    ...base,
+    id: 'clock-faults',
+    title: 'lease: time: wall clocks offset, drift and jump within the skew bound',
+    faults: ['clockOffset', 'clockDrift', 'clockJump', 'storeLatency'],
+  },
+  {
+    ...base,
+    id: 'swarm',
+    title: 'lease: swarm: any subset of every in-bound fault',
+    faults: IN_BOUND_FAULTS,
+  },
+  {
+    ...base,
+    id: 'broken-skew',
+    title: 'lease: assumption-breaking: a wall clock runs ahead beyond the skew bound',
+    faults: ['storeLatency'],
+    alwaysOn: ['skewBeyondBound'],
+    assumptionBreaking: true,
+  },
+  {
+    ...base,
+    id: 'broken-drift',
+    title: 'lease: assumption-breaking: a monotonic clock runs slow beyond the drift bound',
+    faults: ['storeLatency'],
+    alwaysOn: ['monoDriftBeyondBound'],
+    assumptionBreaking: true,
+  },
+  {
+    ...base,
+    id: 'broken-suspend',
+    title: 'lease: assumption-breaking: a holder is suspended longer than the safety margin',
+    faults: ['storeLatency'],
+    alwaysOn: ['suspendBeyondMargin'],
+    assumptionBreaking: true,
+  },
+];
+
+export function findScenario(id: string): Scenario | undefined {
+  return SCENARIOS.find((s) => s.id === id);
+}

@@ -1,0 +1,215 @@
+import { emptyMarks, MARKS, type MarkCounts } from './coverage';
+import { FAULT_KINDS, type FaultKind } from './faults';
+import type { Implementation } from './implementation';
+import { DETERMINISM_SAMPLE_PERCENT } from './limits';
+import { runSeed, type RunResult } from './run';
+import type { Scenario } from './scenario';
+import { sweepSeed } from './seed';
+
+export interface SweepTask {
+  /** Position in the whole (unsharded) sweep: decides the shard and the determinism sample. */
+  readonly index: number;
+  readonly scenario: Scenario;
+  readonly seed: string;
+}
+
+export interface SweepPlan {
+  readonly scenarios: readonly Scenario[];
+  /** Seeds per scenario, from `seedBase` on; or exactly `seed` when pinned. */
+  readonly seeds: number;
+  readonly seedBase: string;
+  readonly pinnedSeed?: string;
+  /** 1-based shard `index` of `count`. */
+  readonly shard?: { readonly index: number; readonly count: number };
+}
+
+/** Every (scenario, seed) of a sweep in a fixed order, restricted to one shard. */
+export function planSweep(plan: SweepPlan): SweepTask[] {
+  const tasks: SweepTask[] = [];
+  let index = 0;
+  for (const scenario of plan.scenarios) {
+    const count = plan.pinnedSeed === undefined ? plan.seeds : 1;
+    for (let i = 0; i < count; i++) {
+      const seed = plan.pinnedSeed ?? sweepSeed(plan.seedBase, i);
+      const shard = plan.shard;
+      if (shard === undefined || index % shard.count === shard.index - 1)
+        tasks.push({ index, scenario, seed });
+      index += 1;
+    }
+  }
+  return tasks;
+}
+
+/** Whether a task is in the determinism sample (at least DETERMINISM_SAMPLE_PERCENT of runs). */
+export function inDeterminismSample(index: number, totalTasks: number): boolean {
+  if (totalTasks <= 1) return true;
+  const stride = Math.floor(100 / DETERMINISM_SAMPLE_PERCENT);
+  return index % stride === 0;
+}
+
+export interface TaskOptions {
+  readonly steps?: number;
+  readonly nodes?: number;
+  readonly implementation?: Implementation;
+  readonly checkDeterminism: boolean;
+}
+
+export interface TaskResult {
+  readonly run: RunResult;
+  /** Null when the task was not in the determinism sample; else whether both runs matched. */
+  readonly deterministic: boolean | null;
+  readonly secondHash: string | null;
+}
+
+/** Runs one task; in the determinism sample, runs it twice and compares trace hashes (C-8). */
+export async function runTask(task: SweepTask, options: TaskOptions): Promise<TaskResult> {
+  const runOptions = {
+    scenario: task.scenario,
+    seed: task.seed,
+    ...(options.steps === undefined ? {} : { steps: options.steps }),
+    ...(options.nodes === undefined ? {} : { nodes: options.nodes }),
+    ...(options.implementation === undefined ? {} : { implementation: options.implementation }),
+  };
+  const run = await runSeed(runOptions);
+  if (!options.checkDeterminism) return { run, deterministic: null, secondHash: null };
+  const again = await runSeed(runOptions);
+  return { run, deterministic: again.traceHash === run.traceHash, secondHash: again.traceHash };
+}
+
+export interface ScenarioSummary {
+  readonly scenario: string;
+  seeds: number;
+  events: number;
+  steps: number;
+  readonly faultsFired: Record<FaultKind, number>;
+  readonly marks: MarkCounts;
+  /** Violations that are failures (everything except the expected ones). */
+  violations: number;
+  /** I-1/I-2 reports in assumption-breaking scenarios: the checks proving they are not vacuous. */
+  expected: number;
+  crashes: number;
+}
+
+export interface SweepViolation {
+  readonly seed: string;
+  readonly scenario: string;
+  readonly invariant: string;
+  readonly name: string;
+  readonly step: number;
+  readonly status: RunResult['status'];
+  readonly expected: boolean;
+  readonly message: string;
+}
+
+export interface SweepSummary {
+  readonly seeds: number;
+  readonly events: number;
+  readonly scenarios: ScenarioSummary[];
+  readonly violations: SweepViolation[];
+  readonly nondeterministic: {
+    readonly seed: string;
+    readonly scenario: string;
+    readonly hashes: readonly string[];
+  }[];
+  readonly traceHashes: Record<string, string>;
+  readonly marks: MarkCounts;
+  readonly marksNeverHit: string[];
+  readonly faultsFired: Record<FaultKind, number>;
+  readonly determinismChecked: number;
+}
+
+/** Folds task results (in any order) into a summary, in plan order. */
+export function summarizeSweep(
+  results: readonly (TaskResult & { readonly index: number })[],
+): SweepSummary {
+  const ordered = [...results].sort((a, b) => a.index - b.index);
+  const byScenario = new Map<string, ScenarioSummary>();
+  const marks = emptyMarks();
+  const faultsFired = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<
+    FaultKind,
+    number
+  >;
+  const violations: SweepViolation[] = [];
+  const nondeterministic: SweepSummary['nondeterministic'] = [];
+  const traceHashes: Record<string, string> = {};
+  let events = 0;
+  let determinismChecked = 0;
+  for (const { run, deterministic, secondHash } of ordered) {
+    let summary = byScenario.get(run.scenario);
+    if (summary === undefined) {
+      summary = {
+        scenario: run.scenario,
+        seeds: 0,
+        events: 0,
+        steps: 0,
+        faultsFired: Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<
+          FaultKind,
+          number
+        >,
+        marks: emptyMarks(),
+        violations: 0,
+        expected: 0,
+        crashes: 0,
+      };
+      byScenario.set(run.scenario, summary);
+    }
+    summary.seeds += 1;
+    summary.events += run.events;
+    summary.steps += run.steps;
+    events += run.events;
+    for (const k of FAULT_KINDS) {
+      summary.faultsFired[k] += run.faultsFired[k];
+      faultsFired[k] += run.faultsFired[k];
+    }
+    for (const m of MARKS) {
+      summary.marks[m] += run.marks[m];
+      marks[m] += run.marks[m];
+    }
+    traceHashes[`${run.scenario}:${run.seed}`] = run.traceHash;
+    if (run.status === 'crash') summary.crashes += 1;
+    if (run.expected) summary.expected += 1;
+    else if (run.status !== 'passed') summary.violations += 1;
+    if (run.status !== 'passed') {
+      violations.push({
+        seed: run.seed,
+        scenario: run.scenario,
+        invariant: run.violation?.invariant ?? 'crash',
+        name: run.violation?.name ?? 'ImplementationCrashed',
+        step: run.violation?.step ?? run.crash?.step ?? run.steps,
+        status: run.status,
+        expected: run.expected,
+        message: run.violation?.message ?? run.crash?.message ?? '',
+      });
+    }
+    if (deterministic !== null) determinismChecked += 1;
+    if (deterministic === false) {
+      nondeterministic.push({
+        seed: run.seed,
+        scenario: run.scenario,
+        hashes: [run.traceHash, secondHash ?? ''],
+      });
+    }
+  }
+  return {
+    seeds: ordered.length,
+    events,
+    scenarios: [...byScenario.values()],
+    violations,
+    nondeterministic,
+    traceHashes,
+    marks,
+    marksNeverHit: MARKS.filter((m) => marks[m] === 0),
+    faultsFired,
+    determinismChecked,
+  };
+}
+
+/** The sweep's exit code (DESIGN.md section 5): worst failure wins, nondeterminism above all. */
+export function sweepExitCode(summary: SweepSummary): number {
+  if (summary.nondeterministic.length > 0) return 4;
+  const failures = summary.violations.filter((v) => !v.expected);
+  if (failures.some((v) => v.status === 'crash')) return 3;
+  if (failures.some((v) => v.status === 'safety')) return 1;
+  if (failures.some((v) => v.status === 'liveness')) return 2;
+  return 0;
+}

@@ -1,0 +1,49 @@
+import { createHash, type Hash } from 'node:crypto';
+import { TRACE_TAIL_EVENTS } from './limits';
+
+/** Where a run's full trace goes (a JSON-lines file in the CLI); the simulator does no I/O itself. */
+export interface TraceSink {
+  write(line: string): void;
+}
+
+/** One trace line. Keys are written in a fixed order, so the same run gives the same bytes. */
+export type TraceEvent = Readonly<Record<string, string | number | boolean | null>>;
+
+/**
+ * The trace of one run: hashed as it is written (determinism check, C-8), its last events kept for
+ * the failure report, and everything streamed to an optional sink. Memory stays flat however long
+ * the run.
+ */
+export class Trace {
+  readonly #hash: Hash = createHash('sha256');
+  readonly #tail: string[] = [];
+  readonly #sink: TraceSink | null;
+  #events = 0;
+
+  constructor(sink: TraceSink | null = null) {
+    this.#sink = sink;
+  }
+
+  record(event: TraceEvent): void {
+    const line = JSON.stringify(event);
+    this.#hash.update(line);
+    this.#hash.update('\n');
+    if (this.#tail.length >= TRACE_TAIL_EVENTS) this.#tail.shift();
+    this.#tail.push(line);
+    this.#sink?.write(line);
+    this.#events += 1;
+  }
+
+  get events(): number {
+    return this.#events;
+  }
+
+  tail(): readonly string[] {
+    return [...this.#tail];
+  }
+
+  /** The hash of every line written so far; call once, at the end. */
+  digest(): string {
+    return this.#hash.digest('hex').slice(0, 16);
+  }
+}
