@@ -71,6 +71,8 @@ export interface DstRunSettings {
   readonly traceDir: string;
   /** A user's implementation module (`--impl`), loaded in every worker. */
   readonly implPath: string | undefined;
+  /** `--impl` as the user typed it, for the reproduce command. */
+  readonly implArg: string | undefined;
   readonly implementation: Implementation | undefined;
 }
 
@@ -109,6 +111,7 @@ export async function dstRunSettings(
     json: values.json === true,
     traceDir: values['trace-dir'] ?? join(io.cwd, '.dst', 'traces'),
     implPath: values.impl === undefined ? undefined : resolve(io.cwd, values.impl),
+    implArg: values.impl,
     implementation:
       values.impl === undefined ? undefined : await loadImplementation(values.impl, io.cwd),
   };
@@ -281,7 +284,10 @@ async function reportFailures(
     .sort((a, b) => a.index - b.index);
   for (const failure of failures.slice(0, REPORTS_MAX)) {
     const path = await writeTrace(failure.run, settings);
-    human(`\n${reportText(failure.run, c, { ...extraFlags(settings), tracePath: path })}\n`);
+    const impl = settings.implArg === undefined ? {} : { impl: settings.implArg };
+    human(
+      `\n${reportText(failure.run, c, { ...extraFlags(settings), ...impl, tracePath: path })}\n`,
+    );
   }
   const rest = failures.slice(REPORTS_MAX, REPORTS_MAX + VIOLATION_LINES_MAX);
   for (const f of rest) {
@@ -303,6 +309,7 @@ async function writeTrace(run: RunResult, settings: DstRunSettings): Promise<str
       seed: run.seed,
       traceSink: file,
       ...extraFlags(settings),
+      ...implementationOption(settings),
     });
   } finally {
     file.close();

@@ -115,7 +115,7 @@ export function summaryText(
 export function reportText(
   run: RunResult,
   c: ChalkInstance,
-  extra: { steps?: number; nodes?: number; tracePath?: string },
+  extra: { steps?: number; nodes?: number; impl?: string; tracePath?: string },
 ): string {
   const headline =
     run.violation !== null
