@@ -125,8 +125,12 @@ case "${1:-}" in
     echo "etcd-cluster: $MEMBERS members healthy at $(endpoints) (state in $DIR)"
     ;;
   stop)
-    for n in $(seq 1 "$MEMBERS"); do stop_member "$n" TERM; done
-    rm -rf "$DIR"
+    for n in $(seq 1 "$MEMBERS"); do
+      stop_member "$n" TERM
+      # Only what start created: LEASEHOLD_ETCD_DIR may point somewhere that holds other files.
+      rm -rf "${DIR:?}/m$n" "$DIR/m$n.log"
+    done
+    rmdir "$DIR" 2>/dev/null || true
     echo "etcd-cluster: stopped"
     ;;
   status)

@@ -1,4 +1,4 @@
-import { Etcd3 } from 'etcd3';
+import { Etcd3, type CallContext } from 'etcd3';
 import { EtcdStore } from './etcd-store';
 import { Keys } from './keys';
 import {
@@ -18,6 +18,11 @@ export interface EtcdStoreOptions {
    * `unavailable` (a write: `maybeApplied`). Default ETCD_TIMEOUT_MS_DEFAULT.
    */
   readonly timeoutMs?: number;
+  /**
+   * Called once per request sent to etcd (every attempt, every member), with the gRPC method:
+   * for metrics, and for the benchmark's round trips per cycle.
+   */
+  readonly onRequest?: (method: string) => void;
 }
 
 export type OpenEtcdResult =
@@ -50,7 +55,19 @@ export function openEtcdStore(options: EtcdStoreOptions): OpenEtcdResult {
   if (options.endpoints.length === 0 || !options.endpoints.every(isEndpoint)) {
     return { kind: 'refused', reason: 'endpoints must be one or more http(s)://host:port URLs' };
   }
-  const client = new Etcd3({ hosts: [...options.endpoints], dialTimeout: timeoutMs });
+  const onRequest = options.onRequest;
+  const client = new Etcd3({
+    hosts: [...options.endpoints],
+    dialTimeout: timeoutMs,
+    ...(onRequest === undefined
+      ? {}
+      : {
+          defaultCallOptions: (context: CallContext) => {
+            onRequest(context.method);
+            return {};
+          },
+        }),
+  });
   return { kind: 'ok', store: new EtcdStore(client, new Keys(prefix), timeoutMs) };
 }
 
