@@ -59,7 +59,7 @@ export const DST_RUN_HELP = `leasehold dst run: run seeded simulations of every 
                    ({ name, createClient(options) }, see README "Bring your own implementation")
 
 exit codes: 0 passed, 1 safety violation, 2 liveness violation, 3 implementation crashed,
-            4 nondeterminism detected, 64 bad usage`;
+            4 nondeterminism detected, 64 bad usage, 70 internal error of the harness`;
 
 export interface DstRunSettings {
   readonly tasks: SweepTask[];

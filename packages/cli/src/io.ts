@@ -18,6 +18,8 @@ export const EXIT = {
   crash: 3,
   nondeterminism: 4,
   usage: 64,
+  /** The harness itself failed (a bug in leasehold, not in the implementation under test). */
+  internal: 70,
 } as const;
 
 /** A usage error: the message names the flag and what it accepts; the CLI exits 64. */

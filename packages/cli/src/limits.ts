@@ -1,5 +1,5 @@
 /** Seeds per scenario that `leasehold dst run` runs when --seeds is not given. */
-export const SEEDS_DEFAULT = 60;
+export const SEEDS_DEFAULT = 300;
 /** Worker processes at most (--jobs). */
 export const JOBS_MAX = 16;
 /** Violations printed in full in a sweep's report; the rest are listed one line each. */

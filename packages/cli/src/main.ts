@@ -22,7 +22,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr(`leasehold: ${error.message}\n`);
       return EXIT.usage;
     }
-    throw error;
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    io.stderr(`leasehold: internal error (a bug in the harness, please report it):\n${detail}\n`);
+    return EXIT.internal;
   }
 }
 

@@ -37,7 +37,14 @@ process.once('message', (request: WorkerRequest) => {
       };
       const started = performance.now();
       const result = await runTask({ index: task.index, scenario, seed: task.seed }, options);
-      process.send?.({ ...result, index: task.index, wallMs: performance.now() - started });
+      const message = { ...result, index: task.index, wallMs: performance.now() - started };
+      // Wait until each message is handed to the channel: disconnecting with messages still
+      // queued would drop them.
+      await new Promise<void>((resolve, reject) =>
+        process.send?.(message, undefined, undefined, (error) =>
+          error ? reject(error) : resolve(),
+        ),
+      );
     }
     process.disconnect?.();
   })();

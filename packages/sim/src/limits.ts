@@ -11,7 +11,7 @@ export const RESOURCES_MAX = 8;
 export const STEPS_DEFAULT = 2_000;
 export const STEPS_MAX = 10_000_000;
 /** Simulated time one safety phase may last, whatever its step budget. */
-export const SAFETY_PHASE_MS_MAX = 3_600_000;
+export const SAFETY_PHASE_MS_MAX = 86_400_000;
 /** Scheduler events the heal phase and its liveness probe may take. */
 export const HEAL_STEPS_MAX = 200_000;
 
@@ -30,3 +30,6 @@ export const LATENCY_MS_FAULT_MAX = 400;
 
 /** Fault rates are ratios over this denominator (STYLE.md: integers and ratios, not floats). */
 export const RATE_DENOMINATOR = 1_000;
+
+/** History events the simulated store retains (at least; at most twice as many). */
+export const STORE_HISTORY_EVENTS_MAX = 1_000;

@@ -13,7 +13,12 @@ import { emptyMarks, type Mark, type MarkCounts } from './coverage';
 import { EventQueue } from './event-queue';
 import { FAULT_KINDS, fires, type FaultKind, type Swarm } from './faults';
 import type { Implementation, LeaseClientLike } from './implementation';
-import { LATENCY_MS_BASE_MAX, LATENCY_MS_FAULT_MAX, LATENCY_MS_MIN } from './limits';
+import {
+  LATENCY_MS_BASE_MAX,
+  LATENCY_MS_FAULT_MAX,
+  LATENCY_MS_MIN,
+  STORE_HISTORY_EVENTS_MAX,
+} from './limits';
 import { Prng } from './prng';
 import { SimClock, type ClockSettings } from './sim-clock';
 import { NodeStoreView, type StoreOp } from './store-view';
@@ -84,7 +89,8 @@ export class World {
   readonly faultsFired: Record<FaultKind, number> = Object.fromEntries(
     FAULT_KINDS.map((k) => [k, 0]),
   ) as Record<FaultKind, number>;
-  readonly store = new MemoryStore();
+  /** Durable state of the simulated store; history retention keeps long runs flat. */
+  readonly store = new MemoryStore({ historyEntriesMax: STORE_HISTORY_EVENTS_MAX });
   readonly #queue = new EventQueue();
   readonly #implementation: Implementation;
   readonly #scheduler: Prng;

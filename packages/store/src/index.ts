@@ -15,4 +15,5 @@ export type {
 } from './lease-store';
 export { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from './limits';
 export { compareResources, MemoryStore } from './memory-store';
+export type { MemoryStoreOptions } from './memory-store';
 export { assertWritable, pageLimit } from './write-checks';

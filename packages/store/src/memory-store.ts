@@ -18,11 +18,24 @@ import { assertWritable, pageLimit } from './write-checks';
  * durable state behind the simulator's store. Records are frozen so nobody can mutate a record
  * after it was written (the write path is the only path).
  */
+export interface MemoryStoreOptions {
+  /**
+   * Retention: keep at least this many of the newest history events (at most twice as many), so a
+   * long-lived store's memory stays flat. Unlimited by default.
+   */
+  readonly historyEntriesMax?: number;
+}
+
 export class MemoryStore implements LeaseStore {
   readonly #records = new Map<string, VersionedRecord>();
   #history: HistoryEntry[] = [];
   #seq = 0;
   #closed = false;
+  readonly #historyEntriesMax: number;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.#historyEntriesMax = options.historyEntriesMax ?? Infinity;
+  }
 
   async read(resource: string): Promise<ReadResult> {
     return this.readNow(resource);
@@ -63,6 +76,9 @@ export class MemoryStore implements LeaseStore {
     this.#records.set(resource, next);
     this.#seq += 1;
     this.#history.push(Object.freeze({ ...event, seq: this.#seq }));
+    if (this.#history.length >= 2 * this.#historyEntriesMax) {
+      this.#history = this.#history.slice(-this.#historyEntriesMax);
+    }
     return { kind: 'ok', version: next.version };
   }
 

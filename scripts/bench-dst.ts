@@ -1,0 +1,130 @@
+/**
+ * npm run bench:dst — the simulator's three targets (issue: DST harness):
+ *   1. >= 100,000 simulated events/s on one core with every invariant checked every step
+ *      (5 nodes, 3 resources), and the checked/unchecked throughput ratio (target: <= 2x);
+ *   2. memory flat over a 1,000,000-event run, trace streamed to a file: peak RSS < 300 MB;
+ *   3. 10,000 seeds x 200 steps with --jobs 2 in at most 60 s.
+ *
+ *   npm run bench:dst [-- --runs N] [--only throughput|memory|sweep]
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { findScenario, runSeed, type Scenario } from '@leasehold/sim';
+
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const i = args.indexOf(`--${name}`);
+  return i < 0 ? undefined : args[i + 1];
+};
+const RUNS = Number(flag('runs') ?? 5);
+const ONLY = flag('only');
+const machine = `${os.availableParallelism()} cores, Node ${process.version}`;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Events/s of `seeds` runs of `scenario` (5 nodes, 3 resources), checks on or off. */
+async function throughput(
+  scenario: Scenario,
+  seeds: number,
+  steps: number,
+  checks: boolean,
+): Promise<number> {
+  let events = 0;
+  const started = performance.now();
+  for (let seed = 1; seed <= seeds; seed++) {
+    const run = await runSeed({ scenario, seed: String(seed), steps, checks });
+    if (checks && run.status !== 'passed')
+      throw new Error(`seed ${seed} failed: ${run.violation?.message}`);
+    events += run.events;
+  }
+  return (events * 1_000) / (performance.now() - started);
+}
+
+async function benchThroughput(): Promise<void> {
+  const scenario = findScenario('swarm')!;
+  await throughput(scenario, 3, 5_000, true); // warm-up
+  const checked: number[] = [];
+  const unchecked: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    // Side by side in one process, alternating, so both see the same machine state.
+    checked.push(await throughput(scenario, 10, 20_000, true));
+    unchecked.push(await throughput(scenario, 10, 20_000, false));
+    console.log(
+      `  run ${r + 1}/${RUNS}: checked ${Math.round(checked.at(-1)!).toLocaleString('en-US')} events/s, unchecked ${Math.round(unchecked.at(-1)!).toLocaleString('en-US')} events/s`,
+    );
+  }
+  const c = median(checked);
+  const u = median(unchecked);
+  console.log(
+    `throughput (swarm, 5 nodes, 3 resources, 10 seeds x 20,000 steps per run; median of ${RUNS}): ` +
+      `checked ${Math.round(c).toLocaleString('en-US')} events/s, unchecked ${Math.round(u).toLocaleString('en-US')} events/s, ` +
+      `checking costs ${(u / c).toFixed(2)}x  [target >= 100,000 checked: ${c >= 100_000 ? 'met' : 'NOT met'}; <= 2x: ${u / c <= 2 ? 'met' : 'NOT met'}]`,
+  );
+}
+
+async function benchMemory(): Promise<void> {
+  const dir = mkdtempSync(join(os.tmpdir(), 'leasehold-bench-'));
+  const path = join(dir, 'trace.jsonl');
+  const fd = openSync(path, 'w');
+  let buffer: string[] = [];
+  const flush = () => {
+    writeSync(fd, `${buffer.join('\n')}\n`);
+    buffer = [];
+  };
+  const started = performance.now();
+  const run = await runSeed({
+    scenario: findScenario('swarm')!,
+    seed: '1',
+    steps: 1_400_000,
+    traceSink: {
+      write: (line) => {
+        buffer.push(line);
+        if (buffer.length >= 4_096) flush();
+      },
+    },
+  });
+  flush();
+  closeSync(fd);
+  rmSync(dir, { recursive: true, force: true });
+  const seconds = (performance.now() - started) / 1_000;
+  const peakMb = process.resourceUsage().maxRSS / 1_024;
+  console.log(
+    `memory: one run of ${run.events.toLocaleString('en-US')} events (${run.steps.toLocaleString('en-US')} steps, status ${run.status}) ` +
+      `streamed to a file in ${seconds.toFixed(1)} s: peak RSS ${Math.round(peakMb)} MB  [target < 300 MB: ${peakMb < 300 ? 'met' : 'NOT met'}]`,
+  );
+}
+
+function benchSweep(): void {
+  const bin = join(import.meta.dirname, '..', 'packages', 'cli', 'bin', 'leasehold.js');
+  const started = performance.now();
+  const result = spawnSync(
+    process.execPath,
+    [bin, 'dst', 'run', '--seeds', '1000', '--steps', '200', '--jobs', '2', '--json'],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, DST_SEED: '' },
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  const seconds = (performance.now() - started) / 1_000;
+  const summary = JSON.parse(result.stdout.trimEnd().split('\n').at(-1) ?? '{}') as {
+    seeds?: number;
+    events?: number;
+    exitCode?: number;
+  };
+  console.log(
+    `sweep: leasehold dst run --seeds 1000 --steps 200 --jobs 2 (10 scenarios = ${summary.seeds} seeds, ` +
+      `${summary.events?.toLocaleString('en-US')} events, exit ${result.status}) in ${seconds.toFixed(1)} s  [target <= 60 s: ${seconds <= 60 ? 'met' : 'NOT met'}]`,
+  );
+}
+
+console.log(`bench:dst on ${machine}`);
+if (ONLY === undefined || ONLY === 'throughput') await benchThroughput();
+if (ONLY === undefined || ONLY === 'sweep') benchSweep();
+if (ONLY === undefined || ONLY === 'memory') await benchMemory();
