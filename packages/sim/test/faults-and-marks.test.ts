@@ -10,7 +10,7 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 
 /** A small sweep of every scenario, shared by the tests below. */
-let results: (TaskResult & { index: number })[] = [];
+const results: (TaskResult & { index: number })[] = [];
 
 beforeAll(async () => {
   const tasks = planSweep({ scenarios: SCENARIOS, seeds: 12, seedBase: '1' });
