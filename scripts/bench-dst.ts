@@ -73,6 +73,8 @@ async function benchMemory(): Promise<void> {
   const path = join(dir, 'trace.jsonl');
   const fd = openSync(path, 'w');
   let buffer: string[] = [];
+  let lines = 0;
+  const heapMbAt: string[] = [];
   const flush = () => {
     writeSync(fd, `${buffer.join('\n')}\n`);
     buffer = [];
@@ -86,6 +88,12 @@ async function benchMemory(): Promise<void> {
       write: (line) => {
         buffer.push(line);
         if (buffer.length >= 4_096) flush();
+        lines += 1;
+        if (lines % 200_000 === 0) {
+          heapMbAt.push(
+            `${lines / 1_000}k: ${Math.round(process.memoryUsage().heapUsed / 1_048_576)} MB`,
+          );
+        }
       },
     },
   });
@@ -98,6 +106,7 @@ async function benchMemory(): Promise<void> {
     `memory: one run of ${run.events.toLocaleString('en-US')} events (${run.steps.toLocaleString('en-US')} steps, status ${run.status}) ` +
       `streamed to a file in ${seconds.toFixed(1)} s: peak RSS ${Math.round(peakMb)} MB  [target < 300 MB: ${peakMb < 300 ? 'met' : 'NOT met'}]`,
   );
+  console.log(`  heap used as the run goes (events: MB): ${heapMbAt.join(', ')}`);
 }
 
 function benchSweep(): void {
