@@ -36,3 +36,4 @@ export type {
   TaskResult,
 } from './sweep';
 export { plainReport, reproduceCommand, statusText } from './report';
+export type { Observation, Observer } from './observation';

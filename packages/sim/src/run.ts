@@ -6,6 +6,7 @@ import { leaseholdImplementation, type Implementation } from './implementation';
 import { HEAL_STEPS_MAX, NODES_MAX, SAFETY_PHASE_MS_MAX, STEPS_DEFAULT } from './limits';
 import { Prng } from './prng';
 import type { Scenario } from './scenario';
+import type { Observer } from './observation';
 import { Trace, type TraceSink } from './trace';
 import { runProbe, runWorkload } from './workload';
 import { SIM_CONFIG, SIM_WORKLOAD } from './workload-settings';
@@ -33,6 +34,8 @@ export interface RunOptions {
   /** Invariant checks on (default). Off only to measure what checking costs. */
   readonly checks?: boolean;
   readonly traceSink?: TraceSink;
+  /** Receives every step as typed data (trace validation, custom checks). */
+  readonly observer?: Observer;
 }
 
 export type RunStatus = 'passed' | 'safety' | 'liveness' | 'crash';
@@ -96,6 +99,7 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     implementation,
     checks: options.checks ?? true,
     trace,
+    observer: options.observer,
   });
 
   const runner = (node: Parameters<typeof runWorkload>[1]) => runWorkload(world, node);

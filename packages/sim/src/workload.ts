@@ -25,6 +25,38 @@ export async function runWorkload(world: World, node: SimNode): Promise<void> {
   }
 }
 
+/** Records a client outcome in the trace and hands it to the run's observer. */
+function outcome(
+  world: World,
+  node: SimNode,
+  op: 'acquire' | 'renew' | 'release',
+  resource: string,
+  result: string,
+  token: number | null,
+): void {
+  world.record({
+    s: world.step,
+    t: world.elapsedMs(),
+    e: 'out',
+    n: node.id,
+    op,
+    r: resource,
+    k: result,
+    tok: token,
+  });
+  world.observe(() => ({
+    kind: 'outcome',
+    step: world.step,
+    atMs: world.elapsedMs(),
+    node: node.id,
+    op,
+    resource,
+    result,
+    token,
+    wallMs: node.clock.wallMs(),
+  }));
+}
+
 function observeAcquire(
   world: World,
   node: SimNode,
@@ -33,16 +65,7 @@ function observeAcquire(
   waited: boolean,
 ): void {
   const token = got.kind === 'granted' ? got.lease.token : null;
-  world.record({
-    s: world.step,
-    t: world.elapsedMs(),
-    e: 'out',
-    n: node.id,
-    op: 'acquire',
-    r: resource,
-    k: got.kind,
-    tok: token,
-  });
+  outcome(world, node, 'acquire', resource, got.kind, token);
   if (got.kind === 'held' && node.lastRead !== null) {
     world.fail(world.checker.onAcquireAnswer(node.lastRead.record, node.lastRead.wallMs, got.kind));
   }
@@ -73,16 +96,7 @@ async function holdLease(
     if (client.timeLeftMs(lease) >= lease.ttlMs / 2) continue;
     const renewed = await client.renew(lease);
     const token = renewed.kind === 'renewed' ? renewed.lease.token : null;
-    world.record({
-      s: world.step,
-      t: world.elapsedMs(),
-      e: 'out',
-      n: node.id,
-      op: 'renew',
-      r: lease.resource,
-      k: renewed.kind,
-      tok: token,
-    });
+    outcome(world, node, 'renew', lease.resource, renewed.kind, token);
     if (renewed.kind !== 'renewed') {
       if (renewed.kind === 'expired' && renewed.reason === 'pastExpiry')
         world.mark('expiryDuringRenew');
@@ -95,16 +109,7 @@ async function holdLease(
   world.setLease(node, null);
   if (world.phase === 'safety' && prng.int(100) < SIM_WORKLOAD.abandonPercent) return;
   const released = await client.release(lease);
-  world.record({
-    s: world.step,
-    t: world.elapsedMs(),
-    e: 'out',
-    n: node.id,
-    op: 'release',
-    r: lease.resource,
-    k: released.kind,
-    tok: lease.token,
-  });
+  outcome(world, node, 'release', lease.resource, released.kind, lease.token);
 }
 
 /**

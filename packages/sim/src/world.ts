@@ -2,7 +2,6 @@ import { counterIds, type Lease } from '@leasehold/client';
 import {
   decideFencedWrite,
   type Belief,
-  type HistoryEvent,
   type InvariantViolation,
   type LeaseConfig,
   type LeaseRecord,
@@ -22,6 +21,7 @@ import {
 import { Prng } from './prng';
 import { SimClock, type ClockSettings } from './sim-clock';
 import { NodeStoreView, type StoreOp } from './store-view';
+import type { Observation, Observer } from './observation';
 import { Trace, type TraceEvent } from './trace';
 import { SIM_WORKLOAD } from './workload-settings';
 
@@ -55,6 +55,7 @@ export interface WorldOptions {
   readonly implementation: Implementation;
   readonly checks: boolean;
   readonly trace: Trace;
+  readonly observer?: Observer | undefined;
 }
 
 export interface Deferred {
@@ -97,6 +98,7 @@ export class World {
   readonly #faults: Prng;
   readonly #clocks: Prng;
   readonly #seed: string;
+  readonly #observer: Observer | null;
   #swarm: Swarm;
   #nowMs = EPOCH_MS;
   #step = 0;
@@ -113,6 +115,7 @@ export class World {
     this.resources = options.resources;
     this.#implementation = options.implementation;
     this.#seed = options.seed;
+    this.#observer = options.observer ?? null;
     this.#swarm = options.swarm;
     this.checker = new Checker(options.config, options.checks);
     this.trace = options.trace;
@@ -183,6 +186,11 @@ export class World {
 
   record(event: TraceEvent): void {
     this.trace.record(event);
+  }
+
+  /** Hands one step to the run's observer, if it has one (built lazily: free when none). */
+  observe(make: () => Observation): void {
+    if (this.#observer !== null) this.#observer(make());
   }
 
   fail(violation: InvariantViolation | null): void {
@@ -360,6 +368,12 @@ export class World {
     node.client = null;
     node.lease = null;
     this.fired('nodeCrash', node.id);
+    this.observe(() => ({
+      kind: 'crash',
+      step: this.#step,
+      atMs: this.elapsedMs(),
+      node: node.id,
+    }));
   }
 
   /**
@@ -396,6 +410,12 @@ export class World {
   restart(node: SimNode): Promise<void> | undefined {
     if (!node.down) return undefined;
     this.record({ s: this.#step, t: this.elapsedMs(), e: 'restart', n: node.id });
+    this.observe(() => ({
+      kind: 'restart',
+      step: this.#step,
+      atMs: this.elapsedMs(),
+      node: node.id,
+    }));
     return this.startNode(node, this.#runner);
   }
 
@@ -492,32 +512,57 @@ export class World {
   }
 
   #apply(node: SimNode, op: StoreOp): ReadResult | CasResult {
-    const swarm = this.phase === 'safety' ? this.#swarm : {};
-    const t = this.elapsedMs();
     if (this.#nowMs < this.#storeDownUntilMs) {
-      this.record({ s: this.#step, t, e: 'down', n: node.id, op: op.kind, r: op.resource });
+      this.record({
+        s: this.#step,
+        t: this.elapsedMs(),
+        e: 'down',
+        n: node.id,
+        op: op.kind,
+        r: op.resource,
+      });
+      this.#observeUnavailable(node, op);
       return op.kind === 'read'
         ? { kind: 'unavailable', reason: 'store is restarting' }
         : { kind: 'unavailable', reason: 'store is restarting', maybeApplied: false };
     }
-    if (op.kind === 'read') {
-      if (fires(swarm, 'storeReadFail', this.#faults)) {
-        this.fired('storeReadFail', node.id);
-        return { kind: 'unavailable', reason: 'injected read failure' };
-      }
-      const read = this.store.readNow(op.resource);
-      this.record({
-        s: this.#step,
-        t,
-        e: 'read',
-        n: node.id,
-        r: op.resource,
-        v: read.kind === 'ok' ? read.version : -1,
-      });
-      return read;
+    return op.kind === 'read' ? this.#applyRead(node, op.resource) : this.#applyWrite(node, op);
+  }
+
+  #applyRead(node: SimNode, resource: string): ReadResult {
+    const swarm = this.phase === 'safety' ? this.#swarm : {};
+    if (fires(swarm, 'storeReadFail', this.#faults)) {
+      this.fired('storeReadFail', node.id);
+      this.#observeUnavailable(node, { kind: 'read', resource });
+      return { kind: 'unavailable', reason: 'injected read failure' };
     }
+    const read = this.store.readNow(resource);
+    const version = read.kind === 'ok' ? read.version : -1;
+    this.record({
+      s: this.#step,
+      t: this.elapsedMs(),
+      e: 'read',
+      n: node.id,
+      r: resource,
+      v: version,
+    });
+    this.observe(() => ({
+      kind: 'read',
+      step: this.#step,
+      atMs: this.elapsedMs(),
+      node: node.id,
+      resource,
+      record: read.kind === 'ok' ? read.record : null,
+      version,
+    }));
+    return read;
+  }
+
+  #applyWrite(node: SimNode, op: StoreOp & { kind: 'cas' }): CasResult {
+    const swarm = this.phase === 'safety' ? this.#swarm : {};
     if (fires(swarm, 'storeWriteFail', this.#faults)) {
       this.fired('storeWriteFail', node.id);
+      this.#observeUnavailable(node, op);
       return { kind: 'unavailable', reason: 'injected write failure', maybeApplied: false };
     }
     const before = this.#recordOf(op.resource);
@@ -527,35 +572,56 @@ export class World {
       op.record,
       op.event,
     );
+    const after = this.#recordOf(op.resource);
+    const t = this.elapsedMs();
+    const ev = op.event.kind;
     this.record({
       s: this.#step,
       t,
       e: 'cas',
       n: node.id,
       r: op.resource,
-      ev: op.event.kind,
+      ev,
       tok: op.record.token,
       k: result.kind,
     });
-    if (result.kind !== 'ok') {
+    const applied = result.kind === 'ok';
+    const replyLost = applied && fires(swarm, 'storeReplyLost', this.#faults);
+    this.observe(() => ({
+      kind: 'write',
+      step: this.#step,
+      atMs: t,
+      node: node.id,
+      resource: op.resource,
+      before,
+      after,
+      proposed: op.record,
+      event: op.event,
+      applied,
+      replyLost,
+    }));
+    if (!applied) {
       this.mark('casConflict');
-      this.fail(
-        this.checker.onRefusedWrite('compare-and-set', before, this.#recordOf(op.resource)),
-      );
+      this.fail(this.checker.onRefusedWrite('compare-and-set', before, after));
       return result;
     }
-    this.#observeWrite(before, op.record, op.event);
-    if (fires(swarm, 'storeReplyLost', this.#faults)) {
-      this.fired('storeReplyLost', node.id);
-      if (op.event.kind === 'granted') node.lostGrants.set(op.resource, op.record.token);
-      return { kind: 'unavailable', reason: 'injected lost reply', maybeApplied: true };
-    }
-    return result;
+    if (ev === 'granted' && op.event.previousHolder !== null) this.mark('takeoverAfterExpiry');
+    this.fail(this.checker.onWrite(before, op.record, op.event));
+    if (!replyLost) return result;
+    this.fired('storeReplyLost', node.id);
+    if (ev === 'granted') node.lostGrants.set(op.resource, op.record.token);
+    return { kind: 'unavailable', reason: 'injected lost reply', maybeApplied: true };
   }
 
-  #observeWrite(before: LeaseRecord | null, after: LeaseRecord, event: HistoryEvent): void {
-    if (event.kind === 'granted' && event.previousHolder !== null) this.mark('takeoverAfterExpiry');
-    this.fail(this.checker.onWrite(before, after, event));
+  #observeUnavailable(node: SimNode, op: { kind: 'read' | 'cas'; resource: string }): void {
+    this.observe(() => ({
+      kind: 'storeUnavailable',
+      step: this.#step,
+      atMs: this.elapsedMs(),
+      node: node.id,
+      resource: op.resource,
+      op: op.kind,
+    }));
   }
 
   // ---- fenced resources -------------------------------------------------------------------------
@@ -581,6 +647,15 @@ export class World {
           ok: accepted,
         });
         this.fail(this.checker.onFencedWrite(resource, node.id, token, accepted));
+        this.observe(() => ({
+          kind: 'fencedWrite',
+          step: this.#step,
+          atMs: this.elapsedMs(),
+          node: node.id,
+          resource,
+          token,
+          accepted,
+        }));
         this.schedule(this.#nowMs + this.#latencyMs(), () =>
           this.wake(node, incarnation, () => resolve(accepted)),
         );
@@ -597,6 +672,7 @@ export class World {
     this.#storeDownUntilMs = -Infinity;
     for (const node of this.nodes) node.clock.resync();
     this.record({ s: this.#step, t: this.elapsedMs(), e: 'heal' });
+    this.observe(() => ({ kind: 'heal', step: this.#step, atMs: this.elapsedMs() }));
     for (const node of this.nodes)
       if (node.down) this.schedule(this.#nowMs, () => this.restart(node));
   }
