@@ -9,6 +9,7 @@ export {
   ATTEMPTS_MAX,
   BACKOFF_MS_BASE,
   BACKOFF_MS_MAX,
+  KNOWN_RECORDS_MAX,
   RETRIES_CAS_MAX,
 } from './limits';
 export { ManualClock } from './manual-clock';

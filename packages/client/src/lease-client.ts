@@ -1,6 +1,5 @@
 import {
   DEFAULT_CONFIG,
-  assertNever,
   beliefDurationMs,
   beliefEndsAtMonoFromWallMs,
   beliefEndsAtMonoMs,
@@ -14,7 +13,7 @@ import {
   type LeaseGrant,
   type LeaseRecord,
 } from '@leasehold/core';
-import type { LeaseStore } from '@leasehold/store';
+import type { LeaseStore, Unavailable } from '@leasehold/store';
 import { randomIds, type IdSource } from './ids';
 import {
   ACQUIRE_POLL_MS_MAX,
@@ -22,6 +21,7 @@ import {
   ATTEMPTS_MAX,
   BACKOFF_MS_BASE,
   BACKOFF_MS_MAX,
+  KNOWN_RECORDS_MAX,
   RETRIES_CAS_MAX,
 } from './limits';
 import type {
@@ -64,9 +64,19 @@ type Settled<R> =
     }
   | ClientUnavailable;
 
+/** A record as this client last saw it, with its store version. */
+interface KnownRecord {
+  readonly kind: 'ok';
+  readonly record: LeaseRecord | null;
+  readonly version: number;
+}
+
 /**
  * The lease client: each operation is read -> pure decision -> compare-and-set, retried within a
- * bounded budget. A lost reply or timeout is indeterminate: the client re-reads and retries with
+ * bounded budget. The client remembers the last record it read or wrote per resource and tries its
+ * next write against that version directly, so when nobody else wrote in between (the usual case
+ * for renew and release) an operation is one round trip; a conflict means a re-read and a new
+ * decision, and a refusal is always answered from a fresh read. A lost reply or timeout is indeterminate: the client re-reads and retries with
  * the same request id, and the core recognises an already-applied request (I-8). Belief is
  * measured from when the successful request was sent, never from when the reply arrived.
  */
@@ -76,6 +86,8 @@ export class LeaseClient {
   readonly #store: LeaseStore;
   readonly #clock: Clock;
   readonly #ids: IdSource;
+  /** The last record this client read or wrote, per resource (bounded; see #mutate). */
+  readonly #known = new Map<string, KnownRecord>();
 
   constructor(options: LeaseClientOptions) {
     this.holder = options.holder;
@@ -221,16 +233,14 @@ export class LeaseClient {
     for (let attempt = 1; attempt <= ATTEMPTS_MAX; attempt++) {
       if (indeterminateSendMonoMs !== null && retryUntilMonoMs !== undefined) {
         if (this.#clock.monoMs() >= retryUntilMonoMs(indeterminateSendMonoMs)) {
-          return {
-            kind: 'unavailable',
-            reason: `${reason}; stopped retrying: the outcome can no longer be used`,
-            attempts: attempt - 1,
-          };
+          const why = `${reason}; stopped retrying: the outcome can no longer be used`;
+          return { kind: 'unavailable', reason: why, attempts: attempt - 1 };
         }
       }
-      const read = await this.#store.read(resource);
-      if (read.kind === 'unavailable') {
-        reason = `read failed: ${read.reason}`;
+      const cached = this.#known.get(resource);
+      const state = cached ?? (await this.#read(resource));
+      if (state.kind === 'unavailable') {
+        reason = `read failed: ${state.reason}`;
         await this.#backoff(attempt);
         continue;
       }
@@ -238,44 +248,54 @@ export class LeaseClient {
       // between: the expiry the decision writes and the belief the holder keeps start together.
       const wallMs = this.#clock.wallMs();
       const monoMs = this.#clock.monoMs();
-      const decision = decide(read.record, wallMs);
+      const decision = decide(state.record, wallMs);
       if (decision.write === null) {
-        return {
-          kind: 'settled',
-          result: decision.result,
-          sendMonoMs: indeterminateSendMonoMs,
-          wallMs,
-          monoMs,
-        };
-      }
-      const cas = await this.#store.compareAndSet(
-        resource,
-        read.version,
-        decision.write.record,
-        decision.write.event,
-      );
-      switch (cas.kind) {
-        case 'ok': {
-          const sendMonoMs = Math.min(indeterminateSendMonoMs ?? monoMs, monoMs);
-          return { kind: 'settled', result: decision.result, sendMonoMs, wallMs, monoMs };
+        // A refusal is only ever answered from a fresh read, never from what we remembered.
+        if (cached !== undefined) {
+          this.#known.delete(resource);
+          continue;
         }
-        case 'conflict':
-          conflicts += 1;
-          reason = `${conflicts} compare-and-set conflicts (contention)`;
-          if (conflicts > RETRIES_CAS_MAX)
-            return { kind: 'unavailable', reason, attempts: attempt };
-          break;
-        case 'unavailable':
-          reason = `write failed: ${cas.reason}`;
-          if (cas.maybeApplied)
-            indeterminateSendMonoMs = Math.min(indeterminateSendMonoMs ?? monoMs, monoMs);
-          await this.#backoff(attempt);
-          break;
-        default:
-          assertNever(cas, 'compare-and-set result');
+        const sendMonoMs = indeterminateSendMonoMs;
+        return { kind: 'settled', result: decision.result, sendMonoMs, wallMs, monoMs };
       }
+      const { record, event } = decision.write;
+      const cas = await this.#store.compareAndSet(resource, state.version, record, event);
+      if (cas.kind === 'ok') {
+        this.#remember(resource, record, cas.version);
+        const sendMonoMs = Math.min(indeterminateSendMonoMs ?? monoMs, monoMs);
+        return { kind: 'settled', result: decision.result, sendMonoMs, wallMs, monoMs };
+      }
+      this.#known.delete(resource);
+      if (cas.kind === 'conflict') {
+        conflicts += 1;
+        reason = `${conflicts} compare-and-set conflicts (contention)`;
+        if (conflicts > RETRIES_CAS_MAX) return { kind: 'unavailable', reason, attempts: attempt };
+        continue;
+      }
+      reason = `write failed: ${cas.reason}`;
+      if (cas.maybeApplied) {
+        indeterminateSendMonoMs = Math.min(indeterminateSendMonoMs ?? monoMs, monoMs);
+      }
+      await this.#backoff(attempt);
     }
     return { kind: 'unavailable', reason, attempts: ATTEMPTS_MAX };
+  }
+
+  async #read(resource: string): Promise<KnownRecord | Unavailable> {
+    const read = await this.#store.read(resource);
+    if (read.kind === 'unavailable') return read;
+    return this.#remember(resource, read.record, read.version);
+  }
+
+  #remember(resource: string, record: LeaseRecord | null, version: number): KnownRecord {
+    const known = { kind: 'ok', record, version } as const;
+    this.#known.delete(resource);
+    if (this.#known.size >= KNOWN_RECORDS_MAX) {
+      const oldest = this.#known.keys().next();
+      if (oldest.done !== true) this.#known.delete(oldest.value);
+    }
+    this.#known.set(resource, known);
+    return known;
   }
 
   async #backoff(attempt: number): Promise<void> {

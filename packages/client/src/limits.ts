@@ -9,3 +9,5 @@ export const BACKOFF_MS_MAX = 1_000;
 export const ACQUIRE_POLL_MS_MAX = 5_000;
 /** Rounds a blocking acquire may take, however long its wait. */
 export const ACQUIRE_ROUNDS_MAX = 10_000;
+/** Resources whose last-seen record a client remembers for one-round-trip writes. */
+export const KNOWN_RECORDS_MAX = 1_000;

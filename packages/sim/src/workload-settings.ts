@@ -27,6 +27,6 @@ export const SIM_WORKLOAD = {
   workMsMax: 300,
   /** Percent of leases a node abandons (stops using without releasing), to exercise expiry. */
   abandonPercent: 15,
-  pauseMsMax: 600,
+  pauseMsMax: 1_500,
   suspendMsMax: 3_000,
 } as const;
