@@ -1,0 +1,91 @@
+import type { Clock, HistoryEvent, LeaseRecord } from '@leasehold/core';
+import type {
+  CasResult,
+  HistoryOptions,
+  HistoryResult,
+  LeaseStore,
+  ListOptions,
+  ListResult,
+  PruneResult,
+  ReadResult,
+} from '@leasehold/store';
+import type { Journal } from './journal';
+import { sharedNowMs } from './shared-clock';
+
+/**
+ * A real store, unchanged, with every read and compare-and-set of one node written to its
+ * journal. The checker matches the store's own history against these writes to rebuild the full
+ * record before and after each applied write (history events do not carry expiries), and to see
+ * that writes the store refused left no trace.
+ */
+export class RecordingStore implements LeaseStore {
+  readonly #inner: LeaseStore;
+  readonly #node: string;
+  readonly #journal: Journal;
+  readonly #clock: Clock;
+  #casCount = 0;
+
+  constructor(inner: LeaseStore, node: string, journal: Journal, clock: Clock) {
+    this.#inner = inner;
+    this.#node = node;
+    this.#journal = journal;
+    this.#clock = clock;
+  }
+
+  async read(resource: string): Promise<ReadResult> {
+    const read = await this.#inner.read(resource);
+    if (read.kind === 'ok') {
+      // Sampled after the read returned and before the client samples its own decision time, so
+      // a record claimable at this reading was claimable when the client decided (I-4).
+      const wallMs = this.#clock.wallMs();
+      const { record, version } = read;
+      this.#journal.append({ e: 'read', node: this.#node, resource, record, version, wallMs });
+    }
+    return read;
+  }
+
+  async compareAndSet(
+    resource: string,
+    expectedVersion: number,
+    record: LeaseRecord,
+    event: HistoryEvent,
+  ): Promise<CasResult> {
+    const id = ++this.#casCount;
+    const decidedAtSharedMs = sharedNowMs();
+    const node = this.#node;
+    this.#journal.append({
+      e: 'cas',
+      node,
+      id,
+      resource,
+      expectedVersion,
+      record,
+      event,
+      decidedAtSharedMs,
+    });
+    const result = await this.#inner.compareAndSet(resource, expectedVersion, record, event);
+    const maybeApplied = result.kind === 'unavailable' && result.maybeApplied;
+    this.#journal.append({ e: 'casResult', node, id, kind: result.kind, maybeApplied });
+    return result;
+  }
+
+  list(options?: ListOptions): Promise<ListResult> {
+    return this.#inner.list(options);
+  }
+
+  listByHolder(holder: string, options?: ListOptions): Promise<ListResult> {
+    return this.#inner.listByHolder(holder, options);
+  }
+
+  history(resource: string, options?: HistoryOptions): Promise<HistoryResult> {
+    return this.#inner.history(resource, options);
+  }
+
+  pruneHistory(beforeMs: number): Promise<PruneResult> {
+    return this.#inner.pruneHistory(beforeMs);
+  }
+
+  close(): Promise<void> {
+    return this.#inner.close();
+  }
+}
