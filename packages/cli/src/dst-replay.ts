@@ -1,14 +1,28 @@
-import { limits, parseSeed, plainReport, runSeed, statusText } from '@leasehold/sim';
-import { scenarioFlag } from './dst-run';
+import { readFileSync } from 'node:fs';
+import {
+  definedOverrides,
+  parseSeed,
+  parseSwarm,
+  plainReport,
+  runSeed,
+  statusText,
+  type Implementation,
+  type RunOverrides,
+  type RunResult,
+} from '@leasehold/sim';
+import { overridesFlags, scenarioFlag } from './dst-run';
 import { EXIT, UsageError, type CliIo } from './io';
-import { intFlag, parseFlags } from './parse-flags';
+import { loadImplementation } from './load-implementation';
+import { parseFlags } from './parse-flags';
 
 export const DST_REPLAY_HELP = `leasehold dst replay: run one seed of one scenario and print its full trace (JSON lines)
 
   --seed S         the seed (or DST_SEED=S)
   --scenario NAME  the scenario (see: leasehold dst scenarios)
-  --steps N        as given to dst run (default ${limits.STEPS_DEFAULT})
-  --nodes N        as given to dst run
+  --steps N, --nodes N, --resources N, --faults SPEC, --impl FILE|zoo:Zn
+                   as given to dst run (a shrunk run's reproduce command lists them)
+  --trace FILE     replay the run a trace file records (its first line names the seed, scenario,
+                   world and faults) and check the new trace is byte-identical (exit 4 if not)
 
 The trace goes to stdout, one event per line; the outcome goes to stderr.`;
 
@@ -17,8 +31,21 @@ const FLAGS = {
   scenario: { type: 'string' },
   steps: { type: 'string' },
   nodes: { type: 'string' },
+  resources: { type: 'string' },
+  faults: { type: 'string' },
+  impl: { type: 'string' },
+  trace: { type: 'string' },
   help: { type: 'boolean' },
 } as const;
+
+interface ReplayPlan {
+  readonly seed: string;
+  readonly scenario: string;
+  readonly overrides: RunOverrides;
+  readonly implementation: Implementation | undefined;
+  /** The trace lines to match, when replaying a trace file. */
+  readonly expected: readonly string[] | undefined;
+}
 
 export async function dstReplay(argv: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseFlags('dst replay', argv, FLAGS);
@@ -26,29 +53,20 @@ export async function dstReplay(argv: readonly string[], io: CliIo): Promise<num
     io.stdout(`${DST_REPLAY_HELP}\n`);
     return EXIT.ok;
   }
-  const seedText = values.seed ?? io.env.DST_SEED;
-  if (seedText === undefined || seedText === '')
-    throw new UsageError('dst replay needs --seed S (or DST_SEED=S)');
-  const seed = parseSeed(seedText);
-  if (seed.kind !== 'ok') throw new UsageError(`--seed: ${seed.reason}`);
-  if (values.scenario === undefined)
-    throw new UsageError('dst replay needs --scenario NAME (see: leasehold dst scenarios)');
-  const scenario = scenarioFlag(values.scenario);
-  const extra = {
-    ...(values.steps === undefined
-      ? {}
-      : { steps: intFlag('steps', values.steps, 1, limits.STEPS_MAX, 0) }),
-    ...(values.nodes === undefined
-      ? {}
-      : { nodes: intFlag('nodes', values.nodes, 1, limits.NODES_MAX, 0) }),
-  };
+  const plan =
+    values.trace === undefined
+      ? await planFromFlags(values, io)
+      : await planFromTrace(values.trace, values.impl, io);
+  const lines: string[] = [];
   let buffer: string[] = [];
   const run = await runSeed({
-    scenario,
-    seed: seed.seed,
-    ...extra,
+    scenario: scenarioFlag(plan.scenario),
+    seed: plan.seed,
+    ...plan.overrides,
+    ...(plan.implementation === undefined ? {} : { implementation: plan.implementation }),
     traceSink: {
       write: (line) => {
+        if (plan.expected !== undefined) lines.push(line);
         buffer.push(line);
         if (buffer.length >= 1_000) {
           io.stdout(`${buffer.join('\n')}\n`);
@@ -58,11 +76,111 @@ export async function dstReplay(argv: readonly string[], io: CliIo): Promise<num
     },
   });
   if (buffer.length > 0) io.stdout(`${buffer.join('\n')}\n`);
+  if (plan.expected !== undefined) {
+    const differsAt = firstDifference(plan.expected, lines);
+    if (differsAt !== null) {
+      io.stderr(
+        `replay DIFFERS from ${values.trace} at line ${differsAt + 1}: the run is not reproducible (nondeterminism)\n`,
+      );
+      return EXIT.nondeterminism;
+    }
+    io.stderr(`replay is byte-identical to ${values.trace} (${lines.length} events)\n`);
+  }
   io.stderr(
     run.status === 'passed'
       ? `${statusText(run)} (trace hash ${run.traceHash})\n`
-      : `${plainReport(run, extra)}\n`,
+      : `${plainReport(run, plan.overrides)}\n`,
   );
+  return exitFor(run);
+}
+
+async function planFromFlags(
+  values: Record<string, string | boolean | undefined>,
+  io: CliIo,
+): Promise<ReplayPlan> {
+  const seedText = (values.seed as string | undefined) ?? io.env.DST_SEED;
+  if (seedText === undefined || seedText === '')
+    throw new UsageError('dst replay needs --seed S (or DST_SEED=S), or --trace FILE');
+  const seed = parseSeed(seedText);
+  if (seed.kind !== 'ok') throw new UsageError(`--seed: ${seed.reason}`);
+  const scenario = values.scenario as string | undefined;
+  if (scenario === undefined)
+    throw new UsageError('dst replay needs --scenario NAME (see: leasehold dst scenarios)');
+  const impl = values.impl as string | undefined;
+  return {
+    seed: seed.seed,
+    scenario: scenarioFlag(scenario).id,
+    overrides: overridesFlags(values as Parameters<typeof overridesFlags>[0]),
+    implementation: impl === undefined ? undefined : await loadImplementation(impl, io.cwd),
+    expected: undefined,
+  };
+}
+
+/** Reads a trace file's first line (the run line) back into the run it records. */
+async function planFromTrace(
+  file: string,
+  impl: string | undefined,
+  io: CliIo,
+): Promise<ReplayPlan> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `--trace: cannot read ${JSON.stringify(file)}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const expected = text.trimEnd().split('\n');
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(expected[0] ?? '') as Record<string, unknown>;
+  } catch {
+    throw new UsageError(
+      `--trace: ${JSON.stringify(file)} is not a leasehold trace (its first line is not JSON)`,
+    );
+  }
+  if (
+    header.e !== 'run' ||
+    typeof header.seed !== 'string' ||
+    typeof header.scenario !== 'string'
+  ) {
+    throw new UsageError(`--trace: ${JSON.stringify(file)} does not start with a run line`);
+  }
+  const swarm = parseSwarm(String(header.swarm ?? ''));
+  if (swarm.kind !== 'ok') throw new UsageError(`--trace: ${swarm.reason}`);
+  const name = String(header.impl ?? 'leasehold');
+  if (impl === undefined && name !== 'leasehold' && !name.startsWith('zoo:')) {
+    throw new UsageError(
+      `--trace: the run used implementation ${JSON.stringify(name)}; pass its module with --impl FILE`,
+    );
+  }
+  const implementation =
+    impl !== undefined
+      ? await loadImplementation(impl, io.cwd)
+      : name.startsWith('zoo:')
+        ? await loadImplementation(name, io.cwd)
+        : undefined;
+  return {
+    seed: header.seed,
+    scenario: header.scenario,
+    overrides: definedOverrides({
+      steps: Number(header.steps),
+      nodes: Number(header.nodes),
+      resources: Number(header.resources),
+      swarm: swarm.swarm,
+    }),
+    implementation,
+    expected,
+  };
+}
+
+function firstDifference(a: readonly string[], b: readonly string[]): number | null {
+  const length = Math.max(a.length, b.length);
+  for (let i = 0; i < length; i++) if (a[i] !== b[i]) return i;
+  return null;
+}
+
+function exitFor(run: RunResult): number {
   switch (run.status) {
     case 'passed':
       return EXIT.ok;

@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import {
@@ -14,7 +14,12 @@ import {
   SCENARIOS,
   summarizeSweep,
   sweepExitCode,
+  definedOverrides,
+  parseSwarm,
+  shapeOverrides,
+  shrinkRun,
   type Implementation,
+  type RunOverrides,
   type RunResult,
   type SweepTask,
   type TaskResult,
@@ -22,7 +27,7 @@ import {
 import { palette, reportText, summaryText } from './format';
 import { UsageError, type CliIo } from './io';
 import { JOBS_MAX, REPORTS_MAX, SEEDS_DEFAULT, VIOLATION_LINES_MAX } from './limits';
-import { loadImplementation } from './load-implementation';
+import { implementationPath, loadImplementation } from './load-implementation';
 import { intFlag, parseFlags, shardFlag } from './parse-flags';
 import { Progress } from './progress';
 import { TraceFile, tracePath } from './trace-file';
@@ -35,11 +40,14 @@ const FLAGS = {
   scenario: { type: 'string' },
   steps: { type: 'string' },
   nodes: { type: 'string' },
+  resources: { type: 'string' },
+  faults: { type: 'string' },
   shard: { type: 'string' },
   jobs: { type: 'string' },
   json: { type: 'boolean' },
   'trace-dir': { type: 'string' },
   impl: { type: 'string' },
+  'no-shrink': { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
 
@@ -51,12 +59,17 @@ export const DST_RUN_HELP = `leasehold dst run: run seeded simulations of every 
   --scenario NAME  one scenario (see: leasehold dst scenarios)
   --steps N        scheduler events in the faulty phase of each run (default ${limits.STEPS_DEFAULT})
   --nodes N        nodes per world (1..${limits.NODES_MAX}; default per scenario)
+  --resources N    resources per world (1..${limits.RESOURCES_MAX}; default per scenario)
+  --faults SPEC    the faults to enable instead of the seed's swarm, e.g. 'storeLatency=1000 nodePause=40'
+                   (rates per 1000; 'none' for none); shrunk runs print it in their reproduce command
   --shard K/N      run the K-th of N slices of the sweep
   --jobs N         worker processes (default: cores, at most 2 when not given)
   --json           print one JSON object as the last line of stdout (human output goes to stderr)
   --trace-dir DIR  where failing runs' JSON-lines traces go (default .dst/traces)
   --impl FILE      test your own implementation: a module exporting \`implementation\`
-                   ({ name, createClient(options) }, see README "Bring your own implementation")
+                   ({ name, createClient(options) }, see README "Bring your own implementation");
+                   zoo:Z1 .. zoo:Z10 run a variant of the bug zoo (leasehold dst zoo)
+  --no-shrink      do not shrink the first failing run
 
 exit codes: 0 passed, 1 safety violation, 2 liveness violation, 3 implementation crashed,
             4 nondeterminism detected, 64 bad usage, 70 internal error of the harness`;
@@ -64,8 +77,9 @@ exit codes: 0 passed, 1 safety violation, 2 liveness violation, 3 implementation
 export interface DstRunSettings {
   readonly tasks: SweepTask[];
   readonly plannedTotal: number;
-  readonly steps: number | undefined;
-  readonly nodes: number | undefined;
+  /** --steps, --nodes, --resources, --faults: passed to every run and every reproduce command. */
+  readonly overrides: RunOverrides;
+  readonly shrink: boolean;
   readonly jobs: number;
   readonly json: boolean;
   readonly traceDir: string;
@@ -88,10 +102,7 @@ export async function dstRunSettings(
   const seeds = intFlag('seeds', values.seeds, 1, limits.SEEDS_MAX, SEEDS_DEFAULT);
   const base = parseSeed(values['seed-base'] ?? '1');
   if (base.kind !== 'ok') throw new UsageError(`--seed-base: ${base.reason}`);
-  const steps =
-    values.steps === undefined ? undefined : intFlag('steps', values.steps, 1, limits.STEPS_MAX, 0);
-  const nodes =
-    values.nodes === undefined ? undefined : intFlag('nodes', values.nodes, 1, limits.NODES_MAX, 0);
+  const overrides = overridesFlags(values);
   const shard = shardFlag(values.shard);
   const jobs = intFlag('jobs', values.jobs, 1, JOBS_MAX, Math.min(2, availableParallelism()));
   const plan = {
@@ -105,16 +116,42 @@ export async function dstRunSettings(
   return {
     tasks,
     plannedTotal,
-    steps,
-    nodes,
+    overrides,
+    shrink: values['no-shrink'] !== true,
     jobs,
     json: values.json === true,
     traceDir: values['trace-dir'] ?? join(io.cwd, '.dst', 'traces'),
-    implPath: values.impl === undefined ? undefined : resolve(io.cwd, values.impl),
+    implPath: values.impl === undefined ? undefined : implementationPath(values.impl, io.cwd),
     implArg: values.impl,
     implementation:
       values.impl === undefined ? undefined : await loadImplementation(values.impl, io.cwd),
   };
+}
+
+/** --steps, --nodes, --resources and --faults, checked (shared with dst replay). */
+export function overridesFlags(values: {
+  steps?: string | undefined;
+  nodes?: string | undefined;
+  resources?: string | undefined;
+  faults?: string | undefined;
+}): RunOverrides {
+  const swarm = values.faults === undefined ? undefined : parseSwarm(values.faults);
+  if (swarm?.kind === 'invalid') throw new UsageError(`--faults: ${swarm.reason}`);
+  return definedOverrides({
+    steps:
+      values.steps === undefined
+        ? undefined
+        : intFlag('steps', values.steps, 1, limits.STEPS_MAX, 0),
+    nodes:
+      values.nodes === undefined
+        ? undefined
+        : intFlag('nodes', values.nodes, 1, limits.NODES_MAX, 0),
+    resources:
+      values.resources === undefined
+        ? undefined
+        : intFlag('resources', values.resources, 1, limits.RESOURCES_MAX, 0),
+    swarm: swarm?.swarm,
+  } as RunOverrides);
 }
 
 function pinnedSeed(flag: string | undefined, env: string | undefined): string | undefined {
@@ -192,13 +229,6 @@ export async function dstRun(argv: readonly string[], io: CliIo): Promise<number
   return exitCode;
 }
 
-function extraFlags(settings: DstRunSettings) {
-  return {
-    ...(settings.steps === undefined ? {} : { steps: settings.steps }),
-    ...(settings.nodes === undefined ? {} : { nodes: settings.nodes }),
-  };
-}
-
 function implementationOption(settings: DstRunSettings) {
   return settings.implementation === undefined ? {} : { implementation: settings.implementation };
 }
@@ -212,7 +242,7 @@ async function runInProcess(
     const started = performance.now();
     const result = await runTask(task, {
       checkDeterminism: inDeterminismSample(task.index, settings.plannedTotal),
-      ...extraFlags(settings),
+      ...settings.overrides,
       ...implementationOption(settings),
     });
     const finished = { ...result, index: task.index, wallMs: performance.now() - started };
@@ -262,7 +292,7 @@ async function runInWorkers(
         });
         const request: WorkerRequest = {
           tasks,
-          ...extraFlags(settings),
+          overrides: settings.overrides,
           ...(settings.implPath === undefined ? {} : { implPath: settings.implPath }),
         };
         child.send(request);
@@ -282,12 +312,11 @@ async function reportFailures(
   const failures = results
     .filter((r) => r.run.status !== 'passed' && !r.run.expected)
     .sort((a, b) => a.index - b.index);
-  for (const failure of failures.slice(0, REPORTS_MAX)) {
-    const path = await writeTrace(failure.run, settings);
-    const impl = settings.implArg === undefined ? {} : { impl: settings.implArg };
-    human(
-      `\n${reportText(failure.run, c, { ...extraFlags(settings), ...impl, tracePath: path })}\n`,
-    );
+  const impl = settings.implArg === undefined ? {} : { impl: settings.implArg };
+  for (const [i, failure] of failures.slice(0, REPORTS_MAX).entries()) {
+    const path = await writeTrace(failure.run, settings, settings.overrides, '');
+    human(`\n${reportText(failure.run, c, { ...settings.overrides, ...impl, tracePath: path })}\n`);
+    if (i === 0 && settings.shrink) await reportShrunk(failure.run, settings, human, c);
   }
   const rest = failures.slice(REPORTS_MAX, REPORTS_MAX + VIOLATION_LINES_MAX);
   for (const f of rest) {
@@ -299,16 +328,47 @@ async function reportFailures(
   if (hidden > 0) human(`... and ${hidden} more failing runs\n`);
 }
 
+/** Shrinks the first failing run and prints the smallest run found, its trace and command. */
+async function reportShrunk(
+  run: RunResult,
+  settings: DstRunSettings,
+  human: (text: string) => void,
+  c: ReturnType<typeof palette>,
+): Promise<void> {
+  const started = performance.now();
+  const shrunk = await shrinkRun({
+    scenario: scenarioFlag(run.scenario),
+    seed: run.seed,
+    ...settings.overrides,
+    ...implementationOption(settings),
+  });
+  if (shrunk === null) return;
+  const seconds = ((performance.now() - started) / 1_000).toFixed(1);
+  const overrides = shapeOverrides(shrunk.shape);
+  const path = await writeTrace(shrunk.shrunk, settings, overrides, '-shrunk');
+  const impl = settings.implArg === undefined ? {} : { impl: settings.implArg };
+  human(
+    `\n${c.bold('shrunk')}: ${shrunk.original.events} -> ${shrunk.shrunk.events} events in ${shrunk.runs} runs (${seconds} s): ` +
+      `${shrunk.path.length === 0 ? 'no smaller run found' : shrunk.path.join('; ')}\n`,
+  );
+  human(`${reportText(shrunk.shrunk, c, { ...overrides, ...impl, tracePath: path })}\n`);
+}
+
 /** Replays a run (it is deterministic) with a file sink, so the full trace lands on disk. */
-async function writeTrace(run: RunResult, settings: DstRunSettings): Promise<string> {
-  const path = tracePath(settings.traceDir, run.scenario, run.seed);
+async function writeTrace(
+  run: RunResult,
+  settings: DstRunSettings,
+  overrides: RunOverrides,
+  suffix: string,
+): Promise<string> {
+  const path = tracePath(settings.traceDir, run.scenario, `${run.seed}${suffix}`);
   const file = new TraceFile(path);
   try {
     await runSeed({
       scenario: scenarioFlag(run.scenario),
       seed: run.seed,
       traceSink: file,
-      ...extraFlags(settings),
+      ...overrides,
       ...implementationOption(settings),
     });
   } finally {

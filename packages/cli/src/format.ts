@@ -6,6 +6,7 @@ import {
   reproduceCommand,
   statusText,
   type FaultKind,
+  type ReproduceExtra,
   type RunResult,
   type SweepSummary,
 } from '@leasehold/sim';
@@ -115,7 +116,7 @@ export function summaryText(
 export function reportText(
   run: RunResult,
   c: ChalkInstance,
-  extra: { steps?: number; nodes?: number; impl?: string; tracePath?: string },
+  extra: ReproduceExtra & { tracePath?: string },
 ): string {
   const headline =
     run.violation !== null

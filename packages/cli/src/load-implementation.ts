@@ -1,13 +1,28 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Implementation } from '@leasehold/sim';
+import { findZooVariant, ZOO } from '@leasehold/sim/zoo';
 import { UsageError } from './io';
+
+/** Where workers load `--impl` from: a zoo name as is, a file as an absolute path. */
+export function implementationPath(file: string, cwd: string): string {
+  return file.startsWith('zoo:') ? file : resolve(cwd, file);
+}
 
 /**
  * Loads a user's implementation for `--impl FILE`: a module exporting `implementation` (or a
  * default export) with a `name` and a `createClient(options)` returning a lease client.
  */
 export async function loadImplementation(file: string, cwd: string): Promise<Implementation> {
+  if (file.startsWith('zoo:')) {
+    const variant = findZooVariant(file.slice('zoo:'.length));
+    if (variant === undefined) {
+      throw new UsageError(
+        `--impl ${file}: the bug zoo has ${ZOO.map((v) => `zoo:${v.id}`).join(', ')}`,
+      );
+    }
+    return variant.implementation;
+  }
   const url = pathToFileURL(resolve(cwd, file)).href;
   let loaded: Record<string, unknown>;
   try {

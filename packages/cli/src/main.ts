@@ -1,6 +1,7 @@
 import { dstReplay, DST_REPLAY_HELP } from './dst-replay';
 import { dstRun, DST_RUN_HELP } from './dst-run';
 import { dstScenarios } from './dst-scenarios';
+import { dstZoo } from './dst-zoo';
 import { EXIT, UsageError, type CliIo } from './io';
 
 export const HELP = `leasehold: leases you can trust, and the simulator that keeps them honest
@@ -9,6 +10,7 @@ usage:
   leasehold dst run [flags]       seeded simulation sweep; checks I-1..I-8 on every step
   leasehold dst replay [flags]    print the full trace of one seed
   leasehold dst scenarios         list scenarios and faults
+  leasehold dst zoo [flags]       prove the harness catches every classic lease bug (Z1..Z10)
   leasehold help [command]
 
 Run 'leasehold dst run --help' for its flags.`;
@@ -44,9 +46,11 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return dstReplay(rest, io);
     case 'scenarios':
       return dstScenarios(io);
+    case 'zoo':
+      return dstZoo(rest, io);
     default:
       throw new UsageError(
-        `unknown dst command ${JSON.stringify(command ?? '')} (dst commands: run, replay, scenarios)`,
+        `unknown dst command ${JSON.stringify(command ?? '')} (dst commands: run, replay, scenarios, zoo)`,
       );
   }
 }

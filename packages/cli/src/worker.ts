@@ -3,7 +3,7 @@
  * with the wall time it took. Started by `runInWorkers` with tsx registered.
  */
 import { performance } from 'node:perf_hooks';
-import { findScenario, runTask, type TaskOptions } from '@leasehold/sim';
+import { findScenario, runTask, type RunOverrides, type TaskOptions } from '@leasehold/sim';
 import { loadImplementation } from './load-implementation';
 
 export interface WorkerTask {
@@ -15,8 +15,7 @@ export interface WorkerTask {
 
 export interface WorkerRequest {
   readonly tasks: readonly WorkerTask[];
-  readonly steps?: number;
-  readonly nodes?: number;
+  readonly overrides: RunOverrides;
   readonly implPath?: string;
 }
 
@@ -31,8 +30,7 @@ process.once('message', (request: WorkerRequest) => {
       if (scenario === undefined) throw new Error(`worker: unknown scenario ${task.scenario}`);
       const options: TaskOptions = {
         checkDeterminism: task.checkDeterminism,
-        ...(request.steps === undefined ? {} : { steps: request.steps }),
-        ...(request.nodes === undefined ? {} : { nodes: request.nodes }),
+        ...request.overrides,
         ...(implementation === undefined ? {} : { implementation }),
       };
       const started = performance.now();

@@ -2,7 +2,7 @@
 export { counterIds, randomIds } from './ids';
 export type { IdSource } from './ids';
 export { LeaseClient } from './lease-client';
-export type { AcquireOptions, LeaseClientOptions } from './lease-client';
+export type { AcquireOptions, LeaseClientOptions, LeaseDecisions } from './lease-client';
 export {
   ACQUIRE_POLL_MS_MAX,
   ACQUIRE_ROUNDS_MAX,

@@ -42,7 +42,28 @@ export interface LeaseClientOptions {
   readonly config?: LeaseConfig;
   /** Request ids and owner keys; defaults to random UUIDs. */
   readonly ids?: IdSource;
+  /**
+   * The pure decisions the client runs; defaults to `@leasehold/core`'s. Replacing one is how the
+   * simulator's bug zoo builds deliberately broken clients, and how a user can try a decision rule
+   * under the harness before changing the core. Production code leaves this alone.
+   */
+  readonly decisions?: Partial<LeaseDecisions>;
 }
+
+/** The decision functions a client runs (all pure; see `@leasehold/core`). */
+export interface LeaseDecisions {
+  readonly acquire: typeof decideAcquire;
+  readonly renew: typeof decideRenew;
+  readonly release: typeof decideRelease;
+  readonly forceRelease: typeof decideForceRelease;
+}
+
+const CORE_DECISIONS: LeaseDecisions = {
+  acquire: decideAcquire,
+  renew: decideRenew,
+  release: decideRelease,
+  forceRelease: decideForceRelease,
+};
 
 export interface AcquireOptions {
   readonly ttlMs?: number;
@@ -86,6 +107,7 @@ export class LeaseClient {
   readonly #store: LeaseStore;
   readonly #clock: Clock;
   readonly #ids: IdSource;
+  readonly #decide: LeaseDecisions;
   /** The last record this client read or wrote, per resource (bounded; see #mutate). */
   readonly #known = new Map<string, KnownRecord>();
 
@@ -95,6 +117,7 @@ export class LeaseClient {
     this.#store = options.store;
     this.#clock = options.clock;
     this.#ids = options.ids ?? randomIds();
+    this.#decide = { ...CORE_DECISIONS, ...options.decisions };
   }
 
   /** Acquires `resource`; with `waitMs`, waits for the holder's lease to become claimable. */
@@ -127,7 +150,7 @@ export class LeaseClient {
   async #acquireOnce(request: Parameters<typeof decideAcquire>[1]): Promise<AcquireOutcome> {
     const settled = await this.#mutate(
       request.resource,
-      (record, nowMs) => decideAcquire(record, request, nowMs, this.config),
+      (record, nowMs) => this.#decide.acquire(record, request, nowMs, this.config),
       (sendMonoMs) => sendMonoMs + beliefDurationMs(request.ttlMs, this.config),
     );
     if (settled.kind === 'unavailable') return settled;
@@ -152,7 +175,7 @@ export class LeaseClient {
     };
     const settled = await this.#mutate(
       lease.resource,
-      (record, nowMs) => decideRenew(record, request, nowMs, this.config),
+      (record, nowMs) => this.#decide.renew(record, request, nowMs, this.config),
       () => lease.validUntilMonoMs,
     );
     if (settled.kind === 'unavailable') return settled;
@@ -171,7 +194,7 @@ export class LeaseClient {
       requestId: this.#ids.requestId(),
     };
     const settled = await this.#mutate(lease.resource, (record, nowMs) =>
-      decideRelease(record, request, nowMs),
+      this.#decide.release(record, request, nowMs),
     );
     return settled.kind === 'unavailable' ? settled : settled.result;
   }
@@ -188,7 +211,7 @@ export class LeaseClient {
       by: this.holder,
     };
     const settled = await this.#mutate(resource, (record, nowMs) =>
-      decideForceRelease(record, request, nowMs),
+      this.#decide.forceRelease(record, request, nowMs),
     );
     return settled.kind === 'unavailable' ? settled : settled.result;
   }

@@ -73,6 +73,12 @@ export class Checker {
       this.#recordGrant(state, event);
       return null;
     }
+    // A renewal is judged as a renewal first (I-3, then I-7): its most specific statement.
+    const renewal =
+      event.kind === 'renewed'
+        ? (checkRenewalOwnership(before, after, event) ?? checkNoResurrection(before, event))
+        : null;
+    if (renewal) return renewal;
     const fencing = checkFencingMonotonic(before, after, state.tokenGrantedMax);
     if (fencing) return fencing;
     if (event.kind === 'granted') {
@@ -80,9 +86,6 @@ export class Checker {
       if (idempotent) return idempotent;
     }
     this.#recordGrant(state, event);
-    if (event.kind === 'renewed') {
-      return checkRenewalOwnership(before, after, event) ?? checkNoResurrection(before, event);
-    }
     return null;
   }
 

@@ -104,3 +104,41 @@ export function formatSwarm(swarm: Swarm): string {
   );
   return parts.length === 0 ? 'no faults' : parts.join(' ');
 }
+
+export type SwarmResult =
+  | { readonly kind: 'ok'; readonly swarm: Swarm }
+  | { readonly kind: 'invalid'; readonly reason: string };
+
+/**
+ * Reads a swarm back from `formatSwarm`'s text (`storeLatency=1000/1000 nodePause=40/1000`; the
+ * `/1000` may be left out; `none` or `no faults` for none), as `--faults` and trace files give it.
+ */
+export function parseSwarm(text: string): SwarmResult {
+  const trimmed = text.trim();
+  if (trimmed === '' || trimmed === 'none' || trimmed === 'no faults')
+    return { kind: 'ok', swarm: {} };
+  const swarm: Partial<Record<FaultKind, number>> = {};
+  for (const part of trimmed.split(/[\s,]+/)) {
+    const match = /^([A-Za-z]+)=(\d+)(?:\/(\d+))?$/.exec(part);
+    const kind = match?.[1] as FaultKind | undefined;
+    if (match === null || kind === undefined || !FAULT_KINDS.includes(kind)) {
+      return {
+        kind: 'invalid',
+        reason: `fault must be one of ${FAULT_KINDS.join(', ')} as name=rate (got ${JSON.stringify(part)})`,
+      };
+    }
+    const rate = Number(match[2]);
+    if (
+      (match[3] !== undefined && Number(match[3]) !== RATE_DENOMINATOR) ||
+      rate < 1 ||
+      rate > RATE_DENOMINATOR
+    ) {
+      return {
+        kind: 'invalid',
+        reason: `rate of ${kind} must be 1..${RATE_DENOMINATOR} (per ${RATE_DENOMINATOR}); got ${JSON.stringify(part)}`,
+      };
+    }
+    swarm[kind] = rate;
+  }
+  return { kind: 'ok', swarm };
+}

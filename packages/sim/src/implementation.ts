@@ -6,7 +6,7 @@ import {
   type ReleaseOutcome,
   type RenewOutcome,
 } from '@leasehold/client';
-import type { Clock, LeaseConfig } from '@leasehold/core';
+import type { Clock, FencedWriteDecision, LeaseConfig } from '@leasehold/core';
 import type { LeaseStore } from '@leasehold/store';
 
 /** What the harness needs of a lease client: the LeaseClient contract. */
@@ -35,6 +35,11 @@ export interface ClientFactoryOptions {
 export interface Implementation {
   readonly name: string;
   createClient(options: ClientFactoryOptions): LeaseClientLike;
+  /**
+   * The fenced resource's rule, if the implementation brings its own (default: the core's
+   * `decideFencedWrite`, which refuses tokens below the highest accepted).
+   */
+  readonly fence?: (tokenAcceptedMax: number, token: number) => FencedWriteDecision;
 }
 
 export const leaseholdImplementation: Implementation = {

@@ -8,14 +8,15 @@ export {
   FAULT_DESCRIPTIONS,
   FAULT_KINDS,
   formatSwarm,
+  parseSwarm,
 } from './faults';
-export type { FaultKind, Swarm } from './faults';
+export type { FaultKind, Swarm, SwarmResult } from './faults';
 export { leaseholdImplementation } from './implementation';
 export type { ClientFactoryOptions, Implementation, LeaseClientLike } from './implementation';
 export * as limits from './limits';
 export { Prng } from './prng';
-export { RESOURCE_NAMES, runSeed } from './run';
-export type { RunOptions, RunResult, RunStatus } from './run';
+export { definedOverrides, RESOURCE_NAMES, runSeed } from './run';
+export type { RunOptions, RunOverrides, RunResult, RunStatus } from './run';
 export { findScenario, SCENARIOS } from './scenario';
 export type { Scenario } from './scenario';
 export { parseSeed, sweepSeed } from './seed';
@@ -35,5 +36,8 @@ export type {
   TaskOptions,
   TaskResult,
 } from './sweep';
-export { plainReport, reproduceCommand, statusText } from './report';
+export { faultsFlag, plainReport, reproduceCommand, statusText } from './report';
+export type { ReproduceExtra } from './report';
 export type { Observation, Observer } from './observation';
+export { shapeOverrides, shrinkRun } from './shrink';
+export type { RunShape, ShrinkInput, ShrinkResult } from './shrink';

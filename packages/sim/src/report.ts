@@ -1,15 +1,31 @@
-import type { RunResult } from './run';
+import { formatSwarm, type Swarm } from './faults';
+import type { RunOverrides, RunResult } from './run';
 import { findScenario } from './scenario';
+
+/** How a run was started, beyond its scenario and seed: flags for the reproduce command. */
+export interface ReproduceExtra extends RunOverrides {
+  /** `--impl` as the user gave it. */
+  readonly impl?: string;
+}
 
 /** The one-line command that reproduces a run exactly (DST_SEED pins the seed). */
 export function reproduceCommand(
   run: Pick<RunResult, 'seed' | 'scenario'>,
-  extra: { steps?: number; nodes?: number } = {},
+  extra: ReproduceExtra = {},
 ): string {
   const flags = [`--scenario ${run.scenario}`];
-  if (extra.steps !== undefined) flags.push(`--steps ${extra.steps}`);
+  if (extra.impl !== undefined) flags.push(`--impl ${extra.impl}`);
   if (extra.nodes !== undefined) flags.push(`--nodes ${extra.nodes}`);
+  if (extra.resources !== undefined) flags.push(`--resources ${extra.resources}`);
+  if (extra.steps !== undefined) flags.push(`--steps ${extra.steps}`);
+  if (extra.swarm !== undefined) flags.push(`--faults '${faultsFlag(extra.swarm)}'`);
   return `DST_SEED=${run.seed} npx leasehold dst run ${flags.join(' ')}`;
+}
+
+/** A swarm as `--faults` takes it: `storeLatency=1000 nodePause=40`, or `none`. */
+export function faultsFlag(swarm: Swarm): string {
+  const text = formatSwarm(swarm).replace(/\/\d+/g, '');
+  return text === 'no faults' ? 'none' : text;
 }
 
 export function statusText(run: RunResult): string {

@@ -3,7 +3,13 @@ import { LATENCY_MS_FAULT_MAX } from './limits';
 import type { MarkCounts } from './coverage';
 import { drawSwarm, formatSwarm, type FaultKind, type Swarm } from './faults';
 import { leaseholdImplementation, type Implementation } from './implementation';
-import { HEAL_STEPS_MAX, NODES_MAX, SAFETY_PHASE_MS_MAX, STEPS_DEFAULT } from './limits';
+import {
+  HEAL_STEPS_MAX,
+  NODES_MAX,
+  RESOURCES_MAX,
+  SAFETY_PHASE_MS_MAX,
+  STEPS_DEFAULT,
+} from './limits';
 import { Prng } from './prng';
 import type { Scenario } from './scenario';
 import type { Observer } from './observation';
@@ -24,16 +30,39 @@ export const RESOURCE_NAMES = [
   'a',
 ] as const;
 
-export interface RunOptions {
-  readonly scenario: Scenario;
-  readonly seed: string;
+/** What a user may change about a scenario's world (flags of `dst run`, shrunk runs). */
+export interface RunOverrides {
   /** Scheduler events in the safety phase. */
   readonly steps?: number;
   readonly nodes?: number;
+  /** Resources per world (default per scenario, at most RESOURCES_MAX). */
+  readonly resources?: number;
+  /** The faults to enable, instead of the swarm the seed draws (shrinking, reproduction). */
+  readonly swarm?: Swarm;
+}
+
+/** The overrides that are set, without undefined keys (exactOptionalPropertyTypes). */
+export function definedOverrides(o: RunOverrides): RunOverrides {
+  return {
+    ...(o.steps === undefined ? {} : { steps: o.steps }),
+    ...(o.nodes === undefined ? {} : { nodes: o.nodes }),
+    ...(o.resources === undefined ? {} : { resources: o.resources }),
+    ...(o.swarm === undefined ? {} : { swarm: o.swarm }),
+  };
+}
+
+export interface RunOptions extends RunOverrides {
+  readonly scenario: Scenario;
+  readonly seed: string;
   readonly implementation?: Implementation;
   /** Invariant checks on (default). Off only to measure what checking costs. */
   readonly checks?: boolean;
   readonly traceSink?: TraceSink;
+  /**
+   * Stop (without a verdict) once the trace has this many events: a shrinking candidate that has
+   * not failed by then cannot be smaller than the best run so far.
+   */
+  readonly eventsMax?: number;
   /** Receives every step as typed data (trace validation, custom checks). */
   readonly observer?: Observer;
 }
@@ -77,9 +106,13 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
   const nodes = Math.min(options.nodes ?? scenario.nodes, NODES_MAX);
   const steps = options.steps ?? STEPS_DEFAULT;
   const implementation = options.implementation ?? leaseholdImplementation;
-  const swarm = drawSwarm(scenario.faults, scenario.alwaysOn, new Prng(seed, 'swarm'));
+  const swarm =
+    options.swarm ?? drawSwarm(scenario.faults, scenario.alwaysOn, new Prng(seed, 'swarm'));
   const trace = new Trace(options.traceSink ?? null);
-  const resources = RESOURCE_NAMES.slice(0, scenario.resources);
+  const resources = RESOURCE_NAMES.slice(
+    0,
+    Math.min(options.resources ?? scenario.resources, RESOURCES_MAX),
+  );
   const swarmText = formatSwarm(swarm);
   trace.record({
     e: 'run',
@@ -87,6 +120,7 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     scenario: scenario.id,
     impl: implementation.name,
     nodes,
+    resources: resources.length,
     steps,
     swarm: swarmText,
   });
@@ -109,14 +143,17 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
   );
 
   const boundMs = livenessBound(swarm);
-  await safetyPhase(world, steps);
-  if (world.violation === null && world.crash === null) await healAndProbe(world, boundMs);
+  const eventsMax = options.eventsMax ?? Infinity;
+  await safetyPhase(world, steps, eventsMax);
+  const stopped = world.violation !== null || world.crash !== null || trace.events >= eventsMax;
+  if (!stopped) await healAndProbe(world, boundMs);
 
   return summarize(world, options, implementation, swarm, swarmText, boundMs);
 }
 
-async function safetyPhase(world: World, steps: number): Promise<void> {
+async function safetyPhase(world: World, steps: number, eventsMax: number): Promise<void> {
   while (world.step < steps && world.violation === null && world.crash === null) {
+    if (world.trace.events >= eventsMax) break;
     if (world.elapsedMs() > SAFETY_PHASE_MS_MAX) break;
     if (!(await world.runOne())) break;
   }

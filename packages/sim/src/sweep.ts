@@ -2,7 +2,7 @@ import { emptyMarks, MARKS, type MarkCounts } from './coverage';
 import { FAULT_KINDS, type FaultKind } from './faults';
 import type { Implementation } from './implementation';
 import { DETERMINISM_SAMPLE_PERCENT } from './limits';
-import { runSeed, type RunResult } from './run';
+import { definedOverrides, runSeed, type RunOverrides, type RunResult } from './run';
 import type { Scenario } from './scenario';
 import { sweepSeed } from './seed';
 
@@ -47,9 +47,7 @@ export function inDeterminismSample(index: number, totalTasks: number): boolean 
   return index % stride === 0;
 }
 
-export interface TaskOptions {
-  readonly steps?: number;
-  readonly nodes?: number;
+export interface TaskOptions extends RunOverrides {
   readonly implementation?: Implementation;
   readonly checkDeterminism: boolean;
 }
@@ -66,8 +64,7 @@ export async function runTask(task: SweepTask, options: TaskOptions): Promise<Ta
   const runOptions = {
     scenario: task.scenario,
     seed: task.seed,
-    ...(options.steps === undefined ? {} : { steps: options.steps }),
-    ...(options.nodes === undefined ? {} : { nodes: options.nodes }),
+    ...definedOverrides(options),
     ...(options.implementation === undefined ? {} : { implementation: options.implementation }),
   };
   const run = await runSeed(runOptions);

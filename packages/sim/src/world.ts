@@ -565,7 +565,20 @@ export class World {
       this.#observeUnavailable(node, op);
       return { kind: 'unavailable', reason: 'injected write failure', maybeApplied: false };
     }
-    const before = this.#recordOf(op.resource);
+    const current = this.store.readNow(op.resource);
+    const before = current.kind === 'ok' ? current.record : null;
+    // A write that will apply is checked before it is applied: a broken write is then reported as
+    // the invariant it breaks, not as the store's own guard refusing it (C-3's paired assertions).
+    if (current.kind === 'ok' && current.version === op.expectedVersion) {
+      this.fail(this.checker.onWrite(before, op.record, op.event));
+      if (this.violation !== null) {
+        return {
+          kind: 'unavailable',
+          reason: 'the run stopped: this write breaks an invariant',
+          maybeApplied: false,
+        };
+      }
+    }
     const result = this.store.compareAndSetNow(
       op.resource,
       op.expectedVersion,
@@ -606,7 +619,6 @@ export class World {
       return result;
     }
     if (ev === 'granted' && op.event.previousHolder !== null) this.mark('takeoverAfterExpiry');
-    this.fail(this.checker.onWrite(before, op.record, op.event));
     if (!replyLost) return result;
     this.fired('storeReplyLost', node.id);
     if (ev === 'granted') node.lostGrants.set(op.resource, op.record.token);
@@ -634,7 +646,8 @@ export class World {
       const injected = this.#atAwait(node);
       if (injected === null) return;
       this.schedule(this.#nowMs + injected.delayMs + this.#latencyMs(), () => {
-        const decision = decideFencedWrite(this.checker.fencedTokenMax(resource), token);
+        const fence = this.#implementation.fence ?? decideFencedWrite;
+        const decision = fence(this.checker.fencedTokenMax(resource), token);
         const accepted = decision.kind === 'accepted';
         if (!accepted) this.mark('fencedWriteRejected');
         this.record({

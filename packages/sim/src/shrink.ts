@@ -1,0 +1,160 @@
+import { FAULT_KINDS, type Swarm } from './faults';
+import type { Implementation } from './implementation';
+import {
+  SHRINK_RUNS_MAX,
+  SHRINK_SEEDS_PER_ROUND,
+  SHRINK_SEEDS_PER_SHAPE,
+  STEPS_DEFAULT,
+} from './limits';
+import { runSeed, type RunOverrides, type RunResult } from './run';
+import type { Scenario } from './scenario';
+import { sweepSeed } from './seed';
+
+/** Everything that determines a run besides the scenario and the implementation. */
+export interface RunShape {
+  readonly seed: string;
+  readonly nodes: number;
+  readonly resources: number;
+  readonly steps: number;
+  readonly swarm: Swarm;
+}
+
+export interface ShrinkInput {
+  readonly scenario: Scenario;
+  readonly seed: string;
+  readonly implementation?: Implementation;
+  readonly nodes?: number;
+  readonly resources?: number;
+  readonly steps?: number;
+  readonly swarm?: Swarm;
+}
+
+export interface ShrinkResult {
+  readonly original: RunResult;
+  readonly shrunk: RunResult;
+  /** The shrunk run's shape: replaying it (seed plus these overrides) reproduces it exactly. */
+  readonly shape: RunShape;
+  /** The accepted steps, in order, e.g. `nodes 5 -> 2`. */
+  readonly path: readonly string[];
+  readonly runs: number;
+}
+
+/**
+ * Shrinks a failing run to a smaller one that fails the same way (same status, same invariant):
+ * fewer nodes, fewer resources, fewer faults, or a neighbouring seed whose failure comes sooner.
+ * Greedy and deterministic: candidates are tried in a fixed order (smallest first) and the first
+ * that fails the same way with fewer trace events is kept, until none does or the run budget is
+ * spent. Returns null when the input does not fail.
+ */
+export async function shrinkRun(input: ShrinkInput): Promise<ShrinkResult | null> {
+  const implementation = input.implementation;
+  const run = (shape: RunShape, eventsMax?: number) =>
+    runSeed({
+      scenario: input.scenario,
+      seed: shape.seed,
+      nodes: shape.nodes,
+      resources: shape.resources,
+      steps: shape.steps,
+      swarm: shape.swarm,
+      ...(eventsMax === undefined ? {} : { eventsMax }),
+      ...(implementation === undefined ? {} : { implementation }),
+    });
+  const first = await runSeed({
+    scenario: input.scenario,
+    seed: input.seed,
+    ...(input.steps === undefined ? {} : { steps: input.steps }),
+    ...(input.nodes === undefined ? {} : { nodes: input.nodes }),
+    ...(input.resources === undefined ? {} : { resources: input.resources }),
+    ...(input.swarm === undefined ? {} : { swarm: input.swarm }),
+    ...(implementation === undefined ? {} : { implementation }),
+  });
+  if (first.status === 'passed') return null;
+  const sameFailure = (r: RunResult) =>
+    r.status === first.status && r.violation?.invariant === first.violation?.invariant;
+
+  let shape: RunShape = {
+    seed: first.seed,
+    nodes: input.nodes ?? input.scenario.nodes,
+    resources: input.resources ?? input.scenario.resources,
+    steps: input.steps ?? STEPS_DEFAULT,
+    swarm: first.swarm,
+  };
+  let best = first;
+  const path: string[] = [];
+  let runs = 1;
+  for (let improved = true; improved && runs < SHRINK_RUNS_MAX;) {
+    improved = false;
+    for (const [candidate, step] of candidates(shape)) {
+      if (runs >= SHRINK_RUNS_MAX) break;
+      runs += 1;
+      // A candidate that has not failed within the best run's length cannot be smaller.
+      const result = await run(candidate, best.events - 1);
+      if (!sameFailure(result) || result.events >= best.events) continue;
+      shape = candidate;
+      best = result;
+      path.push(step);
+      improved = true;
+      break;
+    }
+  }
+  return { original: first, shrunk: best, shape: await tighten(shape, best, run), path, runs };
+}
+
+/** Cuts the step budget to the step the shrunk run failed at, when that replays identically. */
+async function tighten(
+  shape: RunShape,
+  best: RunResult,
+  run: (shape: RunShape) => Promise<RunResult>,
+): Promise<RunShape> {
+  const failedAt = best.violation?.step ?? best.crash?.step ?? best.steps;
+  if (failedAt >= shape.steps || best.status === 'liveness') return shape;
+  const tight = { ...shape, steps: failedAt };
+  const replayed = await run(tight);
+  // Same failure at the same step with the same events: only the run line's step budget differs.
+  const same =
+    replayed.status === best.status &&
+    replayed.violation?.step === best.violation?.step &&
+    replayed.events === best.events;
+  return same ? tight : shape;
+}
+
+/**
+ * Smaller runs to try, smallest first, each with a line saying what changed: fewer nodes and
+ * resources (each with a few seeds, since a smaller world rarely fails at the same seed), fewer
+ * faults, then neighbouring seeds of the same shape.
+ */
+function* candidates(shape: RunShape): Generator<[RunShape, string]> {
+  for (let nodes = 1; nodes <= shape.nodes; nodes++) {
+    for (let resources = 1; resources <= shape.resources; resources++) {
+      if (nodes === shape.nodes && resources === shape.resources) continue;
+      const changed = [
+        nodes === shape.nodes ? '' : `nodes ${shape.nodes} -> ${nodes}`,
+        resources === shape.resources ? '' : `resources ${shape.resources} -> ${resources}`,
+      ].filter((part) => part !== '');
+      // The smallest worlds get the most seeds: they are the cheapest and the most wanted.
+      const seeds = nodes <= 2 && resources === 1 ? SHRINK_SEEDS_PER_ROUND : SHRINK_SEEDS_PER_SHAPE;
+      for (let i = 0; i < seeds; i++) {
+        const seed = sweepSeed(shape.seed, i);
+        yield [{ ...shape, nodes, resources, seed }, `${changed.join(', ')}, seed ${seed}`];
+      }
+    }
+  }
+  for (const kind of FAULT_KINDS) {
+    if (shape.swarm[kind] === undefined) continue;
+    const swarm: Partial<Record<string, number>> = { ...shape.swarm };
+    delete swarm[kind];
+    for (let i = 0; i < SHRINK_SEEDS_PER_SHAPE; i++) {
+      const seed = sweepSeed(shape.seed, i);
+      yield [{ ...shape, swarm: swarm as Swarm, seed }, `without ${kind}, seed ${seed}`];
+    }
+  }
+  for (let i = 1; i <= SHRINK_SEEDS_PER_ROUND; i++) {
+    const seed = sweepSeed(shape.seed, i);
+    yield [{ ...shape, seed }, `seed ${shape.seed} -> ${seed}`];
+  }
+}
+
+/** A shrunk shape as `dst run` overrides (for the reproduce command). */
+export function shapeOverrides(shape: RunShape): RunOverrides {
+  return { nodes: shape.nodes, resources: shape.resources, steps: shape.steps, swarm: shape.swarm };
+}

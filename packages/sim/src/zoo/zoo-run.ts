@@ -1,0 +1,150 @@
+import type { InvariantId } from '@leasehold/core';
+import { leaseholdImplementation } from '../implementation';
+import { runSeed, type RunResult } from '../run';
+import { findScenario } from '../scenario';
+import { sweepSeed } from '../seed';
+import { shrinkRun, type ShrinkResult } from '../shrink';
+import type { ZooVariant } from './zoo';
+
+export interface ZooOptions {
+  readonly variants: readonly ZooVariant[];
+  /** Seeds tried per base seed before a variant counts as not detected there. */
+  readonly budget: number;
+  /** Base seeds (sweeps) per variant: detection must happen in every one. */
+  readonly bases: number;
+  /** Milliseconds from some fixed point; the simulator never reads real time itself (C-4). */
+  readonly nowMs: () => number;
+  readonly onProgress?: (line: string) => void;
+}
+
+export interface ZooVariantReport {
+  readonly id: string;
+  readonly title: string;
+  readonly scenario: string;
+  /** Detected within the budget in every base sweep, with one of its expected invariants. */
+  readonly detected: boolean;
+  readonly basesDetected: number;
+  readonly invariant: InvariantId | 'crash' | null;
+  readonly expectedInvariant: boolean;
+  readonly expected: readonly InvariantId[];
+  /** Per base: seeds run until the first failure (budget + 1 when none failed). */
+  readonly seedsToDetect: readonly number[];
+  readonly seedsToDetectMedian: number;
+  readonly msToDetectMedian: number;
+  readonly firstFailure: { readonly seed: string; readonly events: number } | null;
+  readonly shrunkEvents: number | null;
+  readonly shrinkMs: number | null;
+  readonly shrink: ShrinkResult | null;
+}
+
+export interface ZooReport {
+  readonly variants: ZooVariantReport[];
+  /** The correct implementation over the same scenarios, bases and budget. */
+  readonly correct: {
+    readonly runs: number;
+    readonly failures: readonly { seed: string; scenario: string; invariant: string }[];
+  };
+  readonly ok: boolean;
+}
+
+/** Base seed k of a zoo sweep: far apart, so bases never overlap. */
+export function zooBase(k: number): string {
+  return sweepSeed('1', k * 1_000_000);
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? 0 : sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+/**
+ * Runs the bug zoo: each variant is swept from several base seeds until its first failure, the
+ * first failure is shrunk, and the correct implementation must pass the same seeds.
+ */
+export async function runZoo(options: ZooOptions): Promise<ZooReport> {
+  const reports: ZooVariantReport[] = [];
+  for (const variant of options.variants) reports.push(await runVariant(variant, options));
+  const correct = await runCorrect(options);
+  const ok = reports.every((r) => r.detected) && correct.failures.length === 0;
+  return { variants: reports, correct, ok };
+}
+
+async function runVariant(variant: ZooVariant, options: ZooOptions): Promise<ZooVariantReport> {
+  const scenario = findScenario(variant.scenario);
+  if (scenario === undefined)
+    throw new Error(`zoo ${variant.id}: unknown scenario ${variant.scenario}`);
+  const seedsToDetect: number[] = [];
+  const msToDetect: number[] = [];
+  let first: RunResult | null = null;
+  let basesDetected = 0;
+  let expectedEverywhere = true;
+  for (let k = 0; k < options.bases; k++) {
+    const started = options.nowMs();
+    let found: RunResult | null = null;
+    let i = 0;
+    for (; i < options.budget && found === null; i++) {
+      const run = await runSeed({
+        scenario,
+        seed: sweepSeed(zooBase(k), i),
+        implementation: variant.implementation,
+      });
+      if (run.status !== 'passed') found = run;
+    }
+    seedsToDetect.push(found === null ? options.budget + 1 : i);
+    msToDetect.push(options.nowMs() - started);
+    if (found === null) continue;
+    basesDetected += 1;
+    if (!variant.expected.includes(found.violation?.invariant as InvariantId))
+      expectedEverywhere = false;
+    first ??= found;
+  }
+  const invariant = first === null ? null : (first.violation?.invariant ?? 'crash');
+  const shrinkStarted = options.nowMs();
+  const shrink =
+    first === null
+      ? null
+      : await shrinkRun({ scenario, seed: first.seed, implementation: variant.implementation });
+  const shrinkMs = first === null ? null : options.nowMs() - shrinkStarted;
+  const report: ZooVariantReport = {
+    id: variant.id,
+    title: variant.title,
+    scenario: variant.scenario,
+    detected: basesDetected === options.bases && expectedEverywhere,
+    basesDetected,
+    invariant,
+    expectedInvariant: expectedEverywhere && first !== null,
+    expected: variant.expected,
+    seedsToDetect,
+    seedsToDetectMedian: median(seedsToDetect),
+    msToDetectMedian: Math.round(median(msToDetect)),
+    firstFailure: first === null ? null : { seed: first.seed, events: first.events },
+    shrunkEvents: shrink?.shrunk.events ?? null,
+    shrinkMs: shrinkMs === null ? null : Math.round(shrinkMs),
+    shrink,
+  };
+  options.onProgress?.(
+    `${variant.id} ${report.detected ? 'detected' : 'NOT detected'} (${basesDetected}/${options.bases}) ${invariant ?? '-'} ` +
+      `seeds-to-detect ${seedsToDetect.join(',')} shrunk ${report.firstFailure?.events ?? '-'} -> ${report.shrunkEvents ?? '-'} events`,
+  );
+  return report;
+}
+
+async function runCorrect(options: ZooOptions): Promise<ZooReport['correct']> {
+  const scenarios = [...new Set(options.variants.map((v) => v.scenario))];
+  const failures: { seed: string; scenario: string; invariant: string }[] = [];
+  let runs = 0;
+  for (const id of scenarios) {
+    const scenario = findScenario(id)!;
+    for (let k = 0; k < options.bases; k++) {
+      for (let i = 0; i < options.budget; i++) {
+        const seed = sweepSeed(zooBase(k), i);
+        const run = await runSeed({ scenario, seed, implementation: leaseholdImplementation });
+        runs += 1;
+        if (run.status !== 'passed')
+          failures.push({ seed, scenario: id, invariant: run.violation?.invariant ?? 'crash' });
+      }
+    }
+  }
+  options.onProgress?.(`correct implementation: ${runs} runs, ${failures.length} failures`);
+  return { runs, failures };
+}

@@ -1,0 +1,155 @@
+import { LeaseClient, type Lease, type LeaseDecisions } from '@leasehold/client';
+import type { InvariantId } from '@leasehold/core';
+import type { ClientFactoryOptions, Implementation, LeaseClientLike } from '../implementation';
+import { blindWrites } from './blind-write-store';
+import {
+  acquireIgnoringGraceAndSkew,
+  acquireWithoutIdempotency,
+  acquireWithoutTokenBump,
+  releaseWithoutOwnerCheck,
+  renewByNonHolder,
+  renewWithoutExpiryCheck,
+} from './broken-decisions';
+
+/** One classic lease bug, as a small change to the real client, and what must catch it. */
+export interface ZooVariant {
+  readonly id: string;
+  readonly title: string;
+  /** The invariants the checker may report for it (the first is the one it is meant to trip). */
+  readonly expected: readonly InvariantId[];
+  /** The scenario the zoo sweeps it in. */
+  readonly scenario: string;
+  readonly implementation: Implementation;
+}
+
+function brokenClient(
+  name: string,
+  change: {
+    decisions?: Partial<LeaseDecisions>;
+    store?: (options: ClientFactoryOptions) => ClientFactoryOptions['store'];
+    belief?: 'fromReplyWithoutMargin';
+  },
+): Implementation {
+  return {
+    name: `zoo:${name}`,
+    createClient(options) {
+      const store = change.store?.(options) ?? options.store;
+      const client = new LeaseClient({
+        ...options,
+        store,
+        ...(change.decisions ? { decisions: change.decisions } : {}),
+      });
+      if (change.belief === undefined) return client;
+      return replyBelief(client, options);
+    },
+  };
+}
+
+/**
+ * Z4: the holder starts its TTL when the reply arrives and keeps no margin. (Believing until its
+ * own `expiresAtMs` alone is still safe within the bounds, because a claimant also waits out
+ * grace and skew; counting from the reply is the form of this bug that breaks leases.)
+ */
+function replyBelief(client: LeaseClient, options: ClientFactoryOptions): LeaseClientLike {
+  const fromReply = (lease: Lease): Lease => ({
+    ...lease,
+    validUntilMonoMs: options.clock.monoMs() + lease.ttlMs,
+  });
+  return {
+    acquire: async (resource, o) => {
+      const got = await client.acquire(resource, o);
+      return got.kind === 'granted' ? { kind: 'granted', lease: fromReply(got.lease) } : got;
+    },
+    renew: async (lease, o) => {
+      const got = await client.renew(lease, o);
+      return got.kind === 'renewed' ? { kind: 'renewed', lease: fromReply(got.lease) } : got;
+    },
+    release: (lease) => client.release(lease),
+    believes: (lease) => client.believes(lease),
+    timeLeftMs: (lease) => client.timeLeftMs(lease),
+  };
+}
+
+export const ZOO: readonly ZooVariant[] = [
+  {
+    id: 'Z1',
+    title: 'check-then-act acquire: read, then an unconditional write (no compare-and-set)',
+    expected: ['I-5', 'I-1', 'I-2'],
+    scenario: 'contention',
+    implementation: brokenClient('Z1', { store: (o) => blindWrites(o.store, ['granted']) }),
+  },
+  {
+    id: 'Z2',
+    title: 'release without an ownership check (anyone can release any lease)',
+    expected: ['I-2', 'I-1'],
+    scenario: 'swarm',
+    implementation: brokenClient('Z2', { decisions: { release: releaseWithoutOwnerCheck } }),
+  },
+  {
+    id: 'Z3',
+    title: 'renew without an expiry check (resurrects expired leases)',
+    expected: ['I-7', 'I-2', 'I-1'],
+    scenario: 'swarm',
+    implementation: brokenClient('Z3', { decisions: { renew: renewWithoutExpiryCheck } }),
+  },
+  {
+    id: 'Z4',
+    title: 'holder belief without the safety margin, counted from the reply instead of the send',
+    expected: ['I-2', 'I-1'],
+    scenario: 'swarm',
+    implementation: brokenClient('Z4', { belief: 'fromReplyWithoutMargin' }),
+  },
+  {
+    id: 'Z5',
+    title: 're-acquire does not increment the fencing token',
+    expected: ['I-5'],
+    scenario: 'baseline',
+    implementation: brokenClient('Z5', { decisions: { acquire: acquireWithoutTokenBump } }),
+  },
+  {
+    id: 'Z6',
+    title: 'retry after a lost reply without requestId idempotency (grants twice)',
+    expected: ['I-8'],
+    scenario: 'storage-faults',
+    implementation: brokenClient('Z6', { decisions: { acquire: acquireWithoutIdempotency } }),
+  },
+  {
+    id: 'Z7',
+    title: 'claimant ignores grace and skew (takes over at expiresAtMs on its own clock)',
+    expected: ['I-2', 'I-1'],
+    scenario: 'clock-faults',
+    implementation: brokenClient('Z7', { decisions: { acquire: acquireIgnoringGraceAndSkew } }),
+  },
+  {
+    id: 'Z8',
+    title: 'renew by a non-holder accepted',
+    expected: ['I-3', 'I-2', 'I-1'],
+    scenario: 'swarm',
+    implementation: brokenClient('Z8', { decisions: { renew: renewByNonHolder } }),
+  },
+  {
+    id: 'Z9',
+    title: 'renew as two separate store transactions (read in one, write in another)',
+    expected: ['I-3', 'I-7', 'I-5'],
+    scenario: 'node-faults',
+    implementation: brokenClient('Z9', { store: (o) => blindWrites(o.store, ['renewed']) }),
+  },
+  {
+    id: 'Z10',
+    title: 'fenced resource accepts any token',
+    expected: ['I-6'],
+    scenario: 'node-faults',
+    implementation: {
+      name: 'zoo:Z10',
+      createClient: (options) => new LeaseClient(options),
+      fence: (tokenAcceptedMax, token) => ({
+        kind: 'accepted',
+        tokenAcceptedMax: Math.max(tokenAcceptedMax, token),
+      }),
+    },
+  },
+];
+
+export function findZooVariant(id: string): ZooVariant | undefined {
+  return ZOO.find((v) => v.id.toLowerCase() === id.toLowerCase());
+}
