@@ -322,3 +322,84 @@ describe('leasehold dst', () => {
     });
   }, 60_000);
 });
+
+describe('leasehold dst zoo, shrinking and replay --trace', () => {
+  it('dst zoo --json reports a variant detected with its invariant and a shrunk run', async () => {
+    const result = await cli([
+      'dst',
+      'zoo',
+      '--variant',
+      'Z5',
+      '--budget',
+      '5',
+      '--bases',
+      '2',
+      '--json',
+    ]);
+    expect(result.code).toBe(0);
+    const json = result.json();
+    expect(json.ok).toBe(true);
+    expect(json.variants).toHaveLength(1);
+    expect(json.variants[0]).toMatchObject({
+      id: 'Z5',
+      detected: true,
+      invariant: 'I-5',
+      basesDetected: 2,
+    });
+    expect(json.variants[0].seedsToDetectMedian).toBeGreaterThanOrEqual(1);
+    expect(json.variants[0].shrunkEvents).toBeLessThanOrEqual(25);
+    expect(json.correct.failures).toEqual([]);
+  });
+
+  it('bad zoo and fault flags exit 64 naming the flag', async () => {
+    expect((await cli(['dst', 'zoo', '--variant', 'Z99'])).stderr).toMatch(
+      /--variant must be one of: Z1, Z2/,
+    );
+    expect((await cli(['dst', 'run', '--impl', 'zoo:Z99'])).stderr).toMatch(/zoo:Z1, zoo:Z2/);
+    const faults = await cli(['dst', 'run', '--faults', 'storeLatency=2000']);
+    expect(faults.code).toBe(64);
+    expect(faults.stderr).toMatch(/--faults: rate of storeLatency must be 1..1000/);
+    expect((await cli(['dst', 'run', '--faults', 'cosmicRays=5'])).stderr).toMatch(
+      /--faults: fault must be one of storeWriteFail/,
+    );
+    expect((await cli(['dst', 'run', '--resources', '9'])).stderr).toMatch(
+      /--resources must be from 1 to 8/,
+    );
+  });
+
+  it('a failing run is shrunk; its reproduce command and trace file replay byte-identically', async () => {
+    const dir = traceDir();
+    const failing = await cli([
+      'dst',
+      'run',
+      '--scenario',
+      'swarm',
+      '--seed',
+      '1',
+      '--impl',
+      'zoo:Z8',
+      '--trace-dir',
+      dir,
+    ]);
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toMatch(/shrunk: \d+ -> \d+ events in \d+ runs/);
+    const command =
+      /reproduce (DST_SEED=\d+ npx leasehold dst run .*--steps \d+ --faults '[^']*')\n/.exec(
+        failing.stdout.split('shrunk:')[1]!,
+      )?.[1];
+    expect(command).toBeDefined();
+    const seed = /DST_SEED=(\d+)/.exec(command!)![1]!;
+    const args = command!
+      .replace(/^DST_SEED=\d+ npx leasehold /, '')
+      .match(/'[^']*'|\S+/g)!
+      .map((a) => a.replace(/^'|'$/g, ''));
+    const again = await cli([...args, '--json', '--no-shrink', '--trace-dir', dir], {
+      DST_SEED: seed,
+    });
+    expect(again.code).toBe(1);
+    expect(again.json().violations[0].invariant).toBe('I-3');
+    const replay = await cli(['dst', 'replay', '--trace', join(dir, `swarm-${seed}-shrunk.jsonl`)]);
+    expect(replay.code).toBe(1);
+    expect(replay.stderr).toMatch(/replay is byte-identical/);
+  });
+});
