@@ -1,0 +1,78 @@
+/**
+ * npm run bench:zoo — the bug zoo, measured: for every variant, detected or not, the invariant,
+ * median seeds-to-detect (target <= 50), shrunk trace length (target <= 25 events) and shrink time
+ * (target <= 10 s); side by side, the same zoo under an idiomatic fast-check fc.scheduler property
+ * over the same client, store and checker (scripts/zoo-fast-check.ts), with the same budget.
+ *
+ *   npm run bench:zoo [-- --budget N] [--bases K]
+ */
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { median, runZoo, ZOO } from '@leasehold/sim/zoo';
+import { fastCheckDetects } from './zoo-fast-check';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: number): number => {
+  const i = args.indexOf(`--${name}`);
+  return i < 0 ? fallback : Number(args[i + 1]);
+};
+const BUDGET = flag('budget', 50);
+const BASES = flag('bases', 5);
+
+console.log(
+  `bench:zoo on ${os.availableParallelism()} cores, Node ${process.version}: budget ${BUDGET} seeds (runs) per base, ${BASES} bases`,
+);
+const report = await runZoo({
+  variants: ZOO,
+  budget: BUDGET,
+  bases: BASES,
+  nowMs: () => performance.now(),
+  onProgress: (l) => console.log(`  ${l}`),
+});
+
+const rows: string[] = [];
+let oursDetected = 0;
+let theirsDetected = 0;
+const ratios: number[] = [];
+for (const v of report.variants) {
+  const variant = ZOO.find((z) => z.id === v.id)!;
+  const theirs: { detected: boolean; runs: number; ms: number; message: string | null }[] = [];
+  for (let k = 0; k < BASES; k++) {
+    const started = performance.now();
+    const result = await fastCheckDetects(variant.implementation, BUDGET, 1 + k * 1_000_000);
+    theirs.push({
+      detected: result.detected,
+      runs: result.runsToDetect ?? BUDGET + 1,
+      ms: performance.now() - started,
+      message: result.message,
+    });
+  }
+  const theirDetected = theirs.filter((t) => t.detected).length;
+  oursDetected += v.basesDetected;
+  theirsDetected += theirDetected;
+  const theirMs = median(theirs.map((t) => t.ms));
+  if (v.basesDetected > 0 && theirDetected > 0)
+    ratios.push(theirMs / Math.max(1, v.msToDetectMedian));
+  rows.push(
+    `| ${v.id} | ${v.invariant ?? '-'} | ${v.basesDetected}/${BASES} | ${v.seedsToDetectMedian} | ${v.msToDetectMedian} | ${v.shrunkEvents ?? '-'} (${v.firstFailure?.events ?? '-'}) | ${v.shrinkMs ?? '-'} | ` +
+      `${theirDetected}/${BASES} | ${theirDetected > 0 ? median(theirs.map((t) => t.runs)) : `> ${BUDGET}`} | ${Math.round(theirMs)} | ${theirs.find((t) => t.detected)?.message?.slice(0, 60) ?? '-'} |`,
+  );
+}
+console.log('');
+console.log(
+  '| variant | invariant | leasehold detected | seeds-to-detect (median) | ms-to-detect (median) | shrunk events (from) | shrink ms | fast-check detected | runs-to-detect (median) | ms (median) | fast-check first report |',
+);
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const row of rows) console.log(row);
+const total = ZOO.length * BASES;
+console.log('');
+console.log(
+  `detection rate: leasehold ${oursDetected}/${total}, fast-check fc.scheduler ${theirsDetected}/${total}`,
+);
+console.log(
+  `correct implementation under the same budget: ${report.correct.runs} runs, ${report.correct.failures.length} failures`,
+);
+if (ratios.length > 0)
+  console.log(
+    `time-to-detect, fast-check / leasehold, median over variants both detect: ${median(ratios).toFixed(1)}x`,
+  );
