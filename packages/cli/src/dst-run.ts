@@ -16,6 +16,7 @@ import {
   sweepExitCode,
   definedOverrides,
   parseSwarm,
+  parseWorkload,
   shapeOverrides,
   shrinkRun,
   type Implementation,
@@ -42,6 +43,7 @@ const FLAGS = {
   nodes: { type: 'string' },
   resources: { type: 'string' },
   faults: { type: 'string' },
+  workload: { type: 'string' },
   shard: { type: 'string' },
   jobs: { type: 'string' },
   json: { type: 'boolean' },
@@ -62,6 +64,7 @@ export const DST_RUN_HELP = `leasehold dst run: run seeded simulations of every 
   --resources N    resources per world (1..${limits.RESOURCES_MAX}; default per scenario)
   --faults SPEC    the faults to enable instead of the seed's swarm, e.g. 'storeLatency=1000 nodePause=40'
                    (rates per 1000; 'none' for none); shrunk runs print it in their reproduce command
+  --workload SPEC  narrower workload knobs, e.g. 'writesMax=2 thinkMsMax=0' (shrunk runs use them)
   --shard K/N      run the K-th of N slices of the sweep
   --jobs N         worker processes (default: cores, at most 2 when not given)
   --json           print one JSON object as the last line of stdout (human output goes to stderr)
@@ -134,9 +137,12 @@ export function overridesFlags(values: {
   nodes?: string | undefined;
   resources?: string | undefined;
   faults?: string | undefined;
+  workload?: string | undefined;
 }): RunOverrides {
   const swarm = values.faults === undefined ? undefined : parseSwarm(values.faults);
   if (swarm?.kind === 'invalid') throw new UsageError(`--faults: ${swarm.reason}`);
+  const workload = values.workload === undefined ? undefined : parseWorkload(values.workload);
+  if (workload?.kind === 'invalid') throw new UsageError(`--workload: ${workload.reason}`);
   return definedOverrides({
     steps:
       values.steps === undefined
@@ -151,6 +157,7 @@ export function overridesFlags(values: {
         ? undefined
         : intFlag('resources', values.resources, 1, limits.RESOURCES_MAX, 0),
     swarm: swarm?.swarm,
+    workload: workload?.knobs,
   } as RunOverrides);
 }
 

@@ -25,7 +25,8 @@ export { SimClock } from './sim-clock';
 export type { ClockHost, ClockSettings } from './sim-clock';
 export { Trace } from './trace';
 export type { TraceEvent, TraceSink } from './trace';
-export { SIM_CONFIG, SIM_WORKLOAD } from './workload-settings';
+export { formatWorkload, parseWorkload, SIM_CONFIG, SIM_WORKLOAD } from './workload-settings';
+export type { WorkloadKnobs, WorkloadResult } from './workload-settings';
 export { inDeterminismSample, planSweep, runTask, summarizeSweep, sweepExitCode } from './sweep';
 export type {
   ScenarioSummary,

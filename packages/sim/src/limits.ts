@@ -35,8 +35,10 @@ export const RATE_DENOMINATOR = 1_000;
 export const STORE_HISTORY_EVENTS_MAX = 1_000;
 
 /** Runs one shrink may try, whatever it finds (each is a full, deterministic run). */
-export const SHRINK_RUNS_MAX = 2_000;
+export const SHRINK_RUNS_MAX = 5_000;
 /** Neighbouring seeds a shrink round tries with the best parameters so far. */
 export const SHRINK_SEEDS_PER_ROUND = 100;
 /** Seeds a shrink tries for each smaller world shape (fewer nodes, resources or faults). */
 export const SHRINK_SEEDS_PER_SHAPE = 6;
+/** Improving candidates a shrink round collects before it keeps the smallest of them. */
+export const SHRINK_IMPROVEMENTS_PER_ROUND = 24;

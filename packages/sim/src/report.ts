@@ -1,5 +1,6 @@
 import { formatSwarm, type Swarm } from './faults';
 import type { RunOverrides, RunResult } from './run';
+import { formatWorkload } from './workload-settings';
 import { findScenario } from './scenario';
 
 /** How a run was started, beyond its scenario and seed: flags for the reproduce command. */
@@ -19,6 +20,7 @@ export function reproduceCommand(
   if (extra.resources !== undefined) flags.push(`--resources ${extra.resources}`);
   if (extra.steps !== undefined) flags.push(`--steps ${extra.steps}`);
   if (extra.swarm !== undefined) flags.push(`--faults '${faultsFlag(extra.swarm)}'`);
+  if (extra.workload !== undefined) flags.push(`--workload '${formatWorkload(extra.workload)}'`);
   return `DST_SEED=${run.seed} npx leasehold dst run ${flags.join(' ')}`;
 }
 

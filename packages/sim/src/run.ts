@@ -15,7 +15,7 @@ import type { Scenario } from './scenario';
 import type { Observer } from './observation';
 import { Trace, type TraceSink } from './trace';
 import { runProbe, runWorkload } from './workload';
-import { SIM_CONFIG, SIM_WORKLOAD } from './workload-settings';
+import { formatWorkload, SIM_CONFIG, SIM_WORKLOAD, type WorkloadKnobs } from './workload-settings';
 import { EPOCH_MS, World } from './world';
 
 /** Resource names mix slashes, quotes and non-ASCII, as real ones do. */
@@ -39,6 +39,8 @@ export interface RunOverrides {
   readonly resources?: number;
   /** The faults to enable, instead of the swarm the seed draws (shrinking, reproduction). */
   readonly swarm?: Swarm;
+  /** Narrower workload knobs (shrinking). */
+  readonly workload?: WorkloadKnobs;
 }
 
 /** The overrides that are set, without undefined keys (exactOptionalPropertyTypes). */
@@ -48,6 +50,7 @@ export function definedOverrides(o: RunOverrides): RunOverrides {
     ...(o.nodes === undefined ? {} : { nodes: o.nodes }),
     ...(o.resources === undefined ? {} : { resources: o.resources }),
     ...(o.swarm === undefined ? {} : { swarm: o.swarm }),
+    ...(o.workload === undefined ? {} : { workload: o.workload }),
   };
 }
 
@@ -123,6 +126,7 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     resources: resources.length,
     steps,
     swarm: swarmText,
+    ...(options.workload === undefined ? {} : { workload: formatWorkload(options.workload) }),
   });
   const world = new World({
     seed,
@@ -134,6 +138,7 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     checks: options.checks ?? true,
     trace,
     observer: options.observer,
+    workload: options.workload,
   });
 
   const runner = (node: Parameters<typeof runWorkload>[1]) => runWorkload(world, node);

@@ -1,12 +1,14 @@
 import { FAULT_KINDS, type Swarm } from './faults';
 import type { Implementation } from './implementation';
 import {
+  SHRINK_IMPROVEMENTS_PER_ROUND,
   SHRINK_RUNS_MAX,
   SHRINK_SEEDS_PER_ROUND,
   SHRINK_SEEDS_PER_SHAPE,
   STEPS_DEFAULT,
 } from './limits';
 import { runSeed, type RunOverrides, type RunResult } from './run';
+import { SIM_WORKLOAD, type WorkloadKnobs } from './workload-settings';
 import type { Scenario } from './scenario';
 import { sweepSeed } from './seed';
 
@@ -17,6 +19,7 @@ export interface RunShape {
   readonly resources: number;
   readonly steps: number;
   readonly swarm: Swarm;
+  readonly workload: WorkloadKnobs;
 }
 
 export interface ShrinkInput {
@@ -27,6 +30,7 @@ export interface ShrinkInput {
   readonly resources?: number;
   readonly steps?: number;
   readonly swarm?: Swarm;
+  readonly workload?: WorkloadKnobs;
 }
 
 export interface ShrinkResult {
@@ -56,6 +60,7 @@ export async function shrinkRun(input: ShrinkInput): Promise<ShrinkResult | null
       resources: shape.resources,
       steps: shape.steps,
       swarm: shape.swarm,
+      workload: shape.workload,
       ...(eventsMax === undefined ? {} : { eventsMax }),
       ...(implementation === undefined ? {} : { implementation }),
     });
@@ -66,6 +71,7 @@ export async function shrinkRun(input: ShrinkInput): Promise<ShrinkResult | null
     ...(input.nodes === undefined ? {} : { nodes: input.nodes }),
     ...(input.resources === undefined ? {} : { resources: input.resources }),
     ...(input.swarm === undefined ? {} : { swarm: input.swarm }),
+    ...(input.workload === undefined ? {} : { workload: input.workload }),
     ...(implementation === undefined ? {} : { implementation }),
   });
   if (first.status === 'passed') return null;
@@ -78,23 +84,32 @@ export async function shrinkRun(input: ShrinkInput): Promise<ShrinkResult | null
     resources: input.resources ?? input.scenario.resources,
     steps: input.steps ?? STEPS_DEFAULT,
     swarm: first.swarm,
+    workload: input.workload ?? {},
   };
   let best = first;
   const path: string[] = [];
   let runs = 1;
   for (let improved = true; improved && runs < SHRINK_RUNS_MAX;) {
     improved = false;
+    // Each round collects a few improving candidates and keeps the smallest: plain first-improvement
+    // gets stuck in whichever smaller world it happens to meet first.
+    let found = 0;
+    let roundBest: { shape: RunShape; run: RunResult; step: string } | null = null;
     for (const [candidate, step] of candidates(shape)) {
-      if (runs >= SHRINK_RUNS_MAX) break;
+      if (runs >= SHRINK_RUNS_MAX || found >= SHRINK_IMPROVEMENTS_PER_ROUND) break;
       runs += 1;
+      const bar = roundBest?.run.events ?? best.events;
       // A candidate that has not failed within the best run's length cannot be smaller.
-      const result = await run(candidate, best.events - 1);
-      if (!sameFailure(result) || result.events >= best.events) continue;
-      shape = candidate;
-      best = result;
-      path.push(step);
+      const result = await run(candidate, bar - 1);
+      if (!sameFailure(result) || result.events >= bar) continue;
+      roundBest = { shape: candidate, run: result, step };
+      found += 1;
+    }
+    if (roundBest !== null) {
+      shape = roundBest.shape;
+      best = roundBest.run;
+      path.push(roundBest.step);
       improved = true;
-      break;
     }
   }
   return { original: first, shrunk: best, shape: await tighten(shape, best, run), path, runs };
@@ -141,20 +156,47 @@ function* candidates(shape: RunShape): Generator<[RunShape, string]> {
   }
   for (const kind of FAULT_KINDS) {
     if (shape.swarm[kind] === undefined) continue;
-    const swarm: Partial<Record<string, number>> = { ...shape.swarm };
-    delete swarm[kind];
+    const swarm = Object.fromEntries(
+      Object.entries(shape.swarm).filter(([k]) => k !== kind),
+    ) as Swarm;
     for (let i = 0; i < SHRINK_SEEDS_PER_SHAPE; i++) {
       const seed = sweepSeed(shape.seed, i);
-      yield [{ ...shape, swarm: swarm as Swarm, seed }, `without ${kind}, seed ${seed}`];
+      yield [{ ...shape, swarm, seed }, `without ${kind}, seed ${seed}`];
     }
   }
+  yield* workloadCandidates(shape);
   for (let i = 1; i <= SHRINK_SEEDS_PER_ROUND; i++) {
     const seed = sweepSeed(shape.seed, i);
     yield [{ ...shape, seed }, `seed ${shape.seed} -> ${seed}`];
   }
 }
 
+/** A quieter workload: fewer fenced writes per lease, no think time (each with a few seeds). */
+function* workloadCandidates(shape: RunShape): Generator<[RunShape, string]> {
+  const writesMax = shape.workload.writesMax ?? SIM_WORKLOAD.writesMax;
+  const options: [WorkloadKnobs, string][] = [];
+  for (let writes = 1; writes < writesMax; writes++) {
+    options.push([{ ...shape.workload, writesMax: writes }, `writesMax ${writesMax} -> ${writes}`]);
+  }
+  if ((shape.workload.thinkMsMax ?? SIM_WORKLOAD.thinkMsMax) > 0) {
+    options.push([{ ...shape.workload, thinkMsMax: 0 }, 'thinkMsMax -> 0']);
+  }
+  for (const [workload, step] of options) {
+    for (let i = 0; i < SHRINK_SEEDS_PER_ROUND; i++) {
+      const seed = sweepSeed(shape.seed, i);
+      yield [{ ...shape, workload, seed }, `${step}, seed ${seed}`];
+    }
+  }
+}
+
 /** A shrunk shape as `dst run` overrides (for the reproduce command). */
 export function shapeOverrides(shape: RunShape): RunOverrides {
-  return { nodes: shape.nodes, resources: shape.resources, steps: shape.steps, swarm: shape.swarm };
+  const workload = Object.keys(shape.workload).length === 0 ? {} : { workload: shape.workload };
+  return {
+    nodes: shape.nodes,
+    resources: shape.resources,
+    steps: shape.steps,
+    swarm: shape.swarm,
+    ...workload,
+  };
 }

@@ -30,3 +30,51 @@ export const SIM_WORKLOAD = {
   pauseMsMax: 1_500,
   suspendMsMax: 3_000,
 } as const;
+
+/** The workload knobs a run may narrow (shrinking does, to cut a failing run's trace). */
+export interface WorkloadKnobs {
+  /** Fenced writes per lease, at most. */
+  readonly writesMax?: number;
+  /** Think time between leases, at most (ms). */
+  readonly thinkMsMax?: number;
+}
+
+const KNOB_LIMITS: Readonly<Record<keyof WorkloadKnobs, readonly [number, number]>> = {
+  writesMax: [1, SIM_WORKLOAD.writesMax],
+  thinkMsMax: [0, SIM_WORKLOAD.thinkMsMax],
+};
+
+export function formatWorkload(knobs: WorkloadKnobs): string {
+  const parts = (Object.keys(KNOB_LIMITS) as (keyof WorkloadKnobs)[])
+    .filter((k) => knobs[k] !== undefined)
+    .map((k) => `${k}=${knobs[k]}`);
+  return parts.length === 0 ? 'default' : parts.join(' ');
+}
+
+export type WorkloadResult =
+  | { readonly kind: 'ok'; readonly knobs: WorkloadKnobs }
+  | { readonly kind: 'invalid'; readonly reason: string };
+
+/** Reads `writesMax=2 thinkMsMax=0` (or `default`) back, checking each knob's range. */
+export function parseWorkload(text: string): WorkloadResult {
+  const trimmed = text.trim();
+  if (trimmed === '' || trimmed === 'default') return { kind: 'ok', knobs: {} };
+  const knobs: { -readonly [K in keyof WorkloadKnobs]: number } = {};
+  for (const part of trimmed.split(/[\s,]+/)) {
+    const match = /^(\w+)=(\d+)$/.exec(part);
+    const name = match?.[1] as keyof WorkloadKnobs | undefined;
+    const range = name === undefined ? undefined : KNOB_LIMITS[name];
+    const value = Number(match?.[2]);
+    if (range === undefined || name === undefined) {
+      return {
+        kind: 'invalid',
+        reason: `workload knob must be one of ${Object.keys(KNOB_LIMITS).join(', ')} as name=value (got ${JSON.stringify(part)})`,
+      };
+    }
+    if (value < range[0] || value > range[1]) {
+      return { kind: 'invalid', reason: `${name} must be ${range[0]}..${range[1]} (got ${value})` };
+    }
+    knobs[name] = value;
+  }
+  return { kind: 'ok', knobs };
+}

@@ -13,7 +13,7 @@ export async function runWorkload(world: World, node: SimNode): Promise<void> {
   const client = node.client!;
   const prng = node.workload;
   while (world.phase === 'safety') {
-    await node.clock.sleep(prng.between(0, SIM_WORKLOAD.thinkMsMax));
+    await node.clock.sleep(prng.between(0, world.workload.thinkMsMax ?? SIM_WORKLOAD.thinkMsMax));
     if (world.phase !== 'safety') return;
     const resource = prng.pick(world.resources);
     const ttlMs = prng.pick(SIM_WORKLOAD.ttlMsChoices);
@@ -84,7 +84,7 @@ async function holdLease(
 ): Promise<void> {
   const prng = node.workload;
   let lease = granted;
-  const writes = prng.between(1, SIM_WORKLOAD.writesMax);
+  const writes = prng.between(1, world.workload.writesMax ?? SIM_WORKLOAD.writesMax);
   for (let i = 0; i < writes && world.phase === 'safety'; i++) {
     if (!client.believes(lease)) {
       world.mark('beliefLapsedWhileHolding');

@@ -23,7 +23,7 @@ import { SimClock, type ClockSettings } from './sim-clock';
 import { NodeStoreView, type StoreOp } from './store-view';
 import type { Observation, Observer } from './observation';
 import { Trace, type TraceEvent } from './trace';
-import { SIM_WORKLOAD } from './workload-settings';
+import { SIM_WORKLOAD, type WorkloadKnobs } from './workload-settings';
 
 /** A simulated node: a process with its own clocks that crashes and restarts. */
 export interface SimNode {
@@ -56,6 +56,7 @@ export interface WorldOptions {
   readonly checks: boolean;
   readonly trace: Trace;
   readonly observer?: Observer | undefined;
+  readonly workload?: WorkloadKnobs | undefined;
 }
 
 export interface Deferred {
@@ -83,6 +84,8 @@ export const EPOCH_MS = 1_767_225_600_000;
 export class World {
   readonly config: LeaseConfig;
   readonly resources: readonly string[];
+  /** Narrowed workload knobs of this run (shrinking); unset knobs use SIM_WORKLOAD. */
+  readonly workload: WorkloadKnobs;
   readonly nodes: SimNode[] = [];
   readonly checker: Checker;
   readonly trace: Trace;
@@ -113,6 +116,7 @@ export class World {
   constructor(options: WorldOptions) {
     this.config = options.config;
     this.resources = options.resources;
+    this.workload = options.workload ?? {};
     this.#implementation = options.implementation;
     this.#seed = options.seed;
     this.#observer = options.observer ?? null;
