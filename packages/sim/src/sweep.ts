@@ -115,6 +115,51 @@ export interface SweepSummary {
   readonly determinismChecked: number;
 }
 
+function zeroFaults(): Record<FaultKind, number> {
+  return Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
+}
+
+function newScenarioSummary(scenario: string): ScenarioSummary {
+  const zero = { seeds: 0, events: 0, steps: 0, violations: 0, expected: 0, crashes: 0 };
+  return { scenario, ...zero, faultsFired: zeroFaults(), marks: emptyMarks() };
+}
+
+/** Adds one run to its scenario's summary and to the sweep-wide fault and mark counts. */
+function addRun(
+  summary: ScenarioSummary,
+  run: RunResult,
+  faultsFired: Record<FaultKind, number>,
+  marks: MarkCounts,
+): void {
+  summary.seeds += 1;
+  summary.events += run.events;
+  summary.steps += run.steps;
+  for (const k of FAULT_KINDS) {
+    summary.faultsFired[k] += run.faultsFired[k];
+    faultsFired[k] += run.faultsFired[k];
+  }
+  for (const m of MARKS) {
+    summary.marks[m] += run.marks[m];
+    marks[m] += run.marks[m];
+  }
+  if (run.status === 'crash') summary.crashes += 1;
+  if (run.expected) summary.expected += 1;
+  else if (run.status !== 'passed') summary.violations += 1;
+}
+
+function violationOf(run: RunResult): SweepViolation {
+  return {
+    seed: run.seed,
+    scenario: run.scenario,
+    invariant: run.violation?.invariant ?? 'crash',
+    name: run.violation?.name ?? 'ImplementationCrashed',
+    step: run.violation?.step ?? run.crash?.step ?? run.steps,
+    status: run.status,
+    expected: run.expected,
+    message: run.violation?.message ?? run.crash?.message ?? '',
+  };
+}
+
 /** Folds task results (in any order) into a summary, in plan order. */
 export function summarizeSweep(
   results: readonly (TaskResult & { readonly index: number })[],
@@ -122,62 +167,19 @@ export function summarizeSweep(
   const ordered = [...results].sort((a, b) => a.index - b.index);
   const byScenario = new Map<string, ScenarioSummary>();
   const marks = emptyMarks();
-  const faultsFired = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<
-    FaultKind,
-    number
-  >;
+  const faultsFired = zeroFaults();
   const violations: SweepViolation[] = [];
   const nondeterministic: SweepSummary['nondeterministic'] = [];
   const traceHashes: Record<string, string> = {};
   let events = 0;
   let determinismChecked = 0;
   for (const { run, deterministic, secondHash } of ordered) {
-    let summary = byScenario.get(run.scenario);
-    if (summary === undefined) {
-      summary = {
-        scenario: run.scenario,
-        seeds: 0,
-        events: 0,
-        steps: 0,
-        faultsFired: Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<
-          FaultKind,
-          number
-        >,
-        marks: emptyMarks(),
-        violations: 0,
-        expected: 0,
-        crashes: 0,
-      };
-      byScenario.set(run.scenario, summary);
-    }
-    summary.seeds += 1;
-    summary.events += run.events;
-    summary.steps += run.steps;
+    const summary = byScenario.get(run.scenario) ?? newScenarioSummary(run.scenario);
+    byScenario.set(run.scenario, summary);
+    addRun(summary, run, faultsFired, marks);
     events += run.events;
-    for (const k of FAULT_KINDS) {
-      summary.faultsFired[k] += run.faultsFired[k];
-      faultsFired[k] += run.faultsFired[k];
-    }
-    for (const m of MARKS) {
-      summary.marks[m] += run.marks[m];
-      marks[m] += run.marks[m];
-    }
     traceHashes[`${run.scenario}:${run.seed}`] = run.traceHash;
-    if (run.status === 'crash') summary.crashes += 1;
-    if (run.expected) summary.expected += 1;
-    else if (run.status !== 'passed') summary.violations += 1;
-    if (run.status !== 'passed') {
-      violations.push({
-        seed: run.seed,
-        scenario: run.scenario,
-        invariant: run.violation?.invariant ?? 'crash',
-        name: run.violation?.name ?? 'ImplementationCrashed',
-        step: run.violation?.step ?? run.crash?.step ?? run.steps,
-        status: run.status,
-        expected: run.expected,
-        message: run.violation?.message ?? run.crash?.message ?? '',
-      });
-    }
+    if (run.status !== 'passed') violations.push(violationOf(run));
     if (deterministic !== null) determinismChecked += 1;
     if (deterministic === false) {
       nondeterministic.push({
