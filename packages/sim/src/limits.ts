@@ -42,3 +42,8 @@ export const SHRINK_SEEDS_PER_ROUND = 100;
 export const SHRINK_SEEDS_PER_SHAPE = 6;
 /** Improving candidates a shrink round collects before it keeps the smallest of them. */
 export const SHRINK_IMPROVEMENTS_PER_ROUND = 24;
+/**
+ * Seeds a shrink tries for a two- or three-node world on one resource with the seed's own faults
+ * (cheap: each try stops once it is longer than the best run so far).
+ */
+export const SHRINK_SEEDS_OWN_FAULTS = 1_000;

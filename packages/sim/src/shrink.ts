@@ -4,6 +4,7 @@ import {
   SHRINK_IMPROVEMENTS_PER_ROUND,
   SHRINK_RUNS_MAX,
   SHRINK_SEEDS_PER_ROUND,
+  SHRINK_SEEDS_OWN_FAULTS,
   SHRINK_SEEDS_PER_SHAPE,
   STEPS_DEFAULT,
 } from './limits';
@@ -11,6 +12,9 @@ import { runSeed, type RunOverrides, type RunResult } from './run';
 import { SIM_WORKLOAD, type WorkloadKnobs } from './workload-settings';
 import type { Scenario } from './scenario';
 import { sweepSeed } from './seed';
+
+/** A shape to try; `swarm: null` lets the seed draw its own faults. */
+type Candidate = Omit<RunShape, 'swarm'> & { readonly swarm: Swarm | null };
 
 /** Everything that determines a run besides the scenario and the implementation. */
 export interface RunShape {
@@ -52,14 +56,16 @@ export interface ShrinkResult {
  */
 export async function shrinkRun(input: ShrinkInput): Promise<ShrinkResult | null> {
   const implementation = input.implementation;
-  const run = (shape: RunShape, eventsMax?: number) =>
+  const run = (shape: Candidate, eventsMax?: number) =>
     runSeed({
       scenario: input.scenario,
       seed: shape.seed,
       nodes: shape.nodes,
       resources: shape.resources,
       steps: shape.steps,
-      swarm: shape.swarm,
+      // A candidate may leave the faults to its seed (null): small worlds rarely fail with the
+      // exact faults a big one needed.
+      ...(shape.swarm === null ? {} : { swarm: shape.swarm }),
       workload: shape.workload,
       ...(eventsMax === undefined ? {} : { eventsMax }),
       ...(implementation === undefined ? {} : { implementation }),
@@ -102,7 +108,11 @@ export async function shrinkRun(input: ShrinkInput): Promise<ShrinkResult | null
       // A candidate that has not failed within the best run's length cannot be smaller.
       const result = await run(candidate, bar - 1);
       if (!sameFailure(result) || result.events >= bar) continue;
-      roundBest = { shape: candidate, run: result, step };
+      roundBest = {
+        shape: { ...candidate, swarm: candidate.swarm ?? result.swarm },
+        run: result,
+        step,
+      };
       found += 1;
     }
     if (roundBest !== null) {
@@ -119,7 +129,7 @@ export async function shrinkRun(input: ShrinkInput): Promise<ShrinkResult | null
 async function tighten(
   shape: RunShape,
   best: RunResult,
-  run: (shape: RunShape) => Promise<RunResult>,
+  run: (shape: Candidate) => Promise<RunResult>,
 ): Promise<RunShape> {
   const failedAt = best.violation?.step ?? best.crash?.step ?? best.steps;
   if (failedAt >= shape.steps || best.status === 'liveness') return shape;
@@ -138,7 +148,7 @@ async function tighten(
  * resources (each with a few seeds, since a smaller world rarely fails at the same seed), fewer
  * faults, then neighbouring seeds of the same shape.
  */
-function* candidates(shape: RunShape): Generator<[RunShape, string]> {
+function* candidates(shape: RunShape): Generator<[Candidate, string]> {
   for (let nodes = 1; nodes <= shape.nodes; nodes++) {
     for (let resources = 1; resources <= shape.resources; resources++) {
       if (nodes === shape.nodes && resources === shape.resources) continue;
@@ -165,6 +175,15 @@ function* candidates(shape: RunShape): Generator<[RunShape, string]> {
     }
   }
   yield* workloadCandidates(shape);
+  for (let nodes = 2; nodes <= Math.min(shape.nodes, 3); nodes++) {
+    for (let i = 0; i < SHRINK_SEEDS_OWN_FAULTS; i++) {
+      const seed = sweepSeed(shape.seed, i);
+      yield [
+        { ...shape, nodes, resources: 1, seed, swarm: null },
+        `nodes ${nodes}, resources 1, the seed's own faults, seed ${seed}`,
+      ];
+    }
+  }
   for (let i = 1; i <= SHRINK_SEEDS_PER_ROUND; i++) {
     const seed = sweepSeed(shape.seed, i);
     yield [{ ...shape, seed }, `seed ${shape.seed} -> ${seed}`];
@@ -172,7 +191,7 @@ function* candidates(shape: RunShape): Generator<[RunShape, string]> {
 }
 
 /** A quieter workload: fewer fenced writes per lease, no think time (each with a few seeds). */
-function* workloadCandidates(shape: RunShape): Generator<[RunShape, string]> {
+function* workloadCandidates(shape: RunShape): Generator<[Candidate, string]> {
   const writesMax = shape.workload.writesMax ?? SIM_WORKLOAD.writesMax;
   const options: [WorkloadKnobs, string][] = [];
   for (let writes = 1; writes < writesMax; writes++) {
