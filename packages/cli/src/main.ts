@@ -1,3 +1,4 @@
+import { dstExplore, DST_EXPLORE_HELP } from './dst-explore';
 import { dstReplay, DST_REPLAY_HELP } from './dst-replay';
 import { dstRun, DST_RUN_HELP } from './dst-run';
 import { dstScenarios } from './dst-scenarios';
@@ -10,6 +11,7 @@ usage:
   leasehold dst run [flags]       seeded simulation sweep; checks I-1..I-8 on every step
   leasehold dst replay [flags]    print the full trace of one seed
   leasehold dst scenarios         list scenarios and faults
+  leasehold dst explore [flags]   check a spec/Lease.tla configuration exhaustively
   leasehold dst zoo [flags]       prove the harness catches every classic lease bug (Z1..Z10)
   leasehold help [command]
 
@@ -33,7 +35,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   const [group, command, ...rest] = argv;
   if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
-    const topic = command === 'run' ? DST_RUN_HELP : command === 'replay' ? DST_REPLAY_HELP : HELP;
+    const topic =
+      command === 'run'
+        ? DST_RUN_HELP
+        : command === 'replay'
+          ? DST_REPLAY_HELP
+          : command === 'explore'
+            ? DST_EXPLORE_HELP
+            : HELP;
     io.stdout(`${topic}\n`);
     return EXIT.ok;
   }
@@ -46,6 +55,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return dstReplay(rest, io);
     case 'scenarios':
       return dstScenarios(io);
+    case 'explore':
+      return dstExplore(rest, io);
     case 'zoo':
       return dstZoo(rest, io);
     default:

@@ -1,0 +1,71 @@
+import { assert, type InvariantId } from '@leasehold/core';
+import { BUGS, type Bug } from './bug';
+import {
+  MODEL_CLOCK_SKEW_TICKS_MAX,
+  MODEL_GRACE_TICKS,
+  MODEL_MARGIN_TICKS,
+  MODEL_NODES_MAX,
+  MODEL_TIME_TICKS_MAX,
+  MODEL_TOKEN_MAX,
+  MODEL_TTL_TICKS,
+} from './limits';
+
+/** The constants of spec/Lease.tla, one configuration (spec/*.cfg) per value set. */
+export interface ModelConfig {
+  /** The configuration's name: `safe`, or the bug in kebab case (spec/Lease_<name>.cfg). */
+  readonly name: string;
+  readonly nodes: number;
+  readonly ttlTicks: number;
+  readonly graceTicks: number;
+  /** MaxClockSkew: every wall clock stays within half of it of true time, lagging or leading. */
+  readonly skewTicksMax: number;
+  readonly marginTicks: number;
+  readonly timeTicksMax: number;
+  readonly tokenMax: number;
+  /** Wall clocks may also step (forward or back) within the bound at any time (ClockJump). */
+  readonly clockJumps: boolean;
+  /** Init takes every offset combination within the bound, not only lag-versus-lead. */
+  readonly allOffsets: boolean;
+  readonly bug: Bug;
+}
+
+export const STANDARD_BOUNDS = {
+  nodes: 2,
+  ttlTicks: MODEL_TTL_TICKS,
+  graceTicks: MODEL_GRACE_TICKS,
+  skewTicksMax: MODEL_CLOCK_SKEW_TICKS_MAX,
+  marginTicks: MODEL_MARGIN_TICKS,
+  timeTicksMax: MODEL_TIME_TICKS_MAX,
+  tokenMax: MODEL_TOKEN_MAX,
+  clockJumps: false,
+  allOffsets: false,
+} as const;
+
+function kebab(bug: Bug): string {
+  return bug === 'none' ? 'safe' : bug.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** The named configurations: `safe` and one per bug, all with the standard bounds. */
+export const MODEL_CONFIGS: readonly ModelConfig[] = BUGS.map(({ bug }) => ({
+  name: kebab(bug),
+  ...STANDARD_BOUNDS,
+  bug,
+}));
+
+export function findModelConfig(name: string): ModelConfig | undefined {
+  return MODEL_CONFIGS.find((c) => c.name === name);
+}
+
+/** The invariant a configuration's bug is meant to violate (null for `safe`). */
+export function targetInvariant(config: ModelConfig): InvariantId | null {
+  return BUGS.find((b) => b.bug === config.bug)?.invariant ?? null;
+}
+
+/** Programmer errors only: configurations come from code, never from user input. */
+export function assertModelConfig(config: ModelConfig): void {
+  assert(config.nodes >= 1, 'a model needs at least one node');
+  assert(config.nodes <= MODEL_NODES_MAX, `a model has at most ${MODEL_NODES_MAX} nodes`);
+  assert(config.skewTicksMax % 2 === 0, 'MaxClockSkew is even: each clock is within half of it');
+  assert(config.marginTicks < config.ttlTicks, 'the margin is below the TTL');
+  assert(config.tokenMax >= 1, 'at least one token can be granted');
+}
