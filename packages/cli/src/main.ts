@@ -2,6 +2,7 @@ import { dstExplore, DST_EXPLORE_HELP } from './dst-explore';
 import { dstReplay, DST_REPLAY_HELP } from './dst-replay';
 import { dstRun, DST_RUN_HELP } from './dst-run';
 import { dstScenarios } from './dst-scenarios';
+import { dstValidate, DST_VALIDATE_HELP } from './dst-validate';
 import { dstZoo } from './dst-zoo';
 import { EXIT, UsageError, type CliIo } from './io';
 
@@ -12,6 +13,7 @@ usage:
   leasehold dst replay [flags]    print the full trace of one seed
   leasehold dst scenarios         list scenarios and faults
   leasehold dst explore [flags]   check a spec/Lease.tla configuration exhaustively
+  leasehold dst validate [flags]  check one seed's trace step by step against the model
   leasehold dst zoo [flags]       prove the harness catches every classic lease bug (Z1..Z10)
   leasehold help [command]
 
@@ -42,7 +44,9 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
           ? DST_REPLAY_HELP
           : command === 'explore'
             ? DST_EXPLORE_HELP
-            : HELP;
+            : command === 'validate'
+              ? DST_VALIDATE_HELP
+              : HELP;
     io.stdout(`${topic}\n`);
     return EXIT.ok;
   }
@@ -57,11 +61,13 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return dstScenarios(io);
     case 'explore':
       return dstExplore(rest, io);
+    case 'validate':
+      return dstValidate(rest, io);
     case 'zoo':
       return dstZoo(rest, io);
     default:
       throw new UsageError(
-        `unknown dst command ${JSON.stringify(command ?? '')} (dst commands: run, replay, scenarios, zoo)`,
+        `unknown dst command ${JSON.stringify(command ?? '')} (dst commands: run, replay, scenarios, zoo, explore, validate)`,
       );
   }
 }

@@ -13,4 +13,10 @@ export { successors } from './next';
 export { initialStates, stateKey } from './state';
 export type { ModelState } from './state';
 export { ACTION_NAMES } from './transition';
+export { show as showRecord, TraceValidator } from './trace-validation';
+export type {
+  ConformanceFailure,
+  ValidationResult,
+  ValidatorResourceState,
+} from './trace-validation';
 export type { ActionName, Transition } from './transition';

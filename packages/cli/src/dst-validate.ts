@@ -1,0 +1,76 @@
+import { showRecord, TraceValidator, type ConformanceFailure } from '@leasehold/model';
+import { limits, parseSeed, runSeed, SIM_CONFIG } from '@leasehold/sim';
+import { scenarioFlag } from './dst-run';
+import { EXIT, UsageError, type CliIo } from './io';
+import { intFlag, parseFlags } from './parse-flags';
+
+export const DST_VALIDATE_HELP = `leasehold dst validate: run one seed and check its trace step by step against the model
+
+  --seed S         the seed (or DST_SEED=S)
+  --scenario NAME  the scenario (see: leasehold dst scenarios)
+  --steps N        as given to dst run (default ${limits.STEPS_DEFAULT})
+  --json           one JSON object: { seed, scenario, conforming, observations, actions, failure }
+
+Exits 0 when every step maps onto a model action of spec/Lease.tla, 1 when one does not (both
+states and the step are printed).`;
+
+const FLAGS = {
+  seed: { type: 'string' },
+  scenario: { type: 'string' },
+  steps: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean' },
+} as const;
+
+export async function dstValidate(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseFlags('dst validate', argv, FLAGS);
+  if (values.help === true) {
+    io.stdout(`${DST_VALIDATE_HELP}\n`);
+    return EXIT.ok;
+  }
+  const seedText = values.seed ?? io.env.DST_SEED;
+  if (seedText === undefined || seedText === '')
+    throw new UsageError('dst validate needs --seed S (or DST_SEED=S)');
+  const seed = parseSeed(seedText);
+  if (seed.kind !== 'ok') throw new UsageError(`--seed: ${seed.reason}`);
+  if (values.scenario === undefined)
+    throw new UsageError('dst validate needs --scenario NAME (see: leasehold dst scenarios)');
+  const scenario = scenarioFlag(values.scenario);
+  const steps = intFlag('steps', values.steps, 1, limits.STEPS_MAX, limits.STEPS_DEFAULT);
+  const validator = new TraceValidator(SIM_CONFIG);
+  const run = await runSeed({ scenario, seed: seed.seed, steps, observer: validator.observer });
+  const result = validator.result();
+  if (values.json === true) {
+    io.stdout(
+      `${JSON.stringify({ seed: seed.seed, scenario: scenario.id, run: run.status, ...result })}\n`,
+    );
+  } else {
+    io.stdout(
+      `${scenario.id} seed ${seed.seed}: ${result.observations} steps, ${result.conforming ? 'every step matches a model action' : 'CONFORMANCE FAILURE'} (run ${run.status})\n`,
+    );
+    io.stdout(
+      `actions: ${Object.entries(result.actions)
+        .map(([a, n]) => `${a} ${n}`)
+        .join(', ')}\n`,
+    );
+    if (result.failure !== null) io.stdout(formatFailure(result.failure));
+  }
+  return result.conforming ? EXIT.ok : EXIT.safety;
+}
+
+function formatFailure(f: ConformanceFailure): string {
+  const o = f.observation;
+  const lines = [
+    `step ${f.step} (${o.kind} by ${'node' in o ? o.node : 'the world'}) has no matching model action ${f.action}: ${f.reason}`,
+    `  model state:     record ${showRecord(f.modelState.record)}; ${f.modelState.writes} writes; fenced resource accepted up to ${f.modelState.fenceMax}`,
+  ];
+  if (o.kind === 'write') {
+    lines.push(`  simulator state: before ${showRecord(o.before)}; after ${showRecord(o.after)}`);
+    lines.push(
+      `  the step:        ${o.event.kind} proposing ${showRecord(o.proposed)} at wall ${o.event.atMs}${o.applied ? '' : ' (refused)'}`,
+    );
+  } else {
+    lines.push(`  the step:        ${JSON.stringify(o)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

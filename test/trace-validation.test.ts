@@ -1,0 +1,154 @@
+import { LeaseClient } from '@leasehold/client';
+import type { HistoryEvent, LeaseRecord } from '@leasehold/core';
+import { TraceValidator, type ValidationResult } from '@leasehold/model';
+import { findScenario, runSeed, SIM_CONFIG, type Implementation } from '@leasehold/sim';
+import type { CasResult, LeaseStore } from '@leasehold/store';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * Runs one seed with a validator as the observer. A broken implementation runs with the
+ * simulator's own checker off: the checker stops a run before a write that breaks an invariant
+ * applies (so the observer never sees it), and the validator must stand on its own.
+ */
+async function validate(
+  scenarioId: string,
+  seed: number,
+  implementation?: Implementation,
+): Promise<ValidationResult> {
+  const validator = new TraceValidator(SIM_CONFIG);
+  const run = runSeed({
+    scenario: findScenario(scenarioId)!,
+    seed: String(seed),
+    observer: validator.observer,
+    ...(implementation === undefined ? {} : { implementation, checks: false }),
+  });
+  // With its checker off, a broken run may go on until the store's own I-5 guard throws; what the
+  // validator said before that is the verdict.
+  if (implementation === undefined) await run;
+  else await run.catch(() => undefined);
+  return validator.result();
+}
+
+type Cas = (
+  store: LeaseStore,
+  resource: string,
+  expectedVersion: number,
+  record: LeaseRecord,
+  event: HistoryEvent,
+) => Promise<CasResult>;
+
+/** A zoo-style broken client: the real LeaseClient over a store view whose writes are altered. */
+function brokenImplementation(name: string, cas: Cas): Implementation {
+  return {
+    name,
+    createClient(options) {
+      const store = options.store;
+      const altered: LeaseStore = {
+        read: (resource) => store.read(resource),
+        compareAndSet: (resource, version, record, event) =>
+          cas(store, resource, version, record, event),
+        list: (o) => store.list(o),
+        listByHolder: (holder, o) => store.listByHolder(holder, o),
+        history: (resource, o) => store.history(resource, o),
+        pruneHistory: (beforeMs) => store.pruneHistory(beforeMs),
+        close: () => store.close(),
+      };
+      return new LeaseClient({ ...options, store: altered });
+    },
+  };
+}
+
+/** Grants after the first write the token they replace instead of raising it (stores refuse 0). */
+const grantKeepsToken = brokenImplementation('grant-keeps-token', (store, r, v, record, event) =>
+  event.kind === 'granted'
+    ? store.compareAndSet(
+        r,
+        v,
+        { ...record, token: Math.max(1, record.token - 1) },
+        { ...event, token: Math.max(1, record.token - 1) },
+      )
+    : store.compareAndSet(r, v, record, event),
+);
+
+/** Renewals extend by twice the TTL: no invariant notices, the model does. */
+const renewDoubles = brokenImplementation('renew-doubles', (store, r, v, record, event) =>
+  event.kind === 'renewed' && record.status === 'held'
+    ? store.compareAndSet(
+        r,
+        v,
+        { ...record, expiresAtMs: record.expiresAtMs + record.ttlMs },
+        event,
+      )
+    : store.compareAndSet(r, v, record, event),
+);
+
+/**
+ * Acquire decides on its first read, then re-reads the version just before the compare-and-set
+ * and writes its grant over whatever is there (with the next token, so the store's own guard
+ * stays quiet): the check-then-act race of spec configuration acquire-blind-write.
+ */
+const acquireBlindWrite = brokenImplementation(
+  'acquire-blind-write',
+  async (store, r, v, record, event) => {
+    if (event.kind !== 'granted') return store.compareAndSet(r, v, record, event);
+    const fresh = await store.read(r);
+    if (fresh.kind !== 'ok') return store.compareAndSet(r, v, record, event);
+    const token = (fresh.record?.token ?? 0) + 1;
+    const recentGrants = [
+      ...(fresh.record?.recentGrants ?? []),
+      { requestId: event.requestId, token },
+    ];
+    const rebuilt = { ...record, token, recentGrants };
+    return store.compareAndSet(r, fresh.version, rebuilt, { ...event, token });
+  },
+);
+
+describe('trace validation: the correct implementation conforms to spec/Lease.tla', () => {
+  const scenarios = [
+    'baseline',
+    'contention',
+    'storage-faults',
+    'store-crash',
+    'node-faults',
+    'clock-faults',
+    'swarm',
+    'broken-skew',
+  ];
+  for (const scenario of scenarios) {
+    it(`every step of ${scenario}, seeds 1..3, maps onto a model action (I-1..I-8 transitions)`, async () => {
+      for (const seed of [1, 2, 3]) {
+        const result = await validate(scenario, seed);
+        expect(result.failure, `${scenario} seed ${seed}`).toBeNull();
+        expect(result.conforming).toBe(true);
+        expect(result.actions['AcquireWrite'] ?? 0).toBeGreaterThan(0);
+        expect(result.actions['Read'] ?? 0).toBeGreaterThan(0);
+      }
+    }, 60_000);
+  }
+});
+
+describe('trace validation rejects broken implementations', () => {
+  it('I-5: a client that grants without raising the token is a conformance failure at its first wrong grant', async () => {
+    const result = await validate('baseline', 1, grantKeepsToken);
+    expect(result.conforming).toBe(false);
+    expect(result.failure!.action).toBe('AcquireWrite');
+    expect(result.failure!.reason).toMatch(/a grant must write token (\d+), not (?!\1)\d+/);
+  });
+
+  it('I-3: a client whose renewals extend by twice the TTL is rejected (no invariant sees it)', async () => {
+    const result = await validate('baseline', 1, renewDoubles);
+    expect(result.conforming).toBe(false);
+    expect(result.failure!.action).toBe('RenewWrite');
+    expect(result.failure!.reason).toMatch(/a renewal must expire at/);
+  });
+
+  it('I-1/I-2: an acquire that re-reads the version just before its compare-and-set is rejected under contention', async () => {
+    const failures: string[] = [];
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const result = await validate('contention', seed, acquireBlindWrite);
+      if (!result.conforming) failures.push(`${result.failure!.action}: ${result.failure!.reason}`);
+    }
+    expect(failures.length).toBeGreaterThan(0);
+    expect(failures[0]).toMatch(/^AcquireWrite: /);
+  }, 60_000);
+});
