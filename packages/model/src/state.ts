@@ -149,31 +149,29 @@ const BIAS = 16;
  */
 export function stateKey(state: ModelState): string {
   const r = state.rec;
-  const codes = [
-    state.now,
-    STATUS_CODE[r.status],
-    r.holder + BIAS,
-    r.token + BIAS,
-    r.expiresAt + BIAS,
-    r.rids,
-    state.fenceMax,
-  ];
+  let key = String.fromCharCode(
+    state.now + BIAS,
+    STATUS_CODE[r.status] + BIAS,
+    r.holder + 2 * BIAS,
+    r.token + 2 * BIAS,
+    r.expiresAt + 2 * BIAS,
+    r.rids + BIAS,
+    state.fenceMax + BIAS,
+  );
   for (const n of state.nodes) {
-    codes.push(
-      PC_CODE.get(n.pc)!,
-      n.offset + BIAS,
-      n.dirty ? 1 : 0,
-      n.pendingExp + BIAS,
-      n.sendAt + BIAS,
-      n.leaseToken,
-      n.beliefEnd,
-      n.replyToken,
-      n.replyApplied ? 1 : 0,
-      n.fenced,
-      n.opGranted ? 1 : 0,
+    key += String.fromCharCode(
+      PC_CODE.get(n.pc)! + BIAS,
+      n.offset + 2 * BIAS,
+      (n.dirty ? 1 : 0) + (n.replyApplied ? 2 : 0) + (n.opGranted ? 4 : 0) + BIAS,
+      n.pendingExp + 2 * BIAS,
+      n.sendAt + 2 * BIAS,
+      n.leaseToken + BIAS,
+      n.beliefEnd + BIAS,
+      n.replyToken + BIAS,
+      n.fenced + BIAS,
     );
   }
-  return String.fromCharCode(...codes.map((c) => c + BIAS));
+  return key;
 }
 
 /** State constraint (spec: `StateConstraint`): bounds time and tokens so the space is finite. */

@@ -70,8 +70,23 @@ export interface Transition {
 export const NO_EFFECT: StepEffect = { kind: 'none' };
 
 export function withNode(state: ModelState, node: number, patch: Partial<NodeState>): ModelState {
+  const n = state.nodes[node]!;
   const nodes = state.nodes.slice();
-  nodes[node] = { ...state.nodes[node]!, ...patch };
+  // Spelled out rather than spread: every node object keeps one shape, which keeps the
+  // explorer's hot path monomorphic (bench:model).
+  nodes[node] = {
+    pc: patch.pc ?? n.pc,
+    offset: patch.offset ?? n.offset,
+    dirty: patch.dirty ?? n.dirty,
+    pendingExp: patch.pendingExp ?? n.pendingExp,
+    sendAt: patch.sendAt ?? n.sendAt,
+    leaseToken: patch.leaseToken ?? n.leaseToken,
+    beliefEnd: patch.beliefEnd ?? n.beliefEnd,
+    replyToken: patch.replyToken ?? n.replyToken,
+    replyApplied: patch.replyApplied ?? n.replyApplied,
+    fenced: patch.fenced ?? n.fenced,
+    opGranted: patch.opGranted ?? n.opGranted,
+  };
   return { now: state.now, rec: state.rec, fenceMax: state.fenceMax, nodes };
 }
 
