@@ -65,7 +65,9 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
 function prepare(db: Database.Database, synchronous: 'full' | 'normal'): string | null {
   try {
     // Read-only checks first: nothing is written to a file until it is known to be ours or empty.
-    const check = checkSchema(db);
+    // One read transaction, so the header and the table list come from the same snapshot: another
+    // process may be creating the schema right now (found by the SIGKILL test).
+    const check = db.transaction(() => checkSchema(db)).deferred();
     if (check.kind === 'refused') return check.reason;
     const integrity = db.pragma('quick_check', { simple: true });
     if (integrity !== 'ok') return `is damaged (quick_check: ${String(integrity)})`;
