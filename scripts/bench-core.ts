@@ -13,20 +13,10 @@ import {
   decideRenew,
   type LeaseRecord,
 } from '@leasehold/core';
+import { intFlag, median } from './bench-args';
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: number): number => {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(args[i + 1]);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`--${name} needs a positive whole number (got ${args[i + 1]})`);
-    process.exit(64);
-  }
-  return value;
-};
-const CYCLES = flag('cycles', 500_000);
-const RUNS = flag('runs', 5);
+const CYCLES = intFlag('cycles', 500_000);
+const RUNS = intFlag('runs', 5);
 const DECISIONS_PER_CYCLE = 3;
 
 function run(cycles: number): { decisionsPerSec: number; tokenLast: number } {
@@ -97,10 +87,9 @@ for (let r = 1; r <= RUNS; r++) {
     `run ${r}/${RUNS}: ${Math.round(decisionsPerSec).toLocaleString('en-US')} decisions/s`,
   );
 }
-const sorted = [...rates].sort((a, b) => a - b);
-const median = sorted[Math.floor(sorted.length / 2)]!;
+const middle = median(rates);
 console.log(
-  `median of ${RUNS}: ${Math.round(median).toLocaleString('en-US')} decisions/s ` +
+  `median of ${RUNS}: ${Math.round(middle).toLocaleString('en-US')} decisions/s ` +
     `(${CYCLES.toLocaleString('en-US')} acquire->renew->release cycles per run; ` +
-    `${os.cpus().length} cores, Node ${process.version}) target >= 2,000,000: ${median >= 2_000_000 ? 'met' : 'NOT met'}`,
+    `${os.cpus().length} cores, Node ${process.version}) target >= 2,000,000: ${middle >= 2_000_000 ? 'met' : 'NOT met'}`,
 );

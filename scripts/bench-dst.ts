@@ -13,20 +13,11 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { findScenario, runSeed, type Scenario } from '@leasehold/sim';
+import { intFlag, median, stringFlag } from './bench-args';
 
-const args = process.argv.slice(2);
-const flag = (name: string): string | undefined => {
-  const i = args.indexOf(`--${name}`);
-  return i < 0 ? undefined : args[i + 1];
-};
-const RUNS = Number(flag('runs') ?? 5);
-const ONLY = flag('only');
+const RUNS = intFlag('runs', 5);
+const ONLY = stringFlag('only');
 const machine = `${os.availableParallelism()} cores, Node ${process.version}`;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 /** Events/s of `seeds` runs of `scenario` (5 nodes, 3 resources), checks on or off. */
 async function throughput(

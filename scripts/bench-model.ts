@@ -8,20 +8,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { explore, findModelConfig, type ExploreResult, type ModelConfig } from '@leasehold/model';
+import { intFlag } from './bench-args';
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: number): number => {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(args[i + 1]);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`--${name} needs a positive whole number (got ${args[i + 1]})`);
-    process.exit(64);
-  }
-  return value;
-};
-const RUNS = flag('runs', 3);
-const THREE_STATES_MAX = flag('three-states-max', 3_000_000);
+const RUNS = intFlag('runs', 3);
+const THREE_STATES_MAX = intFlag('three-states-max', 3_000_000);
 const TARGET_SECONDS = 30;
 
 function timed(

@@ -22,21 +22,11 @@ import type { LeaseStore } from '@leasehold/store';
 import { openEtcdStore } from '@leasehold/store-etcd';
 import { openSqliteStore, type SqliteStoreOptions } from '@leasehold/store-sqlite';
 import { Etcd3 } from 'etcd3';
+import { intFlag } from './bench-args';
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: number): number => {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(args[i + 1]);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`--${name} needs a positive whole number (got ${args[i + 1]})`);
-    process.exit(64);
-  }
-  return value;
-};
-const RUNS = flag('runs', 5);
-const SQLITE_CYCLES = flag('sqlite-cycles', 5_000);
-const ETCD_CYCLES = flag('etcd-cycles', 400);
+const RUNS = intFlag('runs', 5);
+const SQLITE_CYCLES = intFlag('sqlite-cycles', 5_000);
+const ETCD_CYCLES = intFlag('etcd-cycles', 400);
 const CLIENTS = 8;
 const PORT_BASE = Number(process.env.LEASEHOLD_ETCD_PORT_BASE ?? 23790);
 const ENDPOINTS = (

@@ -10,14 +10,10 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { median, runZoo, ZOO } from '@leasehold/sim/zoo';
 import { fastCheckDetects } from './zoo-fast-check';
+import { intFlag } from './bench-args';
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: number): number => {
-  const i = args.indexOf(`--${name}`);
-  return i < 0 ? fallback : Number(args[i + 1]);
-};
-const BUDGET = flag('budget', 50);
-const BASES = flag('bases', 5);
+const BUDGET = intFlag('budget', 50);
+const BASES = intFlag('bases', 5);
 
 console.log(
   `bench:zoo on ${os.availableParallelism()} cores, Node ${process.version}: budget ${BUDGET} seeds (runs) per base, ${BASES} bases`,

@@ -2,33 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, type CliIo } from '@leasehold/cli';
 import { SCENARIOS } from '@leasehold/sim';
 import { describe, expect, it } from 'vitest';
+import { cli, root } from './run-cli';
 
-const root = join(import.meta.dirname, '..', '..', '..');
 const fixture = (name: string) => join(root, 'test', 'fixtures', `${name}.ts`);
-
-async function cli(argv: string[], env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    env,
-    cwd: root,
-    interactive: false,
-    color: false,
-  };
-  const code = await runCli(argv, io);
-  const stdout = out.join('');
-  return {
-    code,
-    stdout,
-    stderr: err.join(''),
-    json: () => JSON.parse(stdout.trimEnd().split('\n').at(-1)!),
-  };
-}
 
 const traceDir = () => mkdtempSync(join(tmpdir(), 'leasehold-traces-'));
 

@@ -1,25 +1,6 @@
-import { join } from 'node:path';
-import { runCli, type CliIo } from '@leasehold/cli';
 import { MODEL_CONFIGS } from '@leasehold/model';
 import { describe, expect, it } from 'vitest';
-
-const root = join(import.meta.dirname, '..', '..', '..');
-
-async function cli(argv: string[], env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    env,
-    cwd: root,
-    interactive: false,
-    color: false,
-  };
-  const code = await runCli(argv, io);
-  const stdout = out.join('');
-  return { code, stdout, stderr: err.join(''), json: () => JSON.parse(stdout.trim()) };
-}
+import { cli } from './run-cli';
 
 describe('leasehold dst explore', () => {
   it('safe (1 node) explores the whole space with no violation: exit 0 and the JSON shape', async () => {

@@ -47,10 +47,6 @@ export class EventQueue {
     }
     return top;
   }
-
-  peekAtMs(): number | undefined {
-    return this.#heap[0]?.atMs;
-  }
 }
 
 function before(a: QueuedEvent, b: QueuedEvent): boolean {

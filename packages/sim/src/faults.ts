@@ -58,12 +58,6 @@ const RATE_RANGES: Readonly<Record<FaultKind, readonly [number, number]>> = {
   suspendBeyondMargin: [10, 60],
 };
 
-export const ASSUMPTION_BREAKING_FAULTS: ReadonlySet<FaultKind> = new Set([
-  'skewBeyondBound',
-  'monoDriftBeyondBound',
-  'suspendBeyondMargin',
-]);
-
 /** The faults one seed enables, and how often each fires (per RATE_DENOMINATOR). */
 export type Swarm = Readonly<Partial<Record<FaultKind, number>>>;
 

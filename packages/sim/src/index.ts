@@ -2,14 +2,7 @@
 export { Checker } from './checker';
 export { emptyMarks, MARK_DESCRIPTIONS, MARKS } from './coverage';
 export type { Mark, MarkCounts } from './coverage';
-export {
-  ASSUMPTION_BREAKING_FAULTS,
-  drawSwarm,
-  FAULT_DESCRIPTIONS,
-  FAULT_KINDS,
-  formatSwarm,
-  parseSwarm,
-} from './faults';
+export { drawSwarm, FAULT_DESCRIPTIONS, FAULT_KINDS, formatSwarm, parseSwarm } from './faults';
 export type { FaultKind, Swarm, SwarmResult } from './faults';
 export { leaseholdImplementation } from './implementation';
 export type { ClientFactoryOptions, Implementation, LeaseClientLike } from './implementation';

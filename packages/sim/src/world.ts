@@ -59,7 +59,7 @@ export interface WorldOptions {
   readonly workload?: WorkloadKnobs | undefined;
 }
 
-export interface Deferred {
+interface Deferred {
   readonly promise: Promise<void>;
   readonly resolve: () => void;
 }
@@ -154,10 +154,6 @@ export class World {
 
   get pendingEvents(): number {
     return this.#queue.size;
-  }
-
-  nextEventAtMs(): number | undefined {
-    return this.#queue.peekAtMs();
   }
 
   /** Pops and fires one event; false when the queue is empty. */
@@ -264,8 +260,9 @@ export class World {
   }
 
   checkInstant(): void {
+    if (!this.checker.enabled) return;
     const beliefs = this.beliefs();
-    if (beliefs.length === 0 || !this.checker.enabled) return;
+    if (beliefs.length === 0) return;
     let wallMax = -Infinity;
     for (const node of this.nodes) if (!node.down) wallMax = Math.max(wallMax, node.clock.wallMs());
     this.fail(this.checker.onInstant(beliefs, (r) => this.#recordOf(r), wallMax));
