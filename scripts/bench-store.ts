@@ -2,12 +2,14 @@
  * npm run bench:store — lease cycles (acquire + release through LeaseClient) per second on the
  * real stores, medians of several runs:
  *
- * - SQLite in-process (a temp file, synchronous=FULL unless noted): one client sequentially
- *   (target: at least 5,000 cycles/s); 8 clients (8 connections) on 8 resources; 8 clients on one
- *   hot resource (a cycle is a grant and its release; refused attempts are counted apart).
+ * - SQLite in-process (a temp file, the default synchronous=normal with recovery unless noted):
+ *   one client sequentially (target: at least 5,000 cycles/s), also with synchronous=full; 8
+ *   clients (8 connections) on 8 resources; 8 clients on one hot resource (a cycle is a grant and
+ *   its release; refused attempts are counted apart).
  * - etcd, on the cluster of scripts/etcd-cluster.sh (or LEASEHOLD_ETCD_ENDPOINTS), side by side
  *   in one run: our store vs the etcd3 client's own Lock (`client.lock(name).acquire()/release()`),
- *   sequential and 8 concurrent on distinct resources, with requests sent to etcd per cycle.
+ *   sequential and 8 concurrent on distinct resources, with requests sent to etcd per cycle. The
+ *   two sides alternate within every run, and the ratio is the median of the per-run ratios.
  *
  *   npm run bench:store [-- --runs N] [--sqlite-cycles N] [--etcd-cycles N]
  */
@@ -22,7 +24,7 @@ import type { LeaseStore } from '@leasehold/store';
 import { openEtcdStore } from '@leasehold/store-etcd';
 import { openSqliteStore, type SqliteStoreOptions } from '@leasehold/store-sqlite';
 import { Etcd3 } from 'etcd3';
-import { intFlag } from './bench-args';
+import { intFlag, median } from './bench-args';
 
 const RUNS = intFlag('runs', 5);
 const SQLITE_CYCLES = intFlag('sqlite-cycles', 5_000);
@@ -44,12 +46,6 @@ interface Measurement {
   /** Requests sent to the store's server per cycle (etcd only). */
   readonly requestsPerCycle: number | null;
   readonly note: string;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function client(store: LeaseStore, holder: string): LeaseClient {
@@ -104,7 +100,7 @@ async function sqliteRun(
   mode: 'sequential' | 'distinct' | 'hot',
   options: SqliteStoreOptions,
 ): Promise<Measurement> {
-  const file = join(dir, `bench-${mode}-${options.synchronous ?? 'full'}-${run}.db`);
+  const file = join(dir, `bench-${mode}-${options.synchronous ?? 'default'}-${run}.db`);
   const connections = mode === 'sequential' ? 1 : CLIENTS;
   const stores = Array.from({ length: connections }, () => {
     const opened = openSqliteStore(file, options);
@@ -123,6 +119,12 @@ async function sqliteRun(
     note = `${(refused / granted).toFixed(2)} refused acquires per grant`;
     return granted;
   });
+  const counts = stores.map((s) => s.commitCounts());
+  const synced = counts.reduce((sum, c) => sum + c.synced, 0);
+  const commits = counts.reduce((sum, c) => sum + c.commits, 0);
+  note = [note, `${stores[0]!.synchronous}: ${synced} of ${commits} commits synced`]
+    .filter((part) => part !== '')
+    .join('; ');
   for (const s of stores) await s.close();
   return { cyclesPerSec: result.cycles / result.seconds, requestsPerCycle: null, note };
 }
@@ -223,6 +225,26 @@ async function measure(name: string, once: (run: number) => Promise<Measurement>
   return row;
 }
 
+/** Runs the rows in turn within every run, so each pair sees the same cluster conditions. */
+async function measureAlternating(
+  rows: ReadonlyArray<readonly [string, () => Promise<Measurement>]>,
+): Promise<Row[]> {
+  const measured: Row[] = rows.map(([name]) => ({ name, runs: [] }));
+  for (let run = 0; run < RUNS; run++) {
+    for (const [i, [, once]] of rows.entries()) measured[i]!.runs.push(await once());
+  }
+  for (const row of measured) printRow(row);
+  return measured;
+}
+
+function printRatio(name: string, ours: Row, theirs: Row): void {
+  const ratios = ours.runs.map((m, i) => m.cyclesPerSec / theirs.runs[i]!.cyclesPerSec);
+  console.log(
+    `${name}: ${median(ratios).toFixed(2)}x (median of per-run ratios: ` +
+      `${ratios.map((r) => r.toFixed(2)).join(', ')})`,
+  );
+}
+
 async function main(): Promise<void> {
   console.log(
     `bench:store — node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ` +
@@ -233,9 +255,11 @@ async function main(): Promise<void> {
   console.log('| --------------- | ----------------- | ------------------- | ---- | ---- |');
   const dir = mkdtempSync(join(os.tmpdir(), 'leasehold-bench-'));
   try {
-    await measure('SQLite, 1 client, sequential', (r) => sqliteRun(dir, r, 'sequential', {}));
-    await measure('SQLite synchronous=NORMAL, 1 client, sequential', (r) =>
-      sqliteRun(dir, r, 'sequential', { synchronous: 'normal' }),
+    await measure('SQLite (default: normal + recovery), 1 client, sequential', (r) =>
+      sqliteRun(dir, r, 'sequential', {}),
+    );
+    await measure('SQLite synchronous=full, 1 client, sequential', (r) =>
+      sqliteRun(dir, r, 'sequential', { synchronous: 'full' }),
     );
     await measure(`SQLite, ${CLIENTS} clients, distinct resources`, (r) =>
       sqliteRun(dir, r, 'distinct', {}),
@@ -255,8 +279,7 @@ async function main(): Promise<void> {
   }
   const prefix = `leasehold-bench/${randomUUID()}/`;
   try {
-    // Interleaved per run, so both see the same cluster conditions.
-    const rows: Array<[string, (run: number) => Promise<Measurement>]> = [
+    const [ours1, lock1, ours8, lock8] = await measureAlternating([
       ['etcd, leasehold store, 1 client, sequential', () => etcdOursRun(prefix, 1)],
       ['etcd, etcd3 Lock, 1 client, sequential', () => etcdLockRun(prefix, 1)],
       [
@@ -267,8 +290,10 @@ async function main(): Promise<void> {
         `etcd, etcd3 Lock, ${CLIENTS} clients, distinct resources`,
         () => etcdLockRun(prefix, CLIENTS),
       ],
-    ];
-    for (const [name, once] of rows) await measure(name, once);
+    ]);
+    console.log('');
+    printRatio('etcd, ours vs etcd3 Lock, sequential', ours1!, lock1!);
+    printRatio(`etcd, ours vs etcd3 Lock, ${CLIENTS} clients`, ours8!, lock8!);
   } finally {
     const cleanup = new Etcd3({ hosts: ENDPOINTS });
     await cleanup.delete().prefix(prefix);

@@ -16,6 +16,14 @@ import {
 import type Database from 'better-sqlite3';
 import { PRUNE_BATCHES_MAX, PRUNE_BATCH_ROWS } from './limits';
 import { decodeRecord, encodeRecord, type RecordRow } from './record-codec';
+import {
+  exceedsCeilings,
+  quarantineRecord,
+  raiseCeilings,
+  type Ceilings,
+  type Recovery,
+  type RecoveryMark,
+} from './recovery';
 import { resourceKey, resourceOfKey } from './resource-key';
 import { environmentFailure } from './sqlite-errors';
 
@@ -34,6 +42,21 @@ interface HistoryRow {
   readonly previous_holder: string | null;
 }
 
+/** How an open store commits, and what its file went through (set by openSqliteStore). */
+export interface SqliteStoreState {
+  readonly synchronous: 'full' | 'normal';
+  readonly bootId: string | null;
+  /** The durability ceilings as last read or raised; the file's own never lie below them. */
+  readonly ceilings: Ceilings;
+  /** The file's last recovery: resources without a record read as held under it. */
+  readonly quarantine: RecoveryMark | null;
+  /** What this open did: `recovered` when it found the file after an unclean restart. */
+  readonly recovery: Recovery;
+}
+
+/** `PRAGMA synchronous` reads FULL as 2. */
+const SYNCHRONOUS_FULL = 2;
+
 /** Listings start after the empty key: every resource is non-empty, so every key sorts after it. */
 const KEY_BEFORE_ALL = Buffer.alloc(0);
 
@@ -46,13 +69,26 @@ const KEY_BEFORE_ALL = Buffer.alloc(0);
  */
 export class SqliteStore implements LeaseStore {
   readonly path: string;
+  readonly synchronous: 'full' | 'normal';
+  readonly bootId: string | null;
+  /** What opening this store did: `recovered` after an unclean restart (recovery.ts). */
+  readonly recovery: Recovery;
   readonly #db: Database.Database;
   readonly #statements;
+  readonly #quarantine: RecoveryMark | null;
+  #ceilings: Ceilings;
   #closed = false;
+  #commits = 0;
+  #syncedCommits = 0;
 
-  constructor(db: Database.Database, path: string) {
+  constructor(db: Database.Database, path: string, state: SqliteStoreState) {
     this.#db = db;
     this.path = path;
+    this.synchronous = state.synchronous;
+    this.bootId = state.bootId;
+    this.recovery = state.recovery;
+    this.#quarantine = state.quarantine;
+    this.#ceilings = state.ceilings;
     this.#statements = {
       begin: db.prepare('BEGIN IMMEDIATE'),
       commit: db.prepare('COMMIT'),
@@ -94,7 +130,7 @@ export class SqliteStore implements LeaseStore {
     this.#assertOpen();
     try {
       const row = this.#statements.read.get(resourceKey(resource)) as RecordRow | undefined;
-      if (row === undefined) return { kind: 'ok', record: null, version: 0 };
+      if (row === undefined) return { kind: 'ok', record: this.#absent(resource), version: 0 };
       return { kind: 'ok', record: decodeRecord(resource, row), version: row.version };
     } catch (error) {
       return { kind: 'unavailable', reason: unavailableReason(error) };
@@ -117,6 +153,28 @@ export class SqliteStore implements LeaseStore {
     event: HistoryEvent,
   ): CasResult {
     this.#assertOpen();
+    // A write above a ceiling raises it and is synced, whatever the connection's mode
+    // (recovery.ts); the cached ceilings are never above the file's, so a stale cache only syncs
+    // one commit too many.
+    if (!exceedsCeilings(record, this.#ceilings)) {
+      return this.#compareAndSet(resource, expectedVersion, record, event, false);
+    }
+    // Not a prepared statement: SQLite applies `PRAGMA synchronous` when it compiles it.
+    if (this.synchronous === 'normal') this.#db.exec('PRAGMA synchronous = FULL');
+    try {
+      return this.#compareAndSet(resource, expectedVersion, record, event, true);
+    } finally {
+      if (this.synchronous === 'normal') this.#db.exec('PRAGMA synchronous = NORMAL');
+    }
+  }
+
+  #compareAndSet(
+    resource: string,
+    expectedVersion: number,
+    record: LeaseRecord,
+    event: HistoryEvent,
+    raise: boolean,
+  ): CasResult {
     const key = resourceKey(resource);
     const s = this.#statements;
     try {
@@ -128,7 +186,7 @@ export class SqliteStore implements LeaseStore {
     let committing = false;
     try {
       const row = s.read.get(key) as RecordRow | undefined;
-      const current = row === undefined ? null : decodeRecord(resource, row);
+      const current = row === undefined ? this.#absent(resource) : decodeRecord(resource, row);
       const version = row?.version ?? 0;
       // The token check (I-5) compares with the record the write would replace, so it only
       // applies when the versions match: a stale write is a conflict, whatever its token.
@@ -160,8 +218,19 @@ export class SqliteStore implements LeaseStore {
         event.requestId,
         event.previousHolder,
       );
+      const ceilings = raise ? raiseCeilings(this.#db, record) : null;
+      const synced = this.synchronous === 'full' || ceilings !== null;
+      if (ceilings !== null) {
+        assert(
+          this.#db.pragma('synchronous', { simple: true }) === SYNCHRONOUS_FULL,
+          'a commit that raises a durability ceiling must be synced (recovery.ts)',
+        );
+      }
       committing = true;
       s.commit.run();
+      this.#commits++;
+      if (synced) this.#syncedCommits++;
+      if (ceilings !== null) this.#ceilings = ceilings;
       return { kind: 'ok', version: version + 1 };
     } catch (error) {
       this.#rollbackQuietly();
@@ -169,6 +238,15 @@ export class SqliteStore implements LeaseStore {
       // written): the caller must treat it as indeterminate and re-read.
       return { kind: 'unavailable', reason: unavailableReason(error), maybeApplied: committing };
     }
+  }
+
+  /**
+   * Writes committed by this connection, and how many of them waited for an fsync: all of them
+   * with synchronous `full`; with `normal`, only those that raised a durability ceiling (SQLite's
+   * own checkpoints sync too, and are not counted).
+   */
+  commitCounts(): { readonly commits: number; readonly synced: number } {
+    return { commits: this.#commits, synced: this.#syncedCommits };
   }
 
   async list(options: ListOptions = {}): Promise<ListResult> {
@@ -221,6 +299,11 @@ export class SqliteStore implements LeaseStore {
     if (this.#closed) return;
     this.#closed = true;
     this.#db.close();
+  }
+
+  /** A resource without a record: never written, or written only in commits a recovery lost. */
+  #absent(resource: string): LeaseRecord | null {
+    return this.#quarantine === null ? null : quarantineRecord(resource, null, this.#quarantine);
   }
 
   #page(query: () => unknown[]): ListResult {

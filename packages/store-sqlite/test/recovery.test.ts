@@ -1,0 +1,301 @@
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { counterIds, LeaseClient, ManualClock } from '@leasehold/client';
+import { DEFAULT_CONFIG, type LeaseConfig } from '@leasehold/core';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  openSqliteStore,
+  RECOVERY_HOLDER,
+  TOKEN_CEILING_STEP,
+  type SqliteStore,
+  type SqliteStoreOptions,
+} from '../src/index';
+import { APPLICATION_ID, MIGRATIONS } from '../src/schema';
+
+const dir = mkdtempSync(join(tmpdir(), 'leasehold-sqlite-recovery-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+const newPath = () => join(dir, `file-${++files}.db`);
+
+const config: LeaseConfig = { ...DEFAULT_CONFIG, ttlMsDefault: 10_000 };
+/** The claim rule's wait past an expiry: grace plus the skew margin. */
+const CLAIM_MARGIN_MS = config.graceMs + config.maxClockSkewMs;
+
+function open(path: string, clock: ManualClock, options: SqliteStoreOptions): SqliteStore {
+  const opened = openSqliteStore(path, { wallMs: () => clock.wallMs(), ...options });
+  if (opened.kind !== 'ok') throw new Error(opened.reason);
+  return opened.store;
+}
+
+function client(store: SqliteStore, clock: ManualClock, holder: string): LeaseClient {
+  return new LeaseClient({ store, clock, holder, config, ids: counterIds(holder) });
+}
+
+async function granted(c: LeaseClient, resource: string, ttlMs?: number) {
+  const got = await c.acquire(resource, ttlMs === undefined ? {} : { ttlMs });
+  if (got.kind !== 'granted') throw new Error(`acquire ${resource}: ${JSON.stringify(got)}`);
+  return got.lease;
+}
+
+/**
+ * Copies the file as power loss would leave it: the database and the WAL as they are between two
+ * commits. Power loss forgets only commits that were not synced, and the WAL's checksums make what
+ * survives a prefix of the commits; so a copy taken after the last synced commit is the worst state
+ * a power loss can leave, as long as no commit after the copy was synced (stagePowerLoss checks
+ * that no ceiling was raised, and stays far below the WAL's checkpoint size).
+ */
+function snapshot(path: string, to: string): void {
+  copyFileSync(path, to);
+  if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${to}-wal`);
+}
+
+function restore(from: string, path: string): void {
+  for (const suffix of ['-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+  copyFileSync(from, path);
+  if (existsSync(`${from}-wal`)) copyFileSync(`${from}-wal`, `${path}-wal`);
+}
+
+function meta(path: string) {
+  const raw = new Database(path, { readonly: true });
+  const row = raw.prepare('SELECT * FROM leasehold_meta').get() as {
+    token_ceiling: number;
+    ttl_ceiling_ms: number;
+    unsynced_boot_id: string | null;
+    recoveries: number;
+  };
+  const highest = raw
+    .prepare(
+      `SELECT MAX(token) AS token, MAX(CASE WHEN status = 'held'
+         THEN json_extract(record, '$.ttlMs') END) AS ttl FROM leases`,
+    )
+    .get() as { token: number; ttl: number | null };
+  raw.close();
+  return { ...row, highestToken: highest.token, highestTtlMs: highest.ttl ?? 0 };
+}
+
+/** Grants that reach the disk, then a snapshot, then grants that a power loss forgets. */
+async function stagePowerLoss(path: string, clock: ManualClock) {
+  const store = open(path, clock, { synchronous: 'normal', bootId: 'boot-1' });
+  const a = client(store, clock, 'agent-a');
+  const b = client(store, clock, 'agent-b');
+  await a.release(await granted(a, 'long', 60_000));
+  await granted(a, 'kept-held');
+  const freed = await granted(a, 'kept-free');
+  await a.release(freed);
+  const ceilings = (m: ReturnType<typeof meta>) => [m.token_ceiling, m.ttl_ceiling_ms];
+  const synced = ceilings(meta(path));
+  const lossPoint = join(dir, `loss-${files}.db`);
+  snapshot(path, lossPoint);
+  // Forgotten by the power loss: a second grant on a known resource, and a grant on a resource
+  // that has no durable record, as long as any durable one.
+  clock.advance(1_000);
+  const lostGrant = await granted(b, 'kept-free');
+  const lostNew = await granted(b, 'only-in-lost-commits', 60_000);
+  expect(ceilings(meta(path)), 'a commit after the snapshot was synced').toEqual(synced);
+  await store.close();
+  restore(lossPoint, path);
+  return { lostTokens: [lostGrant.token, lostNew.token] };
+}
+
+describe('sqlite: recovery after an unclean restart (synchronous normal)', () => {
+  it('I-5: every token issued after a power loss is above every token issued before it', async () => {
+    const path = newPath();
+    const clock = new ManualClock();
+    const { lostTokens } = await stagePowerLoss(path, clock);
+    clock.advance(5_000);
+    const recoveredAtMs = clock.wallMs();
+    const store = open(path, clock, { synchronous: 'normal', bootId: 'boot-2' });
+    expect(store.recovery).toMatchObject({ kind: 'recovered', records: 3 });
+    if (store.recovery.kind !== 'recovered') throw new Error('no recovery');
+    const mark = store.recovery.mark;
+    expect(mark.token).toBeGreaterThan(Math.max(...lostTokens));
+    expect(mark.atMs).toBe(recoveredAtMs);
+
+    for (const resource of ['kept-held', 'kept-free', 'only-in-lost-commits']) {
+      const read = await store.read(resource);
+      expect(read).toMatchObject({
+        kind: 'ok',
+        record: { status: 'held', holder: RECOVERY_HOLDER, token: mark.token },
+      });
+    }
+    // The resource that exists only in lost commits reads as the quarantine, with no record.
+    expect(await store.read('only-in-lost-commits')).toMatchObject({ version: 0 });
+    const history = await store.history('kept-held');
+    expect(history.kind === 'ok' && history.events.at(-1)).toMatchObject({
+      kind: 'granted',
+      holder: RECOVERY_HOLDER,
+      token: mark.token,
+      previousHolder: 'agent-a',
+    });
+
+    clock.advance(mark.ttlMs + CLAIM_MARGIN_MS);
+    const c = client(store, clock, 'agent-c');
+    for (const resource of ['kept-held', 'kept-free', 'only-in-lost-commits']) {
+      expect((await granted(c, resource)).token).toBe(mark.token + 1);
+    }
+    await store.close();
+  });
+
+  it('I-1: no lease is granted until every lease granted before the loss has expired', async () => {
+    const path = newPath();
+    const clock = new ManualClock();
+    await stagePowerLoss(path, clock);
+    const store = open(path, clock, { synchronous: 'normal', bootId: 'boot-2' });
+    if (store.recovery.kind !== 'recovered') throw new Error('no recovery');
+    // The quarantine lasts the longest TTL ever granted: a longer grant would have raised the
+    // ceiling with a synced commit before it was answered (next test).
+    expect(store.recovery.mark.ttlMs).toBe(60_000);
+    const c = client(store, clock, 'agent-c');
+    clock.advance(60_000 + CLAIM_MARGIN_MS - 1);
+    for (const resource of ['kept-held', 'only-in-lost-commits', 'never-written']) {
+      expect(await c.acquire(resource)).toMatchObject({ kind: 'held', holder: RECOVERY_HOLDER });
+    }
+    clock.advance(1);
+    expect((await granted(c, 'only-in-lost-commits')).token).toBeGreaterThan(1);
+    await store.close();
+  });
+
+  it('a force-release ends the quarantine of one resource early', async () => {
+    const path = newPath();
+    const clock = new ManualClock();
+    await stagePowerLoss(path, clock);
+    const store = open(path, clock, { synchronous: 'normal', bootId: 'boot-2' });
+    const admin = client(store, clock, 'operator');
+    expect(
+      await admin.forceRelease('kept-held', { expectedHolder: RECOVERY_HOLDER }),
+    ).toMatchObject({ kind: 'forceReleased', previousHolder: RECOVERY_HOLDER });
+    expect(await client(store, clock, 'agent-c').acquire('kept-held')).toMatchObject({
+      kind: 'granted',
+    });
+    expect(await client(store, clock, 'agent-c').acquire('kept-free')).toMatchObject({
+      kind: 'held',
+    });
+    await store.close();
+  });
+
+  it('recovers once: a second open in the same boot, or a concurrent one, changes nothing', async () => {
+    const path = newPath();
+    const clock = new ManualClock();
+    await stagePowerLoss(path, clock);
+    const first = open(path, clock, { synchronous: 'normal', bootId: 'boot-2' });
+    const second = open(path, clock, { synchronous: 'full', bootId: 'boot-2' });
+    expect(first.recovery.kind).toBe('recovered');
+    expect(second.recovery).toEqual({ kind: 'none' });
+    expect(await second.read('kept-held')).toEqual(await first.read('kept-held'));
+    await Promise.all([first.close(), second.close()]);
+    const again = open(path, clock, { synchronous: 'normal', bootId: 'boot-2' });
+    expect(again.recovery).toEqual({ kind: 'none' });
+    expect(meta(path)).toMatchObject({ recoveries: 1, unsynced_boot_id: 'boot-2' });
+    await again.close();
+  });
+
+  it('a file written only with synchronous full is not quarantined after a restart', async () => {
+    const path = newPath();
+    const clock = new ManualClock();
+    const store = open(path, clock, { synchronous: 'full', bootId: 'boot-1' });
+    const lease = await granted(client(store, clock, 'agent-a'), 'durable');
+    await store.close();
+    const after = open(path, clock, { synchronous: 'normal', bootId: 'boot-2' });
+    expect(after.recovery).toEqual({ kind: 'none' });
+    expect(await after.read('durable')).toMatchObject({
+      record: { holder: 'agent-a', token: lease.token },
+    });
+    await after.close();
+    // The normal open above registered boot-2: a later boot recovers.
+    const later = open(path, clock, { synchronous: 'full', bootId: 'boot-3' });
+    expect(later.recovery.kind).toBe('recovered');
+    expect(meta(path)).toMatchObject({ unsynced_boot_id: null });
+    await later.close();
+  });
+
+  it('I-5: the durable ceilings stay above every token and TTL issued, in either mode', async () => {
+    for (const synchronous of ['normal', 'full'] as const) {
+      const path = newPath();
+      const clock = new ManualClock();
+      const store = open(path, clock, { synchronous, bootId: 'boot-1' });
+      const c = client(store, clock, 'agent-a');
+      for (let n = 0; n < TOKEN_CEILING_STEP + 5; n++) {
+        const lease = await granted(c, `r${n % 3}`, 1_000 + (n % 50) * 1_000);
+        await c.release(lease);
+        const m = meta(path);
+        expect(m.token_ceiling).toBeGreaterThanOrEqual(m.highestToken);
+        expect(m.ttl_ceiling_ms).toBeGreaterThanOrEqual(m.highestTtlMs);
+      }
+      await store.close();
+    }
+  });
+
+  it('with synchronous normal, only a commit that raises a ceiling waits for an fsync', async () => {
+    const clock = new ManualClock();
+    const store = open(newPath(), clock, { synchronous: 'normal', bootId: 'boot-1' });
+    const c = client(store, clock, 'agent-a');
+    await c.release(await granted(c, 'r', 5_000)); // token 1 and TTL 5 s: both ceilings raised
+    expect(store.commitCounts()).toEqual({ commits: 2, synced: 1 });
+    for (let n = 1; n < TOKEN_CEILING_STEP + 1; n++) await c.release(await granted(c, 'r', 5_000));
+    // Tokens up to 1 + TOKEN_CEILING_STEP stay under the ceiling the first grant set.
+    expect(store.commitCounts()).toEqual({ commits: 2 * (TOKEN_CEILING_STEP + 1), synced: 1 });
+    await c.release(await granted(c, 'r', 5_000));
+    expect(store.commitCounts().synced).toBe(2);
+    await c.release(await granted(c, 'r', 5_000));
+    expect(store.commitCounts().synced).toBe(2);
+    await c.release(await granted(c, 'r', 5_001));
+    expect(store.commitCounts().synced).toBe(3);
+    await store.close();
+    const full = open(newPath(), clock, { synchronous: 'full', bootId: 'boot-1' });
+    const d = client(full, clock, 'agent-b');
+    await d.release(await granted(d, 'r'));
+    expect(full.commitCounts()).toEqual({ commits: 2, synced: 2 });
+    await full.close();
+  });
+
+  it('opens a schema 1 file with ceilings taken from its records', async () => {
+    const path = newPath();
+    const raw = new Database(path);
+    raw.pragma('journal_mode = WAL');
+    raw.pragma(`application_id = ${APPLICATION_ID}`);
+    raw.exec(
+      'CREATE TABLE leasehold_schema (version INTEGER PRIMARY KEY, applied_at_ms INTEGER NOT NULL)',
+    );
+    raw.exec(MIGRATIONS[0]!);
+    raw.prepare('INSERT INTO leasehold_schema VALUES (1, 0)').run();
+    const record = {
+      status: 'held',
+      resource: 'old',
+      token: 41,
+      updatedAtMs: 0,
+      requestId: 'q',
+      recentGrants: [{ requestId: 'q', token: 41 }],
+      holder: 'h',
+      ownerKey: 'k',
+      ttlMs: 7_000,
+      acquiredAtMs: 0,
+      expiresAtMs: 7_000,
+      renewals: 0,
+    };
+    raw
+      .prepare(`INSERT INTO leases VALUES (?, 1, 41, 'held', 'h', ?)`)
+      .run(Buffer.from('old', 'utf16le').swap16(), JSON.stringify(record));
+    raw.close();
+    const store = open(path, new ManualClock(), { synchronous: 'normal', bootId: 'boot-1' });
+    expect(meta(path)).toMatchObject({ token_ceiling: 41, ttl_ceiling_ms: 7_000 });
+    expect(await store.read('old')).toMatchObject({ record: { token: 41, holder: 'h' } });
+    await store.close();
+  });
+
+  it('refuses synchronous normal without a boot id, and a bad boot id', () => {
+    expect(openSqliteStore(newPath(), { synchronous: 'normal', bootId: null })).toMatchObject({
+      kind: 'refused',
+      reason: expect.stringMatching(/needs a boot id/),
+    });
+    expect(openSqliteStore(newPath(), { bootId: '' })).toMatchObject({
+      kind: 'refused',
+      reason: expect.stringMatching(/bootId must have 1 to 128 characters/),
+    });
+    const path = newPath();
+    const opened = openSqliteStore(path, { bootId: null });
+    expect(opened.kind === 'ok' && opened.store.synchronous).toBe('full');
+    if (opened.kind === 'ok') void opened.store.close();
+  });
+});
