@@ -21,6 +21,7 @@ const FAULT_SHORT: Readonly<Record<FaultKind, string>> = {
   storeReadFail: 'rfail',
   storeLatency: 'slow',
   storeCrash: 'scrash',
+  storePowerLoss: 'POWER',
   nodeCrash: 'ncrash',
   nodePause: 'pause',
   clockOffset: 'offset',

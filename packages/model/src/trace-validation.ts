@@ -22,7 +22,7 @@ export interface ConformanceFailure {
   readonly step: number;
   readonly observation: Observation;
   /** The model action the step was mapped to. */
-  readonly action: ActionName | 'Read';
+  readonly action: ActionName | 'Read' | 'PowerLoss';
   readonly reason: string;
   /** The model's state of the resource before the step. */
   readonly modelState: ValidatorResourceState;
@@ -119,6 +119,14 @@ export class TraceValidator {
         return this.#count('Crash');
       case 'outcome':
         return this.#outcome(o);
+      case 'powerLoss':
+        // spec/Lease.tla's store never forgets a write; `leasehold dst validate` refuses such runs.
+        return this.#fail(
+          o,
+          'PowerLoss',
+          'power loss (the store forgets commits) is not in the model of spec/Lease.tla',
+          this.#resource(''),
+        );
       case 'restart':
       case 'heal':
         // The model's Crash restarts at once, and healing only stops faults: stutters.

@@ -12,6 +12,7 @@ export const MARKS = [
   'casConflict',
   'blockingAcquireWaited',
   'beliefLapsedWhileHolding',
+  'powerLossForgotGrant',
 ] as const;
 
 export type Mark = (typeof MARKS)[number];
@@ -26,6 +27,7 @@ export const MARK_DESCRIPTIONS: Readonly<Record<Mark, string>> = {
   casConflict: 'a compare-and-set lost a race (conflict)',
   blockingAcquireWaited: 'a blocking acquire waited and then got the lease',
   beliefLapsedWhileHolding: 'a holder stopped believing before it finished its work',
+  powerLossForgotGrant: 'a power loss forgot a grant, and the recovery quarantined its resource',
 };
 
 export type MarkCounts = Record<Mark, number>;

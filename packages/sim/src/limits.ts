@@ -33,6 +33,11 @@ export const RATE_DENOMINATOR = 1_000;
 
 /** History events the simulated store retains (at least; at most twice as many). */
 export const STORE_HISTORY_EVENTS_MAX = 1_000;
+/**
+ * Commits the simulated store acknowledges before they are synced, when the run injects power
+ * loss (a checkpoint then syncs them); a power loss forgets some of the unsynced ones.
+ */
+export const STORE_UNSYNCED_COMMITS_MAX = 64;
 
 /** Runs one shrink may try, whatever it finds (each is a full, deterministic run). */
 export const SHRINK_RUNS_MAX = 5_000;

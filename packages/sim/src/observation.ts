@@ -65,6 +65,15 @@ export type Observation =
       readonly token: number | null;
       readonly wallMs: number;
     }
+  | {
+      readonly kind: 'powerLoss';
+      readonly step: number;
+      readonly atMs: number;
+      /** Commits the store forgot. */
+      readonly lost: number;
+      /** The recovery's token, above every token issued before. */
+      readonly token: number;
+    }
   | { readonly kind: 'heal'; readonly step: number; readonly atMs: number };
 
 export type Observer = (observation: Observation) => void;

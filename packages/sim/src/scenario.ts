@@ -65,6 +65,13 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     ...base,
+    id: 'power-loss',
+    title: 'lease: storage: power loss forgets unsynced commits (every node on the machine dies)',
+    faults: ['storePowerLoss', 'storeLatency', 'storeReplyLost'],
+    alwaysOn: ['storePowerLoss'],
+  },
+  {
+    ...base,
     id: 'node-faults',
     title: 'lease: process: nodes crash (memory lost) and pause at any await',
     faults: ['nodeCrash', 'nodePause', 'storeLatency'],

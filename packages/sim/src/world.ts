@@ -17,6 +17,7 @@ import {
   LATENCY_MS_FAULT_MAX,
   LATENCY_MS_MIN,
   STORE_HISTORY_EVENTS_MAX,
+  STORE_UNSYNCED_COMMITS_MAX,
 } from './limits';
 import { Prng } from './prng';
 import { SimClock, type ClockSettings } from './sim-clock';
@@ -94,7 +95,7 @@ export class World {
     FAULT_KINDS.map((k) => [k, 0]),
   ) as Record<FaultKind, number>;
   /** Durable state of the simulated store; history retention keeps long runs flat. */
-  readonly store = new MemoryStore({ historyEntriesMax: STORE_HISTORY_EVENTS_MAX });
+  readonly store: MemoryStore;
   readonly #queue = new EventQueue();
   readonly #implementation: Implementation;
   readonly #scheduler: Prng;
@@ -121,6 +122,12 @@ export class World {
     this.#seed = options.seed;
     this.#observer = options.observer ?? null;
     this.#swarm = options.swarm;
+    this.store = new MemoryStore({
+      historyEntriesMax: STORE_HISTORY_EVENTS_MAX,
+      ...(options.swarm.storePowerLoss === undefined
+        ? {}
+        : { unsyncedCommitsMax: STORE_UNSYNCED_COMMITS_MAX }),
+    });
     this.checker = new Checker(options.config, options.checks);
     this.trace = options.trace;
     this.#scheduler = new Prng(options.seed, 'scheduler');
@@ -489,6 +496,9 @@ export class World {
       this.#storeEpoch += 1;
       this.fired('storeCrash', null, downMs);
     }
+    if (this.phase === 'safety' && fires(this.#swarm, 'storePowerLoss', this.#faults)) {
+      this.#powerLoss();
+    }
     this.schedule(this.#nowMs + this.#latencyMs(), () => {
       let delivered = result;
       if (this.#storeEpoch !== epoch)
@@ -510,6 +520,46 @@ export class World {
       });
       return this.wake(node, incarnation, () => resolve(delivered));
     });
+  }
+
+  /**
+   * Power loss on the store's machine: the store forgets a suffix of its unsynced commits and
+   * recovers (the quarantine of @leasehold/store's recovery.ts, from the instant of the loss), and
+   * every node dies with the machine (an embedded store shares it with its clients). The
+   * quarantine's writes go through the checker like any other write (I-5, I-8).
+   */
+  #powerLoss(): void {
+    const faults = this.#faults;
+    const keep = faults.int(this.store.unsyncedCommits() + 1);
+    const downMs = faults.between(20, 1_500);
+    const loss = this.store.powerLoss(keep, this.#nowMs, `recovery-key-${faults.int(1_000_000)}`);
+    this.#storeDownUntilMs = this.#nowMs + downMs;
+    this.#storeEpoch += 1;
+    this.fired('storePowerLoss', null, loss.lost.length);
+    if (loss.lost.some((event) => event.kind === 'granted')) this.mark('powerLossForgotGrant');
+    const t = this.elapsedMs();
+    this.observe(() => ({
+      kind: 'powerLoss',
+      step: this.#step,
+      atMs: t,
+      lost: loss.lost.length,
+      token: loss.mark.token,
+    }));
+    for (const write of loss.quarantined) {
+      this.record({
+        s: this.#step,
+        t,
+        e: 'quarantine',
+        r: write.record.resource,
+        tok: write.record.token,
+      });
+      this.fail(this.checker.onWrite(write.before, write.record, write.event));
+    }
+    for (const node of this.nodes) {
+      if (node.down || node.probe) continue;
+      this.#crashNode(node);
+      this.schedule(this.#nowMs + downMs + faults.between(50, 2_000), () => this.restart(node));
+    }
   }
 
   #apply(node: SimNode, op: StoreOp): ReadResult | CasResult {

@@ -38,3 +38,8 @@ function describe(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }
+
+/** Milliseconds on the process's monotonic clock, for intervals (leader-route.ts). */
+export function monotonicMs(): number {
+  return performance.now();
+}

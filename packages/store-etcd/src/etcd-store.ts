@@ -11,10 +11,11 @@ import {
   type ReadResult,
   type VersionedRecord,
 } from '@leasehold/store';
-import type { Etcd3, IKeyValue, IRangeResponse } from 'etcd3';
-import { boundedCall } from './bounded-call';
+import type { Etcd3, IKeyValue, IRangeResponse, IResponseHeader } from 'etcd3';
+import { boundedCall, type Bounded } from './bounded-call';
 import { decodeEvent, decodeRecord, encodeJson, int64 } from './codec';
 import type { Keys } from './keys';
+import type { LeaderRoute } from './leader-route';
 import { ETCD_TXN_OPS_MAX, READ_CACHE_ENTRIES_MAX, SCAN_PAGES_MAX, SCAN_PAGE_KEYS } from './limits';
 
 /** What the store last saw of a record: enough to check a write against it without a read. */
@@ -32,24 +33,48 @@ interface Seen {
  * is the revision of the transaction that wrote it: store-wide, in commit order.
  */
 export class EtcdStore implements LeaseStore {
-  readonly #client: Etcd3;
+  readonly #pool: Etcd3;
+  readonly #route: LeaderRoute;
   readonly #keys: Keys;
   readonly #timeoutMs: number;
   readonly #seen = new Map<string, Seen>();
   #closed = false;
 
-  constructor(client: Etcd3, keys: Keys, timeoutMs: number) {
-    this.#client = client;
+  constructor(pool: Etcd3, route: LeaderRoute, keys: Keys, timeoutMs: number) {
+    this.#pool = pool;
+    this.#route = route;
     this.#keys = keys;
     this.#timeoutMs = timeoutMs;
+  }
+
+  /** The endpoint requests go to (the raft leader's), or null while they use every endpoint. */
+  leaderEndpoint(): string | null {
+    return this.#route.leaderEndpoint();
+  }
+
+  /** Resolves once the search for the leader in flight, if any, has finished. */
+  async routeSettled(): Promise<void> {
+    await this.#route.settled();
+  }
+
+  /** The client for the next request (leader-routed), and what to tell the route of its fate. */
+  #client(): Etcd3 {
+    return this.#route.client();
+  }
+
+  #outcome<T extends { readonly header: IResponseHeader }>(used: Etcd3, got: Bounded<T>): void {
+    if (got.kind === 'ok') this.#route.observed(got.value.header);
+    else this.#route.failed(used);
   }
 
   async read(resource: string): Promise<ReadResult> {
     this.#assertOpen();
     const key = this.#keys.record(resource);
+    const client = this.#client();
     const got = await boundedCall(this.#timeoutMs, 'read', (deadline) =>
-      this.#client.get(key).options({ deadline }).exec(),
+      client.get(key).options({ deadline }).exec(),
     );
+    this.#outcome(client, got);
     if (got.kind === 'failed') return { kind: 'unavailable', reason: got.reason };
     const seen = this.#remember(resource, got.value.kvs[0]);
     return { kind: 'ok', record: seen.record, version: seen.version };
@@ -80,7 +105,7 @@ export class EtcdStore implements LeaseStore {
   ): Promise<CasResult> {
     const key = this.#keys.record(resource);
     const value = encodeJson(record);
-    const client = this.#client;
+    const client = this.#client();
     const txn = await boundedCall(this.#timeoutMs, 'compare-and-set', (deadline) => {
       let compare = client.if(key, 'Version', '==', expectedVersion);
       if (expectedVersion > 0) compare = compare.and(key, 'Mod', '==', seen.modRevision);
@@ -93,6 +118,7 @@ export class EtcdStore implements LeaseStore {
         .options({ deadline })
         .commit();
     });
+    this.#outcome(client, txn);
     if (txn.kind === 'failed') {
       this.#seen.delete(resource);
       // The transaction may have been applied and only its reply lost: indeterminate.
@@ -142,7 +168,7 @@ export class EtcdStore implements LeaseStore {
     this.#assertOpen();
     const limit = pageLimit(options.limit);
     const got = await boundedCall(this.#timeoutMs, 'list', (deadline) =>
-      this.#client
+      this.#client()
         .getAll()
         .inRange({
           start: this.#keys.recordAfter(options.afterResource),
@@ -186,7 +212,7 @@ export class EtcdStore implements LeaseStore {
     const limit = pageLimit(options.limit);
     const afterSeq = options.afterSeq ?? 0;
     const got = await boundedCall(this.#timeoutMs, 'history', (deadline) => {
-      const range = this.#client.getAll().prefix(this.#keys.historyPrefix(resource)).limit(limit);
+      const range = this.#client().getAll().prefix(this.#keys.historyPrefix(resource)).limit(limit);
       if (afterSeq > 0) range.minCreateRevision(afterSeq + 1);
       return range.options({ deadline }).exec();
     });
@@ -223,12 +249,13 @@ export class EtcdStore implements LeaseStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#client.close();
+    this.#route.close();
+    this.#pool.close();
   }
 
   /** Deletes `keys` in one transaction; returns how many existed. */
   async #deleteKeys(keys: readonly Buffer[], deadline: Date): Promise<number> {
-    const client = this.#client;
+    const client = this.#client();
     const txn = await client
       .if(keys[0]!, 'Create', '>', 0)
       .then(...keys.map((key) => client.delete().key(key)))
@@ -251,7 +278,7 @@ export class EtcdStore implements LeaseStore {
     let from = start;
     let revision: string | null = null;
     for (let page = 0; page < SCAN_PAGES_MAX; page++) {
-      const range = this.#client.getAll().inRange({ start: from, end }).limit(SCAN_PAGE_KEYS);
+      const range = this.#client().getAll().inRange({ start: from, end }).limit(SCAN_PAGE_KEYS);
       if (revision !== null) range.revision(revision);
       const response: IRangeResponse = await range.options({ deadline }).exec();
       revision ??= response.header.revision;

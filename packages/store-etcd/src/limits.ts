@@ -27,3 +27,9 @@ export const READ_CACHE_ENTRIES_MAX = 4_096;
 
 /** Longest key prefix (namespace), in bytes. */
 export const PREFIX_BYTES_MAX = 256;
+
+/**
+ * While no endpoint is known to be the raft leader (an election, or the leader is not among the
+ * endpoints), how often requests may trigger a new round of status questions (leader-route.ts).
+ */
+export const LEADER_ASK_INTERVAL_MS = 1_000;

@@ -1,6 +1,7 @@
 import { Etcd3, type CallContext } from 'etcd3';
 import { EtcdStore } from './etcd-store';
 import { Keys } from './keys';
+import { LeaderRoute } from './leader-route';
 import {
   ETCD_TIMEOUT_MS_DEFAULT,
   ETCD_TIMEOUT_MS_MAX,
@@ -56,19 +57,26 @@ export function openEtcdStore(options: EtcdStoreOptions): OpenEtcdResult {
     return { kind: 'refused', reason: 'endpoints must be one or more http(s)://host:port URLs' };
   }
   const onRequest = options.onRequest;
-  const client = new Etcd3({
-    hosts: [...options.endpoints],
-    dialTimeout: timeoutMs,
-    ...(onRequest === undefined
-      ? {}
-      : {
-          defaultCallOptions: (context: CallContext) => {
-            onRequest(context.method);
-            return {};
-          },
-        }),
-  });
-  return { kind: 'ok', store: new EtcdStore(client, new Keys(prefix), timeoutMs) };
+  const connect = (hosts: string[]) =>
+    new Etcd3({
+      hosts,
+      dialTimeout: timeoutMs,
+      ...(onRequest === undefined
+        ? {}
+        : {
+            defaultCallOptions: (context: CallContext) => {
+              onRequest(context.method);
+              return {};
+            },
+          }),
+    });
+  const pool = connect([...options.endpoints]);
+  const endpoints = [...new Set(options.endpoints)];
+  const members = new Map(
+    endpoints.length < 2 ? [] : endpoints.map((endpoint) => [endpoint, connect([endpoint])]),
+  );
+  const route = new LeaderRoute(pool, members, timeoutMs);
+  return { kind: 'ok', store: new EtcdStore(pool, route, new Keys(prefix), timeoutMs) };
 }
 
 function isEndpoint(url: string): boolean {

@@ -62,19 +62,23 @@ export async function deleteRunKeys(): Promise<void> {
   }
 }
 
-/** The member number (1..3) of the current leader, found through the members' own status. */
-export async function leaderMember(): Promise<number> {
+/** The client URL of the current leader, from the member list and any member's status. */
+export async function leaderClientUrl(): Promise<string> {
   const client = new Etcd3({ hosts: ENDPOINTS });
   try {
     const status = await client.maintenance.status();
     const members = await client.cluster.memberList({ linearizable: true });
     const leader = members.members.find((m) => m.ID === status.leader);
     if (leader === undefined) throw new Error(`leader ${status.leader} is not a member`);
-    const port = Number(new URL(leader.clientURLs[0]!).port);
-    return port - PORT_BASE;
+    return leader.clientURLs[0]!;
   } finally {
     client.close();
   }
+}
+
+/** The member number (1..3) of the current leader of the cluster of scripts/etcd-cluster.sh. */
+export async function leaderMember(): Promise<number> {
+  return Number(new URL(await leaderClientUrl()).port) - PORT_BASE;
 }
 
 /** Runs scripts/etcd-cluster.sh (kill-member N, start-member N). */

@@ -16,6 +16,8 @@ import {
   clusterManagedByScript,
   deleteRunKeys,
   etcdReachable,
+  ENDPOINTS,
+  leaderClientUrl,
   leaderMember,
   openTestStore,
 } from './etcd-env';
@@ -109,6 +111,29 @@ describe.skipIf(!available)('etcd store', () => {
     await other.close();
   });
 
+  it.skipIf(!clusterManagedByScript())(
+    'sends requests to the raft leader, and answers the same from any member',
+    async () => {
+      const store = openTestStore();
+      await store.routeSettled();
+      expect(store.leaderEndpoint()).toBe(await leaderClientUrl());
+      const single = openTestStore({ endpoints: [ENDPOINTS[0]!] });
+      expect(single.leaderEndpoint()).toBeNull();
+      const d = decideAcquire(
+        null,
+        { resource: 'routed', holder: 'h', requestId: 'q', ownerKey: 'k', ttlMs: 10_000 },
+        1_000,
+        DEFAULT_CONFIG,
+      );
+      expect(await store.compareAndSet('routed', 0, d.write!.record, d.write!.event)).toEqual({
+        kind: 'ok',
+        version: 1,
+      });
+      expect(await store.read('routed')).toMatchObject({ kind: 'ok', version: 1 });
+      await Promise.all([store.close(), single.close()]);
+    },
+  );
+
   describe.skipIf(!clusterManagedByScript())('leader failure', () => {
     it(
       'I-1, I-5: killing the leader mid-workload: no double grant, tokens monotonic, work goes on',
@@ -166,13 +191,20 @@ async function leaderKillWorkload(): Promise<void> {
   });
 
   await clock.sleep(1_500);
+  const leaderUrl = await leaderClientUrl();
   const leader = await leaderMember();
+  expect(stores.map((s) => s.leaderEndpoint())).toEqual(stores.map(() => leaderUrl));
   const beforeKill = grants.length;
   cluster('kill-member', String(leader));
   killedAtMonoMs = clock.monoMs();
   await clock.sleep(4_000);
   stop = true;
   await Promise.all(work);
+  // Every store stopped sending to the dead member and found the new leader.
+  await Promise.all(stores.map((s) => s.routeSettled()));
+  const newLeaderUrl = await leaderClientUrl();
+  expect(newLeaderUrl).not.toBe(leaderUrl);
+  expect(stores.map((s) => s.leaderEndpoint())).toEqual(stores.map(() => newLeaderUrl));
   cluster('start-member', String(leader));
 
   const afterKill = grants.filter((g) => g.atMonoMs > killedAtMonoMs + 1_000);

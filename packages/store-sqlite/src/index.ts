@@ -7,12 +7,10 @@ export {
   SQLITE_TIMEOUT_MS_DEFAULT,
   SQLITE_TIMEOUT_MS_MAX,
   SQLITE_TIMEOUT_MS_MIN,
-  TOKEN_CEILING_STEP,
 } from './limits';
 export { currentBootId } from './boot-id';
 export { openSqliteStore } from './open-sqlite-store';
 export type { OpenSqliteResult, SqliteStoreOptions } from './open-sqlite-store';
-export { RECOVERY_HOLDER } from './recovery';
-export type { Recovery, RecoveryMark } from './recovery';
+export type { Recovery } from './recovery';
 export { APPLICATION_ID, SCHEMA_VERSION } from './schema';
 export { SqliteStore } from './sqlite-store';

@@ -18,13 +18,6 @@ export const PRUNE_BATCH_ROWS = 1_000;
 /** Batches one `pruneHistory` call runs; a larger backlog is finished by the next call. */
 export const PRUNE_BATCHES_MAX = 10_000;
 
-/**
- * How far above the highest token issued so far a synced commit raises the token ceiling
- * (recovery.ts). One commit in TOKEN_CEILING_STEP grants on the busiest resource waits for an
- * fsync; a recovery after an unclean restart skips at most this many tokens.
- */
-export const TOKEN_CEILING_STEP = 1_000;
-
 /** Records rewritten per statement batch while a recovery quarantines every resource. */
 export const RECOVERY_BATCH_ROWS = 1_000;
 

@@ -1,66 +1,45 @@
 import { randomUUID } from 'node:crypto';
 import {
-  assert,
-  TTL_MS_LIMIT_MIN,
-  type HeldRecord,
-  type HistoryEvent,
-  type LeaseRecord,
-} from '@leasehold/core';
+  ceilingsAfterRecovery,
+  quarantineEvent,
+  quarantineRecord,
+  raisedCeilings,
+  recoveryMark,
+  type Ceilings,
+  type RecoveryMark,
+} from '@leasehold/store';
+import { assert, TTL_MS_LIMIT_MIN, type LeaseRecord } from '@leasehold/core';
 import type Database from 'better-sqlite3';
-import { RECOVERY_BATCH_ROWS, TOKEN_CEILING_STEP } from './limits';
+import { RECOVERY_BATCH_ROWS } from './limits';
 import { decodeRecord, encodeRecord, type RecordRow } from './record-codec';
 import { resourceOfKey } from './resource-key';
 
 /**
- * Recovery after an unclean restart, for files written with synchronous=NORMAL.
+ * Recovery after an unclean restart, for files written with synchronous=NORMAL (the rules are
+ * `@leasehold/store`'s recovery.ts; this file keeps them in the file).
  *
  * With NORMAL, SQLite syncs the WAL only at checkpoints, so power loss or a kernel crash may
- * forget the last commits (never a process crash: the page cache keeps them). The WAL checksums
- * make what survives a prefix of the commits. A forgotten grant is dangerous twice over: its
- * holder (say, a remote agent of a lease service) may still believe it holds the lease (I-1), and
- * its token would be issued again (I-5, I-6). Two durable ceilings and one rule close both:
- *
- * - Every issued token stays at or below `token_ceiling`, and every granted TTL at or below
- *   `ttl_ceiling_ms`. A commit that would exceed a ceiling raises it in the same transaction and
- *   is synced (FULL), which also syncs every commit before it.
- * - A process that commits without syncing first records its boot id, synced. On open, a file
- *   whose unsynced boot is not the running boot may have lost commits: before anything else, one
- *   synced transaction hands every resource to RECOVERY_HOLDER with token `token_ceiling + 1` for
- *   `ttl_ceiling_ms` (the quarantine). Resources without a record read as the same quarantine.
- *
- * So every token issued after a recovery is above every token issued before it, lost or not (the
- * version jump of FoundationDB's recovery), and no one is granted anything until every lease
- * granted before the loss has expired by the usual claim rule (the lease wait of Chubby's master
- * fail-over). An operator may end a quarantine early with a force-release.
+ * forget the last commits (never a process crash: the page cache keeps them); the WAL checksums
+ * make what survives a prefix of the commits. The ceilings live in `leasehold_meta`; a commit that
+ * passes one raises it and is synced. A process that commits without syncing first records its
+ * boot id, synced. On open, a file whose unsynced boot is not the running boot may have lost
+ * commits: before anything else, one synced transaction quarantines every resource.
  */
-
-/** Holds every resource during a quarantine; never a real client (its owner key is random). */
-export const RECOVERY_HOLDER = 'leasehold:recovery';
-
-/** What a recovery handed out: the token and the lease that every resource is held under. */
-export interface RecoveryMark {
-  readonly token: number;
-  readonly atMs: number;
-  readonly ttlMs: number;
-  readonly bootId: string | null;
-}
-
-export interface Ceilings {
-  readonly tokenCeiling: number;
-  readonly ttlCeilingMs: number;
-}
 
 export interface StoreMeta extends Ceilings {
   readonly unsyncedBootId: string | null;
   readonly recovery: RecoveryMark | null;
+  readonly recoveryBootId: string | null;
   readonly recoveries: number;
 }
 
 interface MetaRow {
   readonly token_ceiling: number;
+  readonly version_ceiling: number;
   readonly ttl_ceiling_ms: number;
   readonly unsynced_boot_id: string | null;
   readonly recovery_token: number | null;
+  readonly recovery_version: number | null;
   readonly recovery_at_ms: number | null;
   readonly recovery_ttl_ms: number | null;
   readonly recovery_boot_id: string | null;
@@ -75,71 +54,38 @@ export function readMeta(db: Database.Database): StoreMeta {
       ? null
       : {
           token: row.recovery_token,
+          version: row.recovery_version ?? 0,
           atMs: row.recovery_at_ms ?? 0,
           ttlMs: row.recovery_ttl_ms ?? TTL_MS_LIMIT_MIN,
-          bootId: row.recovery_boot_id,
         };
   return {
     tokenCeiling: row.token_ceiling,
+    versionCeiling: row.version_ceiling,
     ttlCeilingMs: row.ttl_ceiling_ms,
     unsyncedBootId: row.unsynced_boot_id,
     recovery,
+    recoveryBootId: row.recovery_boot_id,
     recoveries: row.recoveries,
   };
 }
 
-/** True when `record` would go above a ceiling: its commit must raise it and be synced. */
-export function exceedsCeilings(record: LeaseRecord, ceilings: Ceilings): boolean {
-  return (
-    record.token > ceilings.tokenCeiling ||
-    (record.status === 'held' && record.ttlMs > ceilings.ttlCeilingMs)
-  );
-}
-
 /** Raises the ceilings over `record`, inside the caller's write transaction; returns the new ones. */
-export function raiseCeilings(db: Database.Database, record: LeaseRecord): Ceilings {
-  const meta = readMeta(db);
-  const raised: Ceilings = {
-    tokenCeiling:
-      record.token > meta.tokenCeiling ? record.token + TOKEN_CEILING_STEP : meta.tokenCeiling,
-    ttlCeilingMs:
-      record.status === 'held' ? Math.max(meta.ttlCeilingMs, record.ttlMs) : meta.ttlCeilingMs,
-  };
-  db.prepare('UPDATE leasehold_meta SET token_ceiling = ?, ttl_ceiling_ms = ? WHERE id = 1').run(
-    raised.tokenCeiling,
-    raised.ttlCeilingMs,
-  );
+export function raiseCeilings(
+  db: Database.Database,
+  record: LeaseRecord,
+  version: number,
+): Ceilings {
+  const raised = raisedCeilings(readMeta(db), record, version);
+  db.prepare(
+    `UPDATE leasehold_meta SET token_ceiling = ?, version_ceiling = ?, ttl_ceiling_ms = ?
+     WHERE id = 1`,
+  ).run(raised.tokenCeiling, raised.versionCeiling, raised.ttlCeilingMs);
   return raised;
 }
 
-/**
- * The record a quarantine puts in place of `current` (null: a resource with no record). The grant
- * marks of `current` are kept, so an acquire retried after the recovery is still recognised (I-8).
- */
-export function quarantineRecord(
-  resource: string,
-  current: LeaseRecord | null,
-  mark: RecoveryMark,
-): HeldRecord {
-  assert(current === null || mark.token > current.token, 'I-5: a quarantine raises the token');
-  return {
-    status: 'held',
-    resource,
-    token: mark.token,
-    updatedAtMs: mark.atMs,
-    requestId: recoveryRequestId(mark),
-    recentGrants: current?.recentGrants ?? [],
-    holder: RECOVERY_HOLDER,
-    ownerKey: randomUUID(),
-    ttlMs: mark.ttlMs,
-    acquiredAtMs: mark.atMs,
-    expiresAtMs: mark.atMs + mark.ttlMs,
-    renewals: 0,
-  };
-}
-
-function recoveryRequestId(mark: RecoveryMark): string {
-  return `leasehold-recovery-${mark.token}`;
+/** The quarantine of a resource with no record (a secret owner key each time). */
+export function absentUnderQuarantine(resource: string, mark: RecoveryMark): LeaseRecord {
+  return quarantineRecord(resource, null, mark, randomUUID());
 }
 
 export type Recovery =
@@ -167,29 +113,29 @@ export function recoverIfNeeded(
     }
     return { kind: 'none' };
   }
-  const highest = db.prepare('SELECT COALESCE(MAX(token), 0) AS token FROM leases').get() as {
-    token: number;
-  };
-  const mark: RecoveryMark = {
-    token: Math.max(meta.tokenCeiling, highest.token) + 1,
-    atMs: nowMs,
-    ttlMs: Math.max(meta.ttlCeilingMs, TTL_MS_LIMIT_MIN),
-    bootId,
-  };
+  const highest = db
+    .prepare(
+      'SELECT COALESCE(MAX(token), 0) AS token, COALESCE(MAX(version), 0) AS version FROM leases',
+    )
+    .get() as { token: number; version: number };
+  const mark = recoveryMark(meta, highest, nowMs);
   const records = quarantineAll(db, mark);
+  const after = ceilingsAfterRecovery(meta, mark);
   db.prepare(
-    `UPDATE leasehold_meta SET token_ceiling = ?, ttl_ceiling_ms = ?, unsynced_boot_id = ?,
-       recovery_token = ?, recovery_at_ms = ?, recovery_ttl_ms = ?, recovery_boot_id = ?,
-       recoveries = recoveries + 1
+    `UPDATE leasehold_meta SET token_ceiling = ?, version_ceiling = ?, ttl_ceiling_ms = ?,
+       unsynced_boot_id = ?, recovery_token = ?, recovery_version = ?, recovery_at_ms = ?,
+       recovery_ttl_ms = ?, recovery_boot_id = ?, recoveries = recoveries + 1
      WHERE id = 1`,
   ).run(
-    mark.token + TOKEN_CEILING_STEP,
-    Math.max(meta.ttlCeilingMs, mark.ttlMs),
+    after.tokenCeiling,
+    after.versionCeiling,
+    after.ttlCeilingMs,
     unsyncedBootId,
     mark.token,
+    mark.version,
     mark.atMs,
     mark.ttlMs,
-    mark.bootId,
+    bootId,
   );
   return { kind: 'recovered', mark, records };
 }
@@ -218,9 +164,9 @@ function quarantineAll(db: Database.Database, mark: RecoveryMark): number {
     for (const row of rows) {
       const resource = resourceOfKey(row.key);
       const current = decodeRecord(resource, row);
-      const next = quarantineRecord(resource, current, mark);
+      const next = quarantineRecord(resource, current, mark, randomUUID());
       const event = quarantineEvent(next, current);
-      update.run(row.version + 1, next.token, next.holder, encodeRecord(next), row.key);
+      update.run(mark.version, next.token, next.holder, encodeRecord(next), row.key);
       append.run(
         row.key,
         event.kind,
@@ -235,17 +181,4 @@ function quarantineAll(db: Database.Database, mark: RecoveryMark): number {
     if (rows.length < RECOVERY_BATCH_ROWS) return count;
     after = rows.at(-1)!.key;
   }
-}
-
-/** The history event of a quarantine: a grant to RECOVERY_HOLDER over whoever held the record. */
-function quarantineEvent(next: HeldRecord, current: LeaseRecord): HistoryEvent {
-  return {
-    kind: 'granted',
-    resource: next.resource,
-    holder: next.holder,
-    token: next.token,
-    atMs: next.acquiredAtMs,
-    requestId: next.requestId,
-    previousHolder: current.status === 'held' ? current.holder : null,
-  };
 }

@@ -1,7 +1,10 @@
 import { assert, type HistoryEvent, type HistoryKind, type LeaseRecord } from '@leasehold/core';
 import {
   assertWritable,
+  exceedsCeilings,
   pageLimit,
+  type Ceilings,
+  type RecoveryMark,
   type CasResult,
   type HistoryEntry,
   type HistoryOptions,
@@ -16,14 +19,7 @@ import {
 import type Database from 'better-sqlite3';
 import { PRUNE_BATCHES_MAX, PRUNE_BATCH_ROWS } from './limits';
 import { decodeRecord, encodeRecord, type RecordRow } from './record-codec';
-import {
-  exceedsCeilings,
-  quarantineRecord,
-  raiseCeilings,
-  type Ceilings,
-  type Recovery,
-  type RecoveryMark,
-} from './recovery';
+import { absentUnderQuarantine, raiseCeilings, type Recovery } from './recovery';
 import { resourceKey, resourceOfKey } from './resource-key';
 import { environmentFailure } from './sqlite-errors';
 
@@ -130,7 +126,9 @@ export class SqliteStore implements LeaseStore {
     this.#assertOpen();
     try {
       const row = this.#statements.read.get(resourceKey(resource)) as RecordRow | undefined;
-      if (row === undefined) return { kind: 'ok', record: this.#absent(resource), version: 0 };
+      if (row === undefined) {
+        return { kind: 'ok', record: this.#absent(resource), version: this.#absentVersion() };
+      }
       return { kind: 'ok', record: decodeRecord(resource, row), version: row.version };
     } catch (error) {
       return { kind: 'unavailable', reason: unavailableReason(error) };
@@ -156,7 +154,7 @@ export class SqliteStore implements LeaseStore {
     // A write above a ceiling raises it and is synced, whatever the connection's mode
     // (recovery.ts); the cached ceilings are never above the file's, so a stale cache only syncs
     // one commit too many.
-    if (!exceedsCeilings(record, this.#ceilings)) {
+    if (!exceedsCeilings(record, expectedVersion + 1, this.#ceilings)) {
       return this.#compareAndSet(resource, expectedVersion, record, event, false);
     }
     // Not a prepared statement: SQLite applies `PRAGMA synchronous` when it compiles it.
@@ -187,7 +185,7 @@ export class SqliteStore implements LeaseStore {
     try {
       const row = s.read.get(key) as RecordRow | undefined;
       const current = row === undefined ? this.#absent(resource) : decodeRecord(resource, row);
-      const version = row?.version ?? 0;
+      const version = row?.version ?? this.#absentVersion();
       // The token check (I-5) compares with the record the write would replace, so it only
       // applies when the versions match: a stale write is a conflict, whatever its token.
       assertWritable(
@@ -218,7 +216,7 @@ export class SqliteStore implements LeaseStore {
         event.requestId,
         event.previousHolder,
       );
-      const ceilings = raise ? raiseCeilings(this.#db, record) : null;
+      const ceilings = raise ? raiseCeilings(this.#db, record, version + 1) : null;
       const synced = this.synchronous === 'full' || ceilings !== null;
       if (ceilings !== null) {
         assert(
@@ -301,9 +299,14 @@ export class SqliteStore implements LeaseStore {
     this.#db.close();
   }
 
+  /** The version a resource without a record reads at: 0, or the last recovery's. */
+  #absentVersion(): number {
+    return this.#quarantine?.version ?? 0;
+  }
+
   /** A resource without a record: never written, or written only in commits a recovery lost. */
   #absent(resource: string): LeaseRecord | null {
-    return this.#quarantine === null ? null : quarantineRecord(resource, null, this.#quarantine);
+    return this.#quarantine === null ? null : absentUnderQuarantine(resource, this.#quarantine);
   }
 
   #page(query: () => unknown[]): ListResult {

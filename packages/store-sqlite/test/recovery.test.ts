@@ -2,16 +2,11 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { counterIds, LeaseClient, ManualClock } from '@leasehold/client';
-import { DEFAULT_CONFIG, type LeaseConfig } from '@leasehold/core';
+import { DEFAULT_CONFIG, decideRelease, type HeldRecord, type LeaseConfig } from '@leasehold/core';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  openSqliteStore,
-  RECOVERY_HOLDER,
-  TOKEN_CEILING_STEP,
-  type SqliteStore,
-  type SqliteStoreOptions,
-} from '../src/index';
+import { RECOVERY_HOLDER, CEILING_STEP } from '@leasehold/store';
+import { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from '../src/index';
 import { APPLICATION_ID, MIGRATIONS } from '../src/schema';
 
 const dir = mkdtempSync(join(tmpdir(), 'leasehold-sqlite-recovery-'));
@@ -61,18 +56,24 @@ function meta(path: string) {
   const raw = new Database(path, { readonly: true });
   const row = raw.prepare('SELECT * FROM leasehold_meta').get() as {
     token_ceiling: number;
+    version_ceiling: number;
     ttl_ceiling_ms: number;
     unsynced_boot_id: string | null;
     recoveries: number;
   };
   const highest = raw
     .prepare(
-      `SELECT MAX(token) AS token, MAX(CASE WHEN status = 'held'
+      `SELECT MAX(token) AS token, MAX(version) AS version, MAX(CASE WHEN status = 'held'
          THEN json_extract(record, '$.ttlMs') END) AS ttl FROM leases`,
     )
-    .get() as { token: number; ttl: number | null };
+    .get() as { token: number; version: number; ttl: number | null };
   raw.close();
-  return { ...row, highestToken: highest.token, highestTtlMs: highest.ttl ?? 0 };
+  return {
+    ...row,
+    highestToken: highest.token,
+    highestVersion: highest.version,
+    highestTtlMs: highest.ttl ?? 0,
+  };
 }
 
 /** Grants that reach the disk, then a snapshot, then grants that a power loss forgets. */
@@ -84,7 +85,11 @@ async function stagePowerLoss(path: string, clock: ManualClock) {
   await granted(a, 'kept-held');
   const freed = await granted(a, 'kept-free');
   await a.release(freed);
-  const ceilings = (m: ReturnType<typeof meta>) => [m.token_ceiling, m.ttl_ceiling_ms];
+  const ceilings = (m: ReturnType<typeof meta>) => [
+    m.token_ceiling,
+    m.version_ceiling,
+    m.ttl_ceiling_ms,
+  ];
   const synced = ceilings(meta(path));
   const lossPoint = join(dir, `loss-${files}.db`);
   snapshot(path, lossPoint);
@@ -93,17 +98,22 @@ async function stagePowerLoss(path: string, clock: ManualClock) {
   clock.advance(1_000);
   const lostGrant = await granted(b, 'kept-free');
   const lostNew = await granted(b, 'only-in-lost-commits', 60_000);
+  const lostRead = await store.read('kept-free');
+  if (lostRead.kind !== 'ok' || lostRead.record === null) throw new Error('no lost record');
   expect(ceilings(meta(path)), 'a commit after the snapshot was synced').toEqual(synced);
   await store.close();
   restore(lossPoint, path);
-  return { lostTokens: [lostGrant.token, lostNew.token] };
+  return {
+    lostTokens: [lostGrant.token, lostNew.token],
+    lost: { record: lostRead.record, version: lostRead.version },
+  };
 }
 
 describe('sqlite: recovery after an unclean restart (synchronous normal)', () => {
   it('I-5: every token issued after a power loss is above every token issued before it', async () => {
     const path = newPath();
     const clock = new ManualClock();
-    const { lostTokens } = await stagePowerLoss(path, clock);
+    const { lostTokens, lost } = await stagePowerLoss(path, clock);
     clock.advance(5_000);
     const recoveredAtMs = clock.wallMs();
     const store = open(path, clock, { synchronous: 'normal', bootId: 'boot-2' });
@@ -120,8 +130,24 @@ describe('sqlite: recovery after an unclean restart (synchronous normal)', () =>
         record: { status: 'held', holder: RECOVERY_HOLDER, token: mark.token },
       });
     }
-    // The resource that exists only in lost commits reads as the quarantine, with no record.
-    expect(await store.read('only-in-lost-commits')).toMatchObject({ version: 0 });
+    // The resource that exists only in lost commits reads as the quarantine, with no record, at
+    // the quarantine's version; and a write decided on a forgotten version is a conflict.
+    expect(await store.read('only-in-lost-commits')).toMatchObject({ version: mark.version });
+    expect(mark.version).toBeGreaterThan(lost.version);
+    const stale = decideRelease(
+      lost.record,
+      {
+        resource: 'kept-free',
+        holder: 'agent-b',
+        token: lost.record.token,
+        ownerKey: (lost.record as HeldRecord).ownerKey,
+        requestId: 'late-release',
+      },
+      clock.wallMs(),
+    );
+    expect(
+      await store.compareAndSet('kept-free', lost.version, stale.write!.record, stale.write!.event),
+    ).toMatchObject({ kind: 'conflict' });
     const history = await store.history('kept-held');
     expect(history.kind === 'ok' && history.events.at(-1)).toMatchObject({
       kind: 'granted',
@@ -216,11 +242,12 @@ describe('sqlite: recovery after an unclean restart (synchronous normal)', () =>
       const clock = new ManualClock();
       const store = open(path, clock, { synchronous, bootId: 'boot-1' });
       const c = client(store, clock, 'agent-a');
-      for (let n = 0; n < TOKEN_CEILING_STEP + 5; n++) {
+      for (let n = 0; n < CEILING_STEP + 5; n++) {
         const lease = await granted(c, `r${n % 3}`, 1_000 + (n % 50) * 1_000);
         await c.release(lease);
         const m = meta(path);
         expect(m.token_ceiling).toBeGreaterThanOrEqual(m.highestToken);
+        expect(m.version_ceiling).toBeGreaterThanOrEqual(m.highestVersion);
         expect(m.ttl_ceiling_ms).toBeGreaterThanOrEqual(m.highestTtlMs);
       }
       await store.close();
@@ -233,11 +260,12 @@ describe('sqlite: recovery after an unclean restart (synchronous normal)', () =>
     const c = client(store, clock, 'agent-a');
     await c.release(await granted(c, 'r', 5_000)); // token 1 and TTL 5 s: both ceilings raised
     expect(store.commitCounts()).toEqual({ commits: 2, synced: 1 });
-    for (let n = 1; n < TOKEN_CEILING_STEP + 1; n++) await c.release(await granted(c, 'r', 5_000));
-    // Tokens up to 1 + TOKEN_CEILING_STEP stay under the ceiling the first grant set.
-    expect(store.commitCounts()).toEqual({ commits: 2 * (TOKEN_CEILING_STEP + 1), synced: 1 });
+    // Cycle k writes version 2k - 1 (token k) and 2k: the first grant's ceilings (version and
+    // token 1 + CEILING_STEP) cover every write up to the release of cycle CEILING_STEP / 2 + 1.
+    for (let n = 1; n < CEILING_STEP / 2; n++) await c.release(await granted(c, 'r', 5_000));
+    expect(store.commitCounts()).toEqual({ commits: CEILING_STEP, synced: 1 });
     await c.release(await granted(c, 'r', 5_000));
-    expect(store.commitCounts().synced).toBe(2);
+    expect(store.commitCounts()).toEqual({ commits: CEILING_STEP + 2, synced: 2 });
     await c.release(await granted(c, 'r', 5_000));
     expect(store.commitCounts().synced).toBe(2);
     await c.release(await granted(c, 'r', 5_001));

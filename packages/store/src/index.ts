@@ -13,7 +13,18 @@ export type {
   Unavailable,
   VersionedRecord,
 } from './lease-store';
-export { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from './limits';
+export { CEILING_STEP, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from './limits';
 export { compareResources, MemoryStore } from './memory-store';
-export type { MemoryStoreOptions } from './memory-store';
+export type { MemoryStoreOptions, PowerLoss, QuarantineWrite } from './memory-store';
+export {
+  ceilingsAfterRecovery,
+  exceedsCeilings,
+  NO_CEILINGS,
+  quarantineEvent,
+  quarantineRecord,
+  raisedCeilings,
+  RECOVERY_HOLDER,
+  recoveryMark,
+} from './recovery';
+export type { Ceilings, RecoveryMark } from './recovery';
 export { assertWritable, pageLimit } from './write-checks';

@@ -2,3 +2,10 @@
 export const LIST_LIMIT_MAX = 1_000;
 /** Page size when a query names none. */
 export const LIST_LIMIT_DEFAULT = 100;
+
+/**
+ * How far above the highest token (and version) issued so far a synced commit raises the token
+ * (and version) ceiling (recovery.ts). One commit in CEILING_STEP grants (writes) on the busiest
+ * resource must be synced; a recovery after lost commits skips at most this many of either.
+ */
+export const CEILING_STEP = 1_000;

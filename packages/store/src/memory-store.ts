@@ -11,6 +11,17 @@ import type {
   ReadResult,
   VersionedRecord,
 } from './lease-store';
+import {
+  ceilingsAfterRecovery,
+  exceedsCeilings,
+  NO_CEILINGS,
+  quarantineEvent,
+  quarantineRecord,
+  raisedCeilings,
+  recoveryMark,
+  type Ceilings,
+  type RecoveryMark,
+} from './recovery';
 import { assertWritable, pageLimit } from './write-checks';
 
 /**
@@ -24,6 +35,35 @@ export interface MemoryStoreOptions {
    * long-lived store's memory stays flat. Unlimited by default.
    */
   readonly historyEntriesMax?: number;
+  /**
+   * Models a store that acknowledges commits before they are on disk (SQLite with
+   * synchronous=normal), for the simulator's power-loss fault: up to this many commits stay
+   * unsynced (then a checkpoint syncs them), except that a commit passing a durability ceiling is
+   * synced at once (recovery.ts). `powerLoss` forgets unsynced commits. Off by default.
+   */
+  readonly unsyncedCommitsMax?: number;
+}
+
+/** One write of a recovery's quarantine, as the store applied it. */
+export interface QuarantineWrite {
+  readonly before: LeaseRecord | null;
+  readonly record: LeaseRecord;
+  readonly event: HistoryEvent;
+}
+
+/** What a power loss forgot, and the recovery that followed. */
+export interface PowerLoss {
+  /** History events of the forgotten commits, oldest first. */
+  readonly lost: readonly HistoryEvent[];
+  readonly mark: RecoveryMark;
+  readonly quarantined: readonly QuarantineWrite[];
+}
+
+interface UnsyncedCommit {
+  readonly resource: string;
+  readonly previous: VersionedRecord | undefined;
+  readonly seq: number;
+  readonly event: HistoryEvent;
 }
 
 export class MemoryStore implements LeaseStore {
@@ -32,9 +72,15 @@ export class MemoryStore implements LeaseStore {
   #seq = 0;
   #closed = false;
   readonly #historyEntriesMax: number;
+  readonly #unsyncedCommitsMax: number;
+  #unsynced: UnsyncedCommit[] = [];
+  #ceilings: Ceilings = NO_CEILINGS;
+  /** The last recovery, and the secret of its quarantine (resources without a record). */
+  #quarantine: { readonly mark: RecoveryMark; readonly ownerKey: string } | null = null;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.#historyEntriesMax = options.historyEntriesMax ?? Infinity;
+    this.#unsyncedCommitsMax = options.unsyncedCommitsMax ?? 0;
   }
 
   async read(resource: string): Promise<ReadResult> {
@@ -45,7 +91,9 @@ export class MemoryStore implements LeaseStore {
   readNow(resource: string): ReadResult {
     this.#assertOpen();
     const entry = this.#records.get(resource);
-    if (entry === undefined) return { kind: 'ok', record: null, version: 0 };
+    if (entry === undefined) {
+      return { kind: 'ok', record: this.#absent(resource), version: this.#absentVersion() };
+    }
     return { kind: 'ok', record: entry.record, version: entry.version };
   }
 
@@ -67,19 +115,99 @@ export class MemoryStore implements LeaseStore {
   ): CasResult {
     this.#assertOpen();
     const current = this.#records.get(resource);
-    const version = current?.version ?? 0;
+    const version = current?.version ?? this.#absentVersion();
     // A stale write is a conflict, whatever it carries; only a write that would apply is checked
     // against the current record (a stale decision may well carry a lower token).
     if (version !== expectedVersion) return { kind: 'conflict', version };
-    assertWritable(resource, expectedVersion, current?.record ?? null, record, event);
-    const next = { record: deepFreeze(structuredClone(record)), version: version + 1 };
+    assertWritable(
+      resource,
+      expectedVersion,
+      current?.record ?? this.#absent(resource),
+      record,
+      event,
+    );
+    this.#commit(resource, current, version + 1, record, event);
+    this.#sync(record, version + 1);
+    return { kind: 'ok', version: version + 1 };
+  }
+
+  #commit(
+    resource: string,
+    current: VersionedRecord | undefined,
+    version: number,
+    record: LeaseRecord,
+    event: HistoryEvent,
+  ): void {
+    const next = { record: deepFreeze(structuredClone(record)), version };
     this.#records.set(resource, next);
     this.#seq += 1;
     this.#history.push(Object.freeze({ ...event, seq: this.#seq }));
     if (this.#history.length >= 2 * this.#historyEntriesMax) {
       this.#history = this.#history.slice(-this.#historyEntriesMax);
     }
-    return { kind: 'ok', version: next.version };
+    if (this.#unsyncedCommitsMax > 0) {
+      this.#unsynced.push({ resource, previous: current, seq: this.#seq, event });
+    }
+  }
+
+  /** After a commit of `record`: a commit passing a ceiling, or a checkpoint, syncs them all. */
+  #sync(record: LeaseRecord, version: number): void {
+    if (exceedsCeilings(record, version, this.#ceilings)) {
+      this.#ceilings = raisedCeilings(this.#ceilings, record, version);
+      this.#unsynced = [];
+    }
+    if (this.#unsynced.length >= this.#unsyncedCommitsMax) this.#unsynced = [];
+  }
+
+  /** Commits a power loss would forget now (0 unless `unsyncedCommitsMax` is set). */
+  unsyncedCommits(): number {
+    return this.#unsynced.length;
+  }
+
+  /**
+   * Power loss, then the recovery of the next start: forgets every unsynced commit after the first
+   * `keep` (what survives is a prefix), then quarantines every resource from `atMs` (recovery.ts),
+   * the quarantine's owner key being `ownerKey`.
+   */
+  powerLoss(keep: number, atMs: number, ownerKey: string): PowerLoss {
+    this.#assertOpen();
+    const forgotten = this.#unsynced.slice(keep);
+    this.#unsynced = [];
+    for (const commit of [...forgotten].reverse()) {
+      if (commit.previous === undefined) this.#records.delete(commit.resource);
+      else this.#records.set(commit.resource, commit.previous);
+    }
+    const firstLostSeq = forgotten[0]?.seq ?? Infinity;
+    this.#history = this.#history.filter((entry) => entry.seq < firstLostSeq);
+    const highest = { token: 0, version: 0 };
+    for (const entry of this.#records.values()) {
+      highest.token = Math.max(highest.token, entry.record.token);
+      highest.version = Math.max(highest.version, entry.version);
+    }
+    const mark = recoveryMark(this.#ceilings, highest, atMs);
+    const quarantined: QuarantineWrite[] = [];
+    for (const resource of [...this.#records.keys()].sort(compareResources)) {
+      const current = this.#records.get(resource)!;
+      const record = quarantineRecord(resource, current.record, mark, ownerKey);
+      const event = quarantineEvent(record, current.record);
+      this.#commit(resource, current, mark.version, record, event);
+      quarantined.push({ before: current.record, record, event });
+    }
+    this.#unsynced = [];
+    this.#ceilings = ceilingsAfterRecovery(this.#ceilings, mark);
+    this.#quarantine = { mark, ownerKey };
+    return { lost: forgotten.map((commit) => commit.event), mark, quarantined };
+  }
+
+  /** The version a resource without a record reads at: 0, or the last recovery's. */
+  #absentVersion(): number {
+    return this.#quarantine?.mark.version ?? 0;
+  }
+
+  /** A resource without a record: never written, or written only in commits a power loss lost. */
+  #absent(resource: string): LeaseRecord | null {
+    const q = this.#quarantine;
+    return q === null ? null : quarantineRecord(resource, null, q.mark, q.ownerKey);
   }
 
   async list(options: ListOptions = {}): Promise<ListResult> {
