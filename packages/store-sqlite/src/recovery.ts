@@ -15,8 +15,9 @@ import { decodeRecord, encodeRecord, type RecordRow } from './record-codec';
 import { resourceOfKey } from './resource-key';
 
 /**
- * Recovery after an unclean restart, for files written with synchronous=NORMAL (the rules are
- * `@leasehold/store`'s recovery.ts; this file keeps them in the file).
+ * Recovery after an unclean restart, for files written with synchronous=NORMAL. The rules and the
+ * argument for them are in `@leasehold/store`'s recovery.ts; this file keeps their state in the
+ * SQLite file.
  *
  * With NORMAL, SQLite syncs the WAL only at checkpoints, so power loss or a kernel crash may
  * forget the last commits (never a process crash: the page cache keeps them); the WAL checksums
@@ -29,7 +30,6 @@ import { resourceOfKey } from './resource-key';
 export interface StoreMeta extends Ceilings {
   readonly unsyncedBootId: string | null;
   readonly recovery: RecoveryMark | null;
-  readonly recoveryBootId: string | null;
   readonly recoveries: number;
 }
 
@@ -64,7 +64,6 @@ export function readMeta(db: Database.Database): StoreMeta {
     ttlCeilingMs: row.ttl_ceiling_ms,
     unsyncedBootId: row.unsynced_boot_id,
     recovery,
-    recoveryBootId: row.recovery_boot_id,
     recoveries: row.recoveries,
   };
 }

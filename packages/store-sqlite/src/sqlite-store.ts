@@ -90,6 +90,10 @@ export class SqliteStore implements LeaseStore {
       commit: db.prepare('COMMIT'),
       rollback: db.prepare('ROLLBACK'),
       read: db.prepare('SELECT version, token, record FROM leases WHERE key = ?'),
+      update: db.prepare(
+        `UPDATE leases SET version = @version, token = @token, status = @status, holder = @holder,
+           record = @record WHERE key = @key`,
+      ),
       upsert: db.prepare(
         `INSERT INTO leases (key, version, token, status, holder, record)
          VALUES (@key, @version, @token, @status, @holder, @record)
@@ -199,7 +203,7 @@ export class SqliteStore implements LeaseStore {
         s.rollback.run();
         return { kind: 'conflict', version };
       }
-      s.upsert.run({
+      (row === undefined ? s.upsert : s.update).run({
         key,
         version: version + 1,
         token: record.token,
