@@ -10,6 +10,7 @@ import {
 } from '@leasehold/store';
 import { assert, TTL_MS_LIMIT_MIN, type LeaseRecord } from '@leasehold/core';
 import type Database from 'better-sqlite3';
+import { APPEND_HISTORY_SQL, historyParams } from './history-row';
 import { RECOVERY_BATCH_ROWS } from './limits';
 import { decodeRecord, encodeRecord, type RecordRow } from './record-codec';
 import { resourceOfKey } from './resource-key';
@@ -152,10 +153,7 @@ function quarantineAll(db: Database.Database, mark: RecoveryMark): number {
     `UPDATE leases SET version = ?, token = ?, status = 'held', holder = ?, record = ?
      WHERE key = ?`,
   );
-  const append = db.prepare(
-    `INSERT INTO lease_history (key, kind, holder, token, at_ms, request_id, previous_holder)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const append = db.prepare(APPEND_HISTORY_SQL);
   let after: Buffer = Buffer.alloc(0);
   let count = 0;
   for (;;) {
@@ -166,15 +164,7 @@ function quarantineAll(db: Database.Database, mark: RecoveryMark): number {
       const next = quarantineRecord(resource, current, mark, randomUUID());
       const event = quarantineEvent(next, current);
       update.run(mark.version, next.token, next.holder, encodeRecord(next), row.key);
-      append.run(
-        row.key,
-        event.kind,
-        event.holder,
-        event.token,
-        event.atMs,
-        event.requestId,
-        event.previousHolder,
-      );
+      append.run(...historyParams(row.key, event));
     }
     count += rows.length;
     if (rows.length < RECOVERY_BATCH_ROWS) return count;

@@ -17,6 +17,7 @@ import {
   type VersionedRecord,
 } from '@leasehold/store';
 import type Database from 'better-sqlite3';
+import { APPEND_HISTORY_SQL, historyParams } from './history-row';
 import { PRUNE_BATCHES_MAX, PRUNE_BATCH_ROWS } from './limits';
 import { decodeRecord, encodeRecord, type RecordRow } from './record-codec';
 import { absentUnderQuarantine, raiseCeilings, type Recovery } from './recovery';
@@ -100,10 +101,7 @@ export class SqliteStore implements LeaseStore {
          ON CONFLICT (key) DO UPDATE SET version = excluded.version, token = excluded.token,
            status = excluded.status, holder = excluded.holder, record = excluded.record`,
       ),
-      appendHistory: db.prepare(
-        `INSERT INTO lease_history (key, kind, holder, token, at_ms, request_id, previous_holder)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ),
+      appendHistory: db.prepare(APPEND_HISTORY_SQL),
       list: db.prepare(
         'SELECT key, version, token, record FROM leases WHERE key > ? ORDER BY key LIMIT ?',
       ),
@@ -211,15 +209,7 @@ export class SqliteStore implements LeaseStore {
         holder: record.status === 'held' ? record.holder : null,
         record: encodeRecord(record),
       });
-      s.appendHistory.run(
-        key,
-        event.kind,
-        event.holder,
-        event.token,
-        event.atMs,
-        event.requestId,
-        event.previousHolder,
-      );
+      s.appendHistory.run(...historyParams(key, event));
       const ceilings = raise ? raiseCeilings(this.#db, record, version + 1) : null;
       const synced = this.synchronous === 'full' || ceilings !== null;
       if (ceilings !== null) {
