@@ -36,7 +36,8 @@ export async function dstValidate(argv: readonly string[], io: CliIo): Promise<n
   if (values.scenario === undefined)
     throw new UsageError('dst validate needs --scenario NAME (see: leasehold dst scenarios)');
   const scenario = scenarioFlag(values.scenario);
-  if ([...scenario.faults, ...scenario.alwaysOn].includes('storePowerLoss')) {
+  const menu: readonly string[] = [...scenario.faults, ...scenario.alwaysOn];
+  if (menu.includes('storePowerLoss') || menu.includes('storeServerPowerLoss')) {
     throw new UsageError(
       `scenario ${scenario.id} injects power loss, which the model of spec/Lease.tla does not ` +
         'have (its store never forgets a write); validate another scenario',

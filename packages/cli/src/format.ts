@@ -22,6 +22,7 @@ const FAULT_SHORT: Readonly<Record<FaultKind, string>> = {
   storeLatency: 'slow',
   storeCrash: 'scrash',
   storePowerLoss: 'POWER',
+  storeServerPowerLoss: 'SPOWER',
   nodeCrash: 'ncrash',
   nodePause: 'pause',
   clockOffset: 'offset',

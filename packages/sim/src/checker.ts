@@ -140,16 +140,37 @@ export class Checker {
     return checkExpiredLeaseClaimable(recordSeen, wallAtDecideMs, kind, this.#config);
   }
 
-  /** I-1, I-2 at one true instant: every current belief against the store and every wall clock. */
+  /**
+   * Grants a power loss made the store forget (I-8 is about the grants the store keeps: a retry
+   * of a forgotten grant's request may be granted again).
+   */
+  onForgotten(events: readonly HistoryEvent[]): void {
+    for (const event of events) {
+      if (event.kind !== 'granted') continue;
+      const state = this.#state(event.resource);
+      if (state.tokenByRequestId.get(event.requestId) === event.token) {
+        state.tokenByRequestId.delete(event.requestId);
+      }
+    }
+  }
+
+  /**
+   * I-1, I-2 at one true instant: every current belief against the store and every wall clock.
+   * I-2 is not claimed for a belief whose token is below `consistencyTokenMin`: a grant from before
+   * the store lost commits (a survivor of a lease server's power loss), which the store may have
+   * forgotten or quarantined; I-1 still covers it.
+   */
   onInstant(
     beliefs: readonly Belief[],
     recordOf: (resource: string) => LeaseRecord | null,
     wallNowMsMax: number,
+    consistencyTokenMin = 0,
   ): InvariantViolation | null {
     if (!this.enabled || beliefs.length === 0) return null;
     const unique = checkLeaseUniqueness(beliefs);
     if (unique) return unique;
     for (const belief of beliefs) {
+      if (belief.token < consistencyTokenMin) continue;
       const consistent = checkBeliefConsistency(
         belief,
         recordOf(belief.resource),

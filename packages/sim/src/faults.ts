@@ -12,6 +12,7 @@ export const FAULT_KINDS = [
   'storeLatency',
   'storeCrash',
   'storePowerLoss',
+  'storeServerPowerLoss',
   'nodeCrash',
   'nodePause',
   'clockOffset',
@@ -32,6 +33,8 @@ export const FAULT_DESCRIPTIONS: Readonly<Record<FaultKind, string>> = {
   storeCrash: 'the store crashes and restarts (durable state kept, in-flight replies lost)',
   storePowerLoss:
     'power loss: the store forgets its unsynced commits and recovers; every node on the machine dies',
+  storeServerPowerLoss:
+    "power loss on a lease server's machine: the store forgets unsynced commits and recovers; its remote clients live on",
   nodeCrash: 'a node crashes at an await and restarts later with its memory lost',
   nodePause: 'a node stalls at an await (GC or event-loop pause)',
   clockOffset: 'wall clocks start offset from true time in both directions, within the skew bound',
@@ -52,6 +55,7 @@ const RATE_RANGES: Readonly<Record<FaultKind, readonly [number, number]>> = {
   storeLatency: [1_000, 1_000],
   storeCrash: [2, 20],
   storePowerLoss: [2, 20],
+  storeServerPowerLoss: [2, 20],
   nodeCrash: [2, 25],
   nodePause: [10, 100],
   clockOffset: [1_000, 1_000],

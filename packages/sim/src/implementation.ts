@@ -7,7 +7,7 @@ import {
   type RenewOutcome,
 } from '@leasehold/client';
 import type { Clock, FencedWriteDecision, LeaseConfig } from '@leasehold/core';
-import type { LeaseStore } from '@leasehold/store';
+import type { LeaseStore, RecoveryRule } from '@leasehold/store';
 
 /** What the harness needs of a lease client: the LeaseClient contract. */
 export interface LeaseClientLike {
@@ -40,6 +40,11 @@ export interface Implementation {
    * `decideFencedWrite`, which refuses tokens below the highest accepted).
    */
   readonly fence?: (tokenAcceptedMax: number, token: number) => FencedWriteDecision;
+  /**
+   * The store's quarantine after a power loss, if the implementation brings its own (default:
+   * `@leasehold/store`'s `recoveryMark`: a token and version jump, and the longest TTL granted).
+   */
+  readonly recovery?: RecoveryRule;
 }
 
 export const leaseholdImplementation: Implementation = {

@@ -72,6 +72,13 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     ...base,
+    id: 'power-loss-server',
+    title: "lease: storage: power loss on a lease server's machine (its remote clients live on)",
+    faults: ['storeServerPowerLoss', 'storeLatency', 'storeReplyLost'],
+    alwaysOn: ['storeServerPowerLoss'],
+  },
+  {
+    ...base,
     id: 'node-faults',
     title: 'lease: process: nodes crash (memory lost) and pause at any await',
     faults: ['nodeCrash', 'nodePause', 'storeLatency'],

@@ -109,6 +109,8 @@ export class World {
   #yield: Deferred | null = null;
   #storeDownUntilMs = -Infinity;
   #storeEpoch = 0;
+  /** Tokens below this were issued before the store last lost commits (Checker.onInstant). */
+  #consistencyTokenMin = 0;
   phase: Phase = 'safety';
   violation: (InvariantViolation & { step: number; atMs: number; liveness: boolean }) | null = null;
   probesDone = 0;
@@ -124,9 +126,13 @@ export class World {
     this.#swarm = options.swarm;
     this.store = new MemoryStore({
       historyEntriesMax: STORE_HISTORY_EVENTS_MAX,
-      ...(options.swarm.storePowerLoss === undefined
+      ...(options.swarm.storePowerLoss === undefined &&
+      options.swarm.storeServerPowerLoss === undefined
         ? {}
         : { unsyncedCommitsMax: STORE_UNSYNCED_COMMITS_MAX }),
+      ...(options.implementation.recovery === undefined
+        ? {}
+        : { recoveryRule: options.implementation.recovery }),
     });
     this.checker = new Checker(options.config, options.checks);
     this.trace = options.trace;
@@ -272,7 +278,9 @@ export class World {
     if (beliefs.length === 0) return;
     let wallMax = -Infinity;
     for (const node of this.nodes) if (!node.down) wallMax = Math.max(wallMax, node.clock.wallMs());
-    this.fail(this.checker.onInstant(beliefs, (r) => this.#recordOf(r), wallMax));
+    this.fail(
+      this.checker.onInstant(beliefs, (r) => this.#recordOf(r), wallMax, this.#consistencyTokenMin),
+    );
   }
 
   #recordOf(resource: string): LeaseRecord | null {
@@ -497,7 +505,12 @@ export class World {
       this.fired('storeCrash', null, downMs);
     }
     if (this.phase === 'safety' && fires(this.#swarm, 'storePowerLoss', this.#faults)) {
-      this.#powerLoss();
+      this.#powerLoss('storePowerLoss');
+    } else if (
+      this.phase === 'safety' &&
+      fires(this.#swarm, 'storeServerPowerLoss', this.#faults)
+    ) {
+      this.#powerLoss('storeServerPowerLoss');
     }
     this.schedule(this.#nowMs + this.#latencyMs(), () => {
       let delivered = result;
@@ -524,18 +537,22 @@ export class World {
 
   /**
    * Power loss on the store's machine: the store forgets a suffix of its unsynced commits and
-   * recovers (the quarantine of @leasehold/store's recovery.ts, from the instant of the loss), and
-   * every node dies with the machine (an embedded store shares it with its clients). The
+   * recovers (the quarantine of @leasehold/store's recovery.ts, from the instant of the loss). With
+   * `storePowerLoss` every node dies with the machine (an embedded store shares it with its
+   * clients); with `storeServerPowerLoss` the nodes are remote clients of a lease server and live
+   * on, still believing in grants the store may have forgotten: the quarantine must keep I-1. The
    * quarantine's writes go through the checker like any other write (I-5, I-8).
    */
-  #powerLoss(): void {
+  #powerLoss(kind: 'storePowerLoss' | 'storeServerPowerLoss'): void {
     const faults = this.#faults;
     const keep = faults.int(this.store.unsyncedCommits() + 1);
     const downMs = faults.between(20, 1_500);
     const loss = this.store.powerLoss(keep, this.#nowMs, `recovery-key-${faults.int(1_000_000)}`);
     this.#storeDownUntilMs = this.#nowMs + downMs;
     this.#storeEpoch += 1;
-    this.fired('storePowerLoss', null, loss.lost.length);
+    this.fired(kind, null, loss.lost.length);
+    this.checker.onForgotten(loss.lost);
+    this.#consistencyTokenMin = loss.mark.token;
     if (loss.lost.some((event) => event.kind === 'granted')) this.mark('powerLossForgotGrant');
     const t = this.elapsedMs();
     this.observe(() => ({
@@ -555,6 +572,7 @@ export class World {
       });
       this.fail(this.checker.onWrite(write.before, write.record, write.event));
     }
+    if (kind === 'storeServerPowerLoss') return;
     for (const node of this.nodes) {
       if (node.down || node.probe) continue;
       this.#crashNode(node);

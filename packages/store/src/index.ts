@@ -26,5 +26,5 @@ export {
   RECOVERY_HOLDER,
   recoveryMark,
 } from './recovery';
-export type { Ceilings, RecoveryMark } from './recovery';
+export type { Ceilings, RecoveryMark, RecoveryRule } from './recovery';
 export { assertWritable, pageLimit } from './write-checks';

@@ -21,6 +21,7 @@ import {
   recoveryMark,
   type Ceilings,
   type RecoveryMark,
+  type RecoveryRule,
 } from './recovery';
 import { assertWritable, pageLimit } from './write-checks';
 
@@ -42,6 +43,8 @@ export interface MemoryStoreOptions {
    * synced at once (recovery.ts). `powerLoss` forgets unsynced commits. Off by default.
    */
   readonly unsyncedCommitsMax?: number;
+  /** The quarantine rule of `powerLoss` (default: recovery.ts's; the simulator's tests break it). */
+  readonly recoveryRule?: RecoveryRule;
 }
 
 /** One write of a recovery's quarantine, as the store applied it. */
@@ -73,6 +76,7 @@ export class MemoryStore implements LeaseStore {
   #closed = false;
   readonly #historyEntriesMax: number;
   readonly #unsyncedCommitsMax: number;
+  readonly #recoveryRule: RecoveryRule;
   #unsynced: UnsyncedCommit[] = [];
   #ceilings: Ceilings = NO_CEILINGS;
   /** The last recovery, and the secret of its quarantine (resources without a record). */
@@ -81,6 +85,7 @@ export class MemoryStore implements LeaseStore {
   constructor(options: MemoryStoreOptions = {}) {
     this.#historyEntriesMax = options.historyEntriesMax ?? Infinity;
     this.#unsyncedCommitsMax = options.unsyncedCommitsMax ?? 0;
+    this.#recoveryRule = options.recoveryRule ?? recoveryMark;
   }
 
   async read(resource: string): Promise<ReadResult> {
@@ -184,7 +189,7 @@ export class MemoryStore implements LeaseStore {
       highest.token = Math.max(highest.token, entry.record.token);
       highest.version = Math.max(highest.version, entry.version);
     }
-    const mark = recoveryMark(this.#ceilings, highest, atMs);
+    const mark = this.#recoveryRule(this.#ceilings, highest, atMs);
     const quarantined: QuarantineWrite[] = [];
     for (const resource of [...this.#records.keys()].sort(compareResources)) {
       const current = this.#records.get(resource)!;

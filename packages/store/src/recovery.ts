@@ -97,6 +97,9 @@ export function recoveryMark(
   };
 }
 
+/** How a store chooses its quarantine after lost commits (`recoveryMark`, unless a test breaks it). */
+export type RecoveryRule = typeof recoveryMark;
+
 /** The ceilings once a recovery has issued `mark`. */
 export function ceilingsAfterRecovery(ceilings: Ceilings, mark: RecoveryMark): Ceilings {
   return {
