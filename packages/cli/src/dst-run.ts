@@ -71,7 +71,7 @@ export const DST_RUN_HELP = `leasehold dst run: run seeded simulations of every 
   --trace-dir DIR  where failing runs' JSON-lines traces go (default .dst/traces)
   --impl FILE      test your own implementation: a module exporting \`implementation\`
                    ({ name, createClient(options) }, see README "Bring your own implementation");
-                   zoo:Z1 .. zoo:Z10 run a variant of the bug zoo (leasehold dst zoo)
+                   zoo:Z1 .. zoo:Z12 run a variant of the bug zoo (leasehold dst zoo)
   --no-shrink      do not shrink the first failing run
 
 exit codes: 0 passed, 1 safety violation, 2 liveness violation, 3 implementation crashed,

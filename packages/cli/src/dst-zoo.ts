@@ -8,13 +8,13 @@ import { intFlag, parseFlags } from './parse-flags';
 
 export const DST_ZOO_HELP = `leasehold dst zoo: prove the harness catches every classic lease bug
 
-Each variant of the bug zoo (a small, documented break of the real client, Z1..Z10) is swept from
+Each variant of the bug zoo (a small, documented break of the real client or store, Z1..Z12) is swept from
 several base seeds until its first failure; the first failure is shrunk; the correct
 implementation must pass the same seeds.
 
   --budget N       seeds per base sweep before a variant counts as missed (default ${ZOO_BUDGET_DEFAULT})
   --bases K        base sweeps per variant (default ${ZOO_BASES_DEFAULT})
-  --variant ID     one variant (Z1..Z10)
+  --variant ID     one variant (Z1..Z12)
   --json           one JSON object as the last line of stdout
 
 exit 0 only when every variant is detected in every base sweep with an expected invariant and the

@@ -14,7 +14,7 @@ usage:
   leasehold dst scenarios         list scenarios and faults
   leasehold dst explore [flags]   check a spec/Lease.tla configuration exhaustively
   leasehold dst validate [flags]  check one seed's trace step by step against the model
-  leasehold dst zoo [flags]       prove the harness catches every classic lease bug (Z1..Z10)
+  leasehold dst zoo [flags]       prove the harness catches every classic lease bug (Z1..Z12)
   leasehold help [command]
 
 Run 'leasehold dst run --help' for its flags.`;

@@ -1,27 +1,8 @@
-import { LeaseClient } from '@leasehold/client';
-import { TTL_MS_LIMIT_MIN } from '@leasehold/core';
 import { findScenario, runSeed, type Implementation, type RunResult } from '@leasehold/sim';
-import { recoveryMark, type RecoveryRule } from '@leasehold/store';
+import { findZooVariant } from '@leasehold/sim/zoo';
 import { describe, expect, it } from 'vitest';
 
 const SEEDS = 40;
-
-function withRecovery(name: string, recovery: RecoveryRule): Implementation {
-  return { name, createClient: (options) => new LeaseClient(options), recovery };
-}
-
-/** Recovery without the quarantine: every resource is claimable a millisecond after the loss. */
-const noQuarantine = withRecovery('recovery-without-quarantine', (ceilings, highest, atMs) => ({
-  ...recoveryMark(ceilings, highest, atMs),
-  ttlMs: TTL_MS_LIMIT_MIN,
-}));
-
-/** Recovery without the jumps: tokens and versions go on from what survived the loss. */
-const noJump = withRecovery('recovery-without-jump', (ceilings, highest, atMs) => ({
-  ...recoveryMark(ceilings, highest, atMs),
-  token: highest.token + 1,
-  version: highest.version + 1,
-}));
 
 async function sweep(scenarioId: string, implementation?: Implementation): Promise<RunResult[]> {
   const scenario = findScenario(scenarioId)!;
@@ -57,7 +38,7 @@ describe('power loss: the store forgets unsynced commits and recovers', () => {
   });
 
   it('I-5: without the token and version jump, a forgotten token is issued again', async () => {
-    const runs = await sweep('power-loss', noJump);
+    const runs = await sweep('power-loss', findZooVariant('Z11')!.implementation);
     const reported = runs.filter((r) => r.status === 'safety');
     expect(reported.length).toBeGreaterThan(0);
     for (const r of reported)
@@ -66,7 +47,7 @@ describe('power loss: the store forgets unsynced commits and recovers', () => {
   });
 
   it('I-1: without the quarantine, a remote holder of a forgotten grant meets a new holder', async () => {
-    const runs = await sweep('power-loss-server', noQuarantine);
+    const runs = await sweep('power-loss-server', findZooVariant('Z12')!.implementation);
     expect(runs.filter((r) => r.violation?.invariant === 'I-1').length).toBeGreaterThan(0);
   });
 });

@@ -9,6 +9,7 @@ export {
   renewByNonHolder,
   renewWithoutExpiryCheck,
 } from './broken-decisions';
+export { recoveryWithoutJump, recoveryWithoutQuarantine } from './broken-recovery';
 export { findZooVariant, ZOO } from './zoo';
 export type { ZooVariant } from './zoo';
 export { median, runZoo, zooBase } from './zoo-run';

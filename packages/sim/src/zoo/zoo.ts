@@ -2,6 +2,7 @@ import { LeaseClient, type Lease, type LeaseDecisions } from '@leasehold/client'
 import type { InvariantId } from '@leasehold/core';
 import type { ClientFactoryOptions, Implementation, LeaseClientLike } from '../implementation';
 import { blindWrites } from './blind-write-store';
+import { recoveryWithoutJump, recoveryWithoutQuarantine } from './broken-recovery';
 import {
   acquireIgnoringGraceAndSkew,
   acquireWithoutIdempotency,
@@ -146,6 +147,29 @@ export const ZOO: readonly ZooVariant[] = [
         kind: 'accepted',
         tokenAcceptedMax: Math.max(tokenAcceptedMax, token),
       }),
+    },
+  },
+  {
+    id: 'Z11',
+    title:
+      'unsynced commits forgotten by power loss, tokens reissued (restart as if nothing was lost)',
+    expected: ['I-5', 'I-3'],
+    scenario: 'power-loss',
+    implementation: {
+      name: 'zoo:Z11',
+      createClient: (options) => new LeaseClient(options),
+      recovery: recoveryWithoutJump,
+    },
+  },
+  {
+    id: 'Z12',
+    title: 'lease server grants at once after power loss (no wait for forgotten leases to expire)',
+    expected: ['I-1'],
+    scenario: 'power-loss-server',
+    implementation: {
+      name: 'zoo:Z12',
+      createClient: (options) => new LeaseClient(options),
+      recovery: recoveryWithoutQuarantine,
     },
   },
 ];
