@@ -38,6 +38,12 @@ export const STORE_HISTORY_EVENTS_MAX = 1_000;
  * loss (a checkpoint then syncs them); a power loss forgets some of the unsynced ones.
  */
 export const STORE_UNSYNCED_COMMITS_MAX = 64;
+/**
+ * How far a synced commit raises the simulated store's token and version ceilings: small, so a
+ * run moves its ceilings (and lowers its TTL ceiling) many times, where a real store's step is
+ * CEILING_STEP.
+ */
+export const STORE_CEILING_STEP = 32;
 
 /** Runs one shrink may try, whatever it finds (each is a full, deterministic run). */
 export const SHRINK_RUNS_MAX = 5_000;

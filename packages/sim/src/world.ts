@@ -17,6 +17,7 @@ import {
   LATENCY_MS_FAULT_MAX,
   LATENCY_MS_MIN,
   STORE_HISTORY_EVENTS_MAX,
+  STORE_CEILING_STEP,
   STORE_UNSYNCED_COMMITS_MAX,
 } from './limits';
 import { Prng } from './prng';
@@ -129,7 +130,7 @@ export class World {
       ...(options.swarm.storePowerLoss === undefined &&
       options.swarm.storeServerPowerLoss === undefined
         ? {}
-        : { unsyncedCommitsMax: STORE_UNSYNCED_COMMITS_MAX }),
+        : { unsyncedCommitsMax: STORE_UNSYNCED_COMMITS_MAX, ceilingStep: STORE_CEILING_STEP }),
       ...(options.implementation.recovery === undefined
         ? {}
         : { recoveryRule: options.implementation.recovery }),

@@ -3,7 +3,6 @@ import {
   ceilingsAfterRecovery,
   quarantineEvent,
   quarantineRecord,
-  raisedCeilings,
   recoveryMark,
   type Ceilings,
   type RecoveryMark,
@@ -67,20 +66,6 @@ export function readMeta(db: Database.Database): StoreMeta {
     recovery,
     recoveries: row.recoveries,
   };
-}
-
-/** Raises the ceilings over `record`, inside the caller's write transaction; returns the new ones. */
-export function raiseCeilings(
-  db: Database.Database,
-  record: LeaseRecord,
-  version: number,
-): Ceilings {
-  const raised = raisedCeilings(readMeta(db), record, version);
-  db.prepare(
-    `UPDATE leasehold_meta SET token_ceiling = ?, version_ceiling = ?, ttl_ceiling_ms = ?
-     WHERE id = 1`,
-  ).run(raised.tokenCeiling, raised.versionCeiling, raised.ttlCeilingMs);
-  return raised;
 }
 
 /** The quarantine of a resource with no record (a secret owner key each time). */

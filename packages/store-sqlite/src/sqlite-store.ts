@@ -3,6 +3,7 @@ import {
   assertWritable,
   exceedsCeilings,
   pageLimit,
+  raisedCeilings,
   type Ceilings,
   type RecoveryMark,
   type CasResult,
@@ -20,7 +21,7 @@ import type Database from 'better-sqlite3';
 import { APPEND_HISTORY_SQL, historyParams } from './history-row';
 import { PRUNE_BATCHES_MAX, PRUNE_BATCH_ROWS } from './limits';
 import { decodeRecord, encodeRecord, type RecordRow } from './record-codec';
-import { absentUnderQuarantine, raiseCeilings, type Recovery } from './recovery';
+import { absentUnderQuarantine, type Recovery } from './recovery';
 import { resourceKey, resourceOfKey } from './resource-key';
 import { environmentFailure } from './sqlite-errors';
 
@@ -50,6 +51,9 @@ export interface SqliteStoreState {
   /** What this open did: `recovered` when it found the file after an unclean restart. */
   readonly recovery: Recovery;
 }
+
+/** A write found above a ceiling without being synced: it is tried again, synced. */
+const MUST_SYNC = Symbol('must sync');
 
 /** `PRAGMA synchronous` reads FULL as 2. */
 const SYNCHRONOUS_FULL = 2;
@@ -90,6 +94,14 @@ export class SqliteStore implements LeaseStore {
       begin: db.prepare('BEGIN IMMEDIATE'),
       commit: db.prepare('COMMIT'),
       rollback: db.prepare('ROLLBACK'),
+      ceilings: db.prepare(
+        `SELECT token_ceiling AS tokenCeiling, version_ceiling AS versionCeiling,
+           ttl_ceiling_ms AS ttlCeilingMs FROM leasehold_meta WHERE id = 1`,
+      ),
+      setCeilings: db.prepare(
+        `UPDATE leasehold_meta SET token_ceiling = ?, version_ceiling = ?, ttl_ceiling_ms = ?
+         WHERE id = 1`,
+      ),
       read: db.prepare('SELECT version, token, record FROM leases WHERE key = ?'),
       update: db.prepare(
         `UPDATE leases SET version = @version, token = @token, status = @status, holder = @holder,
@@ -154,17 +166,31 @@ export class SqliteStore implements LeaseStore {
   ): CasResult {
     this.#assertOpen();
     // A write above a ceiling raises it and is synced, whatever the connection's mode
-    // (recovery.ts); the cached ceilings are never above the file's, so a stale cache only syncs
-    // one commit too many.
-    if (!exceedsCeilings(record, expectedVersion + 1, this.#ceilings)) {
-      return this.#compareAndSet(resource, expectedVersion, record, event, false);
-    }
+    // (recovery.ts). Whether it is above one is decided on the ceilings read under the write
+    // lock; the copy kept here only guesses in advance whether to sync (SQLite fixes that before
+    // the transaction), and a wrong guess costs one more try.
+    const guess =
+      this.synchronous === 'full' || exceedsCeilings(record, expectedVersion + 1, this.#ceilings);
+    const first = this.#syncedIf(guess, () =>
+      this.#compareAndSet(resource, expectedVersion, record, event, guess),
+    );
+    if (first !== MUST_SYNC) return first;
+    const again = this.#syncedIf(true, () =>
+      this.#compareAndSet(resource, expectedVersion, record, event, true),
+    );
+    assert(again !== MUST_SYNC, 'a synced write never asks to be synced');
+    return again;
+  }
+
+  /** Runs `write` with synchronous=FULL when `synced` on a NORMAL connection. */
+  #syncedIf<T>(synced: boolean, write: () => T): T {
+    if (!synced || this.synchronous === 'full') return write();
     // Not a prepared statement: SQLite applies `PRAGMA synchronous` when it compiles it.
-    if (this.synchronous === 'normal') this.#db.exec('PRAGMA synchronous = FULL');
+    this.#db.exec('PRAGMA synchronous = FULL');
     try {
-      return this.#compareAndSet(resource, expectedVersion, record, event, true);
+      return write();
     } finally {
-      if (this.synchronous === 'normal') this.#db.exec('PRAGMA synchronous = NORMAL');
+      this.#db.exec('PRAGMA synchronous = NORMAL');
     }
   }
 
@@ -173,8 +199,8 @@ export class SqliteStore implements LeaseStore {
     expectedVersion: number,
     record: LeaseRecord,
     event: HistoryEvent,
-    raise: boolean,
-  ): CasResult {
+    synced: boolean,
+  ): CasResult | typeof MUST_SYNC {
     const key = resourceKey(resource);
     const s = this.#statements;
     try {
@@ -201,6 +227,13 @@ export class SqliteStore implements LeaseStore {
         s.rollback.run();
         return { kind: 'conflict', version };
       }
+      const ceilings = s.ceilings.get() as Ceilings;
+      this.#ceilings = ceilings;
+      const raise = exceedsCeilings(record, version + 1, ceilings);
+      if (raise && !synced) {
+        s.rollback.run();
+        return MUST_SYNC;
+      }
       (row === undefined ? s.upsert : s.update).run({
         key,
         version: version + 1,
@@ -210,19 +243,19 @@ export class SqliteStore implements LeaseStore {
         record: encodeRecord(record),
       });
       s.appendHistory.run(...historyParams(key, event));
-      const ceilings = raise ? raiseCeilings(this.#db, record, version + 1) : null;
-      const synced = this.synchronous === 'full' || ceilings !== null;
-      if (ceilings !== null) {
+      const raised = raise ? raisedCeilings(ceilings, record, version + 1) : null;
+      if (raised !== null) {
         assert(
           this.#db.pragma('synchronous', { simple: true }) === SYNCHRONOUS_FULL,
           'a commit that raises a durability ceiling must be synced (recovery.ts)',
         );
+        s.setCeilings.run(raised.tokenCeiling, raised.versionCeiling, raised.ttlCeilingMs);
       }
       committing = true;
       s.commit.run();
       this.#commits++;
       if (synced) this.#syncedCommits++;
-      if (ceilings !== null) this.#ceilings = ceilings;
+      if (raised !== null) this.#ceilings = raised;
       return { kind: 'ok', version: version + 1 };
     } catch (error) {
       this.#rollbackQuietly();
@@ -234,8 +267,9 @@ export class SqliteStore implements LeaseStore {
 
   /**
    * Writes committed by this connection, and how many of them waited for an fsync: all of them
-   * with synchronous `full`; with `normal`, only those that raised a durability ceiling (SQLite's
-   * own checkpoints sync too, and are not counted).
+   * with synchronous `full`; with `normal`, those that raised a durability ceiling (and, rarely, one
+   * synced on a guess that another writer had already raised it; SQLite's own checkpoints sync
+   * too, and are not counted).
    */
   commitCounts(): { readonly commits: number; readonly synced: number } {
     return { commits: this.#commits, synced: this.#syncedCommits };

@@ -264,18 +264,41 @@ describe('sqlite: recovery after an unclean restart (synchronous normal)', () =>
     // token 1 + CEILING_STEP) cover every write up to the release of cycle CEILING_STEP / 2 + 1.
     for (let n = 1; n < CEILING_STEP / 2; n++) await c.release(await granted(c, 'r', 5_000));
     expect(store.commitCounts()).toEqual({ commits: CEILING_STEP, synced: 1 });
+    // The release of the next cycle moves the version ceiling (synced), which sets the TTL
+    // ceiling to its own, 0; the next grant raises it again (synced), and the ones after do not.
     await c.release(await granted(c, 'r', 5_000));
     expect(store.commitCounts()).toEqual({ commits: CEILING_STEP + 2, synced: 2 });
     await c.release(await granted(c, 'r', 5_000));
-    expect(store.commitCounts().synced).toBe(2);
-    await c.release(await granted(c, 'r', 5_001));
     expect(store.commitCounts().synced).toBe(3);
+    await c.release(await granted(c, 'r', 5_000));
+    expect(store.commitCounts().synced).toBe(3);
+    await c.release(await granted(c, 'r', 5_001));
+    expect(store.commitCounts().synced).toBe(4);
     await store.close();
     const full = open(newPath(), clock, { synchronous: 'full', bootId: 'boot-1' });
     const d = client(full, clock, 'agent-b');
     await d.release(await granted(d, 'r'));
     expect(full.commitCounts()).toEqual({ commits: 2, synced: 2 });
     await full.close();
+  });
+
+  it('I-1: a writer whose copy of the TTL ceiling is stale still syncs a longer grant', async () => {
+    const path = newPath();
+    const clock = new ManualClock();
+    const a = open(path, clock, { synchronous: 'normal', bootId: 'boot-1' });
+    const b = open(path, clock, { synchronous: 'normal', bootId: 'boot-1' });
+    const ca = client(a, clock, 'agent-a');
+    const cb = client(b, clock, 'agent-b');
+    await granted(ca, 'long', 60_000); // a's copy of the TTL ceiling: 60 s
+    // b moves the version ceiling with 5 s leases: the TTL ceiling goes down (to 0: a release
+    // moved it).
+    for (let n = 0; n <= CEILING_STEP / 2; n++) await cb.release(await granted(cb, 'short', 5_000));
+    expect(meta(path).ttl_ceiling_ms).toBeLessThan(30_000);
+    const before = a.commitCounts().synced;
+    await granted(ca, 'medium', 30_000);
+    expect(a.commitCounts().synced).toBe(before + 1);
+    expect(meta(path).ttl_ceiling_ms).toBe(30_000);
+    await Promise.all([a.close(), b.close()]);
   });
 
   it('opens a schema 1 file with ceilings taken from its records', async () => {

@@ -23,6 +23,7 @@ import {
   type RecoveryMark,
   type RecoveryRule,
 } from './recovery';
+import { CEILING_STEP } from './limits';
 import { assertWritable, pageLimit } from './write-checks';
 
 /**
@@ -45,6 +46,8 @@ export interface MemoryStoreOptions {
   readonly unsyncedCommitsMax?: number;
   /** The quarantine rule of `powerLoss` (default: recovery.ts's; the simulator's tests break it). */
   readonly recoveryRule?: RecoveryRule;
+  /** How far a synced commit raises the token and version ceilings (default CEILING_STEP). */
+  readonly ceilingStep?: number;
 }
 
 /** One write of a recovery's quarantine, as the store applied it. */
@@ -77,6 +80,7 @@ export class MemoryStore implements LeaseStore {
   readonly #historyEntriesMax: number;
   readonly #unsyncedCommitsMax: number;
   readonly #recoveryRule: RecoveryRule;
+  readonly #ceilingStep: number;
   #unsynced: UnsyncedCommit[] = [];
   #ceilings: Ceilings = NO_CEILINGS;
   /** The last recovery, and the secret of its quarantine (resources without a record). */
@@ -86,6 +90,7 @@ export class MemoryStore implements LeaseStore {
     this.#historyEntriesMax = options.historyEntriesMax ?? Infinity;
     this.#unsyncedCommitsMax = options.unsyncedCommitsMax ?? 0;
     this.#recoveryRule = options.recoveryRule ?? recoveryMark;
+    this.#ceilingStep = options.ceilingStep ?? CEILING_STEP;
   }
 
   async read(resource: string): Promise<ReadResult> {
@@ -158,7 +163,7 @@ export class MemoryStore implements LeaseStore {
   /** After a commit of `record`: a commit passing a ceiling, or a checkpoint, syncs them all. */
   #sync(record: LeaseRecord, version: number): void {
     if (exceedsCeilings(record, version, this.#ceilings)) {
-      this.#ceilings = raisedCeilings(this.#ceilings, record, version);
+      this.#ceilings = raisedCeilings(this.#ceilings, record, version, this.#ceilingStep);
       this.#unsynced = [];
     }
     if (this.#unsynced.length >= this.#unsyncedCommitsMax) this.#unsynced = [];
@@ -199,7 +204,7 @@ export class MemoryStore implements LeaseStore {
       quarantined.push({ before: current.record, record, event });
     }
     this.#unsynced = [];
-    this.#ceilings = ceilingsAfterRecovery(this.#ceilings, mark);
+    this.#ceilings = ceilingsAfterRecovery(this.#ceilings, mark, this.#ceilingStep);
     this.#quarantine = { mark, ownerKey };
     return { lost: forgotten.map((commit) => commit.event), mark, quarantined };
   }

@@ -44,7 +44,11 @@ export interface RecoveryMark {
   readonly ttlMs: number;
 }
 
-/** Bounds on every token and TTL a store has issued, kept durable. */
+/**
+ * Durable bounds. Every token and record version ever issued is at or below its ceiling. The TTL
+ * ceiling bounds the TTL of every grant or renewal committed since the last synced commit; that
+ * is all a power loss can forget, since a synced commit makes every commit before it durable.
+ */
 export interface Ceilings {
   readonly tokenCeiling: number;
   readonly versionCeiling: number;
@@ -57,7 +61,11 @@ export const NO_CEILINGS: Ceilings = Object.freeze({
   ttlCeilingMs: 0,
 });
 
-/** True when writing `record` at `version` would go above a ceiling: it must raise it, synced. */
+/**
+ * True when writing `record` at `version` would go above a ceiling: it must raise it, synced. A
+ * store shared by several writers compares with the ceilings read in the same write transaction
+ * (the TTL ceiling may go down, so a copy read earlier is not a bound).
+ */
 export function exceedsCeilings(record: LeaseRecord, version: number, ceilings: Ceilings): boolean {
   return (
     record.token > ceilings.tokenCeiling ||
@@ -66,23 +74,34 @@ export function exceedsCeilings(record: LeaseRecord, version: number, ceilings: 
   );
 }
 
-/** The ceilings after `record` is written at `version`: raised where it would exceed them. */
-export function raisedCeilings(ceilings: Ceilings, record: LeaseRecord, version: number): Ceilings {
+/**
+ * The ceilings after `record` is written at `version` in a synced commit. Token and version
+ * ceilings are raised `step` above what they must cover, so only one write in `step` is synced.
+ * The TTL ceiling is raised to a longer TTL; and when the token or version ceiling moves, it is
+ * set to this record's TTL (0 for a free record), which may lower it: every earlier grant is
+ * durable once this commit is, so one long lease long ago does not lengthen every later
+ * quarantine.
+ */
+export function raisedCeilings(
+  ceilings: Ceilings,
+  record: LeaseRecord,
+  version: number,
+  step: number = CEILING_STEP,
+): Ceilings {
+  const stepped = record.token > ceilings.tokenCeiling || version > ceilings.versionCeiling;
+  const ttlMs = record.status === 'held' ? record.ttlMs : 0;
   return {
     tokenCeiling:
-      record.token > ceilings.tokenCeiling ? record.token + CEILING_STEP : ceilings.tokenCeiling,
-    versionCeiling:
-      version > ceilings.versionCeiling ? version + CEILING_STEP : ceilings.versionCeiling,
-    ttlCeilingMs:
-      record.status === 'held'
-        ? Math.max(ceilings.ttlCeilingMs, record.ttlMs)
-        : ceilings.ttlCeilingMs,
+      record.token > ceilings.tokenCeiling ? record.token + step : ceilings.tokenCeiling,
+    versionCeiling: version > ceilings.versionCeiling ? version + step : ceilings.versionCeiling,
+    ttlCeilingMs: stepped ? ttlMs : Math.max(ceilings.ttlCeilingMs, ttlMs),
   };
 }
 
 /**
  * The quarantine of a recovery at `atMs`: a token and a version above their ceilings and above
- * every surviving record (`highest`), for the longest TTL ever granted.
+ * every surviving record (`highest`), for the TTL ceiling (the longest TTL a forgotten grant or
+ * renewal can have had).
  */
 export function recoveryMark(
   ceilings: Ceilings,
@@ -101,18 +120,24 @@ export function recoveryMark(
 export type RecoveryRule = typeof recoveryMark;
 
 /** The ceilings once a recovery has issued `mark`. */
-export function ceilingsAfterRecovery(ceilings: Ceilings, mark: RecoveryMark): Ceilings {
+export function ceilingsAfterRecovery(
+  ceilings: Ceilings,
+  mark: RecoveryMark,
+  step: number = CEILING_STEP,
+): Ceilings {
   return {
-    tokenCeiling: mark.token + CEILING_STEP,
-    versionCeiling: mark.version + CEILING_STEP,
+    tokenCeiling: mark.token + step,
+    versionCeiling: mark.version + step,
     ttlCeilingMs: Math.max(ceilings.ttlCeilingMs, mark.ttlMs),
   };
 }
 
 /**
- * The record a quarantine puts in place of `current` (null: a resource with no record). The grant
- * marks of `current` are kept, so an acquire retried after the recovery is still recognised (I-8).
- * `ownerKey` must be a secret, so that no client can renew or release the quarantine.
+ * The record a quarantine puts in place of `current` (null: a resource with no record). It lasts
+ * the mark's TTL, and at least until a surviving lease's own expiry (that lease may have been
+ * granted before the TTL ceiling last went down). The grant marks of `current` are kept, so an
+ * acquire retried after the recovery is still recognised (I-8). `ownerKey` must be a secret, so
+ * that no client can renew or release the quarantine.
  */
 export function quarantineRecord(
   resource: string,
@@ -121,6 +146,10 @@ export function quarantineRecord(
   ownerKey: string,
 ): HeldRecord {
   assert(current === null || mark.token > current.token, 'I-5: a quarantine raises the token');
+  const expiresAtMs = Math.max(
+    mark.atMs + mark.ttlMs,
+    current?.status === 'held' ? current.expiresAtMs : Number.NEGATIVE_INFINITY,
+  );
   return {
     status: 'held',
     resource,
@@ -130,9 +159,9 @@ export function quarantineRecord(
     recentGrants: current?.recentGrants ?? [],
     holder: RECOVERY_HOLDER,
     ownerKey,
-    ttlMs: mark.ttlMs,
+    ttlMs: expiresAtMs - mark.atMs,
     acquiredAtMs: mark.atMs,
-    expiresAtMs: mark.atMs + mark.ttlMs,
+    expiresAtMs,
     renewals: 0,
   };
 }

@@ -1,6 +1,12 @@
 import { describeLeaseStore } from '@leasehold/store/conformance';
-import { DEFAULT_CONFIG, decideAcquire, decideRelease } from '@leasehold/core';
-import { MemoryStore, RECOVERY_HOLDER } from '@leasehold/store';
+import { DEFAULT_CONFIG, decideAcquire, decideRelease, type LeaseRecord } from '@leasehold/core';
+import {
+  exceedsCeilings,
+  MemoryStore,
+  quarantineRecord,
+  raisedCeilings,
+  RECOVERY_HOLDER,
+} from '@leasehold/store';
 import { describe, expect, it } from 'vitest';
 
 describeLeaseStore('memory', async () => new MemoryStore());
@@ -123,5 +129,87 @@ describe('MemoryStore power loss (recovery.ts)', () => {
       'g1',
       'leasehold-recovery-1002',
     ]);
+  });
+});
+
+describe('recovery rules (recovery.ts)', () => {
+  const held = (token: number, ttlMs: number, expiresAtMs = 1_000 + ttlMs) =>
+    ({
+      ...decideAcquire(
+        null,
+        { resource: 'r', holder: 'h', requestId: `q${token}`, ownerKey: 'k', ttlMs },
+        1_000,
+        DEFAULT_CONFIG,
+      ).write!.record,
+      token,
+      expiresAtMs,
+    }) as const;
+
+  it('a synced commit that moves the token or version ceiling sets the TTL ceiling to its own TTL', () => {
+    const start = { tokenCeiling: 10, versionCeiling: 10, ttlCeilingMs: 60_000 };
+    // Within the token and version ceilings, a longer TTL raises the TTL ceiling; a shorter never lowers it.
+    expect(raisedCeilings(start, held(5, 90_000), 5).ttlCeilingMs).toBe(90_000);
+    expect(exceedsCeilings(held(5, 5_000), 5, start)).toBe(false);
+    // Moving the token (or version) ceiling: every earlier commit is durable now.
+    expect(raisedCeilings(start, held(11, 5_000), 5, 100)).toEqual({
+      tokenCeiling: 111,
+      versionCeiling: 10,
+      ttlCeilingMs: 5_000,
+    });
+    expect(raisedCeilings(start, held(5, 5_000), 11, 100).ttlCeilingMs).toBe(5_000);
+  });
+
+  it('I-1: a quarantine lasts at least until a surviving lease expires', () => {
+    const mark = { token: 50, version: 50, atMs: 10_000, ttlMs: 5_000 };
+    expect(quarantineRecord('r', held(3, 60_000, 61_000), mark, 's')).toMatchObject({
+      expiresAtMs: 61_000,
+      ttlMs: 51_000,
+    });
+    expect(quarantineRecord('r', held(3, 1_000, 2_000), mark, 's')).toMatchObject({
+      expiresAtMs: 15_000,
+      ttlMs: 5_000,
+    });
+    expect(quarantineRecord('r', null, mark, 's').expiresAtMs).toBe(15_000);
+  });
+
+  it('I-1: after the TTL ceiling went down, a longer surviving lease keeps its own expiry', () => {
+    const store = new MemoryStore({ unsyncedCommitsMax: 100, ceilingStep: 2 });
+    const long = decideAcquire(
+      null,
+      { resource: 'long', holder: 'a', requestId: 'l', ownerKey: 'k', ttlMs: 60_000 },
+      1_000,
+      DEFAULT_CONFIG,
+    ).write!;
+    store.compareAndSetNow('long', 0, long.record, long.event);
+    // Short leases on another resource move the version ceiling: the TTL ceiling goes down.
+    let version = 0;
+    let record = null as LeaseRecord | null;
+    for (let i = 0; i < 3; i++) {
+      const granted = decideAcquire(
+        record,
+        { resource: 'short', holder: 'b', requestId: `s${i}`, ownerKey: 'k', ttlMs: 2_000 },
+        1_000 + i,
+        DEFAULT_CONFIG,
+      ).write!;
+      store.compareAndSetNow('short', version, granted.record, granted.event);
+      const freed = decideRelease(
+        granted.record,
+        {
+          resource: 'short',
+          holder: 'b',
+          token: granted.record.token,
+          ownerKey: 'k',
+          requestId: `f${i}`,
+        },
+        1_000 + i,
+      ).write!;
+      store.compareAndSetNow('short', version + 1, freed.record, freed.event);
+      version += 2;
+      record = freed.record;
+    }
+    const loss = store.powerLoss(0, 5_000, 'secret');
+    expect(loss.mark.ttlMs).toBe(2_000);
+    expect(store.readNow('short')).toMatchObject({ record: { expiresAtMs: 7_000 } });
+    expect(store.readNow('long')).toMatchObject({ record: { expiresAtMs: 61_000 } });
   });
 });
