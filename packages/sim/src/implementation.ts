@@ -42,7 +42,7 @@ export interface Implementation {
   readonly fence?: (tokenAcceptedMax: number, token: number) => FencedWriteDecision;
   /**
    * The store's quarantine after a power loss, if the implementation brings its own (default:
-   * `@leasehold/store`'s `recoveryMark`: a token and version jump, and the longest TTL granted).
+   * `@leasehold/store`'s `recoveryMark`: a token and version jump, and the TTL ceiling).
    */
   readonly recovery?: RecoveryRule;
 }

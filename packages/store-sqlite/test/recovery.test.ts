@@ -170,8 +170,8 @@ describe('sqlite: recovery after an unclean restart (synchronous normal)', () =>
     await stagePowerLoss(path, clock);
     const store = open(path, clock, { synchronous: 'normal', bootId: 'boot-2' });
     if (store.recovery.kind !== 'recovered') throw new Error('no recovery');
-    // The quarantine lasts the longest TTL ever granted: a longer grant would have raised the
-    // ceiling with a synced commit before it was answered (next test).
+    // The quarantine lasts the longest TTL granted since the last synced commit (the 60 s lease):
+    // a longer grant would have raised the ceiling with a synced commit before it was answered.
     expect(store.recovery.mark.ttlMs).toBe(60_000);
     const c = client(store, clock, 'agent-c');
     clock.advance(60_000 + CLAIM_MARGIN_MS - 1);

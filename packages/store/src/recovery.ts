@@ -18,18 +18,19 @@ import { CEILING_STEP } from './limits';
  * one rule close all three:
  *
  * - Every issued token stays at or below the token ceiling, every record version at or below the
- *   version ceiling, and every granted TTL at or below the TTL ceiling. A commit that would exceed
- *   a ceiling raises it in the same commit and is synced, which also makes every commit before it
- *   durable.
+ *   version ceiling, and every TTL granted or renewed since the last synced commit at or below the
+ *   TTL ceiling. A commit that would exceed a ceiling raises it in the same commit and is synced,
+ *   which also makes every commit before it durable.
  * - After commits may have been lost, before anything else, every resource is handed to
- *   RECOVERY_HOLDER with a token and a version above their ceilings, for the TTL ceiling (the
- *   quarantine). Resources without a record read as the same quarantine, at the same version.
+ *   RECOVERY_HOLDER with a token and a version above their ceilings, for the TTL ceiling and at
+ *   least until its surviving lease expires (the quarantine). Resources without a record read as
+ *   the same quarantine, at the same version.
  *
  * So every token and version issued after a recovery is above every one issued before it, lost or
  * not (the version jump of FoundationDB's recovery): a write decided before the loss is a
- * conflict. And no one is granted anything until every lease
- * granted before the loss has expired by the usual claim rule (the lease wait of Chubby's master
- * fail-over). An operator may end one resource's quarantine early with a force-release.
+ * conflict. And no one is granted anything until every lease granted before the loss has expired
+ * by the usual claim rule (the lease wait of Chubby's master fail-over). An operator may end one
+ * resource's quarantine early with a force-release.
  */
 
 /** Holds every resource during a quarantine; never a real client (its owner key is secret). */
