@@ -24,7 +24,8 @@ export interface SqliteStoreOptions {
    * at WAL checkpoints, and by the rare commit that raises a durability ceiling; after power loss
    * or a kernel crash the next open runs a recovery (recovery.ts) that quarantines every resource
    * until all leases granted before the loss have expired and issues every later token above all
-   * earlier ones, so I-1 and I-5 hold through the lost commits. `full`: every commit is synced
+   * earlier ones, so I-1 and I-5 hold through the lost commits (`close()` on shutdown spares the
+   * next boot that wait). `full`: every commit is synced
    * before it returns (about 3x slower on a typical disk); nothing is ever lost and no
    * quarantine is needed after a restart. Processes may mix the two on one file.
    */
@@ -96,12 +97,13 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     ceilings: meta,
     quarantine: meta.recovery,
     recovery: opened.recovery,
+    writerId: opened.writerId,
   });
   return { kind: 'ok', store };
 }
 
 type Prepared =
-  | { readonly kind: 'ok'; readonly recovery: Recovery }
+  | { readonly kind: 'ok'; readonly recovery: Recovery; readonly writerId: number | null }
   | { readonly kind: 'refused'; readonly reason: string };
 
 /** Checks, configures, migrates and, after an unclean restart, recovers an open file. */
@@ -127,11 +129,11 @@ function prepare(
     db.pragma('synchronous = FULL');
     const migrated = migrate(db, wallMs());
     if (migrated.kind === 'refused') return migrated;
-    const recovery = db
+    const { recovery, writerId } = db
       .transaction(() => recoverIfNeeded(db, bootId, synchronous === 'normal', wallMs()))
       .immediate();
     db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-    return { kind: 'ok', recovery };
+    return { kind: 'ok', recovery, writerId };
   } catch (error) {
     return refusal(describe(error));
   }

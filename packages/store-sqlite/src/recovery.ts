@@ -22,13 +22,13 @@ import { resourceOfKey } from './resource-key';
  * With NORMAL, SQLite syncs the WAL only at checkpoints, so power loss or a kernel crash may
  * forget the last commits (never a process crash: the page cache keeps them); the WAL checksums
  * make what survives a prefix of the commits. The ceilings live in `leasehold_meta`; a commit that
- * passes one raises it and is synced. A process that commits without syncing first records its
- * boot id, synced. On open, a file whose unsynced boot is not the running boot may have lost
- * commits: before anything else, one synced transaction quarantines every resource.
+ * passes one raises it and is synced. A process that commits without syncing first records itself
+ * (its boot id), synced, and removes that row when it closes the file cleanly, synced. On open, a
+ * row left by a process of an earlier boot means commits may have been lost: before anything
+ * else, one synced transaction quarantines every resource.
  */
 
 export interface StoreMeta extends Ceilings {
-  readonly unsyncedBootId: string | null;
   readonly recovery: RecoveryMark | null;
   readonly recoveries: number;
 }
@@ -37,7 +37,6 @@ interface MetaRow {
   readonly token_ceiling: number;
   readonly version_ceiling: number;
   readonly ttl_ceiling_ms: number;
-  readonly unsynced_boot_id: string | null;
   readonly recovery_token: number | null;
   readonly recovery_version: number | null;
   readonly recovery_at_ms: number | null;
@@ -62,7 +61,6 @@ export function readMeta(db: Database.Database): StoreMeta {
     tokenCeiling: row.token_ceiling,
     versionCeiling: row.version_ceiling,
     ttlCeilingMs: row.ttl_ceiling_ms,
-    unsyncedBootId: row.unsynced_boot_id,
     recovery,
     recoveries: row.recoveries,
   };
@@ -78,26 +76,43 @@ export type Recovery =
   | { readonly kind: 'recovered'; readonly mark: RecoveryMark; readonly records: number };
 
 /**
- * Runs on open, in one IMMEDIATE transaction that the caller commits with synchronous=FULL:
- * quarantines every resource when the file may have lost commits (see above), and records that
- * this process will commit without syncing when `unsynced` is set. Several processes may open the
- * file at once: the check is repeated under the write lock, so only the first one recovers.
+ * Runs on open, in one IMMEDIATE transaction that the caller commits with synchronous=FULL.
+ * Quarantines every resource when the file may have lost commits: a process that committed
+ * without syncing in an earlier boot never closed the file cleanly (its row is still there).
+ * Registers this process when it will commit without syncing (`unsynced`), and returns its row id
+ * for `closeUnsyncedWriter`. Several processes may open the file at once: the check is repeated
+ * under the write lock, so only the first one recovers.
  */
 export function recoverIfNeeded(
   db: Database.Database,
   bootId: string | null,
   unsynced: boolean,
   nowMs: number,
-): Recovery {
+): { readonly recovery: Recovery; readonly writerId: number | null } {
+  const earlier = db
+    .prepare('SELECT COUNT(*) AS n FROM leasehold_unsynced_writers WHERE boot_id IS NOT ?')
+    .get(bootId) as { n: number };
+  const recovery: Recovery = earlier.n > 0 ? quarantine(db, bootId, nowMs) : { kind: 'none' };
+  if (!unsynced) return { recovery, writerId: null };
+  assert(bootId !== null, 'a process that commits without syncing needs a boot id');
+  const inserted = db
+    .prepare('INSERT INTO leasehold_unsynced_writers (boot_id, pid, opened_at_ms) VALUES (?, ?, ?)')
+    .run(bootId, process.pid, nowMs);
+  return { recovery, writerId: Number(inserted.lastInsertRowid) };
+}
+
+/**
+ * A clean close of a process that committed without syncing: one synced commit, which makes every
+ * earlier commit durable (its own and everyone's), removes its row. Without it (a crash, or power
+ * loss), the row stays and the first open in a later boot recovers.
+ */
+export function closeUnsyncedWriter(db: Database.Database, writerId: number): void {
+  db.exec('PRAGMA synchronous = FULL');
+  db.prepare('DELETE FROM leasehold_unsynced_writers WHERE id = ?').run(writerId);
+}
+
+function quarantine(db: Database.Database, bootId: string | null, nowMs: number): Recovery {
   const meta = readMeta(db);
-  const mayHaveLost = meta.unsyncedBootId !== null && meta.unsyncedBootId !== bootId;
-  const unsyncedBootId = unsynced ? bootId : mayHaveLost ? null : meta.unsyncedBootId;
-  if (!mayHaveLost) {
-    if (unsyncedBootId !== meta.unsyncedBootId) {
-      db.prepare('UPDATE leasehold_meta SET unsynced_boot_id = ? WHERE id = 1').run(unsyncedBootId);
-    }
-    return { kind: 'none' };
-  }
   const highest = db
     .prepare(
       'SELECT COALESCE(MAX(token), 0) AS token, COALESCE(MAX(version), 0) AS version FROM leases',
@@ -108,20 +123,21 @@ export function recoverIfNeeded(
   const after = ceilingsAfterRecovery(meta, mark);
   db.prepare(
     `UPDATE leasehold_meta SET token_ceiling = ?, version_ceiling = ?, ttl_ceiling_ms = ?,
-       unsynced_boot_id = ?, recovery_token = ?, recovery_version = ?, recovery_at_ms = ?,
-       recovery_ttl_ms = ?, recovery_boot_id = ?, recoveries = recoveries + 1
+       recovery_token = ?, recovery_version = ?, recovery_at_ms = ?, recovery_ttl_ms = ?,
+       recovery_boot_id = ?, recoveries = recoveries + 1
      WHERE id = 1`,
   ).run(
     after.tokenCeiling,
     after.versionCeiling,
     after.ttlCeilingMs,
-    unsyncedBootId,
     mark.token,
     mark.version,
     mark.atMs,
     mark.ttlMs,
     bootId,
   );
+  // The commits of those processes are now accounted for.
+  db.prepare('DELETE FROM leasehold_unsynced_writers WHERE boot_id IS NOT ?').run(bootId);
   return { kind: 'recovered', mark, records };
 }
 

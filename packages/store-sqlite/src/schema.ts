@@ -36,24 +36,29 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX lease_history_by_key ON lease_history (key, seq);
   CREATE INDEX lease_history_by_time ON lease_history (at_ms);
   `,
-  // 2: the durability ledger of recovery.ts: ceilings that every issued token, record version and
-  // TTL stay under,
-  // written with a synced commit before they are exceeded; the boot of the last process that
-  // committed without syncing; the quarantine of the last recovery. Files of version 1 were written
-  // with synchronous=FULL only, so their ceilings start at what the records hold.
+  // 2: the durability ledger of recovery.ts: the ceilings that issued tokens, record versions and
+  // TTLs stay under (raised by a synced commit before they are passed); the processes that commit
+  // without syncing (a row each, from open to a clean close); the quarantine of the last recovery.
+  // Files of version 1 were written with synchronous=FULL only, so their ceilings start at what
+  // the records hold.
   `
   CREATE TABLE leasehold_meta (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     token_ceiling INTEGER NOT NULL CHECK (token_ceiling >= 0),
     version_ceiling INTEGER NOT NULL CHECK (version_ceiling >= 0),
     ttl_ceiling_ms INTEGER NOT NULL CHECK (ttl_ceiling_ms >= 0),
-    unsynced_boot_id TEXT,
     recovery_token INTEGER,
     recovery_version INTEGER,
     recovery_at_ms INTEGER,
     recovery_ttl_ms INTEGER,
     recovery_boot_id TEXT,
     recoveries INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE leasehold_unsynced_writers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    boot_id TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    opened_at_ms INTEGER NOT NULL
   );
   INSERT INTO leasehold_meta (id, token_ceiling, version_ceiling, ttl_ceiling_ms)
     SELECT 1, COALESCE(MAX(token), 0), COALESCE(MAX(version), 0),

@@ -21,7 +21,7 @@ import type Database from 'better-sqlite3';
 import { APPEND_HISTORY_SQL, historyParams } from './history-row';
 import { PRUNE_BATCHES_MAX, PRUNE_BATCH_ROWS } from './limits';
 import { decodeRecord, encodeRecord, type RecordRow } from './record-codec';
-import { absentUnderQuarantine, type Recovery } from './recovery';
+import { absentUnderQuarantine, closeUnsyncedWriter, type Recovery } from './recovery';
 import { resourceKey, resourceOfKey } from './resource-key';
 import { environmentFailure } from './sqlite-errors';
 
@@ -50,6 +50,8 @@ export interface SqliteStoreState {
   readonly quarantine: RecoveryMark | null;
   /** What this open did: `recovered` when it found the file after an unclean restart. */
   readonly recovery: Recovery;
+  /** This process's row among the writers that commit without syncing (null with `full`). */
+  readonly writerId: number | null;
 }
 
 /** A write found above a ceiling without being synced: it is tried again, synced. */
@@ -77,6 +79,7 @@ export class SqliteStore implements LeaseStore {
   readonly #db: Database.Database;
   readonly #statements;
   readonly #quarantine: RecoveryMark | null;
+  readonly #writerId: number | null;
   #ceilings: Ceilings;
   #closed = false;
   #commits = 0;
@@ -89,6 +92,7 @@ export class SqliteStore implements LeaseStore {
     this.bootId = state.bootId;
     this.recovery = state.recovery;
     this.#quarantine = state.quarantine;
+    this.#writerId = state.writerId;
     this.#ceilings = state.ceilings;
     this.#statements = {
       begin: db.prepare('BEGIN IMMEDIATE'),
@@ -321,10 +325,22 @@ export class SqliteStore implements LeaseStore {
     return { kind: 'ok', removed };
   }
 
+  /**
+   * Closes the file. With `normal`, first one synced commit makes every earlier commit durable and
+   * takes this process off the list of writers that commit without syncing, so the next boot does
+   * not need a recovery on its account. If that commit fails (the disk, or the busy timeout), the
+   * process stays listed, which only costs the next boot a quarantine.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#db.close();
+    try {
+      if (this.#writerId !== null) closeUnsyncedWriter(this.#db, this.#writerId);
+    } catch (error) {
+      if (environmentFailure(error) === null) throw error;
+    } finally {
+      this.#db.close();
+    }
   }
 
   /** The version a resource without a record reads at: 0, or the last recovery's. */

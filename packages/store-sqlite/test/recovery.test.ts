@@ -58,7 +58,6 @@ function meta(path: string) {
     token_ceiling: number;
     version_ceiling: number;
     ttl_ceiling_ms: number;
-    unsynced_boot_id: string | null;
     recoveries: number;
   };
   const highest = raw
@@ -74,6 +73,16 @@ function meta(path: string) {
     highestVersion: highest.version,
     highestTtlMs: highest.ttl ?? 0,
   };
+}
+
+/** Boot ids of the processes listed as committing without syncing. */
+function writers(path: string): string[] {
+  const raw = new Database(path, { readonly: true });
+  const rows = raw.prepare('SELECT boot_id FROM leasehold_unsynced_writers ORDER BY id').all() as {
+    boot_id: string;
+  }[];
+  raw.close();
+  return rows.map((row) => row.boot_id);
 }
 
 /** Grants that reach the disk, then a snapshot, then grants that a power loss forgets. */
@@ -213,27 +222,36 @@ describe('sqlite: recovery after an unclean restart (synchronous normal)', () =>
     await Promise.all([first.close(), second.close()]);
     const again = open(path, clock, { synchronous: 'normal', bootId: 'boot-2' });
     expect(again.recovery).toEqual({ kind: 'none' });
-    expect(meta(path)).toMatchObject({ recoveries: 1, unsynced_boot_id: 'boot-2' });
+    expect(meta(path).recoveries).toBe(1);
+    expect(writers(path)).toEqual(['boot-2']);
     await again.close();
+    expect(writers(path)).toEqual([]);
   });
 
-  it('a file written only with synchronous full is not quarantined after a restart', async () => {
+  it('after a reboot, only a file left open by a process that committed without syncing is quarantined', async () => {
     const path = newPath();
     const clock = new ManualClock();
-    const store = open(path, clock, { synchronous: 'full', bootId: 'boot-1' });
-    const lease = await granted(client(store, clock, 'agent-a'), 'durable');
-    await store.close();
-    const after = open(path, clock, { synchronous: 'normal', bootId: 'boot-2' });
-    expect(after.recovery).toEqual({ kind: 'none' });
-    expect(await after.read('durable')).toMatchObject({
+    // Written with synchronous full only: nothing to recover.
+    const full = open(path, clock, { synchronous: 'full', bootId: 'boot-1' });
+    const lease = await granted(client(full, clock, 'agent-a'), 'durable');
+    const stillOpen = open(path, clock, { synchronous: 'full', bootId: 'boot-1' });
+    await full.close();
+    expect(writers(path)).toEqual([]);
+    // Written with normal, then closed cleanly: the close synced everything.
+    const normal = open(path, clock, { synchronous: 'normal', bootId: 'boot-2' });
+    expect(normal.recovery).toEqual({ kind: 'none' });
+    expect(writers(path)).toEqual(['boot-2']);
+    await normal.close();
+    const clean = open(path, clock, { synchronous: 'normal', bootId: 'boot-3' });
+    expect(clean.recovery).toEqual({ kind: 'none' });
+    expect(await clean.read('durable')).toMatchObject({
       record: { holder: 'agent-a', token: lease.token },
     });
-    await after.close();
-    // The normal open above registered boot-2: a later boot recovers.
-    const later = open(path, clock, { synchronous: 'full', bootId: 'boot-3' });
+    // Written with normal and never closed (the process died with the machine): recovery.
+    const later = open(path, clock, { synchronous: 'full', bootId: 'boot-4' });
     expect(later.recovery.kind).toBe('recovered');
-    expect(meta(path)).toMatchObject({ unsynced_boot_id: null });
-    await later.close();
+    expect(writers(path)).toEqual([]);
+    await Promise.all([clean.close(), later.close(), stillOpen.close()]);
   });
 
   it('I-5: the durable ceilings stay above every token and TTL issued, in either mode', async () => {
