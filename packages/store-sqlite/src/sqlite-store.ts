@@ -44,7 +44,7 @@ interface HistoryRow {
 export interface SqliteStoreState {
   readonly synchronous: 'full' | 'normal';
   readonly bootId: string | null;
-  /** The durability ceilings as last read or raised; the file's own never lie below them. */
+  /** The file's ceilings as last read or written: a guess of whether a write must be synced. */
   readonly ceilings: Ceilings;
   /** The file's last recovery: resources without a record read as held under it. */
   readonly quarantine: RecoveryMark | null;
