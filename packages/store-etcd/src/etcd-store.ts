@@ -57,11 +57,12 @@ export class EtcdStore implements LeaseStore {
     await this.#route.settled();
   }
 
-  /** The client for the next request (leader-routed), and what to tell the route of its fate. */
+  /** The client for the next request: the leader's when the route knows it. */
   #client(): Etcd3 {
     return this.#route.client();
   }
 
+  /** Tells the route how a call through `used` went (a reply's raft term, or a failure). */
   #outcome<T extends { readonly header: IResponseHeader }>(used: Etcd3, got: Bounded<T>): void {
     if (got.kind === 'ok') this.#route.observed(got.value.header);
     else this.#route.failed(used);

@@ -1,4 +1,4 @@
-import type { HistoryEvent, LeaseRecord } from '@leasehold/core';
+import { assert, type HistoryEvent, type LeaseRecord } from '@leasehold/core';
 import type {
   CasResult,
   HistoryEntry,
@@ -162,6 +162,8 @@ export class MemoryStore implements LeaseStore {
 
   /** After a commit of `record`: a commit passing a ceiling, or a checkpoint, syncs them all. */
   #sync(record: LeaseRecord, version: number): void {
+    // A store that does not model unsynced commits has nothing to sync (the simulator's hot path).
+    if (this.#unsyncedCommitsMax === 0) return;
     if (exceedsCeilings(record, version, this.#ceilings)) {
       this.#ceilings = raisedCeilings(this.#ceilings, record, version, this.#ceilingStep);
       this.#unsynced = [];
@@ -181,8 +183,8 @@ export class MemoryStore implements LeaseStore {
    */
   powerLoss(keep: number, atMs: number, ownerKey: string): PowerLoss {
     this.#assertOpen();
+    assert(this.#unsyncedCommitsMax > 0, 'powerLoss needs a store made with unsyncedCommitsMax');
     const forgotten = this.#unsynced.slice(keep);
-    this.#unsynced = [];
     for (const commit of [...forgotten].reverse()) {
       if (commit.previous === undefined) this.#records.delete(commit.resource);
       else this.#records.set(commit.resource, commit.previous);
@@ -203,6 +205,7 @@ export class MemoryStore implements LeaseStore {
       this.#commit(resource, current, mark.version, record, event);
       quarantined.push({ before: current.record, record, event });
     }
+    // The recovery is one synced commit: nothing before it can be lost any more.
     this.#unsynced = [];
     this.#ceilings = ceilingsAfterRecovery(this.#ceilings, mark, this.#ceilingStep);
     this.#quarantine = { mark, ownerKey };
