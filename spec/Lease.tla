@@ -202,7 +202,8 @@ RenewWrite(n) ==
     /\ IF nd[n].dirty
        THEN /\ nd' = Answered(nd, n, "renReply", FALSE)
             /\ UNCHANGED rec
-       ELSE /\ rec' = [rec EXCEPT !.expiresAt = nd[n].pendingExp]
+       ELSE /\ rec' = [rec EXCEPT !.expiresAt = IF nd[n].pendingExp > @ THEN nd[n].pendingExp
+                                                 ELSE @]
             /\ nd' = Overtaken(Answered(nd, n, "renReply", TRUE), n)
     /\ UNCHANGED <<now, fenceMax>>
 

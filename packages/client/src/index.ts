@@ -11,12 +11,14 @@ export {
   BACKOFF_MS_MAX,
   KNOWN_RECORDS_MAX,
   RETRIES_CAS_MAX,
+  UNCERTAIN_ACQUIRES_MAX,
 } from './limits';
 export { ManualClock } from './manual-clock';
 export { systemClock } from './system-clock';
 export type {
   AcquireOutcome,
   ClientUnavailable,
+  ExpireOutcome,
   ForceReleaseOutcome,
   Lease,
   ReleaseOutcome,

@@ -4,6 +4,7 @@ import {
   beliefEndsAtMonoFromWallMs,
   beliefEndsAtMonoMs,
   decideAcquire,
+  decideExpire,
   decideForceRelease,
   decideRelease,
   decideRenew,
@@ -23,10 +24,12 @@ import {
   BACKOFF_MS_MAX,
   KNOWN_RECORDS_MAX,
   RETRIES_CAS_MAX,
+  UNCERTAIN_ACQUIRES_MAX,
 } from './limits';
 import type {
   AcquireOutcome,
   ClientUnavailable,
+  ExpireOutcome,
   ForceReleaseOutcome,
   Lease,
   ReleaseOutcome,
@@ -56,6 +59,7 @@ export interface LeaseDecisions {
   readonly renew: typeof decideRenew;
   readonly release: typeof decideRelease;
   readonly forceRelease: typeof decideForceRelease;
+  readonly expire: typeof decideExpire;
 }
 
 const CORE_DECISIONS: LeaseDecisions = {
@@ -63,6 +67,7 @@ const CORE_DECISIONS: LeaseDecisions = {
   renew: decideRenew,
   release: decideRelease,
   forceRelease: decideForceRelease,
+  expire: decideExpire,
 };
 
 export interface AcquireOptions {
@@ -110,6 +115,11 @@ export class LeaseClient {
   readonly #decide: LeaseDecisions;
   /** The last record this client read or wrote, per resource (bounded; see #mutate). */
   readonly #known = new Map<string, KnownRecord>();
+  /**
+   * Acquires with a write whose outcome is unknown, by request id: the owner key (a retry under
+   * the same id must present it) and the lowest token such a write proposed (I-8). Bounded.
+   */
+  readonly #uncertain = new Map<string, { readonly ownerKey: string; uncertainToken: number }>();
 
   constructor(options: LeaseClientOptions) {
     this.holder = options.holder;
@@ -122,17 +132,19 @@ export class LeaseClient {
 
   /** Acquires `resource`; with `waitMs`, waits for the holder's lease to become claimable. */
   async acquire(resource: string, options: AcquireOptions = {}): Promise<AcquireOutcome> {
+    const requestId = options.requestId ?? this.#ids.requestId();
     const request = {
       resource,
       holder: this.holder,
-      requestId: options.requestId ?? this.#ids.requestId(),
-      ownerKey: this.#ids.ownerKey(),
+      requestId,
+      ownerKey: this.#uncertain.get(requestId)?.ownerKey ?? this.#ids.ownerKey(),
       ttlMs: options.ttlMs ?? this.config.ttlMsDefault,
     };
     const waitMs = options.waitMs ?? 0;
     const deadlineMonoMs = this.#clock.monoMs() + waitMs;
     for (let round = 0; round < ACQUIRE_ROUNDS_MAX; round++) {
       const outcome = await this.#acquireOnce(request);
+      if (outcome.kind === 'granted' || outcome.kind === 'expired') this.#uncertain.delete(requestId);
       if (outcome.kind !== 'held') return outcome;
       const leftMs = deadlineMonoMs - this.#clock.monoMs();
       if (leftMs <= 0) return outcome;
@@ -148,10 +160,25 @@ export class LeaseClient {
   }
 
   async #acquireOnce(request: Parameters<typeof decideAcquire>[1]): Promise<AcquireOutcome> {
+    const decide = (record: LeaseRecord | null, nowMs: number) =>
+      this.#decide.acquire(
+        record,
+        {
+          resource: request.resource,
+          holder: request.holder,
+          requestId: request.requestId,
+          ownerKey: request.ownerKey,
+          ttlMs: request.ttlMs,
+          uncertainToken: this.#uncertain.get(request.requestId)?.uncertainToken ?? null,
+        },
+        nowMs,
+        this.config,
+      );
     const settled = await this.#mutate(
       request.resource,
-      (record, nowMs) => this.#decide.acquire(record, request, nowMs, this.config),
+      decide,
       (sendMonoMs) => sendMonoMs + beliefDurationMs(request.ttlMs, this.config),
+      (proposed) => this.#noteUncertain(request.requestId, request.ownerKey, proposed.token),
     );
     if (settled.kind === 'unavailable') return settled;
     const { result } = settled;
@@ -216,6 +243,18 @@ export class LeaseClient {
     return settled.kind === 'unavailable' ? settled : settled.result;
   }
 
+  /**
+   * Cleanup: marks `resource` free if its lease is past its claimable point on this node's clock
+   * (so listings and history show it ended). Answers `held` while the lease is still live.
+   */
+  async expire(resource: string): Promise<ExpireOutcome> {
+    const request = { resource, requestId: this.#ids.requestId() };
+    const settled = await this.#mutate(resource, (record, nowMs) =>
+      this.#decide.expire(record, request, nowMs, this.config),
+    );
+    return settled.kind === 'unavailable' ? settled : settled.result;
+  }
+
   /** True while the holder may still act as owner of `lease` (monotonic clock, send-time based). */
   believes(lease: Lease): boolean {
     return this.#clock.monoMs() < lease.validUntilMonoMs;
@@ -243,12 +282,14 @@ export class LeaseClient {
   /**
    * read -> decide -> compare-and-set, retried on conflict and on an unavailable store.
    * `retryUntilMonoMs(firstSend)` ends retries of an indeterminate write once its outcome could no
-   * longer matter (the belief it would give has run out).
+   * longer matter (the belief it would give has run out); `onIndeterminate` hears of every write
+   * whose outcome is unknown.
    */
   async #mutate<R>(
     resource: string,
     decide: (record: LeaseRecord | null, nowMs: number) => Decision<R>,
     retryUntilMonoMs?: (firstIndeterminateSendMonoMs: number) => number,
+    onIndeterminate?: (proposed: LeaseRecord) => void,
   ): Promise<Settled<R>> {
     let conflicts = 0;
     let indeterminateSendMonoMs: number | null = null;
@@ -298,10 +339,24 @@ export class LeaseClient {
       reason = `write failed: ${cas.reason}`;
       if (cas.maybeApplied) {
         indeterminateSendMonoMs = Math.min(indeterminateSendMonoMs ?? monoMs, monoMs);
+        onIndeterminate?.(record);
       }
       await this.#backoff(attempt);
     }
     return { kind: 'unavailable', reason, attempts: ATTEMPTS_MAX };
+  }
+
+  #noteUncertain(requestId: string, ownerKey: string, token: number): void {
+    const entry = this.#uncertain.get(requestId);
+    if (entry !== undefined) {
+      entry.uncertainToken = Math.min(entry.uncertainToken, token);
+      return;
+    }
+    if (this.#uncertain.size >= UNCERTAIN_ACQUIRES_MAX) {
+      const oldest = this.#uncertain.keys().next();
+      if (oldest.done !== true) this.#uncertain.delete(oldest.value);
+    }
+    this.#uncertain.set(requestId, { ownerKey, uncertainToken: token });
   }
 
   async #read(resource: string): Promise<KnownRecord | Unavailable> {

@@ -11,3 +11,5 @@ export const ACQUIRE_POLL_MS_MAX = 5_000;
 export const ACQUIRE_ROUNDS_MAX = 10_000;
 /** Resources whose last-seen record a client remembers for one-round-trip writes. */
 export const KNOWN_RECORDS_MAX = 1_000;
+/** Acquires with an unknown outcome whose owner key and proposed token a client remembers (I-8). */
+export const UNCERTAIN_ACQUIRES_MAX = 1_000;

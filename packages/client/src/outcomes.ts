@@ -1,5 +1,6 @@
 import type {
   Expired,
+  ExpireResult,
   ForceReleased,
   Held,
   Invalid,
@@ -43,3 +44,5 @@ export type RenewOutcome =
 export type ReleaseOutcome = Released | NotHolder | Invalid | ClientUnavailable;
 
 export type ForceReleaseOutcome = ForceReleased | NotHeld | NotHolder | Invalid | ClientUnavailable;
+
+export type ExpireOutcome = ExpireResult | ClientUnavailable;

@@ -25,6 +25,8 @@ export function decideAcquire(
 
   const earlier = record?.recentGrants.find((mark) => mark.requestId === request.requestId);
   if (record !== null && earlier !== undefined) return replayAcquire(record, request, earlier);
+  const forgotten = forgottenOutcome(record, request.uncertainToken ?? null);
+  if (forgotten !== null) return { result: forgotten, write: null };
 
   if (record !== null && record.status === 'held' && !claimable(record, nowMs, config)) {
     const result = {
@@ -59,6 +61,19 @@ function replayAcquire(
     return { result: { kind: 'granted', lease: leaseOf(record), replayed: true }, write: null };
   const reason = endedGrantReason(record, earlier.token);
   return { result: { kind: 'expired', token: earlier.token, reason }, write: null };
+}
+
+/**
+ * I-8 beyond the record's memory: an earlier attempt proposed `uncertainToken` and its outcome is
+ * unknown. Every grant from the oldest mark the record keeps onwards is remembered, so a proposal
+ * at or above it that is not among the marks was never applied; below it, the record cannot tell,
+ * and a second grant could be a double one.
+ */
+function forgottenOutcome(record: LeaseRecord | null, uncertainToken: number | null): Expired | null {
+  if (record === null || uncertainToken === null || uncertainToken > record.token) return null;
+  const oldestKept = record.recentGrants[0]?.token ?? record.token + 1;
+  if (uncertainToken >= oldestKept) return null;
+  return { kind: 'expired', token: uncertainToken, reason: 'superseded' };
 }
 
 function grant(

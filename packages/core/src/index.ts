@@ -10,8 +10,8 @@ export { decideRenew } from './renew';
 export { decideRelease } from './release';
 export { decideForceRelease } from './force-release';
 export { decideExpire } from './expire';
-export { decideFencedWrite } from './fencing';
-export type { FencedWriteDecision } from './fencing';
+export { decideFencedWrite, FencedResource } from './fencing';
+export type { Fence, FencedWriteDecision } from './fencing';
 export type { HistoryEvent, HistoryKind } from './history';
 export { invalid } from './invalid';
 export type { Invalid } from './invalid';
@@ -74,20 +74,3 @@ export type {
   InvariantName,
   InvariantViolation,
 } from './invariants/invariant';
-export { checkLeaseUniqueness } from './invariants/lease-uniqueness';
-export { checkBeliefConsistency } from './invariants/belief-consistency';
-export {
-  checkFailedMutationUnchanged,
-  checkRenewalOwnership,
-  sameRecord,
-} from './invariants/renewal-requires-ownership';
-export {
-  checkAcquiredWithin,
-  checkExpiredLeaseClaimable,
-  livenessBoundMs,
-} from './invariants/expired-lease-claimable';
-export { checkFencingMonotonic, isNewGrant } from './invariants/fencing-monotonic';
-export { checkFencedResourceSafety } from './invariants/fenced-resource-safety';
-export type { FencedWriteObservation } from './invariants/fenced-resource-safety';
-export { checkNoResurrection } from './invariants/no-resurrection';
-export { checkIdempotentAcquire } from './invariants/idempotent-acquire';

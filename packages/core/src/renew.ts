@@ -8,7 +8,8 @@ import type { Decision, RenewResult } from './result';
 
 /**
  * Renew: only the current holder, presenting the current token and owner key, before expiry on
- * its own clock (I-3, I-7). A renew never revives a released, force-released or expired lease.
+ * its own clock (I-3, I-7). A renew never revives a released, force-released or expired lease,
+ * and never moves the expiry earlier: it extends the lease to `now + ttl` or leaves it.
  */
 export function decideRenew(
   record: LeaseRecord | null,
@@ -76,7 +77,9 @@ function renewOwned(
     ownerKey: record.ownerKey,
     ttlMs: request.ttlMs,
     acquiredAtMs: record.acquiredAtMs,
-    expiresAtMs: nowMs + request.ttlMs,
+    // Never earlier than the expiry it replaces: a renewal with a shorter TTL lands while the
+    // holder still believes its earlier grant, which was counted against the later expiry (I-2).
+    expiresAtMs: Math.max(record.expiresAtMs, nowMs + request.ttlMs),
     renewals: record.renewals + 1,
   };
   assert(next.token === record.token, 'I-3: a renewal keeps the token');

@@ -37,7 +37,8 @@ export function checkAcquireRequest(request: AcquireRequest, config: LeaseConfig
     checkHolder(request.holder) ??
     checkName('requestId', request.requestId, REQUEST_ID_BYTES_MAX) ??
     checkName('ownerKey', request.ownerKey, OWNER_KEY_BYTES_MAX) ??
-    checkTtlMs(request.ttlMs, config)
+    checkTtlMs(request.ttlMs, config) ??
+    (request.uncertainToken == null ? null : checkToken('uncertainToken', request.uncertainToken))
   );
 }
 

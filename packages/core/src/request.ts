@@ -10,6 +10,13 @@ export interface AcquireRequest {
   /** Secret chosen by the holder; later renew and release must present it. */
   readonly ownerKey: string;
   readonly ttlMs: number;
+  /**
+   * The lowest token an earlier attempt of this request proposed in a write whose outcome is
+   * unknown (its reply was lost), if there was one. When the record no longer remembers grants
+   * that far back, that attempt may have been granted and forgotten: the retry is then answered
+   * `expired` rather than granted a second time (I-8).
+   */
+  readonly uncertainToken?: number | null;
 }
 
 export interface RenewRequest {

@@ -1,12 +1,4 @@
 import {
-  checkBeliefConsistency,
-  checkExpiredLeaseClaimable,
-  checkFencedResourceSafety,
-  checkFencingMonotonic,
-  checkIdempotentAcquire,
-  checkLeaseUniqueness,
-  checkNoResurrection,
-  checkRenewalOwnership,
   DEFAULT_CONFIG,
   type Belief,
   type HistoryEvent,
@@ -15,14 +7,23 @@ import {
   type LeaseConfig,
   type LeaseRecord,
 } from '@leasehold/core';
+import { checkBeliefConsistency } from './invariants/belief-consistency';
+import { checkExpiredLeaseClaimable } from './invariants/expired-lease-claimable';
+import { checkFencedResourceSafety } from './invariants/fenced-resource-safety';
+import { checkFencingMonotonic } from './invariants/fencing-monotonic';
+import { checkIdempotentAcquire } from './invariants/idempotent-acquire';
+import { checkLeaseUniqueness } from './invariants/lease-uniqueness';
+import { checkNoResurrection } from './invariants/no-resurrection';
+import { checkRenewalOwnership } from './invariants/renewal-requires-ownership';
 import { claimableBySpec } from './claimability';
 import type { ModelConfig } from './model-config';
 import { nodeName, wallOf, type ModelRecord, type ModelState } from './state';
 import type { StepEffect } from './transition';
 
 /**
- * The spec's invariants, each evaluated by the same `@leasehold/core` predicate the simulator's
- * checker uses (CONSTRAINTS.md C-6), on the model's state converted to core records. I-1 and I-2
+ * The spec's invariants, each evaluated by the model's predicate over core records
+ * (`./invariants/`, one per invariant, CONSTRAINTS.md C-6), on the model's state converted to core
+ * records. I-1 and I-2
  * are state invariants; I-3..I-8 judge one step (TLA+: action properties `[][...]_vars`).
  */
 export const MODEL_INVARIANTS: readonly {
@@ -39,7 +40,7 @@ export const MODEL_INVARIANTS: readonly {
   { id: 'I-8', kind: 'step' },
 ];
 
-/** The one resource of the model, under a name core's predicates print. */
+/** The one resource of the model, under a name the predicates print. */
 export const MODEL_RESOURCE = 'r';
 
 /** Core's time rules over model ticks: grace and skew are what claimability reads. */
@@ -95,7 +96,7 @@ export function beliefsOf(state: ModelState): Belief[] {
 
 /**
  * I-1 LeaseUniqueness and I-2 BeliefConsistency on one state. The explorer calls this on every
- * state, so it first asks the spec's formulas directly (cheap) and only then asks core's
+ * state, so it first asks the spec's formulas directly (cheap) and only then asks the
  * predicates for the verdict and message; a test checks both agree on every explored state.
  */
 export function stateViolations(state: ModelState, config: ModelConfig): InvariantViolation[] {
@@ -156,7 +157,7 @@ function event(
   };
 }
 
-/** I-3..I-8 on one step: the spec's formulas first (cheap), then core's predicates. */
+/** I-3..I-8 on one step: the spec's formulas first (cheap), then the predicates of ./invariants/ */
 export function stepViolations(effect: StepEffect, config: ModelConfig): InvariantViolation[] {
   if (!mayViolateStep(effect, config)) return [];
   return coreStepViolations(effect, config);

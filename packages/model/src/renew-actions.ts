@@ -41,7 +41,10 @@ export function renewRead(state: ModelState, node: number, config: ModelConfig):
   return { action: 'RenewRead', node, arg: null, state: next, effect: NO_EFFECT };
 }
 
-/** RenewWrite(n): the renewal's compare-and-set moves expiresAt, unless it was overtaken. */
+/**
+ * RenewWrite(n): the renewal's compare-and-set moves expiresAt later (never earlier), unless it
+ * was overtaken.
+ */
 export function renewWrite(
   state: ModelState,
   node: number,
@@ -54,7 +57,7 @@ export function renewWrite(
     return { action: 'RenewWrite', node, arg: null, state: next, effect: NO_EFFECT };
   }
   const before = state.rec;
-  const after: ModelRecord = { ...before, expiresAt: n.pendingExp };
+  const after: ModelRecord = { ...before, expiresAt: Math.max(before.expiresAt, n.pendingExp) };
   const next = overtakeWrites({ ...answerWrite(state, node, 'renReply', true), rec: after }, node);
   const effect = {
     kind: 'write',

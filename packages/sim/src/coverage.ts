@@ -1,17 +1,31 @@
+import type { FaultKind } from './faults';
+
 /**
  * Coverage marks: rare transitions the sweep should reach. A sweep reports how often each was hit
- * and warns about any it never hit (a fault or workload that silently stopped doing its job).
+ * and warns about any it never hit where it could have (a fault or workload step that silently
+ * stopped doing its job).
  */
 export const MARKS = [
   'expiryDuringRenew',
   'takeoverAfterExpiry',
   'replyLostThenRetried',
+  'replyTimedOut',
+  'requestDuplicated',
+  'lateRequestApplied',
+  'sameInstantChoice',
   'fencedWriteRejected',
   'crashWhileHolding',
   'clockJumpPastExpiry',
   'casConflict',
   'blockingAcquireWaited',
   'beliefLapsedWhileHolding',
+  'workAfterIndeterminateRenew',
+  'releaseAfterLostReply',
+  'forceReleasedHolder',
+  'forceReleaseRefused',
+  'expiredByCleanup',
+  'maxRenewalsReached',
+  'staleRenewRefused',
   'powerLossForgotGrant',
 ] as const;
 
@@ -21,14 +35,67 @@ export const MARK_DESCRIPTIONS: Readonly<Record<Mark, string>> = {
   expiryDuringRenew: 'a renew found its lease already past expiry',
   takeoverAfterExpiry: 'a node took over a lease another node never released',
   replyLostThenRetried: 'a grant whose reply was lost was recognised by the retry (same requestId)',
+  replyTimedOut: 'a client waited its full timeout for a reply that never came',
+  requestDuplicated: 'the store handled a second copy of a request',
+  lateRequestApplied: 'a write delivered after its client gave up waiting was applied',
+  sameInstantChoice: 'the scheduler chose among several events enabled at one instant',
   fencedWriteRejected: 'a fenced resource rejected a stale token',
   crashWhileHolding: 'a node crashed while it held a lease',
   clockJumpPastExpiry: "a wall-clock jump crossed a lease's expiry",
   casConflict: 'a compare-and-set lost a race (conflict)',
   blockingAcquireWaited: 'a blocking acquire waited and then got the lease',
   beliefLapsedWhileHolding: 'a holder stopped believing before it finished its work',
+  workAfterIndeterminateRenew:
+    'a holder kept working on its earlier belief after a renew whose outcome was unknown',
+  releaseAfterLostReply:
+    'an acquire that ended unavailable was retried with its request id, granted, and released',
+  forceReleasedHolder: 'an admin force-release evicted a holder',
+  forceReleaseRefused: 'a force-release with an expected holder found another holder',
+  expiredByCleanup: 'a cleanup expired a lease past its claimable point',
+  maxRenewalsReached: 'a renew was refused because the lease reached its renewal limit',
+  staleRenewRefused: 'a late renew of a lease that had ended was refused',
   powerLossForgotGrant: 'a power loss forgot a grant, and the recovery quarantined its resource',
 };
+
+/**
+ * What a mark needs to be reachable: any one of these faults in the scenario's menu, a
+ * `null` for marks every scenario can reach. A sweep warns only about reachable marks it missed.
+ */
+export const MARK_NEEDS: Readonly<Record<Mark, readonly FaultKind[] | null>> = {
+  expiryDuringRenew: null,
+  takeoverAfterExpiry: null,
+  replyLostThenRetried: ['storeReplyLost', 'storeLatency', 'storeLateDelivery'],
+  replyTimedOut: ['storeReplyLost', 'storeLatency', 'storeLateDelivery'],
+  requestDuplicated: ['storeDuplicate'],
+  lateRequestApplied: ['storeLateDelivery', 'storeLatency'],
+  sameInstantChoice: null,
+  fencedWriteRejected: null,
+  crashWhileHolding: ['nodeCrash', 'storePowerLoss'],
+  clockJumpPastExpiry: ['clockJump'],
+  casConflict: null,
+  blockingAcquireWaited: null,
+  beliefLapsedWhileHolding: null,
+  workAfterIndeterminateRenew: [
+    'storeReplyLost',
+    'storeLatency',
+    'storeWriteFail',
+    'storeReadFail',
+    'storeCrash',
+  ],
+  releaseAfterLostReply: ['storeReplyLost', 'storeLatency', 'storeLateDelivery'],
+  forceReleasedHolder: null,
+  forceReleaseRefused: null,
+  expiredByCleanup: null,
+  maxRenewalsReached: null,
+  staleRenewRefused: null,
+  powerLossForgotGrant: ['storePowerLoss', 'storeServerPowerLoss'],
+};
+
+/** Whether a scenario with this fault menu can reach `mark`. */
+export function markReachable(mark: Mark, menu: readonly FaultKind[]): boolean {
+  const needs = MARK_NEEDS[mark];
+  return needs === null || needs.some((fault) => menu.includes(fault));
+}
 
 export type MarkCounts = Record<Mark, number>;
 

@@ -10,6 +10,8 @@ export const FAULT_KINDS = [
   'storeReplyLost',
   'storeReadFail',
   'storeLatency',
+  'storeDuplicate',
+  'storeLateDelivery',
   'storeCrash',
   'storePowerLoss',
   'storeServerPowerLoss',
@@ -27,9 +29,13 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export const FAULT_DESCRIPTIONS: Readonly<Record<FaultKind, string>> = {
   storeWriteFail: 'a store write fails before it is applied',
-  storeReplyLost: 'a store write is applied but its reply is lost (indeterminate)',
+  storeReplyLost:
+    'a reply is lost after the store handled the request: the connection resets at once, or the client waits its full timeout (a write is then indeterminate)',
   storeReadFail: 'a store read fails',
-  storeLatency: 'store latency up to hundreds of ms, so completions reorder',
+  storeLatency: 'store latency up to hundreds of ms, so completions reorder and slow replies time out',
+  storeDuplicate: 'the network delivers a request twice; the second copy arrives later and its reply is dropped',
+  storeLateDelivery:
+    'the network holds a request past the client\'s timeout and delivers it after the client gave up',
   storeCrash: 'the store crashes and restarts (durable state kept, in-flight replies lost)',
   storePowerLoss:
     'power loss: the store forgets its unsynced commits and recovers; every node on the machine dies',
@@ -53,6 +59,8 @@ const RATE_RANGES: Readonly<Record<FaultKind, readonly [number, number]>> = {
   storeReplyLost: [20, 150],
   storeReadFail: [20, 150],
   storeLatency: [1_000, 1_000],
+  storeDuplicate: [20, 150],
+  storeLateDelivery: [10, 100],
   storeCrash: [2, 20],
   storePowerLoss: [2, 20],
   storeServerPowerLoss: [2, 20],

@@ -1,10 +1,9 @@
 /** Every bound of the simulator, units last (CONSTRAINTS.md C-2). */
 
-/** Nodes per world: default and hard limit. */
-export const NODES_DEFAULT = 5;
+/** Nodes per world: the range a seed draws from, and the hard limit. */
+export const NODES_MIN = 2;
 export const NODES_MAX = 16;
-/** Resources per world: default and hard limit. */
-export const RESOURCES_DEFAULT = 3;
+/** Resources per world: hard limit. */
 export const RESOURCES_MAX = 8;
 
 /** Scheduler events in the faulty safety phase of one run, by default and at most. */
@@ -12,11 +11,11 @@ export const STEPS_DEFAULT = 2_000;
 export const STEPS_MAX = 10_000_000;
 /** Simulated time one safety phase may last, whatever its step budget. */
 export const SAFETY_PHASE_MS_MAX = 86_400_000;
-/** Scheduler events the heal phase and its liveness probe may take. */
+/** Scheduler events the heal phase and its liveness probes may take (the heal loop's bound). */
 export const HEAL_STEPS_MAX = 200_000;
 
 /** Events of a run kept in memory for the failure report; the rest is streamed or hashed. */
-export const TRACE_TAIL_EVENTS = 30;
+export const TRACE_TAIL_EVENTS = 40;
 
 /** Seeds one sweep may run. */
 export const SEEDS_MAX = 1_000_000;
@@ -28,8 +27,27 @@ export const LATENCY_MS_MIN = 1;
 export const LATENCY_MS_BASE_MAX = 3;
 export const LATENCY_MS_FAULT_MAX = 400;
 
+/** The request timeout of the simulated store (a seed draws one in this range, ms). */
+export const STORE_TIMEOUT_MS_MIN = 20;
+export const STORE_TIMEOUT_MS_MAX = 1_000;
+/** How long the network may hold a duplicated request before delivering it again (ms). */
+export const DUPLICATE_DELAY_MS_MAX = 500;
+
+/** Down time of a store crash or power loss, and of a crashed node before it restarts (ms). */
+export const STORE_DOWN_MS_MIN = 20;
+export const STORE_DOWN_MS_MAX = 1_500;
+export const NODE_DOWN_MS_MIN = 50;
+export const NODE_DOWN_MS_MAX = 2_000;
+/** How long a node stall lasts (ms). */
+export const PAUSE_MS_MIN = 5;
+export const PAUSE_MS_MAX = 1_500;
+/** Assumption-breaking: how long a suspended node's monotonic clock stops (ms). */
+export const SUSPEND_MS_MAX = 3_000;
+
 /** Fault rates are ratios over this denominator (STYLE.md: integers and ratios, not floats). */
 export const RATE_DENOMINATOR = 1_000;
+/** Parts per million (drift). */
+export const PPM = 1_000_000;
 
 /** History events the simulated store retains (at least; at most twice as many). */
 export const STORE_HISTORY_EVENTS_MAX = 1_000;
@@ -45,8 +63,15 @@ export const STORE_UNSYNCED_COMMITS_MAX = 64;
  */
 export const STORE_CEILING_STEP = 32;
 
+/**
+ * The liveness probe's allowance past the checker's own claimable point: round trips at the
+ * healed store's latency (a read and a compare-and-set, plus one conflict with a node that is
+ * releasing at that moment), each two hops of at most LATENCY_MS_BASE_MAX.
+ */
+export const PROBE_ROUND_TRIPS_MAX = 4;
+
 /** Runs one shrink may try, whatever it finds (each is a full, deterministic run). */
-export const SHRINK_RUNS_MAX = 5_000;
+export const SHRINK_RUNS_MAX = 3_000;
 /** Neighbouring seeds a shrink round tries with the best parameters so far. */
 export const SHRINK_SEEDS_PER_ROUND = 100;
 /** Seeds a shrink tries for each smaller world shape (fewer nodes, resources or faults). */
@@ -58,3 +83,6 @@ export const SHRINK_IMPROVEMENTS_PER_ROUND = 24;
  * (cheap: each try stops once it is longer than the best run so far).
  */
 export const SHRINK_SEEDS_OWN_FAULTS = 1_000;
+
+/** Calls in flight the checker remembers (a request, its duplicate, its reply); per run. */
+export const CALLS_IN_FLIGHT_MAX = 100_000;

@@ -1,7 +1,7 @@
 import { formatSwarm, type Swarm } from './faults';
 import type { RunOverrides, RunResult } from './run';
-import { formatWorkload } from './workload-settings';
 import { findScenario } from './scenario';
+import { formatSettings } from './settings';
 
 /** How a run was started, beyond its scenario and seed: flags for the reproduce command. */
 export interface ReproduceExtra extends RunOverrides {
@@ -20,7 +20,7 @@ export function reproduceCommand(
   if (extra.resources !== undefined) flags.push(`--resources ${extra.resources}`);
   if (extra.steps !== undefined) flags.push(`--steps ${extra.steps}`);
   if (extra.swarm !== undefined) flags.push(`--faults '${faultsFlag(extra.swarm)}'`);
-  if (extra.workload !== undefined) flags.push(`--workload '${formatWorkload(extra.workload)}'`);
+  if (extra.settings !== undefined) flags.push(`--settings '${formatSettings(extra.settings)}'`);
   return `DST_SEED=${run.seed} npx leasehold dst run ${flags.join(' ')}`;
 }
 
@@ -57,7 +57,9 @@ export function plainReport(
     `${statusText(run)}: ${headline}`,
     `  scenario  ${run.scenario}${scenario === undefined ? '' : ` (${scenario.title})`}`,
     `  seed      ${run.seed}   step ${run.violation?.step ?? run.crash?.step ?? run.steps}   at ${run.violation?.atMs ?? run.simulatedMs} ms simulated`,
+    `  world     ${run.nodes} nodes, ${run.resources} resources`,
     `  swarm     ${run.swarmText}`,
+    `  settings  ${run.settingsText}`,
     `  last ${run.tail.length} events:`,
     ...run.tail.map((line) => `    ${line}`),
   ];

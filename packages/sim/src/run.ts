@@ -1,22 +1,31 @@
-import { livenessBoundMs, type InvariantId } from '@leasehold/core';
-import { LATENCY_MS_FAULT_MAX } from './limits';
+import type { InvariantId } from '@leasehold/core';
+import type { StepListener } from '@leasehold/step';
 import type { MarkCounts } from './coverage';
 import { drawSwarm, formatSwarm, type FaultKind, type Swarm } from './faults';
 import { leaseholdImplementation, type Implementation } from './implementation';
 import {
+  DUPLICATE_DELAY_MS_MAX,
   HEAL_STEPS_MAX,
+  LATENCY_MS_FAULT_MAX,
   NODES_MAX,
+  PAUSE_MS_MAX,
   RESOURCES_MAX,
   SAFETY_PHASE_MS_MAX,
   STEPS_DEFAULT,
+  SUSPEND_MS_MAX,
 } from './limits';
 import { Prng } from './prng';
 import type { Scenario } from './scenario';
-import type { Observer } from './observation';
+import {
+  drawSettings,
+  formatSettings,
+  leaseConfigOf,
+  withSettings,
+  type SimSettings,
+} from './settings';
 import { Trace, type TraceSink } from './trace';
 import { runProbe, runWorkload } from './workload';
-import { formatWorkload, SIM_CONFIG, SIM_WORKLOAD, type WorkloadKnobs } from './workload-settings';
-import { EPOCH_MS, World } from './world';
+import { World } from './world';
 
 /** Resource names mix slashes, quotes and non-ASCII, as real ones do. */
 export const RESOURCE_NAMES = [
@@ -35,12 +44,12 @@ export interface RunOverrides {
   /** Scheduler events in the safety phase. */
   readonly steps?: number;
   readonly nodes?: number;
-  /** Resources per world (default per scenario, at most RESOURCES_MAX). */
+  /** Resources per world (at most RESOURCES_MAX). */
   readonly resources?: number;
   /** The faults to enable, instead of the swarm the seed draws (shrinking, reproduction). */
   readonly swarm?: Swarm;
-  /** Narrower workload knobs (shrinking). */
-  readonly workload?: WorkloadKnobs;
+  /** Settings to use instead of the seed's draw (any subset; the rest is drawn). */
+  readonly settings?: Partial<SimSettings>;
 }
 
 /** The overrides that are set, without undefined keys (exactOptionalPropertyTypes). */
@@ -50,7 +59,7 @@ export function definedOverrides(o: RunOverrides): RunOverrides {
     ...(o.nodes === undefined ? {} : { nodes: o.nodes }),
     ...(o.resources === undefined ? {} : { resources: o.resources }),
     ...(o.swarm === undefined ? {} : { swarm: o.swarm }),
-    ...(o.workload === undefined ? {} : { workload: o.workload }),
+    ...(o.settings === undefined ? {} : { settings: o.settings }),
   };
 }
 
@@ -66,8 +75,8 @@ export interface RunOptions extends RunOverrides {
    * not failed by then cannot be smaller than the best run so far.
    */
   readonly eventsMax?: number;
-  /** Receives every step as typed data (trace validation, custom checks). */
-  readonly observer?: Observer;
+  /** Receive every step as typed data (trace validation, custom checks). */
+  readonly listeners?: readonly StepListener[];
 }
 
 export type RunStatus = 'passed' | 'safety' | 'liveness' | 'crash';
@@ -94,70 +103,101 @@ export interface RunResult {
   readonly steps: number;
   readonly events: number;
   readonly simulatedMs: number;
+  readonly nodes: number;
+  readonly resources: number;
   readonly swarm: Swarm;
   readonly swarmText: string;
+  readonly settings: SimSettings;
+  readonly settingsText: string;
   readonly faultsFired: Readonly<Record<FaultKind, number>>;
   readonly marks: Readonly<MarkCounts>;
   readonly traceHash: string;
   readonly tail: readonly string[];
-  readonly livenessBoundMs: number;
+  /** How long the liveness probes were allowed to wait (the checker's own bound is tighter). */
+  readonly probeWaitMs: number;
 }
 
-/** Runs one seed of one scenario: the faulty safety phase, then heal and the liveness probe. */
-export async function runSeed(options: RunOptions): Promise<RunResult> {
+/** The shape a seed draws: many small worlds (fast to fail, easy to read), some large. */
+export function drawShape(scenario: Scenario, seed: string): { nodes: number; resources: number } {
+  const prng = new Prng(seed, 'shape');
+  const [nodesLow, nodesHigh] = scenario.nodes;
+  const [resourcesLow, resourcesHigh] = scenario.resources;
+  const smallNodes = Math.min(nodesHigh, Math.max(nodesLow, 3));
+  const nodes = prng.chance(1, 2)
+    ? prng.between(nodesLow, smallNodes)
+    : prng.between(nodesLow, nodesHigh);
+  const resources = prng.chance(1, 2)
+    ? resourcesLow
+    : prng.between(resourcesLow, resourcesHigh);
+  return { nodes, resources };
+}
+
+/** Everything a run is made of, from its seed and the overrides. */
+export function planRun(options: RunOptions): {
+  nodes: number;
+  resources: readonly string[];
+  swarm: Swarm;
+  settings: SimSettings;
+  steps: number;
+} {
   const { scenario, seed } = options;
-  const nodes = Math.min(options.nodes ?? scenario.nodes, NODES_MAX);
-  const steps = options.steps ?? STEPS_DEFAULT;
-  const implementation = options.implementation ?? leaseholdImplementation;
+  const shape = drawShape(scenario, seed);
+  const nodes = Math.min(options.nodes ?? shape.nodes, NODES_MAX);
+  const resourceCount = Math.min(options.resources ?? shape.resources, RESOURCES_MAX);
   const swarm =
     options.swarm ?? drawSwarm(scenario.faults, scenario.alwaysOn, new Prng(seed, 'swarm'));
+  const drawn = drawSettings(new Prng(seed, 'settings'));
+  const settings = options.settings === undefined ? drawn : withSettings(drawn, options.settings);
+  return {
+    nodes,
+    resources: RESOURCE_NAMES.slice(0, resourceCount),
+    swarm,
+    settings,
+    steps: options.steps ?? STEPS_DEFAULT,
+  };
+}
+
+/** Runs one seed of one scenario: the faulty safety phase, then heal and the liveness probes. */
+export async function runSeed(options: RunOptions): Promise<RunResult> {
+  const { scenario, seed } = options;
+  const implementation = options.implementation ?? leaseholdImplementation;
+  const plan = planRun(options);
   const trace = new Trace(options.traceSink ?? null);
-  const resources = RESOURCE_NAMES.slice(
-    0,
-    Math.min(options.resources ?? scenario.resources, RESOURCES_MAX),
-  );
-  const swarmText = formatSwarm(swarm);
-  trace.record({
+  trace.header({
     e: 'run',
     seed,
     scenario: scenario.id,
     impl: implementation.name,
-    nodes,
-    resources: resources.length,
-    steps,
-    swarm: swarmText,
-    ...(options.workload === undefined ? {} : { workload: formatWorkload(options.workload) }),
+    nodes: plan.nodes,
+    resources: plan.resources.length,
+    steps: plan.steps,
+    swarm: formatSwarm(plan.swarm),
+    settings: formatSettings(plan.settings),
   });
   const world = new World({
     seed,
-    config: SIM_CONFIG,
-    swarm,
-    nodes,
-    resources,
+    settings: plan.settings,
+    config: leaseConfigOf(plan.settings),
+    swarm: plan.swarm,
+    nodes: plan.nodes,
+    resources: plan.resources,
     implementation,
     checks: options.checks ?? true,
     trace,
-    observer: options.observer,
-    workload: options.workload,
+    ...(options.listeners === undefined ? {} : { listeners: options.listeners }),
   });
+  world.processes.setRunner((node) => runWorkload(world, node));
+  world.processes.startAll();
 
-  const runner = (node: Parameters<typeof runWorkload>[1]) => runWorkload(world, node);
-  world.setRunner(runner);
-  world.nodes.forEach((node, i) =>
-    world.schedule(EPOCH_MS + i, () => world.startNode(node, runner)),
-  );
-
-  const boundMs = livenessBound(swarm);
   const eventsMax = options.eventsMax ?? Infinity;
-  await safetyPhase(world, steps, eventsMax);
-  const stopped = world.violation !== null || world.crash !== null || trace.events >= eventsMax;
-  if (!stopped) await healAndProbe(world, boundMs);
-
-  return summarize(world, options, implementation, swarm, swarmText, boundMs);
+  const waitMs = probeWaitMs(plan.settings);
+  await safetyPhase(world, plan.steps, eventsMax);
+  if (!world.stopped() && trace.events < eventsMax) await healAndProbe(world, waitMs);
+  return summarize(world, options, implementation, plan, waitMs);
 }
 
 async function safetyPhase(world: World, steps: number, eventsMax: number): Promise<void> {
-  while (world.step < steps && world.violation === null && world.crash === null) {
+  while (world.step < steps && !world.stopped()) {
     if (world.trace.events >= eventsMax) break;
     if (world.elapsedMs() > SAFETY_PHASE_MS_MAX) break;
     if (!(await world.runOne())) break;
@@ -165,38 +205,37 @@ async function safetyPhase(world: World, steps: number, eventsMax: number): Prom
 }
 
 /**
- * The stated liveness bound: one TTL plus grace and skew, plus slack for what may still be in
- * flight when faults heal (a blocking acquire's whole wait, a pause, a suspend, four slow store
- * hops) and 500 ms of scheduling.
+ * How long a probe may wait at most: everything still in flight when faults heal may land
+ * (a request held back past twice its timeout, a duplicate, a stalled sender, a blocking acquire's
+ * whole wait), then the longest lease must expire and become claimable. The checker's own bound,
+ * from the writes it saw, is much tighter; this only keeps a probe from giving up first.
  */
-function livenessBound(swarm: Swarm): number {
-  const ttlMsMax = Math.max(...SIM_WORKLOAD.ttlMsChoices);
-  const suspendMs = swarm.suspendBeyondMargin === undefined ? 0 : SIM_WORKLOAD.suspendMsMax;
-  const slackMs =
-    SIM_WORKLOAD.acquireWaitMsMax +
-    SIM_WORKLOAD.pauseMsMax +
-    suspendMs +
-    4 * LATENCY_MS_FAULT_MAX +
-    500;
-  return livenessBoundMs(ttlMsMax, slackMs, SIM_CONFIG);
+export function probeWaitMs(settings: SimSettings): number {
+  const inFlightMs =
+    2 * settings.timeoutMs +
+    DUPLICATE_DELAY_MS_MAX +
+    2 * LATENCY_MS_FAULT_MAX +
+    PAUSE_MS_MAX +
+    SUSPEND_MS_MAX +
+    settings.waitMs;
+  const ttlMsMax = Math.max(...settings.ttlMs);
+  return inFlightMs + ttlMsMax + settings.graceMs + 2 * settings.skewMs + 1_000;
 }
 
-async function healAndProbe(world: World, boundMs: number): Promise<void> {
+async function healAndProbe(world: World, waitMs: number): Promise<void> {
   world.heal();
-  const healedAtMs = world.nowMs();
-  const probes = world.resources.map((resource, i) => {
-    const probe = world.addProbe(`probe${i + 1}`);
-    world.schedule(healedAtMs, () =>
-      world.startNode(probe, (node) => runProbe(world, node, resource, boundMs, healedAtMs)),
+  const scheduler = world.scheduler;
+  world.resources.forEach((resource, i) => {
+    const probe = world.processes.add(`probe${i + 1}`, true);
+    scheduler.at(scheduler.nowMs, () =>
+      world.processes.start(probe, (node) => runProbe(world, node, resource, waitMs)),
     );
-    return probe;
   });
   const stepsEnd = world.step + HEAL_STEPS_MAX;
-  while (world.probesDone < probes.length && world.violation === null && world.crash === null) {
+  while (world.probesDone < world.resources.length && !world.stopped()) {
     if (world.step >= stepsEnd || !(await world.runOne())) {
       world.failLiveness(
-        world.resources[world.probesDone] ?? '',
-        `the liveness probes did not finish (${world.probesDone}/${probes.length} done, ${world.step} steps, ${world.pendingEvents} events pending)`,
+        `the liveness probes did not finish (${world.probesDone}/${world.resources.length} done, ${world.step} steps, ${scheduler.pending} events pending)`,
       );
     }
   }
@@ -206,9 +245,8 @@ function summarize(
   world: World,
   options: RunOptions,
   implementation: Implementation,
-  swarm: Swarm,
-  swarmText: string,
-  boundMs: number,
+  plan: ReturnType<typeof planRun>,
+  waitMs: number,
 ): RunResult {
   const violation = world.violation;
   const status: RunStatus =
@@ -243,12 +281,16 @@ function summarize(
     steps: world.step,
     events: world.trace.events,
     simulatedMs: world.elapsedMs(),
-    swarm,
-    swarmText,
+    nodes: plan.nodes,
+    resources: plan.resources.length,
+    swarm: plan.swarm,
+    swarmText: formatSwarm(plan.swarm),
+    settings: plan.settings,
+    settingsText: formatSettings(plan.settings),
     faultsFired: { ...world.faultsFired },
-    marks: { ...world.marks },
+    marks: { ...world.marks, sameInstantChoice: world.scheduler.choices },
     traceHash: world.trace.digest(),
     tail: world.trace.tail(),
-    livenessBoundMs: boundMs,
+    probeWaitMs: waitMs,
   };
 }

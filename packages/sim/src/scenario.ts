@@ -1,15 +1,18 @@
 import type { FaultKind } from './faults';
-import { NODES_DEFAULT, RESOURCES_DEFAULT } from './limits';
+import { NODES_MAX, NODES_MIN, RESOURCES_MAX } from './limits';
 
 /**
- * A scenario: a world shape and a fault menu. Each seed draws its own swarm from the menu. Titles
- * read like paths (STYLE.md); ids are what `--scenario` takes.
+ * A scenario: a fault menu and the range of world shapes its seeds draw from. Each seed draws its
+ * own swarm from the menu, its own shape and its own settings. Titles read like paths (STYLE.md);
+ * ids are what `--scenario` takes.
  */
 export interface Scenario {
   readonly id: string;
   readonly title: string;
-  readonly nodes: number;
-  readonly resources: number;
+  /** Nodes per world, inclusive range. */
+  readonly nodes: readonly [number, number];
+  /** Resources per world, inclusive range. */
+  readonly resources: readonly [number, number];
   readonly faults: readonly FaultKind[];
   /** Faults every seed of this scenario enables. */
   readonly alwaysOn: readonly FaultKind[];
@@ -18,6 +21,8 @@ export interface Scenario {
    * I-2 on some seeds, and nothing else (fencing keeps I-5 and I-6).
    */
   readonly assumptionBreaking: boolean;
+  /** The model of spec/Lease.tla covers its steps: every run is validated against it. */
+  readonly validated: boolean;
 }
 
 const IN_BOUND_FAULTS: readonly FaultKind[] = [
@@ -25,6 +30,8 @@ const IN_BOUND_FAULTS: readonly FaultKind[] = [
   'storeReplyLost',
   'storeReadFail',
   'storeLatency',
+  'storeDuplicate',
+  'storeLateDelivery',
   'storeCrash',
   'nodeCrash',
   'nodePause',
@@ -34,10 +41,11 @@ const IN_BOUND_FAULTS: readonly FaultKind[] = [
 ];
 
 const base = {
-  nodes: NODES_DEFAULT,
-  resources: RESOURCES_DEFAULT,
+  nodes: [NODES_MIN, NODES_MAX],
+  resources: [1, RESOURCES_MAX],
   alwaysOn: [],
   assumptionBreaking: false,
+  validated: true,
 } as const;
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -45,16 +53,23 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     ...base,
     id: 'contention',
-    title: 'lease: contention: 8 nodes race for 1 resource',
-    nodes: 8,
-    resources: 1,
-    faults: ['storeLatency', 'storeReplyLost'],
+    title: 'lease: contention: up to 16 nodes race for 1 resource',
+    nodes: [4, NODES_MAX],
+    resources: [1, 1],
+    faults: ['storeLatency', 'storeReplyLost', 'storeDuplicate'],
   },
   {
     ...base,
     id: 'storage-faults',
-    title: 'lease: storage: write fails, reply lost, read fails, latency reorders',
-    faults: ['storeWriteFail', 'storeReplyLost', 'storeReadFail', 'storeLatency'],
+    title: 'lease: storage: write fails, reply lost or late, read fails, duplicates, latency',
+    faults: [
+      'storeWriteFail',
+      'storeReplyLost',
+      'storeReadFail',
+      'storeLatency',
+      'storeDuplicate',
+      'storeLateDelivery',
+    ],
   },
   {
     ...base,
@@ -69,6 +84,7 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'lease: storage: power loss forgets unsynced commits (every node on the machine dies)',
     faults: ['storePowerLoss', 'storeLatency', 'storeReplyLost'],
     alwaysOn: ['storePowerLoss'],
+    validated: false,
   },
   {
     ...base,
@@ -76,6 +92,7 @@ export const SCENARIOS: readonly Scenario[] = [
     title: "lease: storage: power loss on a lease server's machine (its remote clients live on)",
     faults: ['storeServerPowerLoss', 'storeLatency', 'storeReplyLost'],
     alwaysOn: ['storeServerPowerLoss'],
+    validated: false,
   },
   {
     ...base,
@@ -86,7 +103,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     ...base,
     id: 'clock-faults',
-    title: 'lease: time: wall clocks offset, drift and jump within the skew bound',
+    title: 'lease: time: wall clocks offset, drift and jump to the edges of the skew bound',
     faults: ['clockOffset', 'clockDrift', 'clockJump', 'storeLatency'],
   },
   {
@@ -102,6 +119,7 @@ export const SCENARIOS: readonly Scenario[] = [
     faults: ['storeLatency'],
     alwaysOn: ['skewBeyondBound'],
     assumptionBreaking: true,
+    validated: false,
   },
   {
     ...base,
@@ -110,6 +128,7 @@ export const SCENARIOS: readonly Scenario[] = [
     faults: ['storeLatency'],
     alwaysOn: ['monoDriftBeyondBound'],
     assumptionBreaking: true,
+    validated: false,
   },
   {
     ...base,
@@ -118,6 +137,7 @@ export const SCENARIOS: readonly Scenario[] = [
     faults: ['storeLatency'],
     alwaysOn: ['suspendBeyondMargin'],
     assumptionBreaking: true,
+    validated: false,
   },
 ];
 

@@ -8,10 +8,10 @@ import {
   SHRINK_SEEDS_PER_SHAPE,
   STEPS_DEFAULT,
 } from './limits';
-import { runSeed, type RunOverrides, type RunResult } from './run';
-import { SIM_WORKLOAD, type WorkloadKnobs } from './workload-settings';
+import { definedOverrides, runSeed, type RunOverrides, type RunResult } from './run';
 import type { Scenario } from './scenario';
 import { sweepSeed } from './seed';
+import type { SimSettings } from './settings';
 
 /** A shape to try; `swarm: null` lets the seed draw its own faults. */
 type Candidate = Omit<RunShape, 'swarm'> & { readonly swarm: Swarm | null };
@@ -23,18 +23,14 @@ export interface RunShape {
   readonly resources: number;
   readonly steps: number;
   readonly swarm: Swarm;
-  readonly workload: WorkloadKnobs;
+  /** Pinned in full, so a neighbouring seed keeps the settings the failure needed. */
+  readonly settings: SimSettings;
 }
 
-export interface ShrinkInput {
+export interface ShrinkInput extends RunOverrides {
   readonly scenario: Scenario;
   readonly seed: string;
   readonly implementation?: Implementation;
-  readonly nodes?: number;
-  readonly resources?: number;
-  readonly steps?: number;
-  readonly swarm?: Swarm;
-  readonly workload?: WorkloadKnobs;
 }
 
 export interface ShrinkResult {
@@ -66,18 +62,14 @@ export async function shrinkRun(input: ShrinkInput): Promise<ShrinkResult | null
       // A candidate may leave the faults to its seed (null): small worlds rarely fail with the
       // exact faults a big one needed.
       ...(shape.swarm === null ? {} : { swarm: shape.swarm }),
-      workload: shape.workload,
+      settings: shape.settings,
       ...(eventsMax === undefined ? {} : { eventsMax }),
       ...(implementation === undefined ? {} : { implementation }),
     });
   const first = await runSeed({
     scenario: input.scenario,
     seed: input.seed,
-    ...(input.steps === undefined ? {} : { steps: input.steps }),
-    ...(input.nodes === undefined ? {} : { nodes: input.nodes }),
-    ...(input.resources === undefined ? {} : { resources: input.resources }),
-    ...(input.swarm === undefined ? {} : { swarm: input.swarm }),
-    ...(input.workload === undefined ? {} : { workload: input.workload }),
+    ...definedOverrides(input),
     ...(implementation === undefined ? {} : { implementation }),
   });
   if (first.status === 'passed') return null;
@@ -86,11 +78,11 @@ export async function shrinkRun(input: ShrinkInput): Promise<ShrinkResult | null
 
   let shape: RunShape = {
     seed: first.seed,
-    nodes: input.nodes ?? input.scenario.nodes,
-    resources: input.resources ?? input.scenario.resources,
+    nodes: first.nodes,
+    resources: first.resources,
     steps: input.steps ?? STEPS_DEFAULT,
     swarm: first.swarm,
-    workload: input.workload ?? {},
+    settings: first.settings,
   };
   let best = first;
   const path: string[] = [];
@@ -190,32 +182,32 @@ function* candidates(shape: RunShape): Generator<[Candidate, string]> {
   }
 }
 
-/** A quieter workload: fewer fenced writes per lease, no think time (each with a few seeds). */
+/** A quieter workload: fewer fenced writes per lease, no think time, no admin or cleanup turns. */
 function* workloadCandidates(shape: RunShape): Generator<[Candidate, string]> {
-  const writesMax = shape.workload.writesMax ?? SIM_WORKLOAD.writesMax;
-  const options: [WorkloadKnobs, string][] = [];
-  for (let writes = 1; writes < writesMax; writes++) {
-    options.push([{ ...shape.workload, writesMax: writes }, `writesMax ${writesMax} -> ${writes}`]);
+  const settings = shape.settings;
+  const options: [SimSettings, string][] = [];
+  for (let writes = 1; writes < settings.writes; writes++) {
+    options.push([{ ...settings, writes }, `writes ${settings.writes} -> ${writes}`]);
   }
-  if ((shape.workload.thinkMsMax ?? SIM_WORKLOAD.thinkMsMax) > 0) {
-    options.push([{ ...shape.workload, thinkMsMax: 0 }, 'thinkMsMax -> 0']);
+  const quiet = ['thinkMs', 'adminPct', 'cleanupPct', 'stalePct', 'abandonPct'] as const;
+  for (const key of quiet) {
+    if (settings[key] > 0) options.push([{ ...settings, [key]: 0 }, `${key} -> 0`]);
   }
-  for (const [workload, step] of options) {
+  for (const [narrower, step] of options) {
     for (let i = 0; i < SHRINK_SEEDS_PER_ROUND; i++) {
       const seed = sweepSeed(shape.seed, i);
-      yield [{ ...shape, workload, seed }, `${step}, seed ${seed}`];
+      yield [{ ...shape, settings: narrower, seed }, `${step}, seed ${seed}`];
     }
   }
 }
 
 /** A shrunk shape as `dst run` overrides (for the reproduce command). */
 export function shapeOverrides(shape: RunShape): RunOverrides {
-  const workload = Object.keys(shape.workload).length === 0 ? {} : { workload: shape.workload };
   return {
     nodes: shape.nodes,
     resources: shape.resources,
     steps: shape.steps,
     swarm: shape.swarm,
-    ...workload,
+    settings: shape.settings,
   };
 }

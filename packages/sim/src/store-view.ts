@@ -9,34 +9,25 @@ import type {
   PruneResult,
   ReadResult,
 } from '@leasehold/store';
-import type { SimNode, World } from './world';
-
-export type StoreOp =
-  | { readonly kind: 'read'; readonly resource: string }
-  | {
-      readonly kind: 'cas';
-      readonly resource: string;
-      readonly expectedVersion: number;
-      readonly record: LeaseRecord;
-      readonly event: HistoryEvent;
-    };
+import type { SimNode } from './node-process';
+import type { StoreUnderFaults } from './store-under-faults';
 
 /**
  * The store as one node sees it: every read and compare-and-set is a scheduled round trip through
- * the world (latency, faults, crashes). Listing and history go straight to the durable state; the
- * workload does not use them, so they need no scheduling.
+ * the store under faults (latency, failures, lost replies, timeouts, crashes). Listing and
+ * history go straight to the durable state; the workload does not use them.
  */
 export class NodeStoreView implements LeaseStore {
-  readonly #world: World;
+  readonly #store: StoreUnderFaults;
   readonly #node: SimNode;
 
-  constructor(world: World, node: SimNode) {
-    this.#world = world;
+  constructor(store: StoreUnderFaults, node: SimNode) {
+    this.#store = store;
     this.#node = node;
   }
 
   read(resource: string): Promise<ReadResult> {
-    return this.#world.storeCall<ReadResult>(this.#node, { kind: 'read', resource });
+    return this.#store.call(this.#node, { kind: 'read', resource }) as Promise<ReadResult>;
   }
 
   compareAndSet(
@@ -45,29 +36,24 @@ export class NodeStoreView implements LeaseStore {
     record: LeaseRecord,
     event: HistoryEvent,
   ): Promise<CasResult> {
-    return this.#world.storeCall<CasResult>(this.#node, {
-      kind: 'cas',
-      resource,
-      expectedVersion,
-      record,
-      event,
-    });
+    const request = { kind: 'cas', resource, expectedVersion, record, event } as const;
+    return this.#store.call(this.#node, request) as Promise<CasResult>;
   }
 
   list(options?: ListOptions): Promise<ListResult> {
-    return this.#world.store.list(options);
+    return this.#store.store.list(options);
   }
 
   listByHolder(holder: string, options?: ListOptions): Promise<ListResult> {
-    return this.#world.store.listByHolder(holder, options);
+    return this.#store.store.listByHolder(holder, options);
   }
 
   history(resource: string, options?: HistoryOptions): Promise<HistoryResult> {
-    return this.#world.store.history(resource, options);
+    return this.#store.store.history(resource, options);
   }
 
   pruneHistory(beforeMs: number): Promise<PruneResult> {
-    return this.#world.store.pruneHistory(beforeMs);
+    return this.#store.store.pruneHistory(beforeMs);
   }
 
   async close(): Promise<void> {}

@@ -6,13 +6,13 @@ export interface TraceSink {
   write(line: string): void;
 }
 
-/** One trace line. Keys are written in a fixed order, so the same run gives the same bytes. */
-export type TraceEvent = Readonly<Record<string, string | number | boolean | null>>;
+/** The first line of a trace: how the run was made (keys in a fixed order). */
+export type TraceHeader = Readonly<Record<string, string | number | boolean | null>>;
 
 /**
- * The trace of one run: hashed as it is written (determinism check, C-8), its last events kept for
- * the failure report, and everything streamed to an optional sink. Memory stays flat however long
- * the run.
+ * The trace of one run, one JSON line per step (`@leasehold/step`'s encoding): hashed as it is
+ * written (determinism check, C-8), its last lines kept for the failure report, and everything
+ * streamed to an optional sink. Memory stays flat however long the run.
  */
 export class Trace {
   readonly #hash: Hash = createHash('sha256');
@@ -24,8 +24,11 @@ export class Trace {
     this.#sink = sink;
   }
 
-  record(event: TraceEvent): void {
-    const line = JSON.stringify(event);
+  header(header: TraceHeader): void {
+    this.write(JSON.stringify(header));
+  }
+
+  write(line: string): void {
     this.#hash.update(line);
     this.#hash.update('\n');
     if (this.#tail.length >= TRACE_TAIL_EVENTS) this.#tail.shift();

@@ -1,158 +1,213 @@
 import type { AcquireOutcome, Lease } from '@leasehold/client';
+import type { Op } from '@leasehold/step';
 import type { LeaseClientLike } from './implementation';
-import { SIM_WORKLOAD } from './workload-settings';
-import type { SimNode, World } from './world';
+import type { HeldLease, SimNode } from './node-process';
+import type { World } from './world';
+
+/** Percent chance that an acquire names its own request id (so it can be retried as the same op). */
+const EXPLICIT_ID_PCT = 50;
+/** Percent chance that a node retries an acquire or release that ended `unavailable`. */
+const RETRY_UNAVAILABLE_PCT = 70;
+/** Percent chance that a renew asks for another TTL than the lease had. */
+const RENEW_NEW_TTL_PCT = 20;
 
 /**
- * One node's workload, drawn from its own PRNG stream: think, acquire (non-blocking, or blocking
- * with a timeout), write to the fenced resource while it believes it holds the lease, renew when
- * half the TTL is gone, then release, or abandon the lease to let it expire. Node crashes come
- * from the fault stream at any await.
+ * One node's workload, drawn from its own PRNG stream: think; then, by the seed's mix, either act
+ * as an admin (force-release a lease, with or without the holder it expects), clean up an expired
+ * lease, or acquire a lease (non-blocking, or blocking with a timeout) and hold it: write to the
+ * fenced resource while it believes it holds the lease, renew when half the TTL is gone (and keep
+ * working on its earlier belief when a renew's outcome is unknown), then release it, or abandon it
+ * to let it expire. Every intended operation is one logical op, shared by the client's retries and
+ * by the workload's own retry of an acquire or release that ended `unavailable`.
  */
 export async function runWorkload(world: World, node: SimNode): Promise<void> {
   const client = node.client!;
   const prng = node.workload;
-  while (world.phase === 'safety') {
-    await node.clock.sleep(prng.between(0, world.workload.thinkMsMax ?? SIM_WORKLOAD.thinkMsMax));
-    if (world.phase !== 'safety') return;
-    const resource = prng.pick(world.resources);
-    const ttlMs = prng.pick(SIM_WORKLOAD.ttlMsChoices);
-    const waitMs = prng.chance(1, 2) ? prng.between(100, SIM_WORKLOAD.acquireWaitMsMax) : 0;
-    const startedMs = world.nowMs();
-    const got = await client.acquire(resource, { ttlMs, waitMs });
-    observeAcquire(world, node, resource, got, waitMs > 0 && world.nowMs() - startedMs > ttlMs / 2);
-    if (got.kind === 'granted') await holdLease(world, node, client, got.lease);
+  const settings = world.settings;
+  while (world.phase() === 'safety') {
+    await node.clock.sleep(prng.between(0, settings.thinkMs));
+    if (world.phase() !== 'safety') return;
+    const turn = prng.int(100);
+    if (turn < settings.adminPct && client.forceRelease !== undefined) {
+      await forceRelease(world, node, client);
+    } else if (turn < settings.adminPct + settings.cleanupPct && client.expire !== undefined) {
+      await expire(world, node, client);
+    } else {
+      await acquireAndHold(world, node, client);
+    }
   }
 }
 
-/** Records a client outcome in the trace and hands it to the run's observer. */
-function outcome(
-  world: World,
-  node: SimNode,
-  op: 'acquire' | 'renew' | 'release',
-  resource: string,
-  result: string,
-  token: number | null,
-): void {
-  world.record({
-    s: world.step,
-    t: world.elapsedMs(),
-    e: 'out',
-    n: node.id,
-    op,
-    r: resource,
-    k: result,
-    tok: token,
-  });
-  world.observe(() => ({
-    kind: 'outcome',
-    step: world.step,
-    atMs: world.elapsedMs(),
-    node: node.id,
-    op,
-    resource,
-    result,
-    token,
-    wallMs: node.clock.wallMs(),
-  }));
-}
-
-function observeAcquire(
-  world: World,
-  node: SimNode,
-  resource: string,
-  got: AcquireOutcome,
-  waited: boolean,
-): void {
-  const token = got.kind === 'granted' ? got.lease.token : null;
-  outcome(world, node, 'acquire', resource, got.kind, token);
-  if (got.kind === 'held' && node.lastRead !== null) {
-    world.fail(world.checker.onAcquireAnswer(node.lastRead.record, node.lastRead.wallMs, got.kind));
+async function acquireAndHold(world: World, node: SimNode, client: LeaseClientLike): Promise<void> {
+  const prng = node.workload;
+  const settings = world.settings;
+  const resource = prng.pick(world.resources);
+  const ttlMs = prng.pick(settings.ttlMs);
+  const waitMs = prng.int(100) < settings.blockingPct ? prng.between(1, settings.waitMs) : 0;
+  const requestId = prng.int(100) < EXPLICIT_ID_PCT ? `${node.id}.${node.incarnation}.op` : null;
+  const op = world.beginOp(node, 'acquire', resource, { ttlMs });
+  const options = { ttlMs, waitMs, ...(requestId === null ? {} : { requestId: `${requestId}${op.id}` }) };
+  const startedMs = world.scheduler.nowMs;
+  let got = await client.acquire(resource, options);
+  let retried = false;
+  if (got.kind === 'unavailable' && requestId !== null && prng.int(100) < RETRY_UNAVAILABLE_PCT) {
+    // The outcome is unknown: the same intended acquire again, under the same request id.
+    world.endOp(node, op, got.kind, null, false);
+    retried = true;
+    got = await client.acquire(resource, { ...options, waitMs: 0 });
   }
+  endAcquire(world, node, op, got);
   if (got.kind !== 'granted') return;
-  if (node.lostGrants.get(resource) === got.lease.token) world.mark('replyLostThenRetried');
-  node.lostGrants.delete(resource);
-  if (waited) world.mark('blockingAcquireWaited');
-  world.setLease(node, got.lease);
+  if (waitMs > 0 && world.scheduler.nowMs - startedMs > ttlMs / 2) world.mark('blockingAcquireWaited');
+  await holdLease(world, node, client, { lease: got.lease, op: op.id }, retried);
+}
+
+function endAcquire(world: World, node: SimNode, op: Op, got: AcquireOutcome): void {
+  world.endOp(node, op, got.kind, got.kind === 'granted' ? got.lease.token : null);
+  if (got.kind !== 'granted') return;
+  if (node.lostGrants.get(op.resource) === got.lease.token) world.mark('replyLostThenRetried');
+  node.lostGrants.delete(op.resource);
+  world.setHeld(node, { lease: got.lease, op: op.id });
 }
 
 async function holdLease(
   world: World,
   node: SimNode,
   client: LeaseClientLike,
-  granted: Lease,
+  granted: HeldLease,
+  afterLostReply: boolean,
 ): Promise<void> {
   const prng = node.workload;
-  let lease = granted;
-  const writes = prng.between(1, world.workload.writesMax ?? SIM_WORKLOAD.writesMax);
-  for (let i = 0; i < writes && world.phase === 'safety'; i++) {
+  const settings = world.settings;
+  const resource = granted.lease.resource;
+  let lease = granted.lease;
+  const writes = prng.between(1, settings.writes);
+  for (let i = 0; i < writes && world.phase() === 'safety'; i++) {
     if (!client.believes(lease)) {
       world.mark('beliefLapsedWhileHolding');
-      world.setLease(node, null);
+      world.setHeld(node, null);
+      await staleRenew(world, node, client, lease, granted.op);
       return;
     }
-    await world.fencedWrite(node, lease.resource, lease.token);
-    await node.clock.sleep(prng.between(10, SIM_WORKLOAD.workMsMax));
+    await world.fencedWrite(node, resource, lease.token);
+    await node.clock.sleep(prng.between(10, settings.workMs));
     if (client.timeLeftMs(lease) >= lease.ttlMs / 2) continue;
-    const renewed = await client.renew(lease);
-    const token = renewed.kind === 'renewed' ? renewed.lease.token : null;
-    outcome(world, node, 'renew', lease.resource, renewed.kind, token);
-    if (renewed.kind !== 'renewed') {
-      if (renewed.kind === 'expired' && renewed.reason === 'pastExpiry')
-        world.mark('expiryDuringRenew');
-      world.setLease(node, null);
-      return;
+    const ttlMs = prng.int(100) < RENEW_NEW_TTL_PCT ? prng.pick(settings.ttlMs) : lease.ttlMs;
+    const op = world.beginOp(node, 'renew', resource, { ttlMs, leaseOp: granted.op });
+    const renewed = await client.renew(lease, { ttlMs });
+    world.endOp(node, op, renewed.kind, renewed.kind === 'renewed' ? renewed.lease.token : null);
+    if (renewed.kind === 'renewed') {
+      lease = renewed.lease;
+      world.setHeld(node, { lease, op: granted.op });
+      continue;
     }
-    lease = renewed.lease;
-    world.setLease(node, lease);
+    if (renewed.kind === 'unavailable' || renewed.kind === 'maxRenewalsReached') {
+      // Keep working on the belief it had: the loop stops as soon as that belief ends.
+      world.mark(
+        renewed.kind === 'unavailable' ? 'workAfterIndeterminateRenew' : 'maxRenewalsReached',
+      );
+      continue;
+    }
+    if (renewed.kind === 'expired' && renewed.reason === 'pastExpiry') world.mark('expiryDuringRenew');
+    world.setHeld(node, null);
+    await staleRenew(world, node, client, lease, granted.op);
+    return;
   }
-  world.setLease(node, null);
-  if (world.phase === 'safety' && prng.int(100) < SIM_WORKLOAD.abandonPercent) return;
-  const released = await client.release(lease);
-  outcome(world, node, 'release', lease.resource, released.kind, lease.token);
+  world.setHeld(node, null);
+  if (world.phase() === 'safety' && prng.int(100) < settings.abandonPct) return;
+  await release(world, node, client, lease, granted.op, afterLostReply);
+}
+
+async function release(
+  world: World,
+  node: SimNode,
+  client: LeaseClientLike,
+  lease: Lease,
+  leaseOp: number,
+  afterLostReply: boolean,
+): Promise<void> {
+  const op = world.beginOp(node, 'release', lease.resource, { leaseOp });
+  let released = await client.release(lease);
+  if (released.kind === 'unavailable' && node.workload.int(100) < RETRY_UNAVAILABLE_PCT) {
+    world.endOp(node, op, released.kind, null, false);
+    released = await client.release(lease);
+  }
+  world.endOp(node, op, released.kind, null);
+  if (released.kind === 'released' && afterLostReply) world.mark('releaseAfterLostReply');
+  await staleRenew(world, node, client, lease, leaseOp);
+}
+
+/** A keep-alive timer that fires once more after the lease ended: it must be refused. */
+async function staleRenew(
+  world: World,
+  node: SimNode,
+  client: LeaseClientLike,
+  lease: Lease,
+  leaseOp: number,
+): Promise<void> {
+  if (world.phase() !== 'safety' || node.workload.int(100) >= world.settings.stalePct) return;
+  const op = world.beginOp(node, 'renew', lease.resource, { ttlMs: lease.ttlMs, leaseOp });
+  const renewed = await client.renew(lease);
+  world.endOp(node, op, renewed.kind, renewed.kind === 'renewed' ? renewed.lease.token : null);
+  if (renewed.kind !== 'renewed') {
+    world.mark('staleRenewRefused');
+    return;
+  }
+  // The lease was still live on the store (the holder had only stopped believing): give it back.
+  const back = world.beginOp(node, 'release', lease.resource, { leaseOp });
+  const released = await client.release(renewed.lease);
+  world.endOp(node, back, released.kind, null);
+}
+
+async function forceRelease(world: World, node: SimNode, client: LeaseClientLike): Promise<void> {
+  const prng = node.workload;
+  const resource = prng.pick(world.resources);
+  const expectedHolder = prng.chance(1, 2) ? null : prng.pick(world.nodes).id;
+  const op = world.beginOp(node, 'forceRelease', resource, { expectedHolder });
+  const options = expectedHolder === null ? {} : { expectedHolder };
+  const result = await client.forceRelease!(resource, options);
+  world.endOp(node, op, result.kind, result.kind === 'forceReleased' ? result.token : null);
+  if (result.kind === 'forceReleased') world.mark('forceReleasedHolder');
+  if (result.kind === 'notHolder') world.mark('forceReleaseRefused');
+}
+
+async function expire(world: World, node: SimNode, client: LeaseClientLike): Promise<void> {
+  const resource = node.workload.pick(world.resources);
+  const op = world.beginOp(node, 'expire', resource);
+  const result = await client.expire!(resource);
+  world.endOp(node, op, result.kind, null);
+  if (result.kind === 'expiredNow') world.mark('expiredByCleanup');
 }
 
 /**
  * The liveness probe (I-4, second half): once faults have healed, a fresh node waits for
- * `resource` and must get it within `boundMs` of the heal.
+ * `resource`; the checker judges whether it got the lease within its bound.
  */
 export async function runProbe(
   world: World,
   node: SimNode,
   resource: string,
-  boundMs: number,
-  healedAtMs: number,
+  waitMs: number,
 ): Promise<void> {
   const client = node.client!;
-  const got = await client.acquire(resource, {
-    ttlMs: SIM_WORKLOAD.ttlMsChoices[0],
-    waitMs: boundMs,
-  });
-  const waitedMs = world.nowMs() - healedAtMs;
+  const ttlMs = world.settings.ttlMs[0]!;
+  const op = world.beginOp(node, 'acquire', resource, { ttlMs });
+  const healedAtMs = world.scheduler.nowMs;
+  const got = await client.acquire(resource, { ttlMs, waitMs });
+  world.endOp(node, op, got.kind, got.kind === 'granted' ? got.lease.token : null);
   world.record({
-    s: world.step,
-    t: world.elapsedMs(),
-    e: 'probe',
-    n: node.id,
-    r: resource,
-    k: got.kind,
-    waited: waitedMs,
+    kind: 'probe',
+    node: node.id,
+    resource,
+    result: got.kind,
+    waitedMs: world.scheduler.nowMs - healedAtMs,
   });
-  if (got.kind !== 'granted') {
-    world.failLiveness(
-      resource,
-      `probe ${node.id} was answered ${got.kind} after waiting ${waitedMs} ms for ${JSON.stringify(resource)}; the bound is ${boundMs} ms`,
-    );
-    return;
+  if (got.kind === 'granted') {
+    world.setHeld(node, { lease: got.lease, op: op.id });
+    world.setHeld(node, null);
+    const back = world.beginOp(node, 'release', resource, { leaseOp: op.id });
+    const released = await client.release(got.lease);
+    world.endOp(node, back, released.kind, null);
   }
-  world.setLease(node, got.lease);
-  if (waitedMs > boundMs) {
-    world.failLiveness(
-      resource,
-      `probe ${node.id} waited ${waitedMs} ms for ${JSON.stringify(resource)} after faults healed; the bound is ${boundMs} ms`,
-    );
-  }
-  world.setLease(node, null);
-  await client.release(got.lease);
-  world.probeDone();
+  world.probesDone += 1;
 }

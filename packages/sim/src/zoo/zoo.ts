@@ -143,10 +143,7 @@ export const ZOO: readonly ZooVariant[] = [
     implementation: {
       name: 'zoo:Z10',
       createClient: (options) => new LeaseClient(options),
-      fence: (tokenAcceptedMax, token) => ({
-        kind: 'accepted',
-        tokenAcceptedMax: Math.max(tokenAcceptedMax, token),
-      }),
+      createFence: () => ({ write: (token) => ({ kind: 'accepted', tokenAcceptedMax: token }) }),
     },
   },
   {

@@ -1,6 +1,4 @@
-import type { HistoryEvent } from '../history';
-import type { LeaseRecord } from '../record';
-import { violation, type InvariantViolation } from './invariant';
+import { violation, type InvariantViolation, type LeaseRecord, type HistoryEvent } from '@leasehold/core';
 
 /**
  * I-7 NoResurrection, for one applied renewal: the record it replaced was still held under the

@@ -1,4 +1,4 @@
-import { violation, type InvariantViolation } from './invariant';
+import { violation, type InvariantViolation } from '@leasehold/core';
 
 export interface FencedWriteObservation {
   readonly resource: string;

@@ -1,6 +1,4 @@
-import type { HistoryEvent } from '../history';
-import type { LeaseRecord } from '../record';
-import { violation, type InvariantViolation } from './invariant';
+import { violation, type InvariantViolation, type LeaseRecord, type HistoryEvent } from '@leasehold/core';
 
 /**
  * I-3 RenewalRequiresOwnership, for one applied renewal: the requester (`event.holder`) was the

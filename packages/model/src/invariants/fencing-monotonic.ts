@@ -1,5 +1,4 @@
-import type { LeaseRecord } from '../record';
-import { violation, type InvariantViolation } from './invariant';
+import { violation, type InvariantViolation, type LeaseRecord } from '@leasehold/core';
 
 /** A write that hands the lease to a (possibly same) node under a new grant. */
 export function isNewGrant(before: LeaseRecord | null, after: LeaseRecord): boolean {

@@ -1,5 +1,4 @@
-import type { HistoryEvent } from '../history';
-import { violation, type InvariantViolation } from './invariant';
+import { violation, type InvariantViolation, type HistoryEvent } from '@leasehold/core';
 
 /**
  * I-8 IdempotentAcquire, for one applied grant: no earlier grant of the same resource carried the

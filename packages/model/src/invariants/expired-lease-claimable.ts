@@ -1,7 +1,5 @@
-import type { LeaseConfig } from '../config';
-import type { LeaseRecord } from '../record';
-import { claimable } from '../time-rules';
-import { violation, type InvariantViolation } from './invariant';
+import { specClaimable } from './spec-time';
+import { violation, type InvariantViolation, type LeaseConfig, type LeaseRecord } from '@leasehold/core';
 
 /**
  * I-4 ExpiredLeaseClaimable (safety half): an acquire that read a record claimable on the
@@ -13,7 +11,7 @@ export function checkExpiredLeaseClaimable(
   resultKind: string,
   config: LeaseConfig,
 ): InvariantViolation | null {
-  if (resultKind !== 'held' || !claimable(recordSeen, claimantWallMs, config)) return null;
+  if (resultKind !== 'held' || !specClaimable(recordSeen, claimantWallMs, config)) return null;
   const expiry =
     recordSeen !== null && recordSeen.status === 'held' ? recordSeen.expiresAtMs : 'none';
   return violation(

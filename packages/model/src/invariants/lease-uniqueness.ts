@@ -1,4 +1,4 @@
-import { violation, type Belief, type InvariantViolation } from './invariant';
+import { violation, type Belief, type InvariantViolation } from '@leasehold/core';
 
 /** I-1 LeaseUniqueness: at most one believer per resource at any true instant. */
 export function checkLeaseUniqueness(beliefs: readonly Belief[]): InvariantViolation | null {

@@ -1,7 +1,5 @@
-import type { LeaseConfig } from '../config';
-import type { LeaseRecord } from '../record';
-import { claimableAtMs } from '../time-rules';
-import { violation, type Belief, type InvariantViolation } from './invariant';
+import { specClaimAtMs } from './spec-time';
+import { violation, type Belief, type InvariantViolation, type LeaseConfig, type LeaseRecord } from '@leasehold/core';
 
 /**
  * I-2 BeliefConsistency: a believer is the store's current holder with the same token, and no
@@ -23,7 +21,7 @@ export function checkBeliefConsistency(
       `${who}, but the store says ${record.holder} holds it with token ${record.token}`,
     );
   }
-  const atMs = claimableAtMs(record.expiresAtMs, config);
+  const atMs = specClaimAtMs(record.expiresAtMs, config);
   if (wallNowMsMax >= atMs) {
     return violation(
       'I-2',

@@ -1,0 +1,375 @@
+import type { InvariantViolation, LeaseRecord } from '@leasehold/core';
+import type {
+  ApplyStep,
+  CallStep,
+  FenceStep,
+  Op,
+  OutcomeStep,
+  PowerLossStep,
+  ProbeStep,
+  ReplyStep,
+  Step,
+} from '@leasehold/step';
+import { CALLS_IN_FLIGHT_MAX } from '../limits';
+import { checkBeliefConsistency } from './belief-consistency';
+import { checkHeldAnswer, checkProbeWait } from './expired-lease-claimable';
+import { checkFencedResourceSafety } from './fenced-resource-safety';
+import {
+  checkAcquireRaisedToken,
+  checkFencingMonotonic,
+  checkForceReleaseRaisedToken,
+  isNewGrant,
+} from './fencing-monotonic';
+import { checkIdempotentAcquire } from './idempotent-acquire';
+import { checkLeaseUniqueness, type Belief } from './lease-uniqueness';
+import {
+  newLedger,
+  sameRecord,
+  type CallFacts,
+  type ReadSeen,
+  type ResourceLedger,
+} from './ledger';
+import { checkNoResurrection } from './no-resurrection';
+import {
+  checkForceReleaseCondition,
+  checkRenewalOwnership,
+  checkUnchanged,
+} from './renewal-requires-ownership';
+import {
+  beliefEndsByTrueMs,
+  claimableByAnyoneFromTrueMs,
+  claimFromWallMs,
+  probeAllowanceMs,
+  type TimeBounds,
+} from './time-rules';
+
+export interface CheckerOptions {
+  readonly bounds: TimeBounds;
+  /** The longest TTL the workload may ask for (a recovery's quarantine lasts at most that long). */
+  readonly ttlMsMax: number;
+  /** Off only to measure what checking costs (bench:dst); the ledger is kept either way. */
+  readonly enabled?: boolean;
+  /** True time (ms) at which the run started: steps count from it, clocks read absolute time. */
+  readonly epochMs: number;
+}
+
+interface CallInFlight extends CallFacts {
+  readonly resource: string;
+  applies: number;
+  readonly copies: number;
+}
+
+/**
+ * The incremental invariant checker. It believes nothing the implementation says: every verdict
+ * comes from what the world observed itself (which node's call applied a write, that node's clock
+ * readings when it sent it, true time, the workload's logical operation, the store's record read
+ * back before and after every step, what the fenced resource accepted) and from its own statement
+ * of the time rules (`time-rules.ts`), never from history events or other fields a client wrote,
+ * and never with `@leasehold/core`'s predicates. Each hook does work bounded by the world's size;
+ * the maps that grow (grants per resource, one entry per grant) grow with grants, not steps.
+ */
+export class Checker {
+  readonly bounds: TimeBounds;
+  readonly enabled: boolean;
+  readonly #ttlMsMax: number;
+  readonly #epochMs: number;
+  readonly #resources = new Map<string, ResourceLedger>();
+  readonly #ops = new Map<number, Op>();
+  /** acquire op -> the token it obtained (I-8; renew and release find their grant here). */
+  readonly #opGrants = new Map<number, number>();
+  readonly #calls = new Map<number, CallInFlight>();
+  readonly #lastRead = new Map<string, ReadSeen>();
+  #healedAtMs: number | null = null;
+  violation: InvariantViolation | null = null;
+
+  constructor(options: CheckerOptions) {
+    this.bounds = options.bounds;
+    this.enabled = options.enabled ?? true;
+    this.#ttlMsMax = options.ttlMsMax;
+    this.#epochMs = options.epochMs;
+  }
+
+  ledger(resource: string): ResourceLedger {
+    let ledger = this.#resources.get(resource);
+    if (ledger === undefined) {
+      ledger = newLedger();
+      this.#resources.set(resource, ledger);
+    }
+    return ledger;
+  }
+
+  #fail(found: InvariantViolation | null): void {
+    if (found !== null && this.violation === null && this.enabled) this.violation = found;
+  }
+
+  /** Judges one step. After a violation the ledger still follows the world, but nothing new is reported. */
+  onStep(step: Step): void {
+    switch (step.kind) {
+      case 'begin':
+        this.#ops.set(step.op.id, step.op);
+        return;
+      case 'call':
+        return this.#onCall(step);
+      case 'apply':
+        return this.#onApply(step);
+      case 'reply':
+        return this.#onReply(step);
+      case 'fence':
+        return this.#onFence(step);
+      case 'outcome':
+        return this.#onOutcome(step);
+      case 'powerLoss':
+        return this.#onPowerLoss(step);
+      case 'heal':
+        this.#healedAtMs = this.#epochMs + step.atMs;
+        return;
+      case 'probe':
+        return this.#onProbe(step);
+      case 'start':
+      case 'crash':
+        this.#lastRead.delete(step.node);
+        return;
+      case 'fault':
+      case 'violation':
+      case 'failure':
+        return;
+    }
+  }
+
+  #onCall(step: CallStep): void {
+    if (this.#calls.size >= CALLS_IN_FLIGHT_MAX) {
+      const oldest = this.#calls.keys().next();
+      if (oldest.done !== true) this.#calls.delete(oldest.value);
+    }
+    this.#calls.set(step.call, {
+      node: step.node,
+      op: step.op === null ? null : (this.#ops.get(step.op) ?? null),
+      atMs: this.#epochMs + step.atMs,
+      wallMs: step.wallMs,
+      resource: step.resource,
+      applies: 0,
+      copies: step.copies,
+    });
+  }
+
+  #onApply(step: ApplyStep): void {
+    const call = this.#calls.get(step.call);
+    if (call !== undefined) {
+      call.applies += 1;
+      if (call.applies >= call.copies) this.#calls.delete(step.call);
+    }
+    const ledger = this.ledger(step.resource);
+    const changed =
+      step.versionBefore !== step.versionAfter || !sameRecord(step.before, step.after);
+    if (step.req === 'read' || step.outcome !== 'ok') {
+      const what = step.req === 'read' ? 'a read' : `a write the store answered ${step.outcome}`;
+      this.#fail(
+        checkUnchanged(
+          `${what} by ${step.node}`,
+          step.before,
+          step.after,
+          step.versionBefore,
+          step.versionAfter,
+        ),
+      );
+    } else if (changed && step.after !== null) {
+      this.#onWrite(ledger, step.before, step.after, {
+        node: step.node,
+        op: call?.op ?? null,
+        atMs: call?.atMs ?? this.#epochMs + step.atMs,
+        wallMs: call?.wallMs ?? Number.NaN,
+      });
+    }
+    ledger.record = step.after;
+    ledger.version = step.versionAfter;
+  }
+
+  /** One applied write, judged by what changed and who (which node, which logical op) changed it. */
+  #onWrite(
+    ledger: ResourceLedger,
+    before: LeaseRecord | null,
+    after: LeaseRecord,
+    by: CallFacts,
+  ): void {
+    const op = by.op;
+    this.#fail(checkFencingMonotonic(before, after, ledger.tokenMax));
+    if (after.status === 'held') this.#onHeldWrite(ledger, before, after, by);
+    else if (before !== null && before.status === 'held') this.#onFreed(ledger, before, after, op);
+    ledger.tokenMax = Math.max(ledger.tokenMax, after.token);
+  }
+
+  #onHeldWrite(
+    ledger: ResourceLedger,
+    before: LeaseRecord | null,
+    after: LeaseRecord & { status: 'held' },
+    by: CallFacts,
+  ): void {
+    const op = by.op;
+    const leaseToken = op?.leaseOp == null ? null : (this.#opGrants.get(op.leaseOp) ?? null);
+    const grant = isNewGrant(before, after);
+    if (op?.kind === 'renew' || (op === null && !grant)) {
+      if (before !== null && before.status === 'held') {
+        this.#fail(checkRenewalOwnership(by.node, leaseToken, before, after));
+      }
+      this.#fail(checkNoResurrection(by.node, before, leaseToken, by.wallMs));
+    } else if (op?.kind === 'acquire') {
+      this.#fail(checkAcquireRaisedToken(by.node, before, after));
+      if (grant) {
+        this.#fail(
+          checkIdempotentAcquire(
+            by.node,
+            after.resource,
+            op.id,
+            this.#opGrants.get(op.id),
+            after.token,
+          ),
+        );
+        this.#opGrants.set(op.id, after.token);
+      }
+    } else if (op !== null) {
+      this.#fail(checkRenewalOwnership(by.node, leaseToken, before, after));
+    }
+    if (grant) ledger.grants.set(after.token, { node: by.node, op: op?.id ?? null });
+    const ttlMs = op?.ttlMs ?? after.ttlMs;
+    const endsByMs = beliefEndsByTrueMs(by.atMs, ttlMs, this.bounds);
+    const bound = ledger.belief;
+    if (!grant && bound !== null && bound.token === after.token && bound.endsByMs >= endsByMs) {
+      // An earlier write of this grant still allows longer: the holder may believe that long.
+    } else {
+      ledger.belief = { node: by.node, token: after.token, endsByMs, sendTrueMs: by.atMs, ttlMs };
+    }
+    if (Number.isFinite(by.wallMs)) {
+      ledger.claimFromMs = Math.max(
+        ledger.claimFromMs,
+        claimFromWallMs(by.wallMs + ttlMs, this.bounds),
+      );
+    }
+  }
+
+  #onFreed(
+    ledger: ResourceLedger,
+    before: LeaseRecord & { status: 'held' },
+    after: LeaseRecord,
+    op: Op | null,
+  ): void {
+    if (op?.kind === 'forceRelease') {
+      this.#fail(checkForceReleaseCondition(op.expectedHolder, before));
+      this.#fail(checkForceReleaseRaisedToken(before, after));
+      ledger.forcedTokenMax = Math.max(ledger.forcedTokenMax, before.token);
+    }
+    if (ledger.belief?.token === before.token) ledger.belief = null;
+  }
+
+  #onReply(step: ReplyStep): void {
+    if (step.req !== 'read' || step.result !== 'ok') return;
+    this.#lastRead.set(step.node, {
+      op: step.op,
+      resource: step.resource,
+      record: step.record,
+      wallMs: step.wallMs,
+    });
+  }
+
+  #onOutcome(step: OutcomeStep): void {
+    const op = step.op;
+    if (step.final) this.#ops.delete(op.id);
+    if (op.kind !== 'acquire' || step.result !== 'held') return;
+    const seen = this.#lastRead.get(op.node);
+    if (seen !== undefined && seen.op === op.id && seen.resource === op.resource) {
+      this.#fail(checkHeldAnswer(op.node, seen.record, seen.wallMs, this.bounds));
+    } else {
+      // Answered without a read of its own: judged on the store as it is now.
+      this.#fail(checkHeldAnswer(op.node, this.ledger(op.resource).record, step.wallMs, this.bounds));
+    }
+  }
+
+  #onFence(step: FenceStep): void {
+    const ledger = this.ledger(step.resource);
+    const before = ledger.fenceMax;
+    if (step.accepted) ledger.fenceMax = Math.max(before, step.token);
+    this.#fail(
+      checkFencedResourceSafety(
+        step.resource,
+        step.node,
+        step.token,
+        step.accepted,
+        before,
+        ledger.grants.get(step.token)?.node,
+      ),
+    );
+  }
+
+  /**
+   * The store forgot unsynced commits and recovered: grants it forgot leave I-8's ledger (a retry
+   * may be granted again), their holders are no longer claimed consistent with the store (I-2;
+   * I-1 still covers them), and the recovery's own writes must still raise every token (I-5).
+   */
+  #onPowerLoss(step: PowerLossStep): void {
+    for (const r of step.records) {
+      const ledger = this.ledger(r.resource);
+      const survivedToken = r.survived?.token ?? 0;
+      for (const [token, grant] of ledger.grants) {
+        if (token > survivedToken && grant.op !== null) this.#opGrants.delete(grant.op);
+      }
+      ledger.floorToken = ledger.tokenMax;
+      ledger.belief = null;
+      if (r.after !== null && !sameRecord(r.survived, r.after)) {
+        this.#fail(checkFencingMonotonic(r.survived, r.after, ledger.tokenMax));
+        ledger.tokenMax = Math.max(ledger.tokenMax, r.after.token);
+      }
+      ledger.claimFromMs = Math.max(
+        ledger.claimFromMs,
+        claimFromWallMs(this.#epochMs + step.atMs + this.#ttlMsMax, this.bounds),
+      );
+      ledger.record = r.after;
+      ledger.version = r.versionAfter;
+    }
+  }
+
+  #onProbe(step: ProbeStep): void {
+    this.#fail(
+      checkProbeWait(
+        step.node,
+        step.resource,
+        step.result,
+        step.atMs,
+        this.probeBoundMs(step.resource) - this.#epochMs,
+      ),
+    );
+  }
+
+  /** The latest true instant a healed waiter may get `resource` (absolute ms). */
+  probeBoundMs(resource: string): number {
+    const healed = this.#healedAtMs ?? this.#epochMs;
+    return Math.max(healed, this.ledger(resource).claimFromMs) + probeAllowanceMs();
+  }
+
+  /** Whether I-1 protects this belief (not a grant an admin force-released). */
+  #unique = (belief: Belief): boolean =>
+    belief.token > this.ledger(belief.resource).forcedTokenMax;
+
+  /** I-1 and I-2 over every belief the world sampled at true instant `nowMs` (absolute). */
+  onBeliefs(beliefs: readonly Belief[], nowMs: number): void {
+    if (!this.enabled || beliefs.length === 0 || this.violation !== null) return;
+    this.#fail(checkLeaseUniqueness(beliefs, this.#unique));
+    for (const belief of beliefs) {
+      const ledger = this.ledger(belief.resource);
+      if (belief.token <= ledger.forcedTokenMax || belief.token <= ledger.floorToken) continue;
+      this.#fail(checkBeliefConsistency(belief, ledger, nowMs, this.bounds, this.#epochMs));
+    }
+  }
+
+  /**
+   * The true instants (absolute) at which a belief in `resource`'s current grant must be sampled: where the
+   * belief rule says it has ended, and where the fastest in-bound clock makes the lease claimable.
+   */
+  watchInstants(resource: string): number[] {
+    const ledger = this.ledger(resource);
+    const out: number[] = [];
+    if (ledger.belief !== null) out.push(ledger.belief.endsByMs);
+    const record = ledger.record;
+    if (record !== null && record.status === 'held')
+      out.push(claimableByAnyoneFromTrueMs(record.expiresAtMs, this.bounds));
+    return out;
+  }
+}

@@ -1,0 +1,267 @@
+import { counterIds, type Lease } from '@leasehold/client';
+import type { Op } from '@leasehold/step';
+import { fires } from './faults';
+import type { LeaseClientLike } from './implementation';
+import {
+  NODE_DOWN_MS_MAX,
+  NODE_DOWN_MS_MIN,
+  PAUSE_MS_MAX,
+  PAUSE_MS_MIN,
+  SUSPEND_MS_MAX,
+} from './limits';
+import { Prng } from './prng';
+import { SimClock, type ClockSettings } from './sim-clock';
+import type { LeaseStore } from '@leasehold/store';
+import type { WorldContext } from './world-context';
+
+/** The lease a node's workload acts on, and the logical acquire that obtained it. */
+export interface HeldLease {
+  readonly lease: Lease;
+  readonly op: number;
+}
+
+/** A simulated node: a process with its own clocks that crashes and restarts with its memory lost. */
+export interface SimNode {
+  readonly id: string;
+  readonly clock: SimClock;
+  /** Bumped at every crash: replies addressed to an earlier incarnation are dropped. */
+  incarnation: number;
+  down: boolean;
+  client: LeaseClientLike | null;
+  /** The lease the workload currently acts on (the world asks the client whether it believes). */
+  held: HeldLease | null;
+  /** The workload's logical operation in progress (every store call made meanwhile carries it). */
+  op: Op | null;
+  /** Grants whose reply was lost, by resource: token (coverage). */
+  readonly lostGrants: Map<string, number>;
+  readonly workload: Prng;
+  /** A probe node only runs the liveness check, untouched by faults. */
+  readonly probe: boolean;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** What a fault at an await did to the node: null if it crashed before sending anything. */
+export type AtAwait = { readonly delayMs: number; readonly crashAfterSend: boolean } | null;
+
+/**
+ * The world's node processes: each has a wall clock (offset, drift and jumps within the skew
+ * bound unless the scenario breaks it) and a monotonic clock (drift within the bound, never
+ * jumps), and at every await it may crash, stall or see its wall clock stepped.
+ */
+export class NodeProcesses {
+  readonly nodes: SimNode[] = [];
+  readonly #ctx: WorldContext;
+  readonly #storeFor: (node: SimNode) => LeaseStore;
+  #runner: (node: SimNode) => Promise<void> = async () => undefined;
+
+  constructor(ctx: WorldContext, storeFor: (node: SimNode) => LeaseStore) {
+    this.#ctx = ctx;
+    this.#storeFor = storeFor;
+  }
+
+  setRunner(runner: (node: SimNode) => Promise<void>): void {
+    this.#runner = runner;
+  }
+
+  add(id: string, probe: boolean): SimNode {
+    const ctx = this.#ctx;
+    const settings = probe ? inBoundClock(0) : this.#drawClock(id);
+    const node: SimNode = {
+      id,
+      clock: new SimClock(
+        {
+          nowMs: () => ctx.scheduler.nowMs,
+          sleepUntil: (trueMs: number) => this.sleepUntil(node, trueMs),
+        },
+        settings,
+      ),
+      incarnation: 0,
+      down: true,
+      client: null,
+      held: null,
+      op: null,
+      lostGrants: new Map(),
+      workload: new Prng(ctx.seed, `workload:${id}`),
+      probe,
+    };
+    this.nodes.push(node);
+    return node;
+  }
+
+  /** Each wall clock within half the skew bound, with real weight on the bounds themselves. */
+  #drawClock(id: string): ClockSettings {
+    const ctx = this.#ctx;
+    const halfMs = ctx.settings.skewMs / 2;
+    const driftPpm = ctx.settings.driftPpm;
+    const clocks = ctx.clocks;
+    const swarm = ctx.swarm();
+    const settings: Mutable<ClockSettings> = inBoundClock(halfMs);
+    if (swarm.clockOffset !== undefined) {
+      settings.wallOffsetMs = atBoundsOrBetween(clocks, halfMs);
+      ctx.fired('clockOffset', id, settings.wallOffsetMs);
+    }
+    if (swarm.clockDrift !== undefined) {
+      settings.wallDriftPpm = atBoundsOrBetween(clocks, driftPpm);
+      settings.monoDriftPpm = atBoundsOrBetween(clocks, driftPpm);
+      ctx.fired('clockDrift', id, settings.monoDriftPpm);
+    }
+    if (swarm.skewBeyondBound !== undefined && id === 'n1') {
+      settings.wallErrorMsMax = null;
+      settings.wallOffsetMs = Math.max(ctx.settings.skewMs, 100) * clocks.between(4, 20);
+      ctx.fired('skewBeyondBound', id, settings.wallOffsetMs);
+    }
+    if (swarm.monoDriftBeyondBound !== undefined && id !== 'n1') {
+      settings.monoDriftPpm = -(driftPpm + clocks.between(50_000, 300_000));
+      ctx.fired('monoDriftBeyondBound', id, settings.monoDriftPpm);
+    }
+    return settings;
+  }
+
+  /** Starts (or restarts) a node's process: a new client with empty memory. */
+  start(node: SimNode, run: (node: SimNode) => Promise<void>): Promise<void> | undefined {
+    const ctx = this.#ctx;
+    node.down = false;
+    node.held = null;
+    node.op = null;
+    const incarnation = node.incarnation;
+    try {
+      node.client = ctx.implementation.createClient({
+        store: this.#storeFor(node),
+        clock: node.clock,
+        holder: node.id,
+        config: ctx.config,
+        ids: counterIds(`${node.id}.${incarnation}`),
+      });
+    } catch (error) {
+      ctx.failure(error);
+      return undefined;
+    }
+    ctx.record({ kind: 'start', node: node.id, inc: incarnation });
+    return ctx.scheduler.wake(() => {
+      run(node).then(
+        () => ctx.scheduler.yielded(),
+        (error: unknown) => {
+          if (node.incarnation === incarnation) ctx.failure(error);
+          ctx.scheduler.yielded();
+        },
+      );
+    });
+  }
+
+  restart(node: SimNode): Promise<void> | undefined {
+    if (!node.down || this.#ctx.stopped()) return undefined;
+    return this.start(node, this.#runner);
+  }
+
+  /** Schedules every node's first start, one millisecond apart. */
+  startAll(): void {
+    const scheduler = this.#ctx.scheduler;
+    this.nodes.forEach((node, i) =>
+      scheduler.at(scheduler.nowMs + i, () => this.start(node, this.#runner)),
+    );
+  }
+
+  crash(node: SimNode): void {
+    const ctx = this.#ctx;
+    if (node.held !== null) ctx.mark('crashWhileHolding');
+    ctx.record({ kind: 'crash', node: node.id, inc: node.incarnation });
+    node.incarnation += 1;
+    node.down = true;
+    node.client = null;
+    node.held = null;
+    node.op = null;
+    ctx.fired('nodeCrash', node.id);
+  }
+
+  /** A crash and, `downMs` later, a restart. */
+  crashFor(node: SimNode, downMs: number): void {
+    this.crash(node);
+    const scheduler = this.#ctx.scheduler;
+    scheduler.at(scheduler.nowMs + downMs, () => this.restart(node));
+  }
+
+  /**
+   * Faults that strike a node at an await: it may crash (before or after its request is sent),
+   * stall, have its wall clock stepped, or (assumption-breaking) be suspended.
+   */
+  atAwait(node: SimNode): AtAwait {
+    const ctx = this.#ctx;
+    if (ctx.phase() !== 'safety' || node.probe) return { delayMs: 0, crashAfterSend: false };
+    const swarm = ctx.swarm();
+    const faults = ctx.faults;
+    let delayMs = 0;
+    if (fires(swarm, 'nodeCrash', faults)) {
+      const afterSend = faults.chance(1, 2);
+      this.crashFor(node, faults.between(NODE_DOWN_MS_MIN, NODE_DOWN_MS_MAX));
+      return afterSend ? { delayMs, crashAfterSend: true } : null;
+    }
+    if (fires(swarm, 'nodePause', faults)) {
+      delayMs += faults.between(PAUSE_MS_MIN, PAUSE_MS_MAX);
+      ctx.fired('nodePause', node.id, delayMs);
+    }
+    if (fires(swarm, 'clockJump', faults)) this.#jumpClock(node);
+    if (fires(swarm, 'suspendBeyondMargin', faults) && node.held !== null) {
+      const ttlMin = ctx.settings.ttlMs[0]!;
+      const suspendMs = faults.between(Math.max(50, Math.floor(ttlMin / 2)), SUSPEND_MS_MAX);
+      node.clock.suspend(suspendMs);
+      delayMs += suspendMs;
+      ctx.fired('suspendBeyondMargin', node.id, suspendMs);
+    }
+    return { delayMs, crashAfterSend: false };
+  }
+
+  /** Steps the wall clock to a new error within the bound, often exactly at one of its ends. */
+  #jumpClock(node: SimNode): void {
+    const ctx = this.#ctx;
+    const halfMs = ctx.settings.skewMs / 2;
+    const beforeMs = node.clock.wallMs();
+    const target = atBoundsOrBetween(ctx.faults, halfMs);
+    node.clock.jumpWall(target - node.clock.wallErrorMs());
+    const afterMs = node.clock.wallMs();
+    ctx.fired('clockJump', node.id, afterMs - beforeMs);
+    const held = node.held;
+    if (held !== null) {
+      const expiresAtMs = held.lease.expiresAtMs;
+      if (beforeMs < expiresAtMs !== afterMs < expiresAtMs) ctx.mark('clockJumpPastExpiry');
+    }
+  }
+
+  /** A node's sleep: a scheduling point, subject to the faults at an await. */
+  sleepUntil(node: SimNode, trueMs: number): Promise<void> {
+    const ctx = this.#ctx;
+    const incarnation = node.incarnation;
+    ctx.scheduler.yielded();
+    return new Promise((resolve) => {
+      const injected = this.atAwait(node);
+      if (injected === null || injected.crashAfterSend) return;
+      ctx.scheduler.at(trueMs + injected.delayMs, () => this.wake(node, incarnation, resolve));
+    });
+  }
+
+  /** Resolves a node's await, unless the node crashed since it made it. */
+  wake(node: SimNode, incarnation: number, resume: () => void): Promise<void> | undefined {
+    if (node.incarnation !== incarnation || node.down || this.#ctx.stopped()) return undefined;
+    return this.#ctx.scheduler.wake(resume);
+  }
+
+  /** Heal: wall clocks back to true time; crashed nodes restart. */
+  heal(): void {
+    const scheduler = this.#ctx.scheduler;
+    for (const node of this.nodes) node.clock.resync();
+    for (const node of this.nodes)
+      if (node.down) scheduler.at(scheduler.nowMs, () => this.restart(node));
+  }
+}
+
+/** In bound: 30% at -bound, 30% at +bound, 40% anywhere between. */
+function atBoundsOrBetween(prng: Prng, bound: number): number {
+  const pick = prng.int(10);
+  if (pick < 3) return -bound;
+  if (pick < 6) return bound;
+  return prng.between(-bound, bound);
+}
+
+function inBoundClock(wallErrorMsMax: number): Mutable<ClockSettings> {
+  return { wallOffsetMs: 0, wallDriftPpm: 0, monoDriftPpm: 0, wallErrorMsMax };
+}

@@ -1,0 +1,139 @@
+import type { Prng } from './prng';
+
+/** Where true time starts in every run: 2026-01-01T00:00:00Z. */
+export const EPOCH_MS = 1_767_225_600_000;
+
+/** Tie-break keys are drawn below this (2^30): collisions fall back to insertion order. */
+const TIE_BOUND = 1 << 30;
+
+interface QueuedEvent {
+  readonly atMs: number;
+  /** Drawn from the scheduler stream: which of several events at one instant runs first. */
+  readonly tie: number;
+  readonly seq: number;
+  readonly fire: () => void | Promise<void>;
+}
+
+interface Deferred {
+  readonly promise: Promise<void>;
+  readonly resolve: () => void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+/**
+ * True time and the event queue. When several events are enabled at one instant, the scheduler's
+ * PRNG stream picks which runs first (each event draws a tie-break key when it is queued), so
+ * interleavings do not come only from latency draws. Node code runs one piece at a time: waking a
+ * node resolves its await, and the scheduler waits until that node awaits again (or finishes)
+ * before it fires the next event, so every run is sequential and exactly reproducible.
+ */
+export class Scheduler {
+  readonly #heap: QueuedEvent[] = [];
+  readonly #prng: Prng;
+  #seq = 0;
+  #nowMs = EPOCH_MS;
+  #step = 0;
+  #yield: Deferred | null = null;
+  /** Events that ran while another was enabled at the same instant (coverage). */
+  choices = 0;
+
+  constructor(prng: Prng) {
+    this.#prng = prng;
+  }
+
+  get nowMs(): number {
+    return this.#nowMs;
+  }
+
+  /** Milliseconds since the run started. */
+  get elapsedMs(): number {
+    return this.#nowMs - EPOCH_MS;
+  }
+
+  get step(): number {
+    return this.#step;
+  }
+
+  get pending(): number {
+    return this.#heap.length;
+  }
+
+  /** Queues `fire` at `atMs` (never in the past). */
+  at(atMs: number, fire: () => void | Promise<void>): void {
+    const heap = this.#heap;
+    heap.push({
+      atMs: Math.max(atMs, this.#nowMs),
+      tie: this.#prng.int(TIE_BOUND),
+      seq: this.#seq++,
+      fire,
+    });
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(heap[i]!, heap[parent]!)) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  }
+
+  /** Fires the next event and waits for whatever node code it woke; false when none is left. */
+  async runOne(): Promise<boolean> {
+    const event = this.#pop();
+    if (event === undefined) return false;
+    this.#nowMs = event.atMs;
+    this.#step += 1;
+    const next = this.#heap[0];
+    if (next !== undefined && next.atMs === event.atMs) this.choices += 1;
+    const pending = event.fire();
+    if (pending !== undefined) await pending;
+    return true;
+  }
+
+  /** Resolves a node's await (`resume`) and waits until that node awaits again or finishes. */
+  wake(resume: () => void): Promise<void> {
+    const waiter = deferred();
+    this.#yield = waiter;
+    resume();
+    return waiter.promise;
+  }
+
+  /** Node code calls this at every await it makes on the world (and when it finishes). */
+  yielded(): void {
+    const waiter = this.#yield;
+    this.#yield = null;
+    waiter?.resolve();
+  }
+
+  #pop(): QueuedEvent | undefined {
+    const heap = this.#heap;
+    const top = heap[0];
+    const last = heap.pop();
+    if (top === undefined || last === undefined || heap.length === 0) return top;
+    heap[0] = last;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let smallest = i;
+      if (left < heap.length && before(heap[left]!, heap[smallest]!)) smallest = left;
+      if (right < heap.length && before(heap[right]!, heap[smallest]!)) smallest = right;
+      if (smallest === i) break;
+      [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
+      i = smallest;
+    }
+    return top;
+  }
+}
+
+function before(a: QueuedEvent, b: QueuedEvent): boolean {
+  if (a.atMs !== b.atMs) return a.atMs < b.atMs;
+  if (a.tie !== b.tie) return a.tie < b.tie;
+  return a.seq < b.seq;
+}

@@ -1,0 +1,393 @@
+import type { HistoryEvent, LeaseRecord } from '@leasehold/core';
+import { MemoryStore, type CasResult, type ReadResult } from '@leasehold/store';
+import type { ApplyOutcome, RecoveredRecord, UnavailableCause } from '@leasehold/step';
+import { fires } from './faults';
+import {
+  DUPLICATE_DELAY_MS_MAX,
+  LATENCY_MS_BASE_MAX,
+  LATENCY_MS_FAULT_MAX,
+  LATENCY_MS_MIN,
+  NODE_DOWN_MS_MAX,
+  NODE_DOWN_MS_MIN,
+  STORE_CEILING_STEP,
+  STORE_DOWN_MS_MAX,
+  STORE_DOWN_MS_MIN,
+  STORE_HISTORY_EVENTS_MAX,
+  STORE_UNSYNCED_COMMITS_MAX,
+} from './limits';
+import type { NodeProcesses, SimNode } from './node-process';
+import type { WorldContext } from './world-context';
+
+export type StoreRequest =
+  | { readonly kind: 'read'; readonly resource: string }
+  | {
+      readonly kind: 'cas';
+      readonly resource: string;
+      readonly expectedVersion: number;
+      readonly record: LeaseRecord;
+      readonly event: HistoryEvent;
+    };
+
+type Reply = ReadResult | CasResult;
+
+/** One request in flight: answered at most once (by its reply or by the client's timeout). */
+interface InFlight {
+  readonly id: number;
+  readonly node: SimNode;
+  readonly incarnation: number;
+  readonly request: StoreRequest;
+  readonly op: number | null;
+  readonly resolve: (reply: Reply) => void;
+  settled: boolean;
+  timedOut: boolean;
+}
+
+/** What the store did with one copy of a request. */
+interface Handled {
+  readonly reply: Reply;
+  /** Why the reply says unavailable, when it does. */
+  readonly cause: UnavailableCause | null;
+  /** The store's version moved: the write applied. */
+  readonly applied: boolean;
+  /** The token of a new grant the write made, if it made one. */
+  readonly granted: number | null;
+}
+
+interface Snapshot {
+  readonly record: LeaseRecord | null;
+  readonly version: number;
+}
+
+/**
+ * The store as the nodes reach it: the real `MemoryStore` (the code under test) behind a network
+ * and a process that fail. Every read and compare-and-set is a scheduled round trip: the request
+ * may be stalled, duplicated, delivered late (after its client gave up), refused by an injected
+ * failure, or meet a store that is restarting; the reply may be slow, lost at once (a reset), or
+ * never come (the client waits its full timeout). The store may crash (durable) or lose power
+ * (it forgets unsynced commits and recovers). Every request the store handles is recorded with the
+ * store's record and version read back before and after, whatever the simulator expected.
+ */
+export class StoreUnderFaults {
+  readonly store: MemoryStore;
+  readonly #ctx: WorldContext;
+  readonly #nodes: NodeProcesses;
+  #calls = 0;
+  #downUntilMs = -Infinity;
+  /** Bumped at every restart: replies of requests handled before it are lost. */
+  #epoch = 0;
+
+  constructor(ctx: WorldContext, nodes: NodeProcesses, powerLoss: boolean) {
+    this.#ctx = ctx;
+    this.#nodes = nodes;
+    const recovery = ctx.implementation.recovery;
+    this.store = new MemoryStore({
+      historyEntriesMax: STORE_HISTORY_EVENTS_MAX,
+      ...(powerLoss
+        ? { unsyncedCommitsMax: STORE_UNSYNCED_COMMITS_MAX, ceilingStep: STORE_CEILING_STEP }
+        : {}),
+      ...(recovery === undefined ? {} : { recoveryRule: recovery }),
+    });
+  }
+
+  #latencyMs(): number {
+    const ctx = this.#ctx;
+    if (ctx.swarm().storeLatency === undefined)
+      return ctx.network.between(LATENCY_MS_MIN, LATENCY_MS_BASE_MAX);
+    return ctx.network.between(LATENCY_MS_MIN, LATENCY_MS_FAULT_MAX);
+  }
+
+  /** A node sends `request`; the promise settles with the reply the node gets, if it gets one. */
+  call(node: SimNode, request: StoreRequest): Promise<Reply> {
+    const ctx = this.#ctx;
+    const incarnation = node.incarnation;
+    // What the node did and saw when it sent the request, before any fault at this await.
+    const wallMs = node.clock.wallMs();
+    const monoMs = node.clock.monoMs();
+    const op = node.op?.id ?? null;
+    ctx.scheduler.yielded();
+    return new Promise<Reply>((resolve) => {
+      const injected = this.#nodes.atAwait(node);
+      if (injected === null || ctx.stopped()) return;
+      const swarm = ctx.swarm();
+      const duplicate = fires(swarm, 'storeDuplicate', ctx.faults);
+      const id = ++this.#calls;
+      ctx.record({
+        kind: 'call',
+        node: node.id,
+        inc: incarnation,
+        call: id,
+        op,
+        req: request.kind,
+        resource: request.resource,
+        wallMs,
+        monoMs,
+        expectedVersion: request.kind === 'cas' ? request.expectedVersion : null,
+        proposed: request.kind === 'cas' ? request.record : null,
+        copies: duplicate ? 2 : 1,
+      });
+      const flight: InFlight = {
+        id,
+        node,
+        incarnation,
+        request,
+        op,
+        resolve,
+        settled: false,
+        timedOut: false,
+      };
+      const scheduler = ctx.scheduler;
+      const departMs = scheduler.nowMs + injected.delayMs;
+      const timeoutMs = ctx.settings.timeoutMs;
+      let arriveMs = departMs + this.#latencyMs();
+      if (fires(swarm, 'storeLateDelivery', ctx.faults)) {
+        arriveMs = departMs + timeoutMs + ctx.faults.between(1, timeoutMs);
+        ctx.fired('storeLateDelivery', node.id, arriveMs - departMs);
+      }
+      scheduler.at(departMs + timeoutMs, () => this.#timeout(flight));
+      scheduler.at(arriveMs, () => this.#arrive(flight, 0));
+      if (duplicate) {
+        const againMs = arriveMs + ctx.faults.between(1, DUPLICATE_DELAY_MS_MAX);
+        ctx.fired('storeDuplicate', node.id, againMs - arriveMs);
+        scheduler.at(againMs, () => this.#arrive(flight, 1));
+      }
+    });
+  }
+
+  /** The client's timeout: if no reply came, it gives up and the outcome is unknown. */
+  #timeout(flight: InFlight): Promise<void> | undefined {
+    if (flight.settled) return undefined;
+    flight.timedOut = true;
+    this.#ctx.mark('replyTimedOut');
+    return this.#deliver(flight, unavailable(flight.request, 'timeout', true), 'timeout');
+  }
+
+  /** One copy of a request reaches the store. */
+  #arrive(flight: InFlight, copy: number): Promise<void> | undefined {
+    const ctx = this.#ctx;
+    if (ctx.stopped()) return undefined;
+    const epoch = this.#epoch;
+    const handled = this.#handle(flight, copy);
+    if (handled === null) return undefined;
+    if (copy > 0) {
+      ctx.mark('requestDuplicated');
+      return undefined;
+    }
+    if (flight.timedOut && handled.applied) ctx.mark('lateRequestApplied');
+    this.#afterRequest();
+    const swarm = ctx.phase() === 'safety' ? ctx.swarm() : {};
+    let cause = handled.cause;
+    if (cause === null && fires(swarm, 'storeReplyLost', ctx.faults)) {
+      ctx.fired('storeReplyLost', flight.node.id);
+      if (handled.granted !== null)
+        flight.node.lostGrants.set(flight.request.resource, handled.granted);
+      // Half the lost replies reset the connection at once; the rest never come (timeout).
+      if (ctx.faults.chance(1, 2)) return undefined;
+      cause = 'reset';
+    }
+    const scheduler = ctx.scheduler;
+    scheduler.at(scheduler.nowMs + this.#latencyMs(), () => {
+      if (cause === null && this.#epoch !== epoch) cause = 'restarted';
+      const reply =
+        cause === null ? handled.reply : unavailable(flight.request, cause, handled.applied);
+      return this.#deliver(flight, reply, cause);
+    });
+    return undefined;
+  }
+
+  /**
+   * The store handles one copy: an injected failure or a restarting store refuses it before it is
+   * applied; otherwise the real store reads or compare-and-sets. The record and version are read
+   * back before and after, so the checker judges what the store did, not what it answered.
+   */
+  #handle(flight: InFlight, copy: number): Handled | null {
+    const ctx = this.#ctx;
+    const request = flight.request;
+    const swarm = ctx.phase() === 'safety' ? ctx.swarm() : {};
+    const before = this.#snapshot(request.resource);
+    if (before === null) return null;
+    let outcome: ApplyOutcome;
+    let reply: Reply;
+    let cause: UnavailableCause | null = null;
+    if (ctx.scheduler.nowMs < this.#downUntilMs) {
+      outcome = 'down';
+      cause = 'down';
+      reply = unavailable(request, cause, false);
+    } else if (
+      fires(swarm, request.kind === 'read' ? 'storeReadFail' : 'storeWriteFail', ctx.faults)
+    ) {
+      ctx.fired(request.kind === 'read' ? 'storeReadFail' : 'storeWriteFail', flight.node.id);
+      outcome = 'failed';
+      cause = 'failed';
+      reply = unavailable(request, cause, false);
+    } else {
+      const result = this.#apply(request, before);
+      if (result === null) return null;
+      reply = result;
+      outcome = result.kind === 'conflict' ? 'conflict' : 'ok';
+    }
+    const after = this.#snapshot(request.resource);
+    if (after === null) return null;
+    ctx.record({
+      kind: 'apply',
+      call: flight.id,
+      node: flight.node.id,
+      req: request.kind,
+      resource: request.resource,
+      copy,
+      outcome,
+      before: before.record,
+      after: after.record,
+      versionBefore: before.version,
+      versionAfter: after.version,
+    });
+    if (outcome === 'conflict') ctx.mark('casConflict');
+    const applied = request.kind === 'cas' && after.version !== before.version;
+    const granted = applied ? grantedToken(before.record, after.record) : null;
+    if (granted !== null && before.record?.status === 'held') ctx.mark('takeoverAfterExpiry');
+    return { reply, cause, applied, granted };
+  }
+
+  /** The real store's answer; null if it threw (the run then fails as a crash, or as I-5). */
+  #apply(request: StoreRequest, before: Snapshot): Reply | null {
+    const store = this.store;
+    try {
+      if (request.kind === 'read') return store.readNow(request.resource);
+      return store.compareAndSetNow(
+        request.resource,
+        request.expectedVersion,
+        request.record,
+        request.event,
+      );
+    } catch (error) {
+      const refused = request.kind === 'cas' ? { before: before.record, proposed: request.record } : null;
+      this.#ctx.failure(error, refused);
+      return null;
+    }
+  }
+
+  #snapshot(resource: string): Snapshot | null {
+    try {
+      const read = this.store.readNow(resource);
+      if (read.kind !== 'ok') throw new Error(`MemoryStore.readNow answered ${read.kind}`);
+      return { record: read.record, version: read.version };
+    } catch (error) {
+      this.#ctx.failure(error);
+      return null;
+    }
+  }
+
+  #deliver(flight: InFlight, reply: Reply, cause: UnavailableCause | null): Promise<void> | undefined {
+    if (flight.settled) return undefined;
+    flight.settled = true;
+    const node = flight.node;
+    if (node.incarnation !== flight.incarnation || node.down) return undefined;
+    const request = flight.request;
+    this.#ctx.record({
+      kind: 'reply',
+      call: flight.id,
+      node: node.id,
+      op: flight.op,
+      req: request.kind,
+      resource: request.resource,
+      result: reply.kind,
+      cause,
+      record: request.kind === 'read' && reply.kind === 'ok' ? (reply as ReadResult & { kind: 'ok' }).record : null,
+      wallMs: node.clock.wallMs(),
+    });
+    return this.#nodes.wake(node, flight.incarnation, () => flight.resolve(reply));
+  }
+
+  /** After each handled request, the store's process may crash or its machine lose power. */
+  #afterRequest(): void {
+    const ctx = this.#ctx;
+    if (ctx.phase() !== 'safety') return;
+    const swarm = ctx.swarm();
+    const faults = ctx.faults;
+    if (fires(swarm, 'storeCrash', faults)) {
+      const downMs = faults.between(STORE_DOWN_MS_MIN, STORE_DOWN_MS_MAX);
+      this.#downUntilMs = ctx.scheduler.nowMs + downMs;
+      this.#epoch += 1;
+      ctx.fired('storeCrash', null, downMs);
+    }
+    if (fires(swarm, 'storePowerLoss', faults)) this.#powerLoss('storePowerLoss');
+    else if (fires(swarm, 'storeServerPowerLoss', faults)) this.#powerLoss('storeServerPowerLoss');
+  }
+
+  /**
+   * Power loss on the store's machine: the store forgets a suffix of its unsynced commits and
+   * recovers (the quarantine of @leasehold/store's recovery.ts, from the instant of the loss).
+   * With `storePowerLoss` every node dies with the machine (an embedded store shares it with its
+   * clients); with `storeServerPowerLoss` the nodes are remote clients of a lease server and live
+   * on, still believing in grants the store may have forgotten.
+   */
+  #powerLoss(kind: 'storePowerLoss' | 'storeServerPowerLoss'): void {
+    const ctx = this.#ctx;
+    const faults = ctx.faults;
+    const nowMs = ctx.scheduler.nowMs;
+    const before = new Map<string, LeaseRecord | null>();
+    for (const resource of ctx.resources) {
+      const snapshot = this.#snapshot(resource);
+      if (snapshot === null) return;
+      before.set(resource, snapshot.record);
+    }
+    const keep = faults.int(this.store.unsyncedCommits() + 1);
+    const downMs = faults.between(STORE_DOWN_MS_MIN, STORE_DOWN_MS_MAX);
+    let loss;
+    try {
+      loss = this.store.powerLoss(keep, nowMs, `recovery-key-${faults.int(1_000_000)}`);
+    } catch (error) {
+      ctx.failure(error);
+      return;
+    }
+    this.#downUntilMs = nowMs + downMs;
+    this.#epoch += 1;
+    ctx.fired(kind, null, loss.lost.length);
+    const records: RecoveredRecord[] = [];
+    for (const resource of ctx.resources) {
+      const after = this.#snapshot(resource);
+      if (after === null) return;
+      const quarantined = loss.quarantined.find((q) => q.record.resource === resource);
+      records.push({
+        resource,
+        before: before.get(resource) ?? null,
+        survived: quarantined?.before ?? null,
+        after: after.record,
+        versionAfter: after.version,
+      });
+    }
+    ctx.record({ kind: 'powerLoss', lost: loss.lost.length, records });
+    if (loss.lost.some((event) => event.kind === 'granted')) ctx.mark('powerLossForgotGrant');
+    if (kind === 'storeServerPowerLoss') return;
+    for (const node of this.#nodes.nodes) {
+      if (node.down || node.probe) continue;
+      this.#nodes.crashFor(node, downMs + faults.between(NODE_DOWN_MS_MIN, NODE_DOWN_MS_MAX));
+    }
+  }
+
+  /** Heal: the store is back, whatever its down window said. */
+  heal(): void {
+    this.#downUntilMs = -Infinity;
+  }
+}
+
+/** The token of the new grant a write made (a new holder or a new token), or null. */
+function grantedToken(before: LeaseRecord | null, after: LeaseRecord | null): number | null {
+  if (after === null || after.status !== 'held') return null;
+  if (before !== null && before.status === 'held' && before.token === after.token) return null;
+  return after.token;
+}
+
+const REASONS: Readonly<Record<UnavailableCause, string>> = {
+  down: 'store is restarting',
+  failed: 'store failed the request',
+  reset: 'connection reset',
+  timeout: 'store did not answer in time',
+  restarted: 'store restarted before the reply was sent',
+};
+
+function unavailable(request: StoreRequest, cause: UnavailableCause, maybeApplied: boolean): Reply {
+  const reason = REASONS[cause];
+  if (request.kind === 'read') return { kind: 'unavailable', reason };
+  return { kind: 'unavailable', reason, maybeApplied: cause === 'timeout' || maybeApplied };
+}
+

@@ -1,0 +1,27 @@
+// The public API of @leasehold/step: the step record of a simulated world and its trace encoding.
+export { encodeStep, recordText } from './encode';
+export type {
+  ApplyOutcome,
+  ApplyStep,
+  BeginStep,
+  CallStep,
+  CrashStep,
+  FailureStep,
+  FaultStep,
+  FenceStep,
+  HealStep,
+  Op,
+  OpKind,
+  OutcomeStep,
+  PowerLossStep,
+  ProbeStep,
+  RecoveredRecord,
+  ReplyStep,
+  Request,
+  StartStep,
+  Step,
+  StepKind,
+  StepListener,
+  UnavailableCause,
+  ViolationStep,
+} from './step';
