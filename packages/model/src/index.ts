@@ -16,6 +16,7 @@ export { ACTION_NAMES } from './transition';
 export { show as showRecord, TraceValidator } from './trace-validation';
 export type {
   ConformanceFailure,
+  ValidatedAction,
   ValidationResult,
   ValidatorResourceState,
 } from './trace-validation';

@@ -1,5 +1,5 @@
 import type { LeaseConfig, LeaseRecord } from '@leasehold/core';
-import type { Observation } from '@leasehold/sim';
+import type { ApplyStep, CallStep, FenceStep, Op, OutcomeStep, Step } from '@leasehold/step';
 import { acquireDecision } from './acquire-actions';
 import { VALIDATE_OBSERVATIONS_MAX } from './limits';
 import type { ModelConfig } from './model-config';
@@ -18,11 +18,19 @@ export interface ValidatorResourceState {
   readonly fenceMax: number;
 }
 
+/**
+ * The model actions a simulator step maps onto; `ForceRelease` and `ExpireWrite` are the admin
+ * and cleanup writes spec/Lease.tla does not model, checked by the validator's own rule
+ * (spec/README.md).
+ */
+export type ValidatedAction = ActionName | 'Read' | 'PowerLoss' | 'ForceRelease' | 'ExpireWrite';
+
 export interface ConformanceFailure {
   readonly step: number;
-  readonly observation: Observation;
+  readonly atMs: number;
+  readonly observation: Step;
   /** The model action the step was mapped to. */
-  readonly action: ActionName | 'Read' | 'PowerLoss';
+  readonly action: ValidatedAction;
   readonly reason: string;
   /** The model's state of the resource before the step. */
   readonly modelState: ValidatorResourceState;
@@ -40,21 +48,39 @@ interface ResourceModel {
   record: LeaseRecord | null;
   writes: number;
   fenceMax: number;
+  /** token -> the node whose write granted it. */
   readonly grantedTo: Map<number, string>;
+}
+
+/** A request as its node sent it: what the model's decision is judged on. */
+interface SentCall {
+  readonly node: string;
+  readonly op: Op | null;
+  readonly wallMs: number;
+  /** Writes the node had seen on this resource when it sent the request (its read or write). */
+  readonly basis: number;
+  readonly copies: number;
+  applies: number;
 }
 
 /**
  * Trace validation: maps each simulator step onto a model action of spec/Lease.tla and checks
- * that the action was enabled and had the effect the model gives it, per resource. A step with
- * no matching action is a conformance failure. What is and is not checked: spec/README.md.
+ * that the action was enabled and had the effect the model gives it, per resource. It reads the
+ * world's facts only (the writer, its logical op, its wall clock when it sent the write, the store's
+ * record before and after), never the history event a client built. A step with no matching
+ * action is a conformance failure. What is and is not checked: spec/README.md.
  */
 export class TraceValidator {
   readonly #config: LeaseConfig;
   readonly #resources = new Map<string, ResourceModel>();
-  /** Store writes seen at each node's last read of each resource (`node\0resource`). */
-  readonly #writesAtRead = new Map<string, number>();
-  /** A crashed node may still have one compare-and-set in flight from before the crash. */
-  readonly #orphans = new Map<string, number>();
+  /** Store writes each node had seen on each resource (`node\0resource`), by its read or write. */
+  readonly #seen = new Map<string, number>();
+  /** Writes on the resource when the store answered a call (what its reply tells the node). */
+  readonly #answered = new Map<number, number>();
+  readonly #calls = new Map<number, SentCall>();
+  readonly #ops = new Map<number, Op>();
+  /** acquire op -> the token it was granted (the model's ghost `opGranted`, and rids). */
+  readonly #opGrants = new Map<number, number>();
   readonly #nodes = new Map<string, number>();
   readonly #actions: Record<string, number> = {};
   #observations = 0;
@@ -64,11 +90,11 @@ export class TraceValidator {
     this.#config = config;
   }
 
-  /** An `Observer` for `runSeed`: validation stops at the first conformance failure. */
-  readonly observer = (observation: Observation): void => {
+  /** A step listener for `runSeed`: validation stops at the first conformance failure. */
+  readonly listener = (step: Step): void => {
     if (this.#failure !== null || this.#observations >= VALIDATE_OBSERVATIONS_MAX) return;
     this.#observations += 1;
-    this.#step(observation);
+    this.#step(step);
   };
 
   result(): ValidationResult {
@@ -78,6 +104,10 @@ export class TraceValidator {
       actions: { ...this.#actions },
       failure: this.#failure,
     };
+  }
+
+  get failure(): ConformanceFailure | null {
+    return this.#failure;
   }
 
   #count(action: string): void {
@@ -93,9 +123,10 @@ export class TraceValidator {
     return r;
   }
 
-  #fail(o: Observation, action: ConformanceFailure['action'], reason: string, r: ResourceModel) {
+  #fail(o: Step, action: ValidatedAction, reason: string, r: ResourceModel): void {
     this.#failure = {
       step: o.step,
+      atMs: o.atMs,
       observation: o,
       action,
       reason,
@@ -103,151 +134,180 @@ export class TraceValidator {
     };
   }
 
-  #step(o: Observation): void {
+  #step(o: Step): void {
     switch (o.kind) {
-      case 'read':
-        return this.#read(o);
-      case 'write':
-        return this.#write(o);
-      case 'storeUnavailable':
-        // A failed read changes nothing (a stutter); a failed write is WriteFail.
-        return this.#count(o.op === 'cas' ? 'WriteFail' : 'stutter');
-      case 'fencedWrite':
+      case 'begin':
+        this.#ops.set(o.op.id, o.op);
+        return this.#count('stutter');
+      case 'call':
+        return this.#call(o);
+      case 'apply':
+        return this.#apply(o);
+      case 'fence':
         return this.#fenced(o);
-      case 'crash':
-        this.#orphans.set(o.node, 1);
-        return this.#count('Crash');
+      case 'start':
+        // A restarted process remembers nothing of the store.
+        for (const key of [...this.#seen.keys()])
+          if (key.startsWith(`${o.node}\0`)) this.#seen.delete(key);
+        return this.#count('stutter');
       case 'outcome':
         return this.#outcome(o);
+      case 'crash':
+        return this.#count('Crash');
       case 'powerLoss':
-        // spec/Lease.tla's store never forgets a write; `leasehold dst validate` refuses such runs.
+        // spec/Lease.tla's store never forgets a write: such runs are not validated.
         return this.#fail(
           o,
           'PowerLoss',
           'power loss (the store forgets commits) is not in the model of spec/Lease.tla',
           this.#resource(''),
         );
-      case 'restart':
+      case 'reply':
+        // A reply that reached its node tells it the store as of the call it answers.
+        if (o.result === 'ok') {
+          const writes = this.#answered.get(o.call);
+          if (writes !== undefined) this.#seen.set(`${o.node}\0${o.resource}`, writes);
+        }
+        this.#answered.delete(o.call);
+        return this.#count('stutter');
+      case 'fault':
       case 'heal':
-        // The model's Crash restarts at once, and healing only stops faults: stutters.
+      case 'probe':
+      case 'violation':
+      case 'failure':
+        // Replies are judged with the outcome they lead to; the rest change no model variable.
         return this.#count('stutter');
     }
   }
 
-  #read(o: Observation & { kind: 'read' }): void {
-    const r = this.#resource(o.resource);
-    this.#count('Read');
-    if (!sameAbstract(o.record, r.record)) {
-      this.#fail(
-        o,
-        'Read',
-        `the store returned ${show(o.record)}, the model's record is ${show(r.record)}`,
-        r,
-      );
-      return;
-    }
-    this.#writesAtRead.set(`${o.node}\0${o.resource}`, r.writes);
+  #call(o: CallStep): void {
+    this.#calls.set(o.call, {
+      node: o.node,
+      op: o.op === null ? null : (this.#ops.get(o.op) ?? null),
+      wallMs: o.wallMs,
+      basis: this.#seen.get(`${o.node}\0${o.resource}`) ?? -1,
+      copies: o.copies,
+      applies: 0,
+    });
   }
 
-  #write(o: Observation & { kind: 'write' }): void {
+  #apply(o: ApplyStep): void {
     const r = this.#resource(o.resource);
-    const action = writeAction(o.event.kind);
-    if (action === null) {
-      this.#fail(o, 'AcquireWrite', `the workload never writes a ${o.event.kind} event`, r);
-      return;
+    const call = this.#calls.get(o.call);
+    if (call !== undefined) {
+      call.applies += 1;
+      if (call.applies >= call.copies) this.#calls.delete(o.call);
     }
-    this.#count(action);
     if (!sameAbstract(o.before, r.record)) {
       this.#fail(
         o,
-        action,
-        `the write found ${show(o.before)}, the model's record is ${show(r.record)}`,
+        o.req === 'read' ? 'Read' : 'AcquireWrite',
+        `the store had ${show(o.before)}, the model's record is ${show(r.record)}`,
         r,
       );
       return;
     }
-    if (!o.applied) {
-      this.#refused(o, action, r);
+    if (o.req === 'read') {
+      this.#count(o.outcome === 'ok' ? 'Read' : 'stutter');
+      if (o.outcome === 'ok' && o.copy === 0) this.#answered.set(o.call, r.writes);
       return;
     }
-    const problem = this.#appliedProblem(o, action);
+    if (o.outcome === 'failed' || o.outcome === 'down') return this.#count('WriteFail');
+    const action = writeAction(call?.op ?? null, o);
+    const changed = o.versionAfter !== o.versionBefore;
+    if (o.outcome === 'conflict' || !changed) {
+      this.#refused(o, action, r, call);
+      return;
+    }
+    this.#count(action);
+    const problem = call === undefined ? 'a write no node sent' : this.#appliedProblem(o, action, call);
     if (problem !== null) {
       this.#fail(o, action, problem, r);
       return;
     }
-    r.record = o.proposed;
+    r.record = o.after;
     r.writes += 1;
-    if (o.event.kind === 'granted') r.grantedTo.set(o.proposed.token, o.node);
-    if (o.replyLost) this.#count('ReplyLost');
+    if (o.copy === 0) this.#answered.set(o.call, r.writes);
+    if (action === 'AcquireWrite' && o.after !== null && call?.op !== null && call?.op !== undefined) {
+      r.grantedTo.set(o.after.token, o.node);
+      this.#opGrants.set(call.op.id, o.after.token);
+    }
   }
 
   /** A refused compare-and-set (the model's overtaken write) changes nothing (I-3). */
-  #refused(o: Observation & { kind: 'write' }, action: ActionName, r: ResourceModel): void {
-    if (!sameAbstract(o.after, o.before)) {
+  #refused(
+    o: ApplyStep,
+    action: ValidatedAction,
+    r: ResourceModel,
+    call: SentCall | undefined,
+  ): void {
+    this.#count(action);
+    if (!sameAbstract(o.after, o.before) || o.versionAfter !== o.versionBefore) {
       this.#fail(o, action, 'a refused compare-and-set changed the record', r);
       return;
     }
-    const read = this.#writesAtRead.get(`${o.node}\0${o.resource}`) ?? -1;
-    if (read >= 0 && read < r.writes) return;
-    const orphans = this.#orphans.get(o.node) ?? 0;
-    if (orphans > 0) {
-      this.#orphans.set(o.node, orphans - 1);
-      return;
-    }
+    // A copy the network delivered again, or a request sent before the node saw the latest write.
+    if (o.copy > 0 || call === undefined || call.basis < r.writes) return;
     this.#fail(
       o,
       action,
-      'the store refused a compare-and-set that no write had overtaken since its read',
+      'the store refused a compare-and-set that no write had overtaken since its sender read',
       r,
     );
   }
 
   /** The model's decision for the writer on the record it replaced, and the record it writes. */
-  #appliedProblem(o: Observation & { kind: 'write' }, action: ActionName): string | null {
+  #appliedProblem(o: ApplyStep, action: ValidatedAction, call: SentCall): string | null {
     const before = o.before;
-    const after = o.proposed;
-    const wall = o.event.atMs;
+    const after = o.after!;
+    const wall = call.wallMs;
+    const op = call.op;
     const node = this.#nodeIndex(o.node);
-    const config = this.#modelConfig(after);
-    const seen = modelRecord(before, node, o.event.requestId, (n) => this.#nodeIndex(n));
+    const ttlMs = op?.ttlMs ?? (after.status === 'held' ? after.ttlMs : this.#config.ttlMsDefault);
+    const config = this.#modelConfig(ttlMs);
+    const granted = op !== null && this.#opGrants.has(op.id);
+    const seen = modelRecord(before, node, granted, (n) => this.#nodeIndex(n));
+    const leaseToken = op?.leaseOp == null ? (before?.token ?? -1) : (this.#opGrants.get(op.leaseOp) ?? -1);
     const expires = after.status === 'held' ? after.expiresAtMs : null;
     switch (action) {
       case 'AcquireWrite': {
         const decision = acquireDecision(seen, node, wall, config).kind;
-        if (decision !== 'grant')
-          return `the model decides ${decision} at wall ${wall}, not a grant`;
+        if (decision !== 'grant') return `the model decides ${decision} at wall ${wall}, not a grant`;
         if (after.status !== 'held' || after.holder !== o.node)
           return 'a grant must name the writer as holder';
         if (after.token !== (before?.token ?? 0) + 1)
           return `a grant must write token ${(before?.token ?? 0) + 1}, not ${after.token}`;
-        if (expires !== wall + after.ttlMs)
-          return `a grant must expire at ${wall + after.ttlMs}, not ${expires}`;
+        if (expires !== wall + ttlMs) return `a grant must expire at ${wall + ttlMs}, not ${expires}`;
         return null;
       }
       case 'RenewWrite': {
-        if (!renewAllowed(seen, node, before?.token ?? -1, wall, config))
-          return `the model refuses this renew at wall ${wall}`;
+        if (!renewAllowed(seen, node, leaseToken, wall, config))
+          return `the model refuses this renew of token ${leaseToken} at wall ${wall}`;
         if (after.status !== 'held' || before?.status !== 'held')
           return 'a renewal keeps the lease held';
         if (after.holder !== before.holder || after.token !== before.token)
           return 'a renewal keeps holder and token';
-        if (expires !== wall + after.ttlMs)
-          return `a renewal must expire at ${wall + after.ttlMs}, not ${expires}`;
+        const want = Math.max(before.expiresAtMs, wall + ttlMs);
+        if (expires !== want) return `a renewal must expire at ${want}, not ${expires}`;
         return null;
       }
       case 'ReleaseWrite': {
-        if (!releaseWrites(seen, node, before?.token ?? -1, config))
-          return `the model refuses a release by ${o.node}`;
+        if (!releaseWrites(seen, node, leaseToken, config))
+          return `the model refuses a release of token ${leaseToken} by ${o.node}`;
         if (after.status !== 'free' || after.token !== before?.token)
           return 'a release frees the lease and keeps its token';
         return null;
       }
+      case 'ForceRelease':
+        return forceReleaseProblem(before, after, op?.expectedHolder ?? null);
+      case 'ExpireWrite':
+        return expireProblem(before, after, wall, this.#config);
       default:
-        return `no model action writes ${o.event.kind}`;
+        return `no model action writes this`;
     }
   }
 
-  #fenced(o: Observation & { kind: 'fencedWrite' }): void {
+  #fenced(o: FenceStep): void {
     const r = this.#resource(o.resource);
     this.#count('FencedWriteArrive');
     const accepts = o.token >= r.fenceMax;
@@ -272,18 +332,22 @@ export class TraceValidator {
     if (o.accepted) r.fenceMax = Math.max(r.fenceMax, o.token);
   }
 
-  /** A granted or renewed answer must carry a token the store granted to that node. */
-  #outcome(o: Observation & { kind: 'outcome' }): void {
-    const r = this.#resource(o.resource);
+  /** A granted or renewed answer must carry the token the store granted that node's op. */
+  #outcome(o: OutcomeStep): void {
+    const op = o.op;
+    const r = this.#resource(op.resource);
     const action =
-      o.op === 'acquire' ? 'AcquireReply' : o.op === 'renew' ? 'RenewReply' : 'ReleaseReply';
+      op.kind === 'acquire' ? 'AcquireReply' : op.kind === 'renew' ? 'RenewReply' : 'ReleaseReply';
     this.#count(action);
+    if (o.final) this.#ops.delete(op.id);
     if (o.result !== 'granted' && o.result !== 'renewed') return;
-    if (o.token === null || r.grantedTo.get(o.token) !== o.node) {
+    const grantOp = op.kind === 'acquire' ? op.id : op.leaseOp;
+    const token = grantOp === null ? undefined : this.#opGrants.get(grantOp);
+    if (o.token === null || token !== o.token || r.grantedTo.get(o.token) !== op.node) {
       this.#fail(
         o,
         action,
-        `${o.node} was answered ${o.result} with token ${o.token}, which the store granted to ${o.token === null ? 'nobody' : (r.grantedTo.get(o.token) ?? 'nobody')}`,
+        `${op.node} was answered ${o.result} with token ${o.token}; its acquire was granted ${token ?? 'nothing'}`,
         r,
       );
     }
@@ -298,12 +362,12 @@ export class TraceValidator {
     return i;
   }
 
-  /** The model's constants in the simulator's units (milliseconds; the TTL of this write). */
-  #modelConfig(record: LeaseRecord): ModelConfig {
+  /** The model's constants in the simulator's units (milliseconds; the TTL the op asked for). */
+  #modelConfig(ttlMs: number): ModelConfig {
     return {
       name: 'trace',
       nodes: this.#nodes.size,
-      ttlTicks: record.status === 'held' ? record.ttlMs : this.#config.ttlMsDefault,
+      ttlTicks: ttlMs,
       graceTicks: this.#config.graceMs,
       skewTicksMax: this.#config.maxClockSkewMs,
       marginTicks: 0,
@@ -316,29 +380,67 @@ export class TraceValidator {
   }
 }
 
-function writeAction(kind: string): ActionName | null {
-  switch (kind) {
-    case 'granted':
+/** The model action of an applied or refused write: by the workload's op, else by its effect. */
+function writeAction(op: Op | null, o: ApplyStep): ValidatedAction {
+  switch (op?.kind) {
+    case 'acquire':
       return 'AcquireWrite';
-    case 'renewed':
+    case 'renew':
       return 'RenewWrite';
-    case 'released':
+    case 'release':
       return 'ReleaseWrite';
-    default:
-      return null;
+    case 'forceRelease':
+      return 'ForceRelease';
+    case 'expire':
+      return 'ExpireWrite';
+    case undefined: {
+      const after = o.after;
+      if (after?.status !== 'held') return 'ReleaseWrite';
+      const before = o.before;
+      const same = before?.status === 'held' && before.token === after.token;
+      return same ? 'RenewWrite' : 'AcquireWrite';
+    }
   }
 }
 
-/** A store record as the model sees it; `rids` holds the writer iff its request id was granted. */
+/** Outside the spec: an admin force-release frees a held lease and raises its token. */
+function forceReleaseProblem(
+  before: LeaseRecord | null,
+  after: LeaseRecord,
+  expectedHolder: string | null,
+): string | null {
+  if (before === null || before.status !== 'held') return 'a force-release frees a held lease';
+  if (expectedHolder !== null && before.holder !== expectedHolder)
+    return `a force-release expecting ${expectedHolder} applied while ${before.holder} held it`;
+  if (after.status !== 'free' || after.token !== before.token + 1)
+    return `a force-release frees the lease with token ${before.token + 1}`;
+  return null;
+}
+
+/** Outside the spec: a cleanup frees a lease claimable on the cleaner's clock, keeping its token. */
+function expireProblem(
+  before: LeaseRecord | null,
+  after: LeaseRecord,
+  wall: number,
+  config: LeaseConfig,
+): string | null {
+  if (before === null || before.status !== 'held') return 'a cleanup frees a held lease';
+  const claimFrom = before.expiresAtMs + config.graceMs + config.maxClockSkewMs;
+  if (wall < claimFrom) return `a cleanup at wall ${wall} freed a lease claimable only from ${claimFrom}`;
+  if (after.status !== 'free' || after.token !== before.token)
+    return 'a cleanup frees the lease and keeps its token';
+  return null;
+}
+
+/** A store record as the model sees it; `rids` holds the writer iff its op was granted before. */
 export function modelRecord(
   record: LeaseRecord | null,
   writer: number,
-  requestId: string,
+  opGranted: boolean,
   indexOf: (node: string) => number,
 ): ModelRecord {
+  const rids = opGranted ? 1 << writer : 0;
   if (record === null) return { status: 'none', holder: -1, token: 0, expiresAt: 0, rids: 0 };
-  const granted = record.recentGrants.some((g) => g.requestId === requestId);
-  const rids = granted ? 1 << writer : 0;
   if (record.status === 'held') {
     return {
       status: 'held',

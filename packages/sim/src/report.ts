@@ -40,6 +40,8 @@ export function statusText(run: RunResult): string {
       return 'liveness violation';
     case 'crash':
       return 'the implementation under test crashed';
+    case 'conformance':
+      return 'a step the spec does not allow';
   }
 }
 
@@ -52,11 +54,13 @@ export function plainReport(
   const headline =
     run.violation !== null
       ? `${run.violation.invariant} ${run.violation.name}: ${run.violation.message}`
-      : `crash: ${run.crash?.message ?? 'unknown'}`;
+      : run.conformance !== null
+        ? `spec/Lease.tla ${run.conformance.action}: ${run.conformance.reason}`
+        : `crash: ${run.crash?.message ?? 'unknown'}`;
   const lines = [
     `${statusText(run)}: ${headline}`,
     `  scenario  ${run.scenario}${scenario === undefined ? '' : ` (${scenario.title})`}`,
-    `  seed      ${run.seed}   step ${run.violation?.step ?? run.crash?.step ?? run.steps}   at ${run.violation?.atMs ?? run.simulatedMs} ms simulated`,
+    `  seed      ${run.seed}   step ${failedStep(run)}   at ${run.violation?.atMs ?? run.conformance?.atMs ?? run.simulatedMs} ms simulated`,
     `  world     ${run.nodes} nodes, ${run.resources} resources`,
     `  swarm     ${run.swarmText}`,
     `  settings  ${run.settingsText}`,
@@ -68,4 +72,9 @@ export function plainReport(
   if (extra.tracePath !== undefined) lines.push(`  trace     ${extra.tracePath}`);
   lines.push(`  reproduce ${reproduceCommand(run, extra)}`);
   return lines.join('\n');
+}
+
+/** The step at which a run failed (its last step when it passed). */
+export function failedStep(run: RunResult): number {
+  return run.violation?.step ?? run.conformance?.step ?? run.crash?.step ?? run.steps;
 }

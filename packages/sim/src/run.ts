@@ -1,4 +1,5 @@
 import type { InvariantId } from '@leasehold/core';
+import { TraceValidator } from '@leasehold/model';
 import type { StepListener } from '@leasehold/step';
 import type { MarkCounts } from './coverage';
 import { drawSwarm, formatSwarm, type FaultKind, type Swarm } from './faults';
@@ -25,7 +26,7 @@ import {
 } from './settings';
 import { Trace, type TraceSink } from './trace';
 import { runProbe, runWorkload } from './workload';
-import { World } from './world';
+import { World, type StepJudge } from './world';
 
 /** Resource names mix slashes, quotes and non-ASCII, as real ones do. */
 export const RESOURCE_NAMES = [
@@ -75,11 +76,20 @@ export interface RunOptions extends RunOverrides {
    * not failed by then cannot be smaller than the best run so far.
    */
   readonly eventsMax?: number;
-  /** Receive every step as typed data (trace validation, custom checks). */
+  /** Receive every step as typed data (custom checks, recorders). */
   readonly listeners?: readonly StepListener[];
+  /**
+   * Validate every step against the model of spec/Lease.tla (default: on for the scenarios the
+   * model covers). Off only to measure what validation costs.
+   */
+  readonly validate?: boolean;
 }
 
-export type RunStatus = 'passed' | 'safety' | 'liveness' | 'crash';
+/**
+ * `conformance`: a step the spec does not allow (trace validation), even when no invariant
+ * noticed it.
+ */
+export type RunStatus = 'passed' | 'safety' | 'liveness' | 'crash' | 'conformance';
 
 export interface RunResult {
   readonly scenario: string;
@@ -100,6 +110,14 @@ export interface RunResult {
     readonly stack: string;
     readonly step: number;
   } | null;
+  readonly conformance: {
+    readonly step: number;
+    readonly atMs: number;
+    readonly action: string;
+    readonly reason: string;
+  } | null;
+  /** Whether the run's steps were validated against the model. */
+  readonly validated: boolean;
   readonly steps: number;
   readonly events: number;
   readonly simulatedMs: number;
@@ -174,10 +192,13 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     swarm: formatSwarm(plan.swarm),
     settings: formatSettings(plan.settings),
   });
+  const config = leaseConfigOf(plan.settings);
+  const validator =
+    (options.validate ?? true) && scenario.validated ? new TraceValidator(config) : null;
   const world = new World({
     seed,
     settings: plan.settings,
-    config: leaseConfigOf(plan.settings),
+    config,
     swarm: plan.swarm,
     nodes: plan.nodes,
     resources: plan.resources,
@@ -185,6 +206,7 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     checks: options.checks ?? true,
     trace,
     ...(options.listeners === undefined ? {} : { listeners: options.listeners }),
+    judges: validator === null ? [] : [judgeOf(validator)],
   });
   world.processes.setRunner((node) => runWorkload(world, node));
   world.processes.startAll();
@@ -193,7 +215,17 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
   const waitMs = probeWaitMs(plan.settings);
   await safetyPhase(world, plan.steps, eventsMax);
   if (!world.stopped() && trace.events < eventsMax) await healAndProbe(world, waitMs);
-  return summarize(world, options, implementation, plan, waitMs);
+  return summarize(world, options, implementation, plan, waitMs, validator !== null);
+}
+
+function judgeOf(validator: TraceValidator): StepJudge {
+  return {
+    listener: validator.listener,
+    rejection: () => {
+      const failure = validator.failure;
+      return failure === null ? null : { action: failure.action, reason: failure.reason };
+    },
+  };
 }
 
 async function safetyPhase(world: World, steps: number, eventsMax: number): Promise<void> {
@@ -247,16 +279,19 @@ function summarize(
   implementation: Implementation,
   plan: ReturnType<typeof planRun>,
   waitMs: number,
+  validated: boolean,
 ): RunResult {
   const violation = world.violation;
   const status: RunStatus =
     world.crash !== null
       ? 'crash'
-      : violation === null
-        ? 'passed'
-        : violation.liveness
+      : violation !== null
+        ? violation.liveness
           ? 'liveness'
-          : 'safety';
+          : 'safety'
+        : world.conformance !== null
+          ? 'conformance'
+          : 'passed';
   const expected =
     options.scenario.assumptionBreaking &&
     status === 'safety' &&
@@ -278,6 +313,8 @@ function summarize(
             atMs: violation.atMs,
           },
     crash: world.crash,
+    conformance: world.conformance,
+    validated,
     steps: world.step,
     events: world.trace.events,
     simulatedMs: world.elapsedMs(),

@@ -30,8 +30,24 @@ export interface WorldOptions {
   /** Invariant checks on (default); off only to measure what checking costs. */
   readonly checks: boolean;
   readonly trace: Trace;
-  /** Receive every step (trace validation against the model, custom checks). */
+  /** Receive every step (custom checks, recorders). */
   readonly listeners?: readonly StepListener[];
+  /** Receive every step and may find a step not allowed (trace validation against the model). */
+  readonly judges?: readonly StepJudge[];
+}
+
+/** A listener that can reject a step: the run then stops with a conformance failure. */
+export interface StepJudge {
+  readonly listener: StepListener;
+  /** Why the steps so far are not allowed, or null while they are. */
+  rejection(): { readonly action: string; readonly reason: string } | null;
+}
+
+export interface WorldConformance {
+  readonly step: number;
+  readonly atMs: number;
+  readonly action: string;
+  readonly reason: string;
 }
 
 export interface WorldViolation extends InvariantViolation {
@@ -74,11 +90,13 @@ export class World implements WorldContext {
   ) as Record<FaultKind, number>;
   readonly #checks: boolean;
   readonly #listeners: readonly StepListener[];
+  readonly #judges: readonly StepJudge[];
   #phase: Phase = 'safety';
   #swarm: Swarm;
   #ops = 0;
   violation: WorldViolation | null = null;
   crash: WorldFailure | null = null;
+  conformance: WorldConformance | null = null;
   probesDone = 0;
 
   constructor(options: WorldOptions) {
@@ -90,6 +108,7 @@ export class World implements WorldContext {
     this.#swarm = options.swarm;
     this.#checks = options.checks;
     this.#listeners = options.listeners ?? [];
+    this.#judges = options.judges ?? [];
     this.trace = options.trace;
     this.scheduler = new Scheduler(new Prng(options.seed, 'scheduler'));
     this.faults = new Prng(options.seed, 'faults');
@@ -138,13 +157,23 @@ export class World implements WorldContext {
   }
 
   stopped(): boolean {
-    return this.violation !== null || this.crash !== null;
+    return this.violation !== null || this.crash !== null || this.conformance !== null;
   }
 
   record(body: StepBody): void {
     const step = { ...body, step: this.scheduler.step, atMs: this.scheduler.elapsedMs } as Step;
     this.trace.write(encodeStep(step));
     for (const listener of this.#listeners) listener(step);
+    for (const judge of this.#judges) {
+      judge.listener(step);
+      const rejection = this.conformance === null ? judge.rejection() : null;
+      if (rejection !== null) {
+        this.conformance = { step: step.step, atMs: step.atMs, ...rejection };
+        this.trace.write(
+          JSON.stringify({ s: step.step, t: step.atMs, e: 'nonconforming', ...rejection }),
+        );
+      }
+    }
     if (!this.#checks) return;
     this.checker.onStep(step);
     const found = this.checker.violation;

@@ -98,7 +98,8 @@ export const acquireWithoutTokenBump: typeof decideAcquire = (record, request, n
  * Z6: no idempotency: a retry is not recognised as the request that already won, and a holder
  * asking again is simply granted again (so a retry after a lost reply grants twice).
  */
-export const acquireWithoutIdempotency: typeof decideAcquire = (record, request, nowMs, config) => {
+export const acquireWithoutIdempotency: typeof decideAcquire = (record, given, nowMs, config) => {
+  const request = { ...given, uncertainToken: null };
   if (record === null) return decideAcquire(record, request, nowMs, config);
   const forgotten: LeaseRecord = { ...record, recentGrants: [] };
   if (forgotten.status === 'held' && forgotten.holder === request.holder) {
