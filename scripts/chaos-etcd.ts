@@ -177,6 +177,7 @@ async function chaosRun(options: ChaosOptions, prefix: string, admin: Etcd3): Pr
     return runChaosNode({
       node,
       client,
+      store,
       clock,
       prng,
       resources,

@@ -1,31 +1,26 @@
 import { LeaseClient } from '@leasehold/client';
 import type { HistoryEvent, LeaseRecord } from '@leasehold/core';
 import { TraceValidator, type ValidationResult } from '@leasehold/model';
-import { findScenario, runSeed, SIM_CONFIG, type Implementation } from '@leasehold/sim';
+import { findScenario, leaseConfigOf, planRun, runSeed, type Implementation } from '@leasehold/sim';
 import type { CasResult, LeaseStore } from '@leasehold/store';
 import { describe, expect, it } from 'vitest';
 
 /**
- * Runs one seed with a validator as the observer. A broken implementation runs with the
- * simulator's own checker off: the checker stops a run before a write that breaks an invariant
- * applies (so the observer never sees it), and the validator must stand on its own.
+ * Runs one seed with a validator listening to every step. A broken implementation runs with the
+ * simulator's own checker off, so the validator must stand on its own.
  */
 async function validate(
   scenarioId: string,
   seed: number,
   implementation?: Implementation,
 ): Promise<ValidationResult> {
-  const validator = new TraceValidator(SIM_CONFIG);
-  const run = runSeed({
+  const options = {
     scenario: findScenario(scenarioId)!,
     seed: String(seed),
-    observer: validator.observer,
     ...(implementation === undefined ? {} : { implementation, checks: false }),
-  });
-  // With its checker off, a broken run may go on until the store's own I-5 guard throws; what the
-  // validator said before that is the verdict.
-  if (implementation === undefined) await run;
-  else await run.catch(() => undefined);
+  };
+  const validator = new TraceValidator(leaseConfigOf(planRun(options).settings));
+  await runSeed({ ...options, validate: false, listeners: [validator.listener] });
   return validator.result();
 }
 

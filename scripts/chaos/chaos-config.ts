@@ -1,11 +1,12 @@
-import { RESOURCE_NAMES, SIM_CONFIG } from '@leasehold/sim';
+import { FIXED_SETTINGS, leaseConfigOf, RESOURCE_NAMES } from '@leasehold/sim';
 import { RESOURCES_MAX } from './limits';
 
 /**
- * The lease configuration of chaos nodes: the simulator's (short TTLs, 100 ms grace and skew
- * bound, 50 ms safety margin), so the real stores see the workload the simulator checks.
+ * The settings of chaos nodes: the simulator's fixed ones (short TTLs, 100 ms grace and skew
+ * bound, 50 ms safety margin), so the real stores see a workload the simulator checks.
  */
-export const CHAOS_CONFIG = SIM_CONFIG;
+export const CHAOS_SETTINGS = FIXED_SETTINGS;
+export const CHAOS_CONFIG = leaseConfigOf(CHAOS_SETTINGS);
 
 /** The simulator's resource names (quotes, slashes, emoji), the first `count` of them. */
 export function chaosResources(count: number): string[] {

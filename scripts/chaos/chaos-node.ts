@@ -1,13 +1,17 @@
 import type { Lease, LeaseClient } from '@leasehold/client';
 import type { Clock } from '@leasehold/core';
-import { SIM_WORKLOAD, type Prng } from '@leasehold/sim';
+import type { Prng } from '@leasehold/sim';
+import { CHAOS_SETTINGS as S } from './chaos-config';
 import type { FencedResource } from './fenced-resource';
 import type { Journal } from './journal';
+import type { RecordingStore } from './recording-store';
 import { sharedNowMs } from './shared-clock';
 
 export interface ChaosNodeOptions {
   readonly node: string;
   readonly client: LeaseClient;
+  /** The client's store: the node tells it which logical operation each write belongs to. */
+  readonly store: RecordingStore;
   readonly clock: Clock;
   /** This node's workload stream, derived from the run's seed and the node's id. */
   readonly prng: Prng;
@@ -21,23 +25,25 @@ export interface ChaosNodeOptions {
 }
 
 /**
- * The simulator's workload (packages/sim/src/workload.ts) in real time, with the same shape and
- * bounds (SIM_WORKLOAD): think, acquire non-blocking or blocking with a timeout, write to the
- * fenced resource while `believes()`, renew once half the TTL is gone, then release, or abandon
- * the lease to let it expire. Crashes come from the driver, as SIGKILL.
+ * The simulator's workload (packages/sim/src/workload.ts) in real time, with the simulator's fixed
+ * settings: think, acquire non-blocking or blocking with a timeout, write to the fenced resource
+ * while `believes()`, renew once half the TTL is gone, then release, or abandon the lease to let it
+ * expire. Crashes come from the driver, as SIGKILL.
  */
 export async function runChaosNode(options: ChaosNodeOptions): Promise<void> {
-  const { client, clock, prng, journal, node } = options;
+  const { client, clock, prng, journal, node, store } = options;
   while (clock.monoMs() < options.deadlineMonoMs) {
-    await clock.sleep(prng.between(0, SIM_WORKLOAD.thinkMsMax));
+    await clock.sleep(prng.between(0, S.thinkMs));
     if (clock.monoMs() >= options.deadlineMonoMs) return;
     const resource = prng.pick(options.resources);
-    const ttlMs = prng.pick(SIM_WORKLOAD.ttlMsChoices);
-    const waitMs = prng.chance(1, 2) ? prng.between(100, SIM_WORKLOAD.acquireWaitMsMax) : 0;
+    const ttlMs = prng.pick(S.ttlMs);
+    const waitMs = prng.int(100) < S.blockingPct ? prng.between(100, S.waitMs) : 0;
+    const op = store.beginOp('acquire', resource, { ttlMs });
     const got = await client.acquire(resource, { ttlMs, waitMs });
+    store.endOp();
     const token = got.kind === 'granted' ? got.lease.token : null;
     journal.append({ e: 'outcome', node, op: 'acquire', resource, result: got.kind, token });
-    if (got.kind === 'granted') await holdLease(options, got.lease);
+    if (got.kind === 'granted') await holdLease(options, got.lease, op.id);
   }
 }
 
@@ -58,19 +64,25 @@ function stop(options: ChaosNodeOptions, lease: Lease): void {
   journal.append({ e: 'stop', node, resource, token, atSharedMs: sharedNowMs() });
 }
 
-async function holdLease(options: ChaosNodeOptions, granted: Lease): Promise<void> {
-  const { client, clock, prng, journal, node, fenced } = options;
+async function holdLease(
+  options: ChaosNodeOptions,
+  granted: Lease,
+  leaseOp: number,
+): Promise<void> {
+  const { client, clock, prng, journal, node, fenced, store } = options;
   let lease = granted;
   believe(options, lease);
-  const writes = prng.between(1, SIM_WORKLOAD.writesMax);
+  const writes = prng.between(1, S.writes);
   for (let i = 0; i < writes && clock.monoMs() < options.deadlineMonoMs; i++) {
     if (!client.believes(lease)) break;
     const written = await fenced.write(lease.resource, node, lease.token);
     const { resource, token } = lease;
     journal.append({ e: 'fenced', node, resource, token, result: written.kind });
-    await clock.sleep(prng.between(10, SIM_WORKLOAD.workMsMax));
+    await clock.sleep(prng.between(10, S.workMs));
     if (client.timeLeftMs(lease) >= lease.ttlMs / 2) continue;
+    store.beginOp('renew', resource, { ttlMs: lease.ttlMs, leaseOp });
     const renewed = await client.renew(lease);
+    store.endOp();
     const renewedToken = renewed.kind === 'renewed' ? renewed.lease.token : null;
     journal.append({
       e: 'outcome',
@@ -89,8 +101,10 @@ async function holdLease(options: ChaosNodeOptions, granted: Lease): Promise<voi
   }
   stop(options, lease);
   const running = clock.monoMs() < options.deadlineMonoMs;
-  if (running && prng.int(100) < SIM_WORKLOAD.abandonPercent) return;
+  if (running && prng.int(100) < S.abandonPct) return;
+  store.beginOp('release', lease.resource, { leaseOp });
   const released = await client.release(lease);
+  store.endOp();
   const { resource, token } = lease;
   journal.append({ e: 'outcome', node, op: 'release', resource, result: released.kind, token });
 }

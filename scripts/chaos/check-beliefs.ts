@@ -1,9 +1,12 @@
-import { checkLeaseUniqueness, type Belief } from '@leasehold/core';
-import type { Checker } from '@leasehold/sim';
+import {
+  checkHeldAnswer,
+  checkLeaseUniqueness,
+  type Belief,
+  type TimeBounds,
+} from '@leasehold/sim';
 import type { ChaosViolation } from './chaos-evidence';
 import type { JournalEntry } from './journal';
 import { CLOCK_TOLERANCE_MS } from './limits';
-import type { AppliedWrite } from './replay-history';
 
 /** A stretch of shared time in which a node believed it held a lease under one token. */
 export interface BeliefSpan extends Belief {
@@ -54,21 +57,25 @@ function spanKey(node: string, resource: string, token: number): string {
 }
 
 /**
- * I-1, I-2 and I-4 (safety half) as far as real time lets us see them. All nodes run on one host,
- * so the host's monotonic clock is the true clock and every wall clock reads the same (no skew).
+ * I-1 and I-4 (safety half) as far as real time lets us see them, and the believers I-2 is judged
+ * on. All nodes run on one host, so the host's monotonic clock is the true clock and every wall
+ * clock reads the same (no skew).
  * - I-1: at the start of every belief span, no other node's span covers that instant.
- * - I-2: the store's record is known exactly only at the instant each applied write was decided
- *   (between the writer's read and its successful compare-and-set the version did not move), so
- *   there every believer is checked against that record and that wall clock reading
- *   (`Checker.onInstant`). Between those instants I-2 is not observed.
  * - I-4: a `held` answer is checked against the record the node had just read and the wall clock
- *   read right after (`Checker.onAcquireAnswer`).
+ *   read right after (the checker's own claimability rule).
+ * - I-2: `believersAt` gives the spans running at an instant; the replay asks it at each applied
+ *   write's decision, where the store's record is known exactly (between the writer's read and its
+ *   successful compare-and-set the version did not move), and hands them to the checker. Between
+ *   those instants I-2 is not observed.
  */
 export function checkBeliefs(
   journal: readonly JournalEntry[],
-  applied: readonly AppliedWrite[],
-  checker: Checker,
-): { violations: ChaosViolation[]; counts: BeliefCounts } {
+  bounds: TimeBounds,
+): {
+  violations: ChaosViolation[];
+  counts: BeliefCounts;
+  believersAt: (resource: string, atSharedMs: number) => Belief[];
+} {
   const spans = beliefSpans(journal);
   const violations: ChaosViolation[] = [];
   const counts: BeliefCounts = {
@@ -78,14 +85,12 @@ export function checkBeliefs(
     heldAnswers: 0,
   };
   for (const resource of new Set(spans.map((s) => s.resource))) {
-    const ofResource = spans.filter((s) => s.resource === resource);
-    const writes = applied
-      .filter((w) => w.resource === resource)
-      .sort((a, b) => a.decidedAtSharedMs - b.decidedAtSharedMs);
-    checkUniqueness(ofResource, counts, violations);
-    checkConsistency(ofResource, writes, checker, violations);
+    checkUniqueness(
+      spans.filter((s) => s.resource === resource),
+      counts,
+      violations,
+    );
   }
-  counts.consistencyInstants = applied.length;
   const lastRead = new Map<string, Extract<JournalEntry, { e: 'read' }>>();
   for (const entry of journal) {
     if (entry.e === 'read') lastRead.set(`${entry.node}\u0000${entry.resource}`, entry);
@@ -93,10 +98,21 @@ export function checkBeliefs(
     const read = lastRead.get(`${entry.node}\u0000${entry.resource}`);
     if (read === undefined) continue;
     counts.heldAnswers += 1;
-    const found = checker.onAcquireAnswer(read.record, read.wallMs, entry.result);
+    const found = checkHeldAnswer(entry.node, read.record, read.wallMs, bounds);
     if (found) violations.push(found);
   }
-  return { violations, counts };
+  const believersAt = (resource: string, atSharedMs: number): Belief[] => {
+    counts.consistencyInstants += 1;
+    return spans
+      .filter(
+        (s) =>
+          s.resource === resource &&
+          s.fromSharedMs + CLOCK_TOLERANCE_MS <= atSharedMs &&
+          atSharedMs < s.untilSharedMs - CLOCK_TOLERANCE_MS,
+      )
+      .map(({ node, token }) => ({ node, resource, token }));
+  };
+  return { violations, counts, believersAt };
 }
 
 /**
@@ -114,30 +130,8 @@ function checkUniqueness(
     counts.uniquenessInstants += 1;
     active = active.filter((o) => span.fromSharedMs < o.untilSharedMs - CLOCK_TOLERANCE_MS);
     const others = active.filter((o) => o.node !== span.node);
-    const found = checkLeaseUniqueness([...others, span]);
+    const found = checkLeaseUniqueness([...others, span], () => true);
     if (found) violations.push(found);
     active.push(span);
-  }
-}
-
-/** I-2 at each applied write's decision instant, against the record that write replaced. */
-function checkConsistency(
-  spans: readonly BeliefSpan[],
-  writes: readonly AppliedWrite[],
-  checker: Checker,
-  violations: ChaosViolation[],
-): void {
-  let next = 0;
-  let active: BeliefSpan[] = [];
-  for (const write of writes) {
-    const atSharedMs = write.decidedAtSharedMs;
-    while (next < spans.length && spans[next]!.fromSharedMs + CLOCK_TOLERANCE_MS <= atSharedMs) {
-      active.push(spans[next]!);
-      next += 1;
-    }
-    active = active.filter((s) => atSharedMs < s.untilSharedMs - CLOCK_TOLERANCE_MS);
-    const believers = active.map(({ node, resource, token }) => ({ node, resource, token }));
-    const found = checker.onInstant(believers, () => write.before, write.event.atMs);
-    if (found) violations.push(found);
   }
 }

@@ -1,5 +1,6 @@
-import { checkAcquiredWithin, violation, type LeaseConfig } from '@leasehold/core';
+import { violation, type LeaseConfig } from '@leasehold/core';
 import { Checker } from '@leasehold/sim';
+import { CHAOS_SETTINGS } from './chaos-config';
 import type { ChaosEvidence, ChaosViolation, CheckLine } from './chaos-evidence';
 import { checkBeliefs } from './check-beliefs';
 import { replayHistory } from './replay-history';
@@ -12,32 +13,57 @@ export interface ChaosCheck {
 }
 
 /**
- * Checks a finished chaos run with the simulator's checker and the core's predicates: the store's
- * history (I-3, I-5, I-7, I-8, S-1, S-2), the fenced resource's log (I-6), the beliefs the nodes
- * journaled on the host's one clock (I-1, I-2 where observable, I-4 safety), and the liveness
- * probe (I-4). Pure: the drivers gather the evidence, tests hand it broken evidence.
+ * Checks a finished chaos run with the simulator's checker: the store's history replayed as the
+ * checker's steps (I-2 at every write's decision, I-3, I-5, I-7, I-8; S-1, S-2 for the store),
+ * the fenced resource's log (I-6), the beliefs the nodes journaled on the host's one clock (I-1,
+ * I-4 safety), and the liveness probe (I-4). Pure: the drivers gather the evidence, tests hand it
+ * broken evidence.
  */
 export function checkChaosRun(evidence: ChaosEvidence, config: LeaseConfig): ChaosCheck {
-  const checker = new Checker(config);
-  const replay = replayHistory(evidence, checker);
-  const violations: ChaosViolation[] = [...replay.violations];
+  const bounds = {
+    graceMs: config.graceMs,
+    skewMs: config.maxClockSkewMs,
+    marginMs: config.safetyMarginMs,
+    driftPpm: config.clockDriftPpmMax,
+  };
+  const checker = new Checker({ bounds, ttlMsMax: Math.max(...CHAOS_SETTINGS.ttlMs), epochMs: 0 });
+  const beliefs = checkBeliefs(evidence.journal, bounds);
+  const replay = replayHistory(evidence, checker, (write) => {
+    const believers = beliefs.believersAt(write.resource, write.decidedAtSharedMs);
+    checker.onBeliefs(believers, write.wallMs ?? write.decidedAtSharedMs);
+  });
   let accepted = 0;
-  for (const write of evidence.fencedLog) {
+  evidence.fencedLog.forEach((write, i) => {
     if (write.accepted) accepted += 1;
-    const found = checker.onFencedWrite(write.resource, write.writer, write.token, write.accepted);
-    if (found) violations.push(found);
-  }
-  const beliefs = checkBeliefs(evidence.journal, replay.applied, checker);
-  violations.push(...beliefs.violations);
+    const { resource, writer, token } = write;
+    const step = replay.counts.writes + i + 1;
+    checker.onStep({
+      kind: 'fence',
+      step,
+      atMs: 0,
+      node: writer,
+      resource,
+      token,
+      accepted: write.accepted,
+    });
+  });
+  const violations: ChaosViolation[] = [
+    ...replay.violations,
+    ...checker.found,
+    ...beliefs.violations,
+  ];
   for (const probe of evidence.probes) {
-    const found =
+    if (probe.result === 'granted' && probe.waitedMs <= probe.boundMs) continue;
+    const what =
       probe.result === 'granted'
-        ? checkAcquiredWithin(probe.resource, probe.waitedMs, probe.boundMs)
-        : violation(
-            'I-4',
-            `liveness probe of ${JSON.stringify(probe.resource)} was answered ${probe.result} after ${probe.waitedMs} ms (bound ${probe.boundMs} ms)`,
-          );
-    if (found) violations.push(found);
+        ? `waited ${probe.waitedMs} ms`
+        : `was answered ${probe.result} after ${probe.waitedMs} ms`;
+    violations.push(
+      violation(
+        'I-4',
+        `liveness probe of ${JSON.stringify(probe.resource)} ${what} (bound ${probe.boundMs} ms)`,
+      ),
+    );
   }
   const c = replay.counts;
   const b = beliefs.counts;

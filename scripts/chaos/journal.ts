@@ -1,6 +1,7 @@
 import { closeSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HistoryEvent, LeaseRecord } from '@leasehold/core';
+import type { Op } from '@leasehold/step';
 import { JOURNAL_ENTRIES_MAX } from './limits';
 
 /**
@@ -33,6 +34,10 @@ export type JournalEntry =
       readonly record: LeaseRecord;
       readonly event: HistoryEvent;
       readonly decidedAtSharedMs: number;
+      /** The node's wall clock when it sent the write (read by the recording store itself). */
+      readonly wallMs?: number;
+      /** The workload's logical operation the write belongs to (I-8; renew and release judged by it). */
+      readonly op?: Op | null;
     }
   | {
       readonly e: 'casResult';

@@ -1,7 +1,7 @@
 import { counterIds, LeaseClient } from '@leasehold/client';
-import { livenessBoundMs, type Clock, type LeaseConfig } from '@leasehold/core';
-import { SIM_WORKLOAD } from '@leasehold/sim';
+import type { Clock, LeaseConfig } from '@leasehold/core';
 import type { LeaseStore } from '@leasehold/store';
+import { CHAOS_SETTINGS } from './chaos-config';
 import type { ProbeResult } from './chaos-evidence';
 import type { Journal } from './journal';
 import { PROBE_SLACK_MS } from './limits';
@@ -19,15 +19,16 @@ export async function runProbes(
   journal: Journal,
   monoToSharedMs: number,
 ): Promise<ProbeResult[]> {
-  const ttlMsMax = Math.max(...SIM_WORKLOAD.ttlMsChoices);
-  const boundMs = livenessBoundMs(ttlMsMax, PROBE_SLACK_MS, config);
+  // Killed nodes may leave a lease of the longest TTL: it must be claimable by then, plus slack.
+  const ttlMsMax = Math.max(...CHAOS_SETTINGS.ttlMs);
+  const boundMs = ttlMsMax + config.graceMs + config.maxClockSkewMs + PROBE_SLACK_MS;
   return Promise.all(
     resources.map(async (resource, index) => {
       const node = `probe${index}`;
       const client = new LeaseClient({ store, clock, config, holder: node, ids: counterIds(node) });
       const startedMs = clock.monoMs();
       const got = await client.acquire(resource, {
-        ttlMs: SIM_WORKLOAD.ttlMsChoices[0],
+        ttlMs: CHAOS_SETTINGS.ttlMs[0]!,
         waitMs: boundMs,
       });
       const waitedMs = clock.monoMs() - startedMs;

@@ -1,4 +1,5 @@
 import type { Clock, HistoryEvent, LeaseRecord } from '@leasehold/core';
+import type { Op, OpKind } from '@leasehold/step';
 import type {
   CasResult,
   HistoryOptions,
@@ -12,6 +13,12 @@ import type {
 import type { Journal } from './journal';
 import { sharedNowMs } from './shared-clock';
 
+/** Nodes told apart in an op id, and ops one process may begin before its counter wraps. */
+const OP_NODES = 100;
+const OP_COUNTER_MAX = 10_000;
+/** The start instant enters op ids modulo this (ms): ids stay exact integers. */
+const OP_START_MODULO_MS = 10_000_000;
+
 /**
  * A real store, unchanged, with every read and compare-and-set of one node written to its
  * journal. The checker matches the store's own history against these writes to rebuild the full
@@ -24,12 +31,38 @@ export class RecordingStore implements LeaseStore {
   readonly #journal: Journal;
   readonly #clock: Clock;
   #casCount = 0;
+  /** Op ids unique across processes and restarts: the process's start instant, then a counter. */
+  readonly #opBase: number;
+  #ops = 0;
+  #op: Op | null = null;
 
   constructor(inner: LeaseStore, node: string, journal: Journal, clock: Clock) {
     this.#inner = inner;
     this.#node = node;
     this.#journal = journal;
     this.#clock = clock;
+    const nodeIndex = Number(/\d+/.exec(node)?.[0] ?? 0) % OP_NODES;
+    const startMs = Math.floor(sharedNowMs()) % OP_START_MODULO_MS;
+    this.#opBase = (startMs * OP_NODES + nodeIndex) * OP_COUNTER_MAX;
+  }
+
+  /** The node's workload begins a logical operation: every write until `endOp` carries it. */
+  beginOp(kind: OpKind, resource: string, extra: { ttlMs?: number; leaseOp?: number } = {}): Op {
+    this.#ops = (this.#ops + 1) % OP_COUNTER_MAX;
+    this.#op = {
+      id: this.#opBase + this.#ops,
+      kind,
+      node: this.#node,
+      resource,
+      ttlMs: extra.ttlMs ?? null,
+      leaseOp: extra.leaseOp ?? null,
+      expectedHolder: null,
+    };
+    return this.#op;
+  }
+
+  endOp(): void {
+    this.#op = null;
   }
 
   async read(resource: string): Promise<ReadResult> {
@@ -52,6 +85,7 @@ export class RecordingStore implements LeaseStore {
   ): Promise<CasResult> {
     const id = ++this.#casCount;
     const decidedAtSharedMs = sharedNowMs();
+    const wallMs = this.#clock.wallMs();
     const node = this.#node;
     this.#journal.append({
       e: 'cas',
@@ -62,6 +96,8 @@ export class RecordingStore implements LeaseStore {
       record,
       event,
       decidedAtSharedMs,
+      wallMs,
+      op: this.#op,
     });
     const result = await this.#inner.compareAndSet(resource, expectedVersion, record, event);
     const maybeApplied = result.kind === 'unavailable' && result.maybeApplied;

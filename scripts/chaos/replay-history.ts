@@ -1,5 +1,4 @@
 import {
-  sameRecord,
   violation,
   type HistoryEvent,
   type InvariantViolation,
@@ -10,7 +9,7 @@ import type { HistoryEntry } from '@leasehold/store';
 import type { ChaosEvidence, ChaosViolation } from './chaos-evidence';
 import type { JournalEntry } from './journal';
 
-type CasEntry = Extract<JournalEntry, { e: 'cas' }>;
+export type CasEntry = Extract<JournalEntry, { e: 'cas' }>;
 type CasResultEntry = Extract<JournalEntry, { e: 'casResult' }>;
 
 /** One write the store applied, with the full records around it and when it was decided. */
@@ -56,15 +55,22 @@ function casId(entry: { node: string; id: number }): string {
 }
 
 /**
- * Replays the store's history through the simulator's checker. A history event carries no expiry
+ * Replays the store's history through the simulator's checker (`beforeWrite` runs just before each
+ * write is applied, while the checker still holds the record that write replaced). A history event carries no expiry
  * or TTL, so each one is matched with the compare-and-set a node sent for it (same resource,
  * expected version one below, same event): that write's record is the record after the event, and
- * the previous event's is the record before it (I-3, I-5, I-7, I-8 through `Checker.onWrite`).
+ * the previous event's is the record before it. The checker then judges each write as it judges
+ * the simulator's, from facts: which node sent it, under which logical op, with which wall clock
+ * reading (I-3, I-5, I-7, I-8), never from the event itself.
  * Then: every write the store refused is absent from history (I-3, failed mutations change
  * nothing), every write it acknowledged is present (S-1), grants carry strictly increasing tokens
  * (I-5), and the final records are the last written ones (S-2).
  */
-export function replayHistory(evidence: ChaosEvidence, checker: Checker): Replay {
+export function replayHistory(
+  evidence: ChaosEvidence,
+  checker: Checker,
+  beforeWrite: (write: CasEntry) => void = () => undefined,
+): Replay {
   const sent = new Map<string, CasEntry[]>();
   const results = new Map<string, CasResultEntry>();
   for (const entry of evidence.journal) {
@@ -84,7 +90,7 @@ export function replayHistory(evidence: ChaosEvidence, checker: Checker): Replay
   };
   const appliedIds = new Set<string>();
   for (const resource of evidence.resources) {
-    replayResource(resource, evidence, checker, { sent, results, appliedIds }, replay);
+    replayResource(resource, evidence, checker, { sent, results, appliedIds }, replay, beforeWrite);
   }
   checkUnappliedResults(results, appliedIds, sent, replay);
   return replay;
@@ -107,6 +113,7 @@ function replayResource(
   checker: Checker,
   matching: Matching,
   replay: Replay,
+  beforeWrite: (write: CasEntry) => void,
 ): void {
   const history = evidence.histories.get(resource) ?? [];
   let before: LeaseRecord | null = null;
@@ -117,8 +124,8 @@ function replayResource(
     const written = matchWrite(resource, version, event, candidates, matching, replay);
     if (written === null) return;
     replay.counts.writes += 1;
-    const found = checker.onWrite(before, written.record, event);
-    if (found) replay.violations.push(found);
+    beforeWrite(written);
+    applyWrite(checker, written, before, version, replay.counts.writes);
     if (event.kind === 'granted') {
       replay.counts.grants += 1;
       const order = checkGrantOrder(event, grantTokenMax);
@@ -137,6 +144,55 @@ function replayResource(
     before = written.record;
   }
   checkFinal(resource, evidence, history.length, before, replay);
+}
+
+/**
+ * One applied write as the checker's steps: the op it belonged to, the call as its node sent it
+ * (wall clock read by the recording store; on one host wall time is the true time, so the checker
+ * runs with an epoch of 0), and the store's record before and after. What the checker finds is
+ * in its `found` list.
+ */
+function applyWrite(
+  checker: Checker,
+  write: CasEntry,
+  before: LeaseRecord | null,
+  version: number,
+  call: number,
+): void {
+  const atMs = write.wallMs ?? write.decidedAtSharedMs;
+  const op = write.op ?? null;
+  if (op !== null) checker.onStep({ kind: 'begin', step: call, atMs, op });
+  checker.onStep({
+    kind: 'call',
+    step: call,
+    atMs,
+    node: write.node,
+    inc: 0,
+    call,
+    op: op?.id ?? null,
+    req: 'cas',
+    resource: write.resource,
+    wallMs: atMs,
+    monoMs: 0,
+    expectedVersion: version - 1,
+    proposed: write.record,
+    copies: 1,
+  });
+  checker.onStep({
+    kind: 'apply',
+    step: call,
+    atMs,
+    call,
+    node: write.node,
+    req: 'cas',
+    resource: write.resource,
+    copy: 0,
+    outcome: 'ok',
+    before,
+    after: write.record,
+    versionBefore: version - 1,
+    versionAfter: version,
+  });
 }
 
 /** The write a node sent for one history event, or null (reported) when there is none. */
@@ -170,7 +226,7 @@ function matchWrite(
     });
     return null;
   }
-  if (possible.some((c) => !sameRecord(c.record, first.record))) {
+  if (possible.some((c) => JSON.stringify(c.record) !== JSON.stringify(first.record))) {
     replay.violations.push({
       invariant: 'S-1',
       name: 'HistoryMatchesWrites',
@@ -207,7 +263,7 @@ function checkFinal(
     replay.violations.push(
       finalViolation(`${what} has version ${final.version}, history has ${historyLength} events`),
     );
-  } else if (!sameRecord(final.record, lastWritten)) {
+  } else if (JSON.stringify(final.record) !== JSON.stringify(lastWritten)) {
     replay.violations.push(
       finalViolation(`${what} differs from the record its last history event wrote`),
     );

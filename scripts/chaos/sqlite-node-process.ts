@@ -40,6 +40,7 @@ async function main(): Promise<void> {
   await runChaosNode({
     node,
     client,
+    store,
     clock,
     prng: new Prng(seed, nodeStream(node)),
     resources: chaosResources(Number(resourcesText)),

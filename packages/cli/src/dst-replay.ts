@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import {
   definedOverrides,
   parseSeed,
+  parseSettings,
   parseSwarm,
-  parseWorkload,
   plainReport,
   runSeed,
   statusText,
@@ -20,7 +20,7 @@ export const DST_REPLAY_HELP = `leasehold dst replay: run one seed of one scenar
 
   --seed S         the seed (or DST_SEED=S)
   --scenario NAME  the scenario (see: leasehold dst scenarios)
-  --steps N, --nodes N, --resources N, --faults SPEC, --workload SPEC, --impl FILE|zoo:Zn
+  --steps N, --nodes N, --resources N, --faults SPEC, --settings SPEC, --impl FILE|zoo:Zn
                    as given to dst run (a shrunk run's reproduce command lists them)
   --trace FILE     replay the run a trace file records (its first line names the seed, scenario,
                    world and faults) and check the new trace is byte-identical (exit 4 if not)
@@ -34,7 +34,7 @@ const FLAGS = {
   nodes: { type: 'string' },
   resources: { type: 'string' },
   faults: { type: 'string' },
-  workload: { type: 'string' },
+  settings: { type: 'string' },
   impl: { type: 'string' },
   trace: { type: 'string' },
   help: { type: 'boolean' },
@@ -150,8 +150,8 @@ async function planFromTrace(
   }
   const swarm = parseSwarm(String(header.swarm ?? ''));
   if (swarm.kind !== 'ok') throw new UsageError(`--trace: ${swarm.reason}`);
-  const workload = parseWorkload(String(header.workload ?? 'default'));
-  if (workload.kind !== 'ok') throw new UsageError(`--trace: ${workload.reason}`);
+  const settings = parseSettings(String(header.settings ?? ''));
+  if (settings.kind !== 'ok') throw new UsageError(`--trace: ${settings.reason}`);
   const name = String(header.impl ?? 'leasehold');
   if (impl === undefined && name !== 'leasehold' && !name.startsWith('zoo:')) {
     throw new UsageError(
@@ -172,7 +172,7 @@ async function planFromTrace(
       nodes: Number(header.nodes),
       resources: Number(header.resources),
       swarm: swarm.swarm,
-      ...(header.workload === undefined ? {} : { workload: workload.knobs }),
+      settings: settings.settings,
     }),
     implementation,
     expected,
@@ -195,5 +195,7 @@ function exitFor(run: RunResult): number {
       return EXIT.liveness;
     case 'crash':
       return EXIT.crash;
+    case 'conformance':
+      return EXIT.nonconforming;
   }
 }

@@ -5,7 +5,6 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import {
   findScenario,
-  inDeterminismSample,
   limits,
   parseSeed,
   planSweep,
@@ -15,8 +14,8 @@ import {
   summarizeSweep,
   sweepExitCode,
   definedOverrides,
+  parseSettings,
   parseSwarm,
-  parseWorkload,
   shapeOverrides,
   shrinkRun,
   type Implementation,
@@ -43,7 +42,7 @@ const FLAGS = {
   nodes: { type: 'string' },
   resources: { type: 'string' },
   faults: { type: 'string' },
-  workload: { type: 'string' },
+  settings: { type: 'string' },
   shard: { type: 'string' },
   jobs: { type: 'string' },
   json: { type: 'boolean' },
@@ -60,11 +59,14 @@ export const DST_RUN_HELP = `leasehold dst run: run seeded simulations of every 
   --seed-base S    first seed of the sweep (default 1); CI passes the commit hash
   --scenario NAME  one scenario (see: leasehold dst scenarios)
   --steps N        scheduler events in the faulty phase of each run (default ${limits.STEPS_DEFAULT})
-  --nodes N        nodes per world (1..${limits.NODES_MAX}; default per scenario)
-  --resources N    resources per world (1..${limits.RESOURCES_MAX}; default per scenario)
+  --nodes N        nodes per world (1..${limits.NODES_MAX}; default: drawn by the seed)
+  --resources N    resources per world (1..${limits.RESOURCES_MAX}; default: drawn by the seed)
   --faults SPEC    the faults to enable instead of the seed's swarm, e.g. 'storeLatency=1000 nodePause=40'
                    (rates per 1000; 'none' for none); shrunk runs print it in their reproduce command
-  --workload SPEC  narrower workload knobs, e.g. 'writesMax=2 thinkMsMax=0' (shrunk runs use them)
+  --settings SPEC  lease and workload settings instead of the seed's draw, any subset of
+                   'ttl=500/1000 grace=0 skew=100 margin=0 drift=10000 renewals=none timeout=300
+                   think=150 writes=6 work=300 abandon=15 blocking=50 wait=2500 admin=5 cleanup=5 stale=10'
+                   (every failure report prints the run's settings)
   --shard K/N      run the K-th of N slices of the sweep
   --jobs N         worker processes (default: cores, at most 2 when not given)
   --json           print one JSON object as the last line of stdout (human output goes to stderr)
@@ -74,13 +76,16 @@ export const DST_RUN_HELP = `leasehold dst run: run seeded simulations of every 
                    zoo:Z1 .. zoo:Z12 run a variant of the bug zoo (leasehold dst zoo)
   --no-shrink      do not shrink the first failing run
 
+Every run of a scenario the model covers is also validated step by step against spec/Lease.tla.
+
 exit codes: 0 passed, 1 safety violation, 2 liveness violation, 3 implementation crashed,
-            4 nondeterminism detected, 64 bad usage, 70 internal error of the harness`;
+            4 nondeterminism detected, 5 a step the spec does not allow (and no invariant broken),
+            64 bad usage, 70 internal error of the harness`;
 
 export interface DstRunSettings {
   readonly tasks: SweepTask[];
   readonly plannedTotal: number;
-  /** --steps, --nodes, --resources, --faults: passed to every run and every reproduce command. */
+  /** --steps, --nodes, --resources, --faults, --settings: passed to every run and reproduce command. */
   readonly overrides: RunOverrides;
   readonly shrink: boolean;
   readonly jobs: number;
@@ -131,18 +136,18 @@ export async function dstRunSettings(
   };
 }
 
-/** --steps, --nodes, --resources and --faults, checked (shared with dst replay). */
+/** --steps, --nodes, --resources, --faults and --settings, checked (shared with dst replay). */
 export function overridesFlags(values: {
   steps?: string | undefined;
   nodes?: string | undefined;
   resources?: string | undefined;
   faults?: string | undefined;
-  workload?: string | undefined;
+  settings?: string | undefined;
 }): RunOverrides {
   const swarm = values.faults === undefined ? undefined : parseSwarm(values.faults);
   if (swarm?.kind === 'invalid') throw new UsageError(`--faults: ${swarm.reason}`);
-  const workload = values.workload === undefined ? undefined : parseWorkload(values.workload);
-  if (workload?.kind === 'invalid') throw new UsageError(`--workload: ${workload.reason}`);
+  const settings = values.settings === undefined ? undefined : parseSettings(values.settings);
+  if (settings?.kind === 'invalid') throw new UsageError(`--settings: ${settings.reason}`);
   return definedOverrides({
     steps:
       values.steps === undefined
@@ -157,7 +162,7 @@ export function overridesFlags(values: {
         ? undefined
         : intFlag('resources', values.resources, 1, limits.RESOURCES_MAX, 0),
     swarm: swarm?.swarm,
-    workload: workload?.knobs,
+    settings: settings?.settings,
   } as RunOverrides);
 }
 
@@ -230,6 +235,7 @@ export async function dstRun(argv: readonly string[], io: CliIo): Promise<number
         marksNeverHit: summary.marksNeverHit,
         faultsFired: summary.faultsFired,
         determinismChecked: summary.determinismChecked,
+        validated: summary.scenarios.reduce((n, s) => n + s.validated, 0),
       })}\n`,
     );
   }
@@ -248,7 +254,6 @@ async function runInProcess(
   for (const task of settings.tasks) {
     const started = performance.now();
     const result = await runTask(task, {
-      checkDeterminism: inDeterminismSample(task.index, settings.plannedTotal),
       ...settings.overrides,
       ...implementationOption(settings),
     });
@@ -274,7 +279,7 @@ async function runInWorkers(
           index: t.index,
           scenario: t.scenario.id,
           seed: t.seed,
-          checkDeterminism: inDeterminismSample(t.index, settings.plannedTotal),
+          determinism: t.determinism,
         }));
       return new Promise<void>((resolve, reject) => {
         const child = fork(workerPath, [], {

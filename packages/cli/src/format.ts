@@ -1,5 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import {
+  failedStep,
   FAULT_KINDS,
   MARK_DESCRIPTIONS,
   MARKS,
@@ -20,6 +21,8 @@ const FAULT_SHORT: Readonly<Record<FaultKind, string>> = {
   storeReplyLost: 'lost',
   storeReadFail: 'rfail',
   storeLatency: 'slow',
+  storeDuplicate: 'dup',
+  storeLateDelivery: 'late',
   storeCrash: 'scrash',
   storePowerLoss: 'POWER',
   storeServerPowerLoss: 'SPOWER',
@@ -123,14 +126,18 @@ export function reportText(
   const headline =
     run.violation !== null
       ? `${run.violation.invariant} ${run.violation.name}`
-      : 'the implementation under test crashed';
+      : run.conformance !== null
+        ? `spec/Lease.tla ${run.conformance.action}`
+        : 'the implementation under test crashed';
   const color = run.expected ? c.yellow : c.red;
   const lines = [
     color.bold(`✗ ${headline}  (${statusText(run)})`),
-    `  ${run.violation?.message ?? run.crash?.message ?? ''}`,
+    `  ${run.violation?.message ?? run.conformance?.reason ?? run.crash?.message ?? ''}`,
     `  ${c.dim('scenario ')} ${run.scenario}`,
-    `  ${c.dim('seed     ')} ${run.seed}   ${c.dim('step')} ${run.violation?.step ?? run.crash?.step ?? run.steps}   ${c.dim('at')} ${run.violation?.atMs ?? run.simulatedMs} ms simulated`,
+    `  ${c.dim('seed     ')} ${run.seed}   ${c.dim('step')} ${failedStep(run)}   ${c.dim('at')} ${run.violation?.atMs ?? run.conformance?.atMs ?? run.simulatedMs} ms simulated`,
+    `  ${c.dim('world    ')} ${run.nodes} nodes, ${run.resources} resources`,
     `  ${c.dim('swarm    ')} ${run.swarmText}`,
+    `  ${c.dim('settings ')} ${run.settingsText}`,
     `  ${c.dim(`last ${run.tail.length} events:`)}`,
     ...run.tail.map((l) => `    ${c.dim(l)}`),
   ];

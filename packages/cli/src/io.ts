@@ -17,6 +17,8 @@ export const EXIT = {
   liveness: 2,
   crash: 3,
   nondeterminism: 4,
+  /** A step the spec does not allow, with no invariant broken (trace validation). */
+  nonconforming: 5,
   usage: 64,
   /** The harness itself failed (a bug in leasehold, not in the implementation under test). */
   internal: 70,

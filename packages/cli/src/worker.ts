@@ -10,7 +10,7 @@ export interface WorkerTask {
   readonly index: number;
   readonly scenario: string;
   readonly seed: string;
-  readonly checkDeterminism: boolean;
+  readonly determinism: boolean;
 }
 
 export interface WorkerRequest {
@@ -29,12 +29,14 @@ process.once('message', (request: WorkerRequest) => {
       const scenario = findScenario(task.scenario);
       if (scenario === undefined) throw new Error(`worker: unknown scenario ${task.scenario}`);
       const options: TaskOptions = {
-        checkDeterminism: task.checkDeterminism,
         ...request.overrides,
         ...(implementation === undefined ? {} : { implementation }),
       };
       const started = performance.now();
-      const result = await runTask({ index: task.index, scenario, seed: task.seed }, options);
+      const result = await runTask(
+        { index: task.index, scenario, seed: task.seed, determinism: task.determinism },
+        options,
+      );
       const message = { ...result, index: task.index, wallMs: performance.now() - started };
       // Wait until each message is handed to the channel: disconnecting with messages still
       // queued would drop them.

@@ -144,7 +144,8 @@ export class LeaseClient {
     const deadlineMonoMs = this.#clock.monoMs() + waitMs;
     for (let round = 0; round < ACQUIRE_ROUNDS_MAX; round++) {
       const outcome = await this.#acquireOnce(request);
-      if (outcome.kind === 'granted' || outcome.kind === 'expired') this.#uncertain.delete(requestId);
+      if (outcome.kind === 'granted' || outcome.kind === 'expired')
+        this.#uncertain.delete(requestId);
       if (outcome.kind !== 'held') return outcome;
       const leftMs = deadlineMonoMs - this.#clock.monoMs();
       if (leftMs <= 0) return outcome;

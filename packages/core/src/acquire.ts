@@ -69,7 +69,10 @@ function replayAcquire(
  * at or above it that is not among the marks was never applied; below it, the record cannot tell,
  * and a second grant could be a double one.
  */
-function forgottenOutcome(record: LeaseRecord | null, uncertainToken: number | null): Expired | null {
+function forgottenOutcome(
+  record: LeaseRecord | null,
+  uncertainToken: number | null,
+): Expired | null {
   if (record === null || uncertainToken === null || uncertainToken > record.token) return null;
   const oldestKept = record.recentGrants[0]?.token ?? record.token + 1;
   if (uncertainToken >= oldestKept) return null;

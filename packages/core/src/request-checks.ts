@@ -38,7 +38,9 @@ export function checkAcquireRequest(request: AcquireRequest, config: LeaseConfig
     checkName('requestId', request.requestId, REQUEST_ID_BYTES_MAX) ??
     checkName('ownerKey', request.ownerKey, OWNER_KEY_BYTES_MAX) ??
     checkTtlMs(request.ttlMs, config) ??
-    (request.uncertainToken == null ? null : checkToken('uncertainToken', request.uncertainToken))
+    (request.uncertainToken === undefined || request.uncertainToken === null
+      ? null
+      : checkToken('uncertainToken', request.uncertainToken))
   );
 }
 

@@ -220,7 +220,8 @@ export class TraceValidator {
       return;
     }
     this.#count(action);
-    const problem = call === undefined ? 'a write no node sent' : this.#appliedProblem(o, action, call);
+    const problem =
+      call === undefined ? 'a write no node sent' : this.#appliedProblem(o, action, call);
     if (problem !== null) {
       this.#fail(o, action, problem, r);
       return;
@@ -228,7 +229,12 @@ export class TraceValidator {
     r.record = o.after;
     r.writes += 1;
     if (o.copy === 0) this.#answered.set(o.call, r.writes);
-    if (action === 'AcquireWrite' && o.after !== null && call?.op !== null && call?.op !== undefined) {
+    if (
+      action === 'AcquireWrite' &&
+      o.after !== null &&
+      call?.op !== null &&
+      call?.op !== undefined
+    ) {
       r.grantedTo.set(o.after.token, o.node);
       this.#opGrants.set(call.op.id, o.after.token);
     }
@@ -267,17 +273,22 @@ export class TraceValidator {
     const config = this.#modelConfig(ttlMs);
     const granted = op !== null && this.#opGrants.has(op.id);
     const seen = modelRecord(before, node, granted, (n) => this.#nodeIndex(n));
-    const leaseToken = op?.leaseOp == null ? (before?.token ?? -1) : (this.#opGrants.get(op.leaseOp) ?? -1);
+    const leaseToken =
+      (op?.leaseOp ?? null) === null
+        ? (before?.token ?? -1)
+        : (this.#opGrants.get(op!.leaseOp!) ?? -1);
     const expires = after.status === 'held' ? after.expiresAtMs : null;
     switch (action) {
       case 'AcquireWrite': {
         const decision = acquireDecision(seen, node, wall, config).kind;
-        if (decision !== 'grant') return `the model decides ${decision} at wall ${wall}, not a grant`;
+        if (decision !== 'grant')
+          return `the model decides ${decision} at wall ${wall}, not a grant`;
         if (after.status !== 'held' || after.holder !== o.node)
           return 'a grant must name the writer as holder';
         if (after.token !== (before?.token ?? 0) + 1)
           return `a grant must write token ${(before?.token ?? 0) + 1}, not ${after.token}`;
-        if (expires !== wall + ttlMs) return `a grant must expire at ${wall + ttlMs}, not ${expires}`;
+        if (expires !== wall + ttlMs)
+          return `a grant must expire at ${wall + ttlMs}, not ${expires}`;
         return null;
       }
       case 'RenewWrite': {
@@ -426,7 +437,8 @@ function expireProblem(
 ): string | null {
   if (before === null || before.status !== 'held') return 'a cleanup frees a held lease';
   const claimFrom = before.expiresAtMs + config.graceMs + config.maxClockSkewMs;
-  if (wall < claimFrom) return `a cleanup at wall ${wall} freed a lease claimable only from ${claimFrom}`;
+  if (wall < claimFrom)
+    return `a cleanup at wall ${wall} freed a lease claimable only from ${claimFrom}`;
   if (after.status !== 'free' || after.token !== before.token)
     return 'a cleanup frees the lease and keeps its token';
   return null;

@@ -32,10 +32,12 @@ export const FAULT_DESCRIPTIONS: Readonly<Record<FaultKind, string>> = {
   storeReplyLost:
     'a reply is lost after the store handled the request: the connection resets at once, or the client waits its full timeout (a write is then indeterminate)',
   storeReadFail: 'a store read fails',
-  storeLatency: 'store latency up to hundreds of ms, so completions reorder and slow replies time out',
-  storeDuplicate: 'the network delivers a request twice; the second copy arrives later and its reply is dropped',
+  storeLatency:
+    'store latency up to hundreds of ms, so completions reorder and slow replies time out',
+  storeDuplicate:
+    'the network delivers a request twice; the second copy arrives later and its reply is dropped',
   storeLateDelivery:
-    'the network holds a request past the client\'s timeout and delivers it after the client gave up',
+    "the network holds a request past the client's timeout and delivers it after the client gave up",
   storeCrash: 'the store crashes and restarts (durable state kept, in-flight replies lost)',
   storePowerLoss:
     'power loss: the store forgets its unsynced commits and recovers; every node on the machine dies',

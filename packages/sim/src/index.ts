@@ -1,6 +1,8 @@
 // The public API of @leasehold/sim. The vitest helper is '@leasehold/sim/vitest'.
 export { Checker } from './checker/checker';
 export type { CheckerOptions } from './checker/checker';
+export { checkHeldAnswer } from './checker/expired-lease-claimable';
+export { checkLeaseUniqueness } from './checker/lease-uniqueness';
 export type { Belief } from './checker/lease-uniqueness';
 export type { BeliefBound, ResourceLedger } from './checker/ledger';
 export {
@@ -20,14 +22,7 @@ export { leaseholdImplementation } from './implementation';
 export type { ClientFactoryOptions, Implementation, LeaseClientLike } from './implementation';
 export * as limits from './limits';
 export { Prng } from './prng';
-export {
-  definedOverrides,
-  drawShape,
-  planRun,
-  probeWaitMs,
-  RESOURCE_NAMES,
-  runSeed,
-} from './run';
+export { definedOverrides, drawShape, planRun, probeWaitMs, RESOURCE_NAMES, runSeed } from './run';
 export type { RunOptions, RunOverrides, RunResult, RunStatus } from './run';
 export { findScenario, SCENARIOS } from './scenario';
 export type { Scenario } from './scenario';
@@ -57,7 +52,7 @@ export type {
   TaskOptions,
   TaskResult,
 } from './sweep';
-export { faultsFlag, plainReport, reproduceCommand, statusText } from './report';
+export { failedStep, faultsFlag, plainReport, reproduceCommand, statusText } from './report';
 export type { ReproduceExtra } from './report';
 export { shapeOverrides, shrinkRun } from './shrink';
 export type { RunShape, ShrinkInput, ShrinkResult } from './shrink';

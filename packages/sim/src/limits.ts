@@ -86,3 +86,6 @@ export const SHRINK_SEEDS_OWN_FAULTS = 1_000;
 
 /** Calls in flight the checker remembers (a request, its duplicate, its reply); per run. */
 export const CALLS_IN_FLIGHT_MAX = 100_000;
+
+/** Violations a checker lists (the first stops a simulated run; a replay lists them all). */
+export const FOUND_MAX = 100;

@@ -120,6 +120,12 @@ export interface RunResult {
   readonly validated: boolean;
   readonly steps: number;
   readonly events: number;
+  /**
+   * Trace lines up to the failure: all of them for a violation or crash (the run stops there),
+   * up to the step the spec does not allow for a nonconforming run (which goes on, in case an
+   * invariant breaks later). What shrinking makes smaller.
+   */
+  readonly failureEvents: number;
   readonly simulatedMs: number;
   readonly nodes: number;
   readonly resources: number;
@@ -144,9 +150,7 @@ export function drawShape(scenario: Scenario, seed: string): { nodes: number; re
   const nodes = prng.chance(1, 2)
     ? prng.between(nodesLow, smallNodes)
     : prng.between(nodesLow, nodesHigh);
-  const resources = prng.chance(1, 2)
-    ? resourcesLow
-    : prng.between(resourcesLow, resourcesHigh);
+  const resources = prng.chance(1, 2) ? resourcesLow : prng.between(resourcesLow, resourcesHigh);
   return { nodes, resources };
 }
 
@@ -313,10 +317,19 @@ function summarize(
             atMs: violation.atMs,
           },
     crash: world.crash,
-    conformance: world.conformance,
+    conformance:
+      world.conformance === null
+        ? null
+        : {
+            step: world.conformance.step,
+            atMs: world.conformance.atMs,
+            action: world.conformance.action,
+            reason: world.conformance.reason,
+          },
     validated,
     steps: world.step,
     events: world.trace.events,
+    failureEvents: status === 'conformance' ? (world.conformance?.events ?? 0) : world.trace.events,
     simulatedMs: world.elapsedMs(),
     nodes: plan.nodes,
     resources: plan.resources.length,

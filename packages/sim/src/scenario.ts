@@ -21,7 +21,11 @@ export interface Scenario {
    * I-2 on some seeds, and nothing else (fencing keeps I-5 and I-6).
    */
   readonly assumptionBreaking: boolean;
-  /** The model of spec/Lease.tla covers its steps: every run is validated against it. */
+  /**
+   * The model of spec/Lease.tla covers its steps: every run is validated against it (all but the
+   * power-loss scenarios: the spec's store never forgets a write). Assumption-breaking runs are
+   * validated too: the spec's actions do not depend on the clocks staying in bound.
+   */
   readonly validated: boolean;
 }
 
@@ -119,7 +123,6 @@ export const SCENARIOS: readonly Scenario[] = [
     faults: ['storeLatency'],
     alwaysOn: ['skewBeyondBound'],
     assumptionBreaking: true,
-    validated: false,
   },
   {
     ...base,
@@ -128,7 +131,6 @@ export const SCENARIOS: readonly Scenario[] = [
     faults: ['storeLatency'],
     alwaysOn: ['monoDriftBeyondBound'],
     assumptionBreaking: true,
-    validated: false,
   },
   {
     ...base,
@@ -137,7 +139,6 @@ export const SCENARIOS: readonly Scenario[] = [
     faults: ['storeLatency'],
     alwaysOn: ['suspendBeyondMargin'],
     assumptionBreaking: true,
-    validated: false,
   },
 ];
 

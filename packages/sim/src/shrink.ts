@@ -96,10 +96,10 @@ export async function shrinkRun(input: ShrinkInput): Promise<ShrinkResult | null
     for (const [candidate, step] of candidates(shape)) {
       if (runs >= SHRINK_RUNS_MAX || found >= SHRINK_IMPROVEMENTS_PER_ROUND) break;
       runs += 1;
-      const bar = roundBest?.run.events ?? best.events;
+      const bar = roundBest?.run.failureEvents ?? best.failureEvents;
       // A candidate that has not failed within the best run's length cannot be smaller.
       const result = await run(candidate, bar - 1);
-      if (!sameFailure(result) || result.events >= bar) continue;
+      if (!sameFailure(result) || result.failureEvents >= bar) continue;
       roundBest = {
         shape: { ...candidate, swarm: candidate.swarm ?? result.swarm },
         run: result,
@@ -123,7 +123,7 @@ async function tighten(
   best: RunResult,
   run: (shape: Candidate) => Promise<RunResult>,
 ): Promise<RunShape> {
-  const failedAt = best.violation?.step ?? best.crash?.step ?? best.steps;
+  const failedAt = best.violation?.step ?? best.conformance?.step ?? best.crash?.step ?? best.steps;
   if (failedAt >= shape.steps || best.status === 'liveness') return shape;
   const tight = { ...shape, steps: failedAt };
   const replayed = await run(tight);
@@ -131,7 +131,7 @@ async function tighten(
   const same =
     replayed.status === best.status &&
     replayed.violation?.step === best.violation?.step &&
-    replayed.events === best.events;
+    replayed.failureEvents === best.failureEvents;
   return same ? tight : shape;
 }
 

@@ -259,7 +259,8 @@ export class StoreUnderFaults {
         request.event,
       );
     } catch (error) {
-      const refused = request.kind === 'cas' ? { before: before.record, proposed: request.record } : null;
+      const refused =
+        request.kind === 'cas' ? { before: before.record, proposed: request.record } : null;
       this.#ctx.failure(error, refused);
       return null;
     }
@@ -276,7 +277,11 @@ export class StoreUnderFaults {
     }
   }
 
-  #deliver(flight: InFlight, reply: Reply, cause: UnavailableCause | null): Promise<void> | undefined {
+  #deliver(
+    flight: InFlight,
+    reply: Reply,
+    cause: UnavailableCause | null,
+  ): Promise<void> | undefined {
     if (flight.settled) return undefined;
     flight.settled = true;
     const node = flight.node;
@@ -291,7 +296,10 @@ export class StoreUnderFaults {
       resource: request.resource,
       result: reply.kind,
       cause,
-      record: request.kind === 'read' && reply.kind === 'ok' ? (reply as ReadResult & { kind: 'ok' }).record : null,
+      record:
+        request.kind === 'read' && reply.kind === 'ok'
+          ? (reply as ReadResult & { kind: 'ok' }).record
+          : null,
       wallMs: node.clock.wallMs(),
     });
     return this.#nodes.wake(node, flight.incarnation, () => flight.resolve(reply));
@@ -390,4 +398,3 @@ function unavailable(request: StoreRequest, cause: UnavailableCause, maybeApplie
   if (request.kind === 'read') return { kind: 'unavailable', reason };
   return { kind: 'unavailable', reason, maybeApplied: cause === 'timeout' || maybeApplied };
 }
-

@@ -1,16 +1,18 @@
-import { emptyMarks, MARKS, type MarkCounts } from './coverage';
+import { emptyMarks, markReachable, MARKS, type Mark, type MarkCounts } from './coverage';
 import { FAULT_KINDS, type FaultKind } from './faults';
 import type { Implementation } from './implementation';
 import { DETERMINISM_SAMPLE_PERCENT } from './limits';
 import { definedOverrides, runSeed, type RunOverrides, type RunResult } from './run';
-import type { Scenario } from './scenario';
+import { findScenario, type Scenario } from './scenario';
 import { sweepSeed } from './seed';
 
 export interface SweepTask {
-  /** Position in the whole (unsharded) sweep: decides the shard and the determinism sample. */
+  /** Position in the whole (unsharded) sweep: decides the shard. */
   readonly index: number;
   readonly scenario: Scenario;
   readonly seed: string;
+  /** In the determinism sample: run twice, trace hashes compared (C-8). */
+  readonly determinism: boolean;
 }
 
 export interface SweepPlan {
@@ -23,7 +25,10 @@ export interface SweepPlan {
   readonly shard?: { readonly index: number; readonly count: number };
 }
 
-/** Every (scenario, seed) of a sweep in a fixed order, restricted to one shard. */
+/**
+ * Every (scenario, seed) of a sweep in a fixed order, restricted to one shard. The determinism
+ * sample is taken within the shard's own tasks, so every shard checks some of its runs.
+ */
 export function planSweep(plan: SweepPlan): SweepTask[] {
   const tasks: SweepTask[] = [];
   let index = 0;
@@ -32,24 +37,26 @@ export function planSweep(plan: SweepPlan): SweepTask[] {
     for (let i = 0; i < count; i++) {
       const seed = plan.pinnedSeed ?? sweepSeed(plan.seedBase, i);
       const shard = plan.shard;
-      if (shard === undefined || index % shard.count === shard.index - 1)
-        tasks.push({ index, scenario, seed });
+      if (shard === undefined || index % shard.count === shard.index - 1) {
+        tasks.push({ index, scenario, seed, determinism: inDeterminismSample(tasks.length) });
+      }
       index += 1;
     }
   }
   return tasks;
 }
 
-/** Whether a task is in the determinism sample (at least DETERMINISM_SAMPLE_PERCENT of runs). */
-export function inDeterminismSample(index: number, totalTasks: number): boolean {
-  if (totalTasks <= 1) return true;
+/**
+ * Whether the task at `position` of a shard's (or a whole sweep's) task list is in the
+ * determinism sample: the first, then every (100 / DETERMINISM_SAMPLE_PERCENT)-th.
+ */
+export function inDeterminismSample(position: number): boolean {
   const stride = Math.floor(100 / DETERMINISM_SAMPLE_PERCENT);
-  return index % stride === 0;
+  return position % stride === 0;
 }
 
 export interface TaskOptions extends RunOverrides {
   readonly implementation?: Implementation;
-  readonly checkDeterminism: boolean;
 }
 
 export interface TaskResult {
@@ -68,7 +75,7 @@ export async function runTask(task: SweepTask, options: TaskOptions): Promise<Ta
     ...(options.implementation === undefined ? {} : { implementation: options.implementation }),
   };
   const run = await runSeed(runOptions);
-  if (!options.checkDeterminism) return { run, deterministic: null, secondHash: null };
+  if (!task.determinism) return { run, deterministic: null, secondHash: null };
   const again = await runSeed(runOptions);
   return { run, deterministic: again.traceHash === run.traceHash, secondHash: again.traceHash };
 }
@@ -85,6 +92,10 @@ export interface ScenarioSummary {
   /** I-1/I-2 reports in assumption-breaking scenarios: the checks proving they are not vacuous. */
   expected: number;
   crashes: number;
+  /** Steps the spec does not allow (trace validation). */
+  nonconforming: number;
+  /** Runs validated against the model. */
+  validated: number;
 }
 
 export interface SweepViolation {
@@ -110,6 +121,7 @@ export interface SweepSummary {
   }[];
   readonly traceHashes: Record<string, string>;
   readonly marks: MarkCounts;
+  /** Marks no run reached although some scenario of the sweep could have. */
   readonly marksNeverHit: string[];
   readonly faultsFired: Record<FaultKind, number>;
   readonly determinismChecked: number;
@@ -120,7 +132,16 @@ function zeroFaults(): Record<FaultKind, number> {
 }
 
 function newScenarioSummary(scenario: string): ScenarioSummary {
-  const zero = { seeds: 0, events: 0, steps: 0, violations: 0, expected: 0, crashes: 0 };
+  const zero = {
+    seeds: 0,
+    events: 0,
+    steps: 0,
+    violations: 0,
+    expected: 0,
+    crashes: 0,
+    nonconforming: 0,
+    validated: 0,
+  };
   return { scenario, ...zero, faultsFired: zeroFaults(), marks: emptyMarks() };
 }
 
@@ -143,21 +164,39 @@ function addRun(
     marks[m] += run.marks[m];
   }
   if (run.status === 'crash') summary.crashes += 1;
+  if (run.status === 'conformance') summary.nonconforming += 1;
+  if (run.validated) summary.validated += 1;
   if (run.expected) summary.expected += 1;
   else if (run.status !== 'passed') summary.violations += 1;
 }
 
 function violationOf(run: RunResult): SweepViolation {
+  const conformance = run.conformance;
   return {
     seed: run.seed,
     scenario: run.scenario,
-    invariant: run.violation?.invariant ?? 'crash',
-    name: run.violation?.name ?? 'ImplementationCrashed',
-    step: run.violation?.step ?? run.crash?.step ?? run.steps,
+    invariant: run.violation?.invariant ?? (conformance === null ? 'crash' : 'spec'),
+    name:
+      run.violation?.name ??
+      (conformance === null ? 'ImplementationCrashed' : `Lease.tla ${conformance.action}`),
+    step: run.violation?.step ?? conformance?.step ?? run.crash?.step ?? run.steps,
     status: run.status,
     expected: run.expected,
-    message: run.violation?.message ?? run.crash?.message ?? '',
+    message: run.violation?.message ?? conformance?.reason ?? run.crash?.message ?? '',
   };
+}
+
+/** Whether any run's scenario could reach `mark`. */
+function reachable(mark: Mark, runs: readonly TaskResult[]): boolean {
+  const seen = new Set<string>();
+  for (const { run } of runs) {
+    if (seen.has(run.scenario)) continue;
+    seen.add(run.scenario);
+    const scenario = findScenario(run.scenario);
+    if (scenario === undefined || markReachable(mark, [...scenario.faults, ...scenario.alwaysOn]))
+      return true;
+  }
+  return false;
 }
 
 /** Folds task results (in any order) into a summary, in plan order. */
@@ -197,18 +236,22 @@ export function summarizeSweep(
     nondeterministic,
     traceHashes,
     marks,
-    marksNeverHit: MARKS.filter((m) => marks[m] === 0),
+    marksNeverHit: MARKS.filter((m) => marks[m] === 0 && reachable(m, ordered)),
     faultsFired,
     determinismChecked,
   };
 }
 
-/** The sweep's exit code (DESIGN.md section 5): worst failure wins, nondeterminism above all. */
+/**
+ * The sweep's exit code (DESIGN.md section 5): worst failure wins, nondeterminism above all;
+ * 5 for a step the spec does not allow that no invariant noticed.
+ */
 export function sweepExitCode(summary: SweepSummary): number {
   if (summary.nondeterministic.length > 0) return 4;
   const failures = summary.violations.filter((v) => !v.expected);
   if (failures.some((v) => v.status === 'crash')) return 3;
   if (failures.some((v) => v.status === 'safety')) return 1;
   if (failures.some((v) => v.status === 'liveness')) return 2;
+  if (failures.some((v) => v.status === 'conformance')) return 5;
   return 0;
 }

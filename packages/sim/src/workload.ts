@@ -46,7 +46,11 @@ async function acquireAndHold(world: World, node: SimNode, client: LeaseClientLi
   const waitMs = prng.int(100) < settings.blockingPct ? prng.between(1, settings.waitMs) : 0;
   const requestId = prng.int(100) < EXPLICIT_ID_PCT ? `${node.id}.${node.incarnation}.op` : null;
   const op = world.beginOp(node, 'acquire', resource, { ttlMs });
-  const options = { ttlMs, waitMs, ...(requestId === null ? {} : { requestId: `${requestId}${op.id}` }) };
+  const options = {
+    ttlMs,
+    waitMs,
+    ...(requestId === null ? {} : { requestId: `${requestId}${op.id}` }),
+  };
   const startedMs = world.scheduler.nowMs;
   let got = await client.acquire(resource, options);
   let retried = false;
@@ -58,7 +62,8 @@ async function acquireAndHold(world: World, node: SimNode, client: LeaseClientLi
   }
   endAcquire(world, node, op, got);
   if (got.kind !== 'granted') return;
-  if (waitMs > 0 && world.scheduler.nowMs - startedMs > ttlMs / 2) world.mark('blockingAcquireWaited');
+  if (waitMs > 0 && world.scheduler.nowMs - startedMs > ttlMs / 2)
+    world.mark('blockingAcquireWaited');
   await holdLease(world, node, client, { lease: got.lease, op: op.id }, retried);
 }
 
@@ -108,7 +113,8 @@ async function holdLease(
       );
       continue;
     }
-    if (renewed.kind === 'expired' && renewed.reason === 'pastExpiry') world.mark('expiryDuringRenew');
+    if (renewed.kind === 'expired' && renewed.reason === 'pastExpiry')
+      world.mark('expiryDuringRenew');
     world.setHeld(node, null);
     await staleRenew(world, node, client, lease, granted.op);
     return;

@@ -16,7 +16,11 @@ export interface RefusedWrite {
 }
 
 /** A step without its position: the world stamps `step` and `atMs` when it records it. */
-export type StepBody = Step extends infer S ? (S extends Step ? Omit<S, 'step' | 'atMs'> : never) : never;
+export type StepBody = Step extends infer S
+  ? S extends Step
+    ? Omit<S, 'step' | 'atMs'>
+    : never
+  : never;
 
 /**
  * What the parts of a world (node processes, the store under faults, fenced resources, the

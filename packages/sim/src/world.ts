@@ -46,6 +46,8 @@ export interface StepJudge {
 export interface WorldConformance {
   readonly step: number;
   readonly atMs: number;
+  /** Trace lines written up to and including the step. */
+  readonly events: number;
   readonly action: string;
   readonly reason: string;
 }
@@ -156,28 +158,45 @@ export class World implements WorldContext {
     return this.#swarm;
   }
 
+  /**
+   * A violation or a crash ends the run. A step the spec does not allow does not: the run goes on,
+   * so an invariant the bug breaks a little later is reported as that invariant; if none is, the
+   * run ends as nonconforming (its size for shrinking is counted up to that step).
+   */
   stopped(): boolean {
-    return this.violation !== null || this.crash !== null || this.conformance !== null;
+    return this.violation !== null || this.crash !== null;
   }
 
   record(body: StepBody): void {
-    const step = { ...body, step: this.scheduler.step, atMs: this.scheduler.elapsedMs } as Step;
+    // Stamped in place rather than copied: this runs once per simulated event.
+    const stamped = body as unknown as { step: number; atMs: number };
+    stamped.step = this.scheduler.step;
+    stamped.atMs = this.scheduler.elapsedMs;
+    const step = body as Step;
     this.trace.write(encodeStep(step));
     for (const listener of this.#listeners) listener(step);
+    if (this.#checks) {
+      this.checker.onStep(step);
+      const found = this.checker.violation;
+      if (found !== null && this.violation === null) this.#violate(found, step.kind === 'probe');
+    }
+    // Invariants first: a step that breaks one is reported as that invariant, not as a step the
+    // spec does not allow.
     for (const judge of this.#judges) {
       judge.listener(step);
-      const rejection = this.conformance === null ? judge.rejection() : null;
+      const rejection = this.stopped() || this.conformance !== null ? null : judge.rejection();
       if (rejection !== null) {
-        this.conformance = { step: step.step, atMs: step.atMs, ...rejection };
+        this.conformance = {
+          step: step.step,
+          atMs: step.atMs,
+          events: this.trace.events,
+          ...rejection,
+        };
         this.trace.write(
           JSON.stringify({ s: step.step, t: step.atMs, e: 'nonconforming', ...rejection }),
         );
       }
     }
-    if (!this.#checks) return;
-    this.checker.onStep(step);
-    const found = this.checker.violation;
-    if (found !== null && this.violation === null) this.#violate(found, step.kind === 'probe');
   }
 
   fired(kind: FaultKind, node: string | null, value: number | null = null): void {
@@ -248,7 +267,8 @@ export class World implements WorldContext {
         this.failure(error);
         return;
       }
-      if (believes) beliefs.push({ node: node.id, resource: held.lease.resource, token: held.lease.token });
+      if (believes)
+        beliefs.push({ node: node.id, resource: held.lease.resource, token: held.lease.token });
     }
     if (beliefs.length === 0) return;
     this.checker.onBeliefs(beliefs, this.scheduler.nowMs);

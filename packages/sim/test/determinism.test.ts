@@ -32,8 +32,8 @@ describe('determinism (C-8)', () => {
 
   it('the determinism check catches an implementation that keeps state across runs', async () => {
     const result = await runTask(
-      { index: 0, scenario: findScenario('baseline')!, seed: '3' },
-      { checkDeterminism: true, implementation: nondeterministic, steps: 600 },
+      { index: 0, scenario: findScenario('baseline')!, seed: '3', determinism: true },
+      { implementation: nondeterministic, steps: 600 },
     );
     expect(result.deterministic).toBe(false);
     expect(result.secondHash).not.toBe(result.run.traceHash);

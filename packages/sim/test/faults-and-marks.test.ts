@@ -15,7 +15,7 @@ const results: (TaskResult & { index: number })[] = [];
 beforeAll(async () => {
   const tasks = planSweep({ scenarios: SCENARIOS, seeds: 12, seedBase: '1' });
   for (const task of tasks) {
-    const result = await runTask(task, { checkDeterminism: false, steps: 1_500 });
+    const result = await runTask({ ...task, determinism: false }, { steps: 1_500 });
     results.push({ ...result, index: task.index });
   }
 }, 120_000);

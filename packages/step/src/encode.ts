@@ -13,100 +13,50 @@ export function recordText(record: LeaseRecord | null): string {
   return `free:${record.lastHolder}:#${record.token}:${record.freedBy}`;
 }
 
-type Line = Record<string, string | number | boolean | null>;
+const q = JSON.stringify;
 
-/**
- * One trace line per step, as JSON with short keys written in a fixed order, so the same run
- * gives the same bytes (CONSTRAINTS.md C-8). `s` step, `t` true ms since start, `e` kind.
- */
-export function encodeStep(step: Step): string {
-  return JSON.stringify(lineOf(step));
+function n(value: number | null): string {
+  return value === null ? 'null' : String(value);
 }
 
-function lineOf(step: Step): Line {
-  const head = { s: step.step, t: step.atMs, e: step.kind };
+/**
+ * One trace line per step: a JSON object with short keys in a fixed order, so the same run gives
+ * the same bytes (CONSTRAINTS.md C-8). `s` step, `t` true ms since start, `e` kind. Written by
+ * hand rather than through an intermediate object: this runs once per simulated event.
+ */
+export function encodeStep(step: Step): string {
+  const head = `{"s":${step.step},"t":${step.atMs},"e":"${step.kind}"`;
   switch (step.kind) {
     case 'start':
     case 'crash':
-      return { ...head, n: step.node, inc: step.inc };
+      return `${head},"n":${q(step.node)},"inc":${step.inc}}`;
     case 'begin': {
       const op = step.op;
-      return {
-        ...head,
-        o: op.id,
-        op: op.kind,
-        n: op.node,
-        r: op.resource,
-        ttl: op.ttlMs,
-        of: op.leaseOp,
-        exp: op.expectedHolder,
-      };
+      return `${head},"o":${op.id},"op":"${op.kind}","n":${q(op.node)},"r":${q(op.resource)},"ttl":${n(op.ttlMs)},"of":${n(op.leaseOp)},"exp":${op.expectedHolder === null ? 'null' : q(op.expectedHolder)}}`;
     }
     case 'call':
-      return {
-        ...head,
-        c: step.call,
-        n: step.node,
-        inc: step.inc,
-        o: step.op,
-        q: step.req,
-        r: step.resource,
-        w: step.wallMs,
-        m: step.monoMs,
-        v: step.expectedVersion,
-        p: step.req === 'cas' ? recordText(step.proposed) : null,
-      };
+      return `${head},"c":${step.call},"n":${q(step.node)},"inc":${step.inc},"o":${n(step.op)},"q":"${step.req}","r":${q(step.resource)},"w":${step.wallMs},"m":${step.monoMs},"v":${n(step.expectedVersion)},"p":${step.req === 'cas' ? q(recordText(step.proposed)) : 'null'}${step.copies > 1 ? ',"dup":1' : ''}}`;
     case 'apply':
-      return {
-        ...head,
-        c: step.call,
-        n: step.node,
-        q: step.req,
-        r: step.resource,
-        dup: step.copy,
-        k: step.outcome,
-        v: step.versionAfter,
-        rec: step.versionAfter === step.versionBefore ? null : recordText(step.after),
-      };
+      return `${head},"c":${step.call},"n":${q(step.node)},"q":"${step.req}","r":${q(step.resource)},"dup":${step.copy},"k":"${step.outcome}","v":${step.versionAfter},"rec":${step.versionAfter === step.versionBefore ? 'null' : q(recordText(step.after))}}`;
     case 'reply':
-      return {
-        ...head,
-        c: step.call,
-        n: step.node,
-        q: step.req,
-        r: step.resource,
-        k: step.result,
-        why: step.cause,
-        w: step.wallMs,
-      };
+      return `${head},"c":${step.call},"n":${q(step.node)},"q":"${step.req}","r":${q(step.resource)},"k":"${step.result}","why":${step.cause === null ? 'null' : `"${step.cause}"`},"w":${step.wallMs}}`;
     case 'fence':
-      return { ...head, n: step.node, r: step.resource, tok: step.token, ok: step.accepted };
-    case 'outcome':
-      return {
-        ...head,
-        o: step.op.id,
-        op: step.op.kind,
-        n: step.op.node,
-        r: step.op.resource,
-        k: step.result,
-        tok: step.token,
-        fin: step.final,
-      };
+      return `${head},"n":${q(step.node)},"r":${q(step.resource)},"tok":${step.token},"ok":${step.accepted}}`;
+    case 'outcome': {
+      const op = step.op;
+      return `${head},"o":${op.id},"op":"${op.kind}","n":${q(op.node)},"r":${q(op.resource)},"k":${q(step.result)},"tok":${n(step.token)},"fin":${step.final}}`;
+    }
     case 'fault':
-      return { ...head, f: step.fault, n: step.node, v: step.value };
+      return `${head},"f":"${step.fault}","n":${step.node === null ? 'null' : q(step.node)},"v":${n(step.value)}}`;
     case 'powerLoss':
-      return {
-        ...head,
-        lost: step.lost,
-        rec: step.records.map((r) => `${r.resource}=${recordText(r.after)}`).join(' '),
-      };
+      return `${head},"lost":${step.lost},"rec":${q(step.records.map((r) => `${r.resource}=${recordText(r.after)}`).join(' '))}}`;
     case 'heal':
-      return head;
+      return `${head}}`;
     case 'probe':
-      return { ...head, n: step.node, r: step.resource, k: step.result, waited: step.waitedMs };
+      return `${head},"n":${q(step.node)},"r":${q(step.resource)},"k":${q(step.result)},"waited":${step.waitedMs}}`;
     case 'violation':
-      return { ...head, inv: step.invariant, msg: step.message };
+      return `${head},"inv":"${step.invariant}","msg":${q(step.message)}}`;
     case 'failure':
-      return { ...head, msg: step.message };
+      return `${head},"msg":${q(step.message)}}`;
   }
 }

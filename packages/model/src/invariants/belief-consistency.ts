@@ -1,5 +1,11 @@
 import { specClaimAtMs } from './spec-time';
-import { violation, type Belief, type InvariantViolation, type LeaseConfig, type LeaseRecord } from '@leasehold/core';
+import {
+  violation,
+  type Belief,
+  type InvariantViolation,
+  type LeaseConfig,
+  type LeaseRecord,
+} from '@leasehold/core';
 
 /**
  * I-2 BeliefConsistency: a believer is the store's current holder with the same token, and no

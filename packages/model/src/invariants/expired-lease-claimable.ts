@@ -1,5 +1,10 @@
 import { specClaimable } from './spec-time';
-import { violation, type InvariantViolation, type LeaseConfig, type LeaseRecord } from '@leasehold/core';
+import {
+  violation,
+  type InvariantViolation,
+  type LeaseConfig,
+  type LeaseRecord,
+} from '@leasehold/core';
 
 /**
  * I-4 ExpiredLeaseClaimable (safety half): an acquire that read a record claimable on the

@@ -1,4 +1,9 @@
-import { violation, type InvariantViolation, type LeaseRecord, type HistoryEvent } from '@leasehold/core';
+import {
+  violation,
+  type InvariantViolation,
+  type LeaseRecord,
+  type HistoryEvent,
+} from '@leasehold/core';
 
 /**
  * I-7 NoResurrection, for one applied renewal: the record it replaced was still held under the

@@ -1,4 +1,9 @@
-import { violation, type InvariantViolation, type LeaseRecord, type HistoryEvent } from '@leasehold/core';
+import {
+  violation,
+  type InvariantViolation,
+  type LeaseRecord,
+  type HistoryEvent,
+} from '@leasehold/core';
 
 /**
  * I-3 RenewalRequiresOwnership, for one applied renewal: the requester (`event.holder`) was the

@@ -4,11 +4,11 @@ import type { ResourceLedger } from './ledger';
 import { claimableByAnyoneFromTrueMs, type TimeBounds } from './time-rules';
 
 /**
- * I-2 BeliefConsistency, for one belief at true instant `nowMs` (absolute ms):
- * the believer is the store's current holder with the same token; no in-bound clock makes the
- * lease claimable (the fastest clock reads true time plus half the skew bound); and the belief has
- * not outlived what its grant allows (the checker's own belief rule, from the send of the request
- * that applied the grant or its latest renewal).
+ * I-2 BeliefConsistency, for one belief at true instant `nowMs` (absolute ms): the believer is the
+ * store's current holder with the same token; no in-bound clock makes the lease claimable (the
+ * fastest clock reads true time plus half the skew bound); and the belief has not outlived what
+ * its grant allows (the checker's own belief rule, from the send of the request that applied the
+ * grant or a renewal of it). Messages give times since the run started (`epochMs`).
  */
 export function checkBeliefConsistency(
   belief: Belief,
@@ -17,33 +17,40 @@ export function checkBeliefConsistency(
   bounds: TimeBounds,
   epochMs: number,
 ): InvariantViolation | null {
-  const at = (ms: number) => `${ms - epochMs} ms`;
-  const who = `${belief.node} believes it holds ${JSON.stringify(belief.resource)} with token ${belief.token}`;
   const record = ledger.record;
   if (record === null || record.status !== 'held') {
-    return violation('I-2', `${who}, but the store has it ${record === null ? 'absent' : 'free'}`);
+    return violation(
+      'I-2',
+      `${who(belief)}, but the store has it ${record === null ? 'absent' : 'free'}`,
+    );
   }
   if (record.holder !== belief.node || record.token !== belief.token) {
     return violation(
       'I-2',
-      `${who}, but the store says ${record.holder} holds it with token ${record.token}`,
+      `${who(belief)}, but the store says ${record.holder} holds it with token ${record.token}`,
     );
   }
-  const claimableMs = claimableByAnyoneFromTrueMs(record.expiresAtMs, bounds);
-  if (nowMs >= claimableMs) {
+  if (nowMs >= claimableByAnyoneFromTrueMs(record.expiresAtMs, bounds)) {
     return violation(
       'I-2',
-      `${who}, but at ${at(nowMs)} a clock within the skew bound (+${bounds.skewMs / 2} ms) reads past its claimable point (expiry ${record.expiresAtMs} + grace ${bounds.graceMs} + skew ${bounds.skewMs})`,
+      `${who(belief)}, but at ${nowMs - epochMs} ms a clock within the skew bound (+${bounds.skewMs / 2} ms) reads past its claimable point (expiry ${record.expiresAtMs} + grace ${bounds.graceMs} + skew ${bounds.skewMs})`,
     );
   }
   const bound = ledger.belief;
-  if (bound !== null && bound.node === belief.node && bound.token === belief.token) {
-    if (nowMs >= bound.endsByMs) {
-      return violation(
-        'I-2',
-        `${who} at ${at(nowMs)}, but its belief had to end by ${at(bound.endsByMs)} (its last write was sent at ${at(bound.sendTrueMs)} with ttl ${bound.ttlMs} ms; margin ${bounds.marginMs} ms, drift ${bounds.driftPpm} ppm)`,
-      );
-    }
+  if (
+    bound !== null &&
+    bound.node === belief.node &&
+    bound.token === belief.token &&
+    nowMs >= bound.endsByMs
+  ) {
+    return violation(
+      'I-2',
+      `${who(belief)} at ${nowMs - epochMs} ms, but its belief had to end by ${bound.endsByMs - epochMs} ms (its last write was sent at ${bound.sendTrueMs - epochMs} ms with ttl ${bound.ttlMs} ms; margin ${bounds.marginMs} ms, drift ${bounds.driftPpm} ppm)`,
+    );
   }
   return null;
+}
+
+function who(belief: Belief): string {
+  return `${belief.node} believes it holds ${JSON.stringify(belief.resource)} with token ${belief.token}`;
 }

@@ -10,7 +10,7 @@ import type {
   ReplyStep,
   Step,
 } from '@leasehold/step';
-import { CALLS_IN_FLIGHT_MAX } from '../limits';
+import { CALLS_IN_FLIGHT_MAX, FOUND_MAX } from '../limits';
 import { checkBeliefConsistency } from './belief-consistency';
 import { checkHeldAnswer, checkProbeWait } from './expired-lease-claimable';
 import { checkFencedResourceSafety } from './fenced-resource-safety';
@@ -80,7 +80,10 @@ export class Checker {
   readonly #calls = new Map<number, CallInFlight>();
   readonly #lastRead = new Map<string, ReadSeen>();
   #healedAtMs: number | null = null;
+  /** The first violation: the simulator stops the run there. */
   violation: InvariantViolation | null = null;
+  /** Every violation, in order (at most FOUND_MAX): a replay of real evidence reports them all. */
+  readonly found: InvariantViolation[] = [];
 
   constructor(options: CheckerOptions) {
     this.bounds = options.bounds;
@@ -99,7 +102,9 @@ export class Checker {
   }
 
   #fail(found: InvariantViolation | null): void {
-    if (found !== null && this.violation === null && this.enabled) this.violation = found;
+    if (found === null || !this.enabled) return;
+    if (this.violation === null) this.violation = found;
+    if (this.found.length < FOUND_MAX) this.found.push(found);
   }
 
   /** Judges one step. After a violation the ledger still follows the world, but nothing new is reported. */
@@ -192,9 +197,10 @@ export class Checker {
     by: CallFacts,
   ): void {
     const op = by.op;
-    this.#fail(checkFencingMonotonic(before, after, ledger.tokenMax));
     if (after.status === 'held') this.#onHeldWrite(ledger, before, after, by);
-    else if (before !== null && before.status === 'held') this.#onFreed(ledger, before, after, op);
+    else this.#fail(checkFencingMonotonic(before, after, ledger.tokenMax));
+    if (after.status !== 'held' && before !== null && before.status === 'held')
+      this.#onFreed(ledger, before, after, op);
     ledger.tokenMax = Math.max(ledger.tokenMax, after.token);
   }
 
@@ -205,14 +211,18 @@ export class Checker {
     by: CallFacts,
   ): void {
     const op = by.op;
-    const leaseToken = op?.leaseOp == null ? null : (this.#opGrants.get(op.leaseOp) ?? null);
+    const leaseToken =
+      (op?.leaseOp ?? null) === null ? null : (this.#opGrants.get(op!.leaseOp!) ?? null);
     const grant = isNewGrant(before, after);
     if (op?.kind === 'renew' || (op === null && !grant)) {
+      // A renewal is judged as a renewal first: its most specific statement (I-3, then I-7).
       if (before !== null && before.status === 'held') {
         this.#fail(checkRenewalOwnership(by.node, leaseToken, before, after));
       }
       this.#fail(checkNoResurrection(by.node, before, leaseToken, by.wallMs));
+      this.#fail(checkFencingMonotonic(before, after, ledger.tokenMax));
     } else if (op?.kind === 'acquire') {
+      this.#fail(checkFencingMonotonic(before, after, ledger.tokenMax));
       this.#fail(checkAcquireRaisedToken(by.node, before, after));
       if (grant) {
         this.#fail(
@@ -226,8 +236,9 @@ export class Checker {
         );
         this.#opGrants.set(op.id, after.token);
       }
-    } else if (op !== null) {
-      this.#fail(checkRenewalOwnership(by.node, leaseToken, before, after));
+    } else {
+      this.#fail(checkFencingMonotonic(before, after, ledger.tokenMax));
+      if (op !== null) this.#fail(checkRenewalOwnership(by.node, leaseToken, before, after));
     }
     if (grant) ledger.grants.set(after.token, { node: by.node, op: op?.id ?? null });
     const ttlMs = op?.ttlMs ?? after.ttlMs;
@@ -279,7 +290,9 @@ export class Checker {
       this.#fail(checkHeldAnswer(op.node, seen.record, seen.wallMs, this.bounds));
     } else {
       // Answered without a read of its own: judged on the store as it is now.
-      this.#fail(checkHeldAnswer(op.node, this.ledger(op.resource).record, step.wallMs, this.bounds));
+      this.#fail(
+        checkHeldAnswer(op.node, this.ledger(op.resource).record, step.wallMs, this.bounds),
+      );
     }
   }
 
@@ -345,12 +358,11 @@ export class Checker {
   }
 
   /** Whether I-1 protects this belief (not a grant an admin force-released). */
-  #unique = (belief: Belief): boolean =>
-    belief.token > this.ledger(belief.resource).forcedTokenMax;
+  #unique = (belief: Belief): boolean => belief.token > this.ledger(belief.resource).forcedTokenMax;
 
   /** I-1 and I-2 over every belief the world sampled at true instant `nowMs` (absolute). */
   onBeliefs(beliefs: readonly Belief[], nowMs: number): void {
-    if (!this.enabled || beliefs.length === 0 || this.violation !== null) return;
+    if (!this.enabled || beliefs.length === 0) return;
     this.#fail(checkLeaseUniqueness(beliefs, this.#unique));
     for (const belief of beliefs) {
       const ledger = this.ledger(belief.resource);

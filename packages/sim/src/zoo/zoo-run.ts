@@ -24,9 +24,9 @@ export interface ZooVariantReport {
   /** Detected within the budget in every base sweep, with one of its expected invariants. */
   readonly detected: boolean;
   readonly basesDetected: number;
-  readonly invariant: InvariantId | 'crash' | null;
+  readonly invariant: InvariantId | 'crash' | 'spec' | null;
   readonly expectedInvariant: boolean;
-  readonly expected: readonly InvariantId[];
+  readonly expected: readonly (InvariantId | 'spec')[];
   /** Per base: seeds run until the first failure (budget + 1 when none failed). */
   readonly seedsToDetect: readonly number[];
   readonly seedsToDetectMedian: number;
@@ -94,11 +94,14 @@ async function runVariant(variant: ZooVariant, options: ZooOptions): Promise<Zoo
     msToDetect.push(options.nowMs() - started);
     if (found === null) continue;
     basesDetected += 1;
-    if (!variant.expected.includes(found.violation?.invariant as InvariantId))
-      expectedEverywhere = false;
+    const what = found.violation?.invariant ?? (found.conformance === null ? 'crash' : 'spec');
+    if (!variant.expected.includes(what as InvariantId | 'spec')) expectedEverywhere = false;
     first ??= found;
   }
-  const invariant = first === null ? null : (first.violation?.invariant ?? 'crash');
+  const invariant =
+    first === null
+      ? null
+      : (first.violation?.invariant ?? (first.conformance === null ? 'crash' : 'spec'));
   const shrinkStarted = options.nowMs();
   const shrink =
     first === null
@@ -141,7 +144,11 @@ async function runCorrect(options: ZooOptions): Promise<ZooReport['correct']> {
         const run = await runSeed({ scenario, seed, implementation: leaseholdImplementation });
         runs += 1;
         if (run.status !== 'passed')
-          failures.push({ seed, scenario: id, invariant: run.violation?.invariant ?? 'crash' });
+          failures.push({
+            seed,
+            scenario: id,
+            invariant: run.violation?.invariant ?? (run.conformance === null ? 'crash' : 'spec'),
+          });
       }
     }
   }

@@ -16,8 +16,11 @@ import {
 export interface ZooVariant {
   readonly id: string;
   readonly title: string;
-  /** The invariants the checker may report for it (the first is the one it is meant to trip). */
-  readonly expected: readonly InvariantId[];
+  /**
+   * What may report it (the first is the one it is meant to trip): invariants, or `spec` for a
+   * step the spec does not allow when no invariant noticed (trace validation).
+   */
+  readonly expected: readonly (InvariantId | 'spec')[];
   /** The scenario the zoo sweeps it in. */
   readonly scenario: string;
   readonly implementation: Implementation;
@@ -82,7 +85,7 @@ export const ZOO: readonly ZooVariant[] = [
   {
     id: 'Z2',
     title: 'release without an ownership check (anyone can release any lease)',
-    expected: ['I-2', 'I-1'],
+    expected: ['I-2', 'I-1', 'spec'],
     scenario: 'swarm',
     implementation: brokenClient('Z2', { decisions: { release: releaseWithoutOwnerCheck } }),
   },
