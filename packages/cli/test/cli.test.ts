@@ -48,7 +48,7 @@ describe('leasehold dst', () => {
     const { code, stdout } = await cli(['dst', 'run', '--help']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/--shard K\/N/);
-    expect(stdout).toMatch(/4 nondeterminism detected, 64 bad usage/);
+    expect(stdout).toMatch(/4 nondeterminism detected, 5 a step the spec does not allow/);
   });
 
   it('run --json: the last stdout line is the summary object, exit 0', async () => {

@@ -35,10 +35,14 @@ describe('decideRenew', () => {
     });
   });
 
-  it('I-3: a renewal may shorten the TTL (adaptive TTL)', () => {
+  it('I-2: a renewal with a shorter TTL (adaptive TTL) never moves the expiry earlier', () => {
     const record = held('a');
-    const d = decideRenew(record, renewReq(record, 'r', 200), T0 + 100, config);
-    expect(d.write?.record).toMatchObject({ ttlMs: 200, expiresAtMs: T0 + 300 });
+    const shorter = decideRenew(record, renewReq(record, 'r', 200), T0 + 100, config);
+    expect(shorter.write?.record).toMatchObject({ ttlMs: 200, expiresAtMs: T0 + 1_000 });
+    const later = decideRenew(record, renewReq(record, 'r2', 200), T0 + 900, config);
+    expect(later.write?.record).toMatchObject({ ttlMs: 200, expiresAtMs: T0 + 1_100 });
+    const longer = decideRenew(record, renewReq(record, 'r3', 5_000), T0 + 100, config);
+    expect(longer.write?.record).toMatchObject({ ttlMs: 5_000, expiresAtMs: T0 + 5_100 });
   });
 
   it('I-7: refuses at expiry on the renewer clock (no resurrection), writing nothing', () => {

@@ -93,7 +93,9 @@ export class StoreUnderFaults {
     const ctx = this.#ctx;
     if (ctx.swarm().storeLatency === undefined)
       return ctx.network.between(LATENCY_MS_MIN, LATENCY_MS_BASE_MAX);
-    return ctx.network.between(LATENCY_MS_MIN, LATENCY_MS_FAULT_MAX);
+    const latencyMs = ctx.network.between(LATENCY_MS_MIN, LATENCY_MS_FAULT_MAX);
+    if (latencyMs > LATENCY_MS_BASE_MAX) ctx.counted('storeLatency');
+    return latencyMs;
   }
 
   /** A node sends `request`; the promise settles with the reply the node gets, if it gets one. */

@@ -45,6 +45,8 @@ export interface WorldContext {
   /** Records one step: trace, checker, listeners. */
   record(body: StepBody): void;
   fired(kind: FaultKind, node: string | null, value?: number | null): void;
+  /** Counts a fault that fires too often to record as a step (a slow store hop). */
+  counted(kind: FaultKind): void;
   mark(mark: Mark): void;
   /**
    * Code under test threw: the run fails (exit 3) with this error. When the store threw on a

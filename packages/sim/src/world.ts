@@ -204,6 +204,10 @@ export class World implements WorldContext {
     this.record({ kind: 'fault', fault: kind, node, value });
   }
 
+  counted(kind: FaultKind): void {
+    this.faultsFired[kind] += 1;
+  }
+
   mark(mark: Mark): void {
     this.marks[mark] += 1;
   }
