@@ -1,11 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two groups. Everything runs in parallel first; then the tests that share the etcd cluster and
+ * Three groups. Everything runs in parallel first; then the tests that share the etcd cluster and
  * kill its members run one file at a time, so one file's leader kill never lands in the middle of
- * another file's assertions.
+ * another file's assertions; last, the production-bug sweeps, each a whole default sweep that
+ * takes both cores, one after the other.
  */
 const SHARED_CLUSTER = ['packages/store-etcd/test/**/*.test.ts', 'test/chaos.test.ts'];
+const WHOLE_SWEEPS = ['test/production-bugs.test.ts'];
 
 export default defineConfig({
   test: {
@@ -16,7 +18,7 @@ export default defineConfig({
         test: {
           name: 'parallel',
           include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', ...SHARED_CLUSTER],
+          exclude: ['**/node_modules/**', ...SHARED_CLUSTER, ...WHOLE_SWEEPS],
           sequence: { groupOrder: 0 },
         },
       },
@@ -27,6 +29,15 @@ export default defineConfig({
           include: SHARED_CLUSTER,
           fileParallelism: false,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'whole-sweeps',
+          include: WHOLE_SWEEPS,
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

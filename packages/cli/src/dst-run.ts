@@ -49,6 +49,7 @@ const FLAGS = {
   'trace-dir': { type: 'string' },
   impl: { type: 'string' },
   'no-shrink': { type: 'boolean' },
+  'max-failures': { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -75,6 +76,7 @@ export const DST_RUN_HELP = `leasehold dst run: run seeded simulations of every 
                    ({ name, createClient(options) }, see README "Bring your own implementation");
                    zoo:Z1 .. zoo:Z12 run a variant of the bug zoo (leasehold dst zoo)
   --no-shrink      do not shrink the first failing run
+  --max-failures N stop the sweep once N runs have failed (the summary covers the runs that ran)
 
 Every run of a scenario the model covers is also validated step by step against spec/Lease.tla.
 
@@ -88,6 +90,8 @@ export interface DstRunSettings {
   /** --steps, --nodes, --resources, --faults, --settings: passed to every run and reproduce command. */
   readonly overrides: RunOverrides;
   readonly shrink: boolean;
+  /** Stop once this many runs failed (Infinity: run the whole sweep). */
+  readonly maxFailures: number;
   readonly jobs: number;
   readonly json: boolean;
   readonly traceDir: string;
@@ -126,6 +130,10 @@ export async function dstRunSettings(
     plannedTotal,
     overrides,
     shrink: values['no-shrink'] !== true,
+    maxFailures:
+      values['max-failures'] === undefined
+        ? Infinity
+        : intFlag('max-failures', values['max-failures'], 1, limits.SEEDS_MAX * 100, 0),
     jobs,
     json: values.json === true,
     traceDir: values['trace-dir'] ?? join(io.cwd, '.dst', 'traces'),
@@ -200,10 +208,11 @@ export async function dstRun(argv: readonly string[], io: CliIo): Promise<number
   const progress = new Progress(io.stderr, io.interactive, settings.tasks.length);
   let events = 0;
   let failing = 0;
-  const onResult = (finished: Finished) => {
+  const onResult = (finished: Finished): boolean => {
     events += finished.run.events;
     if (finished.run.status !== 'passed' && !finished.run.expected) failing += 1;
     progress.tick(events, failing);
+    return failing >= settings.maxFailures;
   };
   const results =
     settings.jobs > 1 && settings.tasks.length > 1
@@ -246,9 +255,10 @@ function implementationOption(settings: DstRunSettings) {
   return settings.implementation === undefined ? {} : { implementation: settings.implementation };
 }
 
+/** `onResult` answers whether the sweep should stop (--max-failures reached). */
 async function runInProcess(
   settings: DstRunSettings,
-  onResult: (f: Finished) => void,
+  onResult: (f: Finished) => boolean,
 ): Promise<Finished[]> {
   const results: Finished[] = [];
   for (const task of settings.tasks) {
@@ -259,18 +269,20 @@ async function runInProcess(
     });
     const finished = { ...result, index: task.index, wallMs: performance.now() - started };
     results.push(finished);
-    onResult(finished);
+    if (onResult(finished)) break;
   }
   return results;
 }
 
 async function runInWorkers(
   settings: DstRunSettings,
-  onResult: (f: Finished) => void,
+  onResult: (f: Finished) => boolean,
 ): Promise<Finished[]> {
   const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));
   const jobs = Math.min(settings.jobs, settings.tasks.length);
   const results: Finished[] = [];
+  const children: ReturnType<typeof fork>[] = [];
+  let stopping = false;
   await Promise.all(
     Array.from({ length: jobs }, (_, j) => {
       const tasks: WorkerTask[] = settings.tasks
@@ -286,15 +298,19 @@ async function runInWorkers(
           execArgv: ['--import', 'tsx'],
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         });
+        children.push(child);
         child.on('message', (message: Finished) => {
+          if (stopping) return;
           results.push(message);
-          onResult(message);
+          if (!onResult(message)) return;
+          stopping = true;
+          for (const c of children) c.kill();
         });
         child.on('error', reject);
         child.on('exit', (code) => {
           const expected = tasks.length;
           const got = results.filter((r) => tasks.some((t) => t.index === r.index)).length;
-          if (code === 0 && got === expected) resolve();
+          if ((code === 0 && got === expected) || stopping) resolve();
           else
             reject(
               new Error(

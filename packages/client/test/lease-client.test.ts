@@ -1,4 +1,5 @@
 import { ATTEMPTS_MAX, counterIds, LeaseClient, ManualClock } from '@leasehold/client';
+import { RECORD_GRANT_IDS_MAX } from '@leasehold/core';
 import { resolveConfig, type LeaseConfig } from '@leasehold/core';
 import { MemoryStore } from '@leasehold/store';
 import { describe, expect, it } from 'vitest';
@@ -210,5 +211,62 @@ describe('LeaseClient', () => {
     if (again.kind !== 'granted') return;
     // Send time unknown across calls: belief from the wall-clock expiry minus skew and margin.
     expect(again.lease.validUntilMonoMs).toBe(100 + (1_000 - 100) - 50 - 20);
+  });
+
+  it('I-8: a retry of an acquire whose reply was lost presents the same owner key and gets its grant back', async () => {
+    const clock = new ManualClock();
+    const store = new FaultyStore();
+    const a = client(store, clock, 'a');
+    // The first call's write applies but its reply is lost, and every read after it fails: the
+    // call ends unavailable, maybe granted.
+    store.faults.push(
+      'replyLost',
+      ...Array.from({ length: ATTEMPTS_MAX }, () => 'readFails' as const),
+    );
+    // A long TTL: the call runs out of attempts while the grant it may have had is still live.
+    const pending = a.acquire('job', { requestId: 'mine', ttlMs: 60_000 });
+    await runFor(clock, 2_000, 50);
+    expect(await pending).toMatchObject({ kind: 'unavailable' });
+    store.faults.length = 0;
+    const again = await a.acquire('job', { requestId: 'mine', ttlMs: 60_000 });
+    expect(again).toMatchObject({ kind: 'granted', lease: { token: 1 } });
+    expect(store.writes).toBe(1);
+  });
+
+  it('I-8: once the record no longer remembers that far back, the retry is answered expired, not granted again', async () => {
+    const clock = new ManualClock();
+    const store = new FaultyStore();
+    const a = client(store, clock, 'a');
+    store.faults.push(
+      'replyLost',
+      ...Array.from({ length: ATTEMPTS_MAX }, () => 'readFails' as const),
+    );
+    const pending = a.acquire('job', { requestId: 'mine', ttlMs: 100 });
+    await runFor(clock, 20_000, 50);
+    expect(await pending).toMatchObject({ kind: 'unavailable' });
+    store.faults.length = 0;
+    // Others take the resource again and again until the record forgets the first grant.
+    for (let i = 0; i < RECORD_GRANT_IDS_MAX + 1; i++) {
+      const other = client(store.inner, clock, `n${i}`);
+      const got = await other.acquire('job', { ttlMs: 100 });
+      if (got.kind !== 'granted') throw new Error(got.kind);
+      await other.release(got.lease);
+    }
+    const again = await a.acquire('job', { requestId: 'mine', ttlMs: 100 });
+    expect(again).toMatchObject({ kind: 'expired', token: 1, reason: 'superseded' });
+  });
+
+  it('cleanup expires a lease past its claimable point and leaves a live one alone', async () => {
+    const clock = new ManualClock(1_000_000, 0);
+    const store = new MemoryStore();
+    const a = client(store, clock, 'a');
+    const got = await a.acquire('job');
+    if (got.kind !== 'granted') throw new Error(got.kind);
+    const cleaner = client(store, clock, 'cleaner');
+    expect(await cleaner.expire('job')).toMatchObject({ kind: 'held', holder: 'a' });
+    clock.advance(1_000 + 100 + 50);
+    expect(await cleaner.expire('job')).toEqual({ kind: 'expiredNow', token: 1 });
+    expect(await cleaner.expire('job')).toEqual({ kind: 'notHeld' });
+    expect(await cleaner.expire('nothing')).toEqual({ kind: 'notHeld' });
   });
 });

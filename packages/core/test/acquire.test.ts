@@ -112,4 +112,27 @@ describe('decideAcquire', () => {
   it('throws (programmer error) on a non-integer clock reading', () => {
     expect(() => decideAcquire(null, acquireReq('a'), 1.5, config)).toThrow(/nowMs/);
   });
+
+  it('I-8: a retry whose earlier proposal the record can no longer tell apart is answered expired', () => {
+    // Grants with tokens 1..9 by others: the record keeps the last 8 marks (tokens 2..9).
+    let record = null as Parameters<typeof decideAcquire>[0];
+    for (let i = 1; i <= RECORD_GRANT_IDS_MAX + 1; i++) {
+      const d = decideAcquire(record, acquireReq(`n${i}`), T0 + i * 10_000, config);
+      record = released(d.write!.record as ReturnType<typeof held>, T0 + i * 10_000 + 1);
+    }
+    const retry = (uncertainToken: number) =>
+      decideAcquire(record, acquireReq('a', { uncertainToken }), T0 + 200_000, config);
+    // Token 1 may have been this request's and is forgotten: no second grant.
+    expect(retry(1).result).toEqual({ kind: 'expired', token: 1, reason: 'superseded' });
+    expect(retry(1).write).toBeNull();
+    // Token 5 is remembered as another request's: this one never got it, so it is granted.
+    expect(retry(5).result).toMatchObject({ kind: 'granted', lease: { token: 10 } });
+    // A proposal above the record's token never applied.
+    expect(retry(11).result).toMatchObject({ kind: 'granted' });
+  });
+
+  it('refuses an uncertain token that is not a positive whole number', () => {
+    const d = decideAcquire(null, acquireReq('a', { uncertainToken: 0 }), T0, config);
+    expect(d.result).toMatchObject({ kind: 'invalid', field: 'uncertainToken' });
+  });
 });

@@ -34,6 +34,8 @@ export interface SimNode {
   op: Op | null;
   /** Grants whose reply was lost, by resource: token (coverage). */
   readonly lostGrants: Map<string, number>;
+  /** The last lease of each resource this incarnation stopped using (a late keep-alive may fire). */
+  readonly ended: Map<string, HeldLease>;
   readonly workload: Prng;
   /** A probe node only runs the liveness check, untouched by faults. */
   readonly probe: boolean;
@@ -82,6 +84,7 @@ export class NodeProcesses {
       held: null,
       op: null,
       lostGrants: new Map(),
+      ended: new Map(),
       workload: new Prng(ctx.seed, `workload:${id}`),
       probe,
     };
@@ -124,6 +127,7 @@ export class NodeProcesses {
     node.down = false;
     node.held = null;
     node.op = null;
+    node.ended.clear();
     const incarnation = node.incarnation;
     try {
       node.client = ctx.implementation.createClient({

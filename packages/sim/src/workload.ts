@@ -91,10 +91,17 @@ async function holdLease(
     if (!client.believes(lease)) {
       world.mark('beliefLapsedWhileHolding');
       world.setHeld(node, null);
-      await staleRenew(world, node, client, lease, granted.op);
+      await staleRenew(world, node, client, { lease, op: granted.op }, true);
       return;
     }
     await world.fencedWrite(node, resource, lease.token);
+    const previous = node.ended.get(resource);
+    if (i === 0 && previous !== undefined) {
+      // The keep-alive of this node's previous lease on the resource fires late, while it holds
+      // a newer grant: it must not extend the new one.
+      node.ended.delete(resource);
+      await staleRenew(world, node, client, previous, false);
+    }
     await node.clock.sleep(prng.between(10, settings.workMs));
     if (client.timeLeftMs(lease) >= lease.ttlMs / 2) continue;
     const ttlMs = prng.int(100) < RENEW_NEW_TTL_PCT ? prng.pick(settings.ttlMs) : lease.ttlMs;
@@ -116,11 +123,14 @@ async function holdLease(
     if (renewed.kind === 'expired' && renewed.reason === 'pastExpiry')
       world.mark('expiryDuringRenew');
     world.setHeld(node, null);
-    await staleRenew(world, node, client, lease, granted.op);
+    await staleRenew(world, node, client, { lease, op: granted.op }, true);
     return;
   }
   world.setHeld(node, null);
-  if (world.phase() === 'safety' && prng.int(100) < settings.abandonPct) return;
+  if (world.phase() === 'safety' && prng.int(100) < settings.abandonPct) {
+    node.ended.set(resource, { lease, op: granted.op });
+    return;
+  }
   await release(world, node, client, lease, granted.op, afterLostReply);
 }
 
@@ -140,27 +150,37 @@ async function release(
   }
   world.endOp(node, op, released.kind, null);
   if (released.kind === 'released' && afterLostReply) world.mark('releaseAfterLostReply');
-  await staleRenew(world, node, client, lease, leaseOp);
+  await staleRenew(world, node, client, { lease, op: leaseOp }, true);
 }
 
-/** A keep-alive timer that fires once more after the lease ended: it must be refused. */
+/**
+ * A keep-alive timer that fires once more after its lease ended: it must be refused. With
+ * `giveBack`, a renewal that still succeeds (the holder had only stopped believing; the lease was
+ * live on the store) is released again; otherwise the lease is remembered as this resource's last.
+ */
 async function staleRenew(
   world: World,
   node: SimNode,
   client: LeaseClientLike,
-  lease: Lease,
-  leaseOp: number,
+  ended: HeldLease,
+  giveBack: boolean,
 ): Promise<void> {
+  const lease = ended.lease;
+  if (giveBack) node.ended.set(lease.resource, ended);
   if (world.phase() !== 'safety' || node.workload.int(100) >= world.settings.stalePct) return;
-  const op = world.beginOp(node, 'renew', lease.resource, { ttlMs: lease.ttlMs, leaseOp });
+  const op = world.beginOp(node, 'renew', lease.resource, {
+    ttlMs: lease.ttlMs,
+    leaseOp: ended.op,
+  });
   const renewed = await client.renew(lease);
   world.endOp(node, op, renewed.kind, renewed.kind === 'renewed' ? renewed.lease.token : null);
   if (renewed.kind !== 'renewed') {
     world.mark('staleRenewRefused');
     return;
   }
-  // The lease was still live on the store (the holder had only stopped believing): give it back.
-  const back = world.beginOp(node, 'release', lease.resource, { leaseOp });
+  if (!giveBack) return;
+  node.ended.delete(lease.resource);
+  const back = world.beginOp(node, 'release', lease.resource, { leaseOp: ended.op });
   const released = await client.release(renewed.lease);
   world.endOp(node, back, released.kind, null);
 }

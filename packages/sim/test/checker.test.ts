@@ -307,27 +307,31 @@ describe('Checker: judges from facts, one hand-made broken history per check', (
   });
 
   it('I-4 (liveness): a healed waiter that gets the lease later than the bound', () => {
+    const late = (grantAtMs: number) => {
+      const h = new History();
+      const a = h.grant('a', 0); // claimable from 1200 on a true clock
+      const free = decideRelease(
+        a,
+        { resource: 'r', holder: 'a', token: 1, ownerKey: 'k-a', requestId: 'rel' },
+        EPOCH + 300,
+      ).write!.record;
+      h.write('a', h.begin('release', 'a', 300, { leaseOp: 1 }), 300, free);
+      h.feed({ kind: 'heal', atMs: 500 });
+      h.grant('p', grantAtMs - 1);
+      const probe = { node: 'p', resource: 'r', result: 'granted', waitedMs: 0 } as const;
+      h.feed({ kind: 'probe', atMs: grantAtMs + 5, ...probe });
+      return h.checker.violation;
+    };
+    // The bound: the later of the heal and the claimable point of every write before the grant.
+    const allowance = new History().checker.probeBoundMs('r') - EPOCH;
+    expect(late(1_200 + allowance)).toBeNull();
+    expect(late(1_201 + allowance)?.invariant).toBe('I-4');
+  });
+
+  it('I-4 (liveness): a healed waiter answered anything but granted', () => {
     const h = new History();
-    h.grant('a', 0); // claimable from 1200 on a true clock
-    h.feed({ kind: 'heal', atMs: 500 });
-    const allowance = h.checker.probeBoundMs('r') - EPOCH - 1_200;
-    h.feed({
-      kind: 'probe',
-      atMs: 1_200 + allowance,
-      node: 'p',
-      resource: 'r',
-      result: 'granted',
-      waitedMs: 0,
-    });
-    expect(h.checker.violation).toBeNull();
-    h.feed({
-      kind: 'probe',
-      atMs: 1_201 + allowance,
-      node: 'p',
-      resource: 'r',
-      result: 'granted',
-      waitedMs: 0,
-    });
+    h.feed({ kind: 'heal', atMs: 0 });
+    h.feed({ kind: 'probe', atMs: 10, node: 'p', resource: 'r', result: 'held', waitedMs: 10 });
     expect(h.checker.violation?.invariant).toBe('I-4');
   });
 

@@ -15,7 +15,6 @@ import { checkBeliefConsistency } from './belief-consistency';
 import { checkHeldAnswer, checkProbeWait } from './expired-lease-claimable';
 import { checkFencedResourceSafety } from './fenced-resource-safety';
 import {
-  checkAcquireRaisedToken,
   checkFencingMonotonic,
   checkForceReleaseRaisedToken,
   isNewGrant,
@@ -178,12 +177,18 @@ export class Checker {
         ),
       );
     } else if (changed && step.after !== null) {
-      this.#onWrite(ledger, step.before, step.after, {
-        node: step.node,
-        op: call?.op ?? null,
-        atMs: call?.atMs ?? this.#epochMs + step.atMs,
-        wallMs: call?.wallMs ?? Number.NaN,
-      });
+      this.#onWrite(
+        ledger,
+        step.before,
+        step.after,
+        {
+          node: step.node,
+          op: call?.op ?? null,
+          atMs: call?.atMs ?? this.#epochMs + step.atMs,
+          wallMs: call?.wallMs ?? Number.NaN,
+        },
+        this.#epochMs + step.atMs,
+      );
     }
     ledger.record = step.after;
     ledger.version = step.versionAfter;
@@ -195,9 +200,10 @@ export class Checker {
     before: LeaseRecord | null,
     after: LeaseRecord,
     by: CallFacts,
+    appliedAtMs: number,
   ): void {
     const op = by.op;
-    if (after.status === 'held') this.#onHeldWrite(ledger, before, after, by);
+    if (after.status === 'held') this.#onHeldWrite(ledger, before, after, by, appliedAtMs);
     else this.#fail(checkFencingMonotonic(before, after, ledger.tokenMax));
     if (after.status !== 'held' && before !== null && before.status === 'held')
       this.#onFreed(ledger, before, after, op);
@@ -209,6 +215,7 @@ export class Checker {
     before: LeaseRecord | null,
     after: LeaseRecord & { status: 'held' },
     by: CallFacts,
+    appliedAtMs: number,
   ): void {
     const op = by.op;
     const leaseToken =
@@ -222,8 +229,7 @@ export class Checker {
       this.#fail(checkNoResurrection(by.node, before, leaseToken, by.wallMs));
       this.#fail(checkFencingMonotonic(before, after, ledger.tokenMax));
     } else if (op?.kind === 'acquire') {
-      this.#fail(checkFencingMonotonic(before, after, ledger.tokenMax));
-      this.#fail(checkAcquireRaisedToken(by.node, before, after));
+      this.#fail(checkFencingMonotonic(before, after, ledger.tokenMax, true));
       if (grant) {
         this.#fail(
           checkIdempotentAcquire(
@@ -240,7 +246,10 @@ export class Checker {
       this.#fail(checkFencingMonotonic(before, after, ledger.tokenMax));
       if (op !== null) this.#fail(checkRenewalOwnership(by.node, leaseToken, before, after));
     }
-    if (grant) ledger.grants.set(after.token, { node: by.node, op: op?.id ?? null });
+    if (grant) {
+      ledger.grants.set(after.token, { node: by.node, op: op?.id ?? null });
+      ledger.lastGrant = { node: by.node, appliedAtMs, claimFromBeforeMs: ledger.claimFromMs };
+    }
     const ttlMs = op?.ttlMs ?? after.ttlMs;
     const endsByMs = beliefEndsByTrueMs(by.atMs, ttlMs, this.bounds);
     const bound = ledger.belief;
@@ -339,22 +348,38 @@ export class Checker {
     }
   }
 
+  /**
+   * A healed waiter was answered: its grant (the resource's last, applied by its call) must have
+   * come within the bound computed from every write before it.
+   */
   #onProbe(step: ProbeStep): void {
+    const grant = this.ledger(step.resource).lastGrant;
+    const own = step.result === 'granted' && grant !== null && grant.node === step.node;
+    const atMs = own ? grant.appliedAtMs : this.#epochMs + step.atMs;
+    const boundMs = this.probeBoundMs(step.resource, own ? grant.claimFromBeforeMs : null);
     this.#fail(
       checkProbeWait(
         step.node,
         step.resource,
-        step.result,
-        step.atMs,
-        this.probeBoundMs(step.resource) - this.#epochMs,
+        own
+          ? 'granted'
+          : step.result === 'granted'
+            ? 'granted without a write of its own'
+            : step.result,
+        atMs - this.#epochMs,
+        boundMs - this.#epochMs,
       ),
     );
   }
 
-  /** The latest true instant a healed waiter may get `resource` (absolute ms). */
-  probeBoundMs(resource: string): number {
+  /**
+   * The latest true instant a healed waiter may get `resource` (absolute ms): the later of the heal
+   * and the last claimable point of the writes before its grant (`claimFromMs`, else all so far).
+   */
+  probeBoundMs(resource: string, claimFromMs: number | null = null): number {
     const healed = this.#healedAtMs ?? this.#epochMs;
-    return Math.max(healed, this.ledger(resource).claimFromMs) + probeAllowanceMs();
+    const claimable = claimFromMs ?? this.ledger(resource).claimFromMs;
+    return Math.max(healed, claimable) + probeAllowanceMs();
   }
 
   /** Whether I-1 protects this belief (not a grant an admin force-released). */

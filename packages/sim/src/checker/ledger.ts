@@ -31,6 +31,12 @@ export interface ResourceLedger {
   belief: BeliefBound | null;
   /** Latest claimable point (wall = true time once clocks are resynced) of any write (I-4). */
   claimFromMs: number;
+  /** The last grant: who got it, when it applied, and the claimable point before it (I-4). */
+  lastGrant: {
+    readonly node: string;
+    readonly appliedAtMs: number;
+    readonly claimFromBeforeMs: number;
+  } | null;
   /**
    * The highest token an admin force-released: that holder (and any older one still believing,
    * such as the forgotten grants a recovery's quarantine stood for) is evicted on purpose and
@@ -51,6 +57,7 @@ export function newLedger(): ResourceLedger {
     grants: new Map(),
     belief: null,
     claimFromMs: -Infinity,
+    lastGrant: null,
     forcedTokenMax: 0,
     floorToken: 0,
     fenceMax: 0,

@@ -1,0 +1,51 @@
+/**
+ * npm run bugs — every production bug of scripts/production-bugs/bugs.ts written into a copy of
+ * the packages, one at a time, each under a default `leasehold dst run` sweep (no extra seeds).
+ * Prints, per bug, what the sweep reported and whether that is what the bug should trip.
+ *
+ *   npm run bugs [-- --bug B3] [--jobs N] [--max-failures N]
+ */
+import { rmSync } from 'node:fs';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { intFlag, stringFlag } from './bench-args';
+import { PRODUCTION_BUGS, rightReport } from './production-bugs/bugs';
+import { buggyWorkspace, sweep } from './production-bugs/workspace';
+
+const only = stringFlag('bug') ?? '';
+const jobs = intFlag('jobs', 2);
+const maxFailures = intFlag('max-failures', 0);
+
+console.log(
+  `bugs: ${os.availableParallelism()} cores, Node ${process.version}; default sweep per bug, --jobs ${jobs}${maxFailures > 0 ? `, --max-failures ${maxFailures}` : ''}`,
+);
+console.log('');
+console.log('| bug | file | meant to trip | reported (runs) | verdict | seconds |');
+console.log('| --- | --- | --- | --- | --- | --- |');
+let bad = 0;
+for (const bug of PRODUCTION_BUGS.filter((b) => only === '' || b.id === only)) {
+  const dir = buggyWorkspace(bug);
+  const started = performance.now();
+  try {
+    const args = ['--no-shrink', '--jobs', String(jobs)];
+    if (maxFailures > 0) args.push('--max-failures', String(maxFailures));
+    const outcome = await sweep(dir, args);
+    const counts = new Map<string, number>();
+    for (const r of outcome.reported) counts.set(r, (counts.get(r) ?? 0) + 1);
+    const reported = [...counts].map(([k, n]) => `${k} x${n}`).join(', ') || 'nothing';
+    const ok = rightReport(bug, outcome.reported);
+    if (!ok) bad += 1;
+    const seconds = ((performance.now() - started) / 1_000).toFixed(0);
+    console.log(
+      `| ${bug.id} ${bug.title} | ${bug.file} | ${bug.expected[0]} (${bug.check}) | ${reported} (${outcome.runs}) | ${ok ? 'right invariant' : 'WRONG'} | ${seconds} |`,
+    );
+    if (outcome.runs === 0) console.log(outcome.stderr.slice(-2_000));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+console.log('');
+console.log(
+  bad === 0 ? 'every bug reported as the invariant it breaks' : `${bad} bugs missed or misreported`,
+);
+process.exitCode = bad === 0 ? 0 : 1;

@@ -1,0 +1,167 @@
+import type { InvariantId } from '@leasehold/core';
+
+/**
+ * Small, realistic bugs written into the production code (the core's decisions and time rules,
+ * the client, the memory store, its recovery, the fenced resource), not zoo variants built for a
+ * check. Each is a one-place edit of a real source file; a default `leasehold dst run` sweep over
+ * the edited code must report one of `expected`, and `expected[0]` must be among what it reports
+ * (`test/production-bugs.test.ts`, `npm run bugs`). Between them they trip every check of the
+ * simulator's checker.
+ */
+export interface ProductionBug {
+  readonly id: string;
+  readonly title: string;
+  /** The source file, from the repository root. */
+  readonly file: string;
+  /** Text that occurs exactly once in the file, and what replaces it. */
+  readonly find: string;
+  readonly replace: string;
+  /**
+   * What the sweep may report; the first is the invariant the bug is meant to trip. A step the
+   * spec does not allow (`spec`, trace validation) may always be reported beside it: every one of
+   * these bugs is a protocol deviation, and where no invariant is hurt, that is what it shows.
+   */
+  readonly expected: readonly (InvariantId | 'spec')[];
+  /** The check of `packages/sim/src/checker/` (or trace validation) it trips. */
+  readonly check: string;
+}
+
+export const PRODUCTION_BUGS: readonly ProductionBug[] = [
+  {
+    id: 'B1',
+    title: 'recovery: the quarantine lasts the smallest TTL, not the TTL ceiling (min for max)',
+    file: 'packages/store/src/recovery.ts',
+    find: 'ttlMs: Math.max(ceilings.ttlCeilingMs, TTL_MS_LIMIT_MIN),',
+    replace: 'ttlMs: Math.min(ceilings.ttlCeilingMs, TTL_MS_LIMIT_MIN),',
+    expected: ['I-1'],
+    check: 'checkLeaseUniqueness',
+  },
+  {
+    id: 'B2',
+    title: 'core: claimability leaves out the skew bound',
+    file: 'packages/core/src/time-rules.ts',
+    find: 'return expiresAtMs + config.graceMs + config.maxClockSkewMs;',
+    replace: 'return expiresAtMs + config.graceMs;',
+    expected: ['I-2', 'I-1'],
+    check: 'checkBeliefConsistency (store holder)',
+  },
+  {
+    id: 'B3',
+    title: 'core: the drift allowance of the safety margin covers one clock, not two',
+    file: 'packages/core/src/config.ts',
+    find: 'const driftMarginMs = Math.ceil((2 * ttlMs * config.clockDriftPpmMax) / 1_000_000);',
+    replace: 'const driftMarginMs = Math.ceil((ttlMs * config.clockDriftPpmMax) / 1_000_000);',
+    expected: ['I-2', 'I-1'],
+    check: 'checkBeliefConsistency (belief rule)',
+  },
+  {
+    id: 'B4',
+    title: 'client: belief counted from when the reply arrived, not from the send',
+    file: 'packages/client/src/lease-client.ts',
+    find: 'const sendMonoMs = Math.min(indeterminateSendMonoMs ?? monoMs, monoMs);',
+    replace: 'const sendMonoMs = this.#clock.monoMs();',
+    expected: ['I-2', 'I-1'],
+    check: 'checkBeliefConsistency (belief rule)',
+  },
+  {
+    id: 'B5',
+    title: 'core: renew checks the holder but not the grant (token and owner key)',
+    file: 'packages/core/src/renew.ts',
+    find: 'if (record.token !== request.token || record.ownerKey !== request.ownerKey) {',
+    replace: 'if (request.token > record.token) {',
+    expected: ['I-3', 'I-7', 'spec'],
+    check: 'checkRenewalOwnership',
+  },
+  {
+    id: 'B6',
+    title: 'core: force-release with an expected holder compares the wrong way round',
+    file: 'packages/core/src/force-release.ts',
+    find: 'if (request.expectedHolder !== null && record.holder !== request.expectedHolder) {',
+    replace: 'if (request.expectedHolder !== null && record.holder === request.expectedHolder) {',
+    expected: ['I-3'],
+    check: 'checkForceReleaseCondition',
+  },
+  {
+    id: 'B7',
+    title: 'store: compare-and-set commits before it checks the version',
+    file: 'packages/store/src/memory-store.ts',
+    find: `    if (version !== expectedVersion) return { kind: 'conflict', version };
+    assertWritable(`,
+    replace: `    if (version !== expectedVersion) {
+      if (current !== undefined) this.#commit(resource, current, version, record, event);
+      return { kind: 'conflict', version };
+    }
+    assertWritable(`,
+    expected: ['I-3', 'I-5', 'I-2', 'I-1', 'I-7'],
+    check: 'checkUnchanged',
+  },
+  {
+    id: 'B8',
+    title: 'core: a claimant waits the skew bound twice (refuses leases it could take)',
+    file: 'packages/core/src/time-rules.ts',
+    find: 'return expiresAtMs + config.graceMs + config.maxClockSkewMs;',
+    replace: 'return expiresAtMs + config.graceMs + 2 * config.maxClockSkewMs;',
+    expected: ['I-4'],
+    check: 'checkHeldAnswer',
+  },
+  {
+    id: 'B9',
+    title: 'client: a blocking acquire sleeps twice as long as it was told to wait',
+    file: 'packages/client/src/lease-client.ts',
+    find: 'Math.max(1, Math.min(outcome.retryAfterMs, leftMs, ACQUIRE_POLL_MS_MAX)),',
+    replace: 'Math.max(1, Math.min(2 * outcome.retryAfterMs, leftMs, ACQUIRE_POLL_MS_MAX)),',
+    expected: ['I-4'],
+    check: 'checkProbeWait',
+  },
+  {
+    id: 'B10',
+    title: 'recovery: the quarantine token is raised above what survived, not above the ceiling',
+    file: 'packages/store/src/recovery.ts',
+    find: 'token: Math.max(ceilings.tokenCeiling, highest.token) + 1,',
+    replace: 'token: highest.token + 1,',
+    expected: ['I-5'],
+    check: 'checkFencingMonotonic',
+  },
+  {
+    id: 'B11',
+    title: 'core: force-release keeps the token (the evicted holder is not fenced)',
+    file: 'packages/core/src/force-release.ts',
+    find: 'const token = record.token + 1;',
+    replace: 'const token = record.token;',
+    expected: ['I-5'],
+    check: 'checkForceReleaseRaisedToken',
+  },
+  {
+    id: 'B12',
+    title: 'fence: off by one, the superseded holder gets one more write in',
+    file: 'packages/core/src/fencing.ts',
+    find: 'if (token >= tokenAcceptedMax) return',
+    replace: 'if (token + 1 >= tokenAcceptedMax) return',
+    expected: ['I-6'],
+    check: 'checkFencedResourceSafety',
+  },
+  {
+    id: 'B13',
+    title: 'core: renew allowed through the grace period after expiry',
+    file: 'packages/core/src/renew.ts',
+    find: 'if (nowMs >= record.expiresAtMs) {',
+    replace: 'if (nowMs >= record.expiresAtMs + config.graceMs) {',
+    expected: ['I-7'],
+    check: 'checkNoResurrection',
+  },
+  {
+    id: 'B14',
+    title: 'client: every attempt of an acquire gets a fresh request id',
+    file: 'packages/client/src/lease-client.ts',
+    find: 'requestId: request.requestId,',
+    replace: 'requestId: this.#ids.requestId(),',
+    expected: ['I-8'],
+    check: 'checkIdempotentAcquire',
+  },
+];
+
+/** The sweep reported the invariant the bug is meant to trip, and nothing it should not. */
+export function rightReport(bug: ProductionBug, reported: readonly string[]): boolean {
+  const allowed: readonly string[] = [...bug.expected, 'spec'];
+  return reported.includes(bug.expected[0]!) && reported.every((r) => allowed.includes(r));
+}
