@@ -33,6 +33,14 @@ describe('C-6: invariant ids and names are traced from spec to code to test titl
       expect(specReadme).toMatch(row);
     });
 
+    it(`${id}'s simulator check lives in the file CONSTRAINTS.md names`, () => {
+      const row = constraints.split('\n').find((l) => new RegExp(`^\\|\\s*${id}\\s*\\|`).test(l))!;
+      const file = /`([\w-]+\.ts)`/.exec(row)?.[1];
+      expect(file, row).toBeDefined();
+      const source = readFileSync(join(root, 'packages', 'sim', 'src', 'checker', file!), 'utf8');
+      expect(source).toContain(`${id} ${name}`);
+    });
+
     it(`${id} is named by at least one test title`, () => {
       const named = titles.filter((t) => new RegExp(`\\b${id}\\b`).test(t));
       expect(named.length).toBeGreaterThan(0);

@@ -6,11 +6,20 @@ export function dstScenarios(io: CliIo): number {
   for (const s of SCENARIOS) {
     const menu = [...new Set([...s.alwaysOn, ...s.faults])];
     io.stdout(
-      `${s.id.padEnd(width)}  ${s.title}  [${s.nodes} nodes, ${s.resources} resources; faults: ${menu.length === 0 ? 'none' : menu.join(', ')}]\n`,
+      `${s.id.padEnd(width)}  ${s.title}  [${count(s.nodes, 'node')}, ${count(s.resources, 'resource')}; faults: ${menu.length === 0 ? 'none' : menu.join(', ')}${s.validated ? '' : '; not validated against the spec'}]\n`,
     );
   }
+  io.stdout(
+    '\nEach seed draws its world shape in the ranges above, a subset of its faults with their rates,\n' +
+      'and its settings (TTLs, grace, skew and drift bounds, margin, timeout, workload mix); every\n' +
+      'report prints them, and --nodes, --resources, --faults and --settings pin them.\n',
+  );
   io.stdout('\nfaults:\n');
   for (const [kind, text] of Object.entries(FAULT_DESCRIPTIONS))
     io.stdout(`  ${kind.padEnd(22)} ${text}\n`);
   return 0;
+}
+
+function count([low, high]: readonly [number, number], noun: string): string {
+  return low === high ? `${low} ${noun}${low === 1 ? '' : 's'}` : `${low}-${high} ${noun}s`;
 }

@@ -76,6 +76,10 @@ export const SHRINK_RUNS_MAX = 3_000;
 export const SHRINK_SEEDS_PER_ROUND = 100;
 /** Seeds a shrink tries for each smaller world shape (fewer nodes, resources or faults). */
 export const SHRINK_SEEDS_PER_SHAPE = 6;
+/** How much more often a shrink tries each of the seed's faults (its rate times these). */
+export const SHRINK_RATE_FACTORS = [4, 16] as const;
+/** Seeds a shrink tries for each fault made more frequent. */
+export const SHRINK_SEEDS_FREQUENT_FAULT = 25;
 /** Improving candidates a shrink round collects before it keeps the smallest of them. */
 export const SHRINK_IMPROVEMENTS_PER_ROUND = 24;
 /**

@@ -1,7 +1,10 @@
 import { FAULT_KINDS, type Swarm } from './faults';
 import type { Implementation } from './implementation';
 import {
+  RATE_DENOMINATOR,
   SHRINK_IMPROVEMENTS_PER_ROUND,
+  SHRINK_RATE_FACTORS,
+  SHRINK_SEEDS_FREQUENT_FAULT,
   SHRINK_RUNS_MAX,
   SHRINK_SEEDS_PER_ROUND,
   SHRINK_SEEDS_OWN_FAULTS,
@@ -136,26 +139,14 @@ async function tighten(
 }
 
 /**
- * Smaller runs to try, smallest first, each with a line saying what changed: fewer nodes and
- * resources (each with a few seeds, since a smaller world rarely fails at the same seed), fewer
- * faults, then neighbouring seeds of the same shape.
+ * Smaller runs to try, cheapest and likeliest first, each with a line saying what changed: the
+ * seed's faults made more frequent (the rare event comes sooner), a quieter workload, fewer faults,
+ * smaller worlds (each with a few seeds, since a smaller world rarely fails at the same seed), the
+ * smallest worlds with the faults their own seeds draw, then neighbouring seeds of the same shape.
  */
 function* candidates(shape: RunShape): Generator<[Candidate, string]> {
-  for (let nodes = 1; nodes <= shape.nodes; nodes++) {
-    for (let resources = 1; resources <= shape.resources; resources++) {
-      if (nodes === shape.nodes && resources === shape.resources) continue;
-      const changed = [
-        nodes === shape.nodes ? '' : `nodes ${shape.nodes} -> ${nodes}`,
-        resources === shape.resources ? '' : `resources ${shape.resources} -> ${resources}`,
-      ].filter((part) => part !== '');
-      // The smallest worlds get the most seeds: they are the cheapest and the most wanted.
-      const seeds = nodes <= 2 && resources === 1 ? SHRINK_SEEDS_PER_ROUND : SHRINK_SEEDS_PER_SHAPE;
-      for (let i = 0; i < seeds; i++) {
-        const seed = sweepSeed(shape.seed, i);
-        yield [{ ...shape, nodes, resources, seed }, `${changed.join(', ')}, seed ${seed}`];
-      }
-    }
-  }
+  yield* frequentFaultCandidates(shape);
+  yield* workloadCandidates(shape);
   for (const kind of FAULT_KINDS) {
     if (shape.swarm[kind] === undefined) continue;
     const swarm = Object.fromEntries(
@@ -166,8 +157,9 @@ function* candidates(shape: RunShape): Generator<[Candidate, string]> {
       yield [{ ...shape, swarm, seed }, `without ${kind}, seed ${seed}`];
     }
   }
-  yield* workloadCandidates(shape);
+  yield* smallerWorldCandidates(shape);
   for (let nodes = 2; nodes <= Math.min(shape.nodes, 3); nodes++) {
+    if (nodes === shape.nodes && shape.resources === 1) continue;
     for (let i = 0; i < SHRINK_SEEDS_OWN_FAULTS; i++) {
       const seed = sweepSeed(shape.seed, i);
       yield [
@@ -179,6 +171,43 @@ function* candidates(shape: RunShape): Generator<[Candidate, string]> {
   for (let i = 1; i <= SHRINK_SEEDS_PER_ROUND; i++) {
     const seed = sweepSeed(shape.seed, i);
     yield [{ ...shape, seed }, `seed ${shape.seed} -> ${seed}`];
+  }
+}
+
+/** Fewer nodes and resources, smallest first; the smallest worlds get the most seeds. */
+function* smallerWorldCandidates(shape: RunShape): Generator<[Candidate, string]> {
+  for (let nodes = 2; nodes <= shape.nodes; nodes++) {
+    for (let resources = 1; resources <= shape.resources; resources++) {
+      if (nodes === shape.nodes && resources === shape.resources) continue;
+      const changed = [
+        nodes === shape.nodes ? '' : `nodes ${shape.nodes} -> ${nodes}`,
+        resources === shape.resources ? '' : `resources ${shape.resources} -> ${resources}`,
+      ].filter((part) => part !== '');
+      const seeds = nodes <= 3 && resources === 1 ? SHRINK_SEEDS_PER_ROUND : SHRINK_SEEDS_PER_SHAPE;
+      for (let i = 0; i < seeds; i++) {
+        const seed = sweepSeed(shape.seed, i);
+        yield [{ ...shape, nodes, resources, seed }, `${changed.join(', ')}, seed ${seed}`];
+      }
+    }
+  }
+}
+
+/**
+ * The seed's faults made more frequent: the rare event a failure needs then comes sooner, and
+ * the trace before it is shorter.
+ */
+function* frequentFaultCandidates(shape: RunShape): Generator<[Candidate, string]> {
+  for (const kind of FAULT_KINDS) {
+    const rate = shape.swarm[kind];
+    if (rate === undefined || rate >= RATE_DENOMINATOR) continue;
+    for (const factor of SHRINK_RATE_FACTORS) {
+      const raised = Math.min(RATE_DENOMINATOR, rate * factor);
+      const swarm: Swarm = { ...shape.swarm, [kind]: raised };
+      for (let i = 0; i < SHRINK_SEEDS_FREQUENT_FAULT; i++) {
+        const seed = sweepSeed(shape.seed, i);
+        yield [{ ...shape, swarm, seed }, `${kind} ${rate} -> ${raised}, seed ${seed}`];
+      }
+    }
   }
 }
 
@@ -194,7 +223,7 @@ function* workloadCandidates(shape: RunShape): Generator<[Candidate, string]> {
     if (settings[key] > 0) options.push([{ ...settings, [key]: 0 }, `${key} -> 0`]);
   }
   for (const [narrower, step] of options) {
-    for (let i = 0; i < SHRINK_SEEDS_PER_ROUND; i++) {
+    for (let i = 0; i < SHRINK_SEEDS_PER_SHAPE; i++) {
       const seed = sweepSeed(shape.seed, i);
       yield [{ ...shape, settings: narrower, seed }, `${step}, seed ${seed}`];
     }

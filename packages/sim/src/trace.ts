@@ -24,19 +24,26 @@ export class Trace {
     this.#sink = sink;
   }
 
+  /** The run line: how the run was made (not an event: `events` does not count it). */
   header(header: TraceHeader): void {
-    this.write(JSON.stringify(header));
+    this.#line(JSON.stringify(header));
   }
 
+  /** One event's line. */
   write(line: string): void {
+    this.#line(line);
+    this.#events += 1;
+  }
+
+  #line(line: string): void {
     this.#hash.update(line);
     this.#hash.update('\n');
     if (this.#tail.length >= TRACE_TAIL_EVENTS) this.#tail.shift();
     this.#tail.push(line);
     this.#sink?.write(line);
-    this.#events += 1;
   }
 
+  /** Event lines written so far (the run line is not one). */
   get events(): number {
     return this.#events;
   }
