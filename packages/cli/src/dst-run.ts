@@ -50,6 +50,7 @@ const FLAGS = {
   impl: { type: 'string' },
   'no-shrink': { type: 'boolean' },
   'max-failures': { type: 'string' },
+  'shrink-runs': { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -76,6 +77,7 @@ export const DST_RUN_HELP = `leasehold dst run: run seeded simulations of every 
                    ({ name, createClient(options) }, see README "Bring your own implementation");
                    zoo:Z1 .. zoo:Z12 run a variant of the bug zoo (leasehold dst zoo)
   --no-shrink      do not shrink the first failing run
+  --shrink-runs N  runs the shrink of the first failing run may try (default and at most ${limits.SHRINK_RUNS_MAX})
   --max-failures N stop the sweep once N runs have failed (the summary covers the runs that ran)
 
 Every run of a scenario the model covers is also validated step by step against spec/Lease.tla.
@@ -90,6 +92,8 @@ export interface DstRunSettings {
   /** --steps, --nodes, --resources, --faults, --settings: passed to every run and reproduce command. */
   readonly overrides: RunOverrides;
   readonly shrink: boolean;
+  /** Runs a shrink may try. */
+  readonly shrinkRuns: number;
   /** Stop once this many runs failed (Infinity: run the whole sweep). */
   readonly maxFailures: number;
   readonly jobs: number;
@@ -130,6 +134,13 @@ export async function dstRunSettings(
     plannedTotal,
     overrides,
     shrink: values['no-shrink'] !== true,
+    shrinkRuns: intFlag(
+      'shrink-runs',
+      values['shrink-runs'],
+      1,
+      limits.SHRINK_RUNS_MAX,
+      limits.SHRINK_RUNS_MAX,
+    ),
     maxFailures:
       values['max-failures'] === undefined
         ? Infinity
@@ -367,6 +378,7 @@ async function reportShrunk(
   const shrunk = await shrinkRun({
     scenario: scenarioFlag(run.scenario),
     seed: run.seed,
+    runsMax: settings.shrinkRuns,
     ...settings.overrides,
     ...implementationOption(settings),
   });

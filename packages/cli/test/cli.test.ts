@@ -201,23 +201,35 @@ describe('leasehold dst', () => {
     expect(JSON.parse(lines.at(-1)!)).toMatchObject({ e: 'violation' });
   });
 
-  it('exit 2 on a liveness violation', async () => {
-    const result = await cli([
-      'dst',
-      'run',
-      '--scenario',
-      'baseline',
-      '--seed',
-      '1',
-      '--impl',
-      fixture('never-takes-over'),
-      '--trace-dir',
-      traceDir(),
-      '--json',
-    ]);
-    expect(result.code).toBe(2);
-    expect(result.json().violations[0]).toMatchObject({ invariant: 'I-4', status: 'liveness' });
-  });
+  // The shrink is bounded by runs (--shrink-runs), not by time: the timeout allows a second per
+  // run, far more than a loaded machine needs.
+  const LIVENESS_SHRINK_RUNS = 40;
+  it(
+    'exit 2 on a liveness violation, shrunk within its run budget',
+    async () => {
+      const result = await cli([
+        'dst',
+        'run',
+        '--scenario',
+        'baseline',
+        '--seed',
+        '1',
+        '--impl',
+        fixture('never-takes-over'),
+        '--shrink-runs',
+        String(LIVENESS_SHRINK_RUNS),
+        '--trace-dir',
+        traceDir(),
+        '--json',
+      ]);
+      expect(result.code).toBe(2);
+      expect(result.json().violations[0]).toMatchObject({ invariant: 'I-4', status: 'liveness' });
+      expect(result.stderr).toMatch(new RegExp(`in (\\d+) runs`));
+      const runs = Number(/in (\d+) runs/.exec(result.stderr)?.[1]);
+      expect(runs).toBeLessThanOrEqual(LIVENESS_SHRINK_RUNS);
+    },
+    (LIVENESS_SHRINK_RUNS + 10) * 1_000,
+  );
 
   it('exit 3 when the implementation under test crashes (reported, not a harness crash)', async () => {
     const result = await cli([

@@ -34,6 +34,8 @@ export interface ShrinkInput extends RunOverrides {
   readonly scenario: Scenario;
   readonly seed: string;
   readonly implementation?: Implementation;
+  /** Runs the shrink may try at most (default and ceiling SHRINK_RUNS_MAX). */
+  readonly runsMax?: number;
 }
 
 export interface ShrinkResult {
@@ -55,6 +57,7 @@ export interface ShrinkResult {
  */
 export async function shrinkRun(input: ShrinkInput): Promise<ShrinkResult | null> {
   const implementation = input.implementation;
+  const runsMax = Math.min(input.runsMax ?? SHRINK_RUNS_MAX, SHRINK_RUNS_MAX);
   const run = (shape: Candidate, eventsMax?: number) =>
     runSeed({
       scenario: input.scenario,
@@ -72,7 +75,13 @@ export async function shrinkRun(input: ShrinkInput): Promise<ShrinkResult | null
   const first = await runSeed({
     scenario: input.scenario,
     seed: input.seed,
-    ...definedOverrides(input),
+    ...definedOverrides({
+      ...(input.steps === undefined ? {} : { steps: input.steps }),
+      ...(input.nodes === undefined ? {} : { nodes: input.nodes }),
+      ...(input.resources === undefined ? {} : { resources: input.resources }),
+      ...(input.swarm === undefined ? {} : { swarm: input.swarm }),
+      ...(input.settings === undefined ? {} : { settings: input.settings }),
+    }),
     ...(implementation === undefined ? {} : { implementation }),
   });
   if (first.status === 'passed') return null;
@@ -90,14 +99,14 @@ export async function shrinkRun(input: ShrinkInput): Promise<ShrinkResult | null
   let best = first;
   const path: string[] = [];
   let runs = 1;
-  for (let improved = true; improved && runs < SHRINK_RUNS_MAX;) {
+  for (let improved = true; improved && runs < runsMax;) {
     improved = false;
     // Each round collects a few improving candidates and keeps the smallest: plain first-improvement
     // gets stuck in whichever smaller world it happens to meet first.
     let found = 0;
     let roundBest: { shape: RunShape; run: RunResult; step: string } | null = null;
     for (const [candidate, step] of candidates(shape)) {
-      if (runs >= SHRINK_RUNS_MAX || found >= SHRINK_IMPROVEMENTS_PER_ROUND) break;
+      if (runs >= runsMax || found >= SHRINK_IMPROVEMENTS_PER_ROUND) break;
       runs += 1;
       const bar = roundBest?.run.failureEvents ?? best.failureEvents;
       // A candidate that has not failed within the best run's length cannot be smaller.
