@@ -9,9 +9,35 @@ import { CHAOS_CONFIG } from '../scripts/chaos/chaos-config';
 import { checkChaosRun } from '../scripts/chaos/check-chaos-run';
 import { ENDPOINTS, REQUIRE_ETCD } from '../scripts/chaos/etcd-cluster-control';
 import type { JournalEntry } from '../scripts/chaos/journal';
+import { planKills, planKillsByGrants } from '../scripts/chaos/kill-plan';
+import {
+  KILL_WINDOW_PERCENT_END,
+  KILL_WINDOW_PERCENT_START,
+  RESTART_DELAY_MS_MAX,
+  RESTART_DELAY_MS_MIN,
+} from '../scripts/chaos/limits';
 
 const ROOT = join(import.meta.dirname, '..');
 const INVARIANT_LINES = ['I-1', 'I-2', 'I-3', 'I-4', 'I-5', 'I-6', 'I-7', 'I-8', 'S-1', 'S-2'];
+
+/**
+ * The runs go to a quota of work, not for a time (STYLE.md habit 12): a loaded machine takes
+ * longer instead of doing less. The cap is far above what any machine needs (a loaded 2-core
+ * machine meets the quota in well under a minute), and each test's timeout is the cap plus time
+ * for the nodes to finish their leases, the liveness probe and the check, so a test fails on time
+ * only when the machine is absurdly slow.
+ */
+const GRANTS_QUOTA = 20;
+const CAP_MS = 120_000;
+const AFTER_CAP_MS = 60_000;
+const QUOTA_ARGS = [
+  '--seed',
+  '7',
+  '--grants',
+  String(GRANTS_QUOTA),
+  '--duration-ms',
+  String(CAP_MS),
+];
 
 async function runScript(script: string, args: string[]): Promise<{ code: number; out: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join('scripts', script), ...args], {
@@ -25,14 +51,21 @@ async function runScript(script: string, args: string[]): Promise<{ code: number
   return { code, out };
 }
 
-/** Every invariant line says ok, and the run did real work: grants and fenced writes. */
+/** A figure of the report's summary line (`...: seed 7; processes 3, kills 1, grants 23, ...`). */
+function figure(out: string, name: string): number {
+  const found = new RegExp(`^\\S+: seed \\S+;.* ${name} (\\d+)`, 'm').exec(out);
+  expect(found, `the report's ${name}`).not.toBeNull();
+  return Number(found?.[1]);
+}
+
+/** Every invariant line says ok, and the run did its quota of work: grants and accepted writes. */
 function expectCleanRun(out: string, script: string): void {
   for (const id of INVARIANT_LINES) expect(out).toMatch(new RegExp(`^  ${id} \\S+ +ok `, 'm'));
+  expect(out).toContain(`${script}: quota met at `);
   expect(out).toContain(`${script}: clean (seed 7)`);
-  const grants = Number(/grants (\d+)/.exec(out)?.[1] ?? 0);
-  const fenced = Number(/fencedWrites (\d+)/.exec(out)?.[1] ?? 0);
-  expect(grants).toBeGreaterThan(0);
-  expect(fenced).toBeGreaterThan(0);
+  expect(figure(out, 'grants')).toBeGreaterThanOrEqual(GRANTS_QUOTA);
+  const accepted = figure(out, 'fencedWrites') - figure(out, 'fencedRejected');
+  expect(accepted).toBeGreaterThanOrEqual(GRANTS_QUOTA);
 }
 
 async function etcdReachable(): Promise<boolean> {
@@ -48,54 +81,86 @@ async function etcdReachable(): Promise<boolean> {
 }
 
 describe('chaos runs against real stores', () => {
-  it('chaos:sqlite, seed 7: node processes SIGKILLed, I-1..I-8 checked and clean', async () => {
-    const run = await runScript('chaos-sqlite.ts', [
-      '--seed',
-      '7',
-      '--duration-ms',
-      '3000',
-      '--processes',
-      '3',
-      '--kills',
-      '1',
-    ]);
-    expect(run.out).toMatch(/SIGKILL p\dg0/);
-    expectCleanRun(run.out, 'chaos:sqlite');
-    expect(run.code).toBe(0);
-  });
-
-  it('chaos:etcd, seed 7: leader killed, I-1..I-8 checked and clean (skips loudly without etcd)', async () => {
-    if (!(await etcdReachable())) {
-      const run = await runScript('chaos-etcd.ts', ['--duration-ms', '1000']);
-      const where = `etcd is not reachable at ${ENDPOINTS.join(', ')}`;
-      if (REQUIRE_ETCD) {
-        expect(run.code).toBe(69);
-        throw new Error(`LEASEHOLD_REQUIRE_ETCD=1 but ${where}; start scripts/etcd-cluster.sh`);
-      }
-      expect(run.out).toContain('SKIPPED');
+  it(
+    'chaos:sqlite, seed 7: node processes SIGKILLed, I-1..I-8 checked and clean',
+    async () => {
+      const run = await runScript('chaos-sqlite.ts', [
+        ...QUOTA_ARGS,
+        '--processes',
+        '3',
+        '--kills',
+        '1',
+      ]);
+      expect(run.out).toMatch(/SIGKILL p\dg0 at \d+ grants/);
+      expect(figure(run.out, 'kills')).toBe(1);
+      expectCleanRun(run.out, 'chaos:sqlite');
       expect(run.code).toBe(0);
-      console.warn(`${where}: the etcd chaos test is SKIPPED (LEASEHOLD_REQUIRE_ETCD=1 fails it)`);
-      return;
-    }
-    const run = await runScript('chaos-etcd.ts', [
-      '--seed',
-      '7',
-      '--duration-ms',
-      '3000',
-      '--processes',
-      '3',
-      '--kills',
-      '1',
-    ]);
-    if (process.env.LEASEHOLD_ETCD_ENDPOINTS === undefined) expect(run.out).toContain('(leader)');
-    expectCleanRun(run.out, 'chaos:etcd');
-    expect(run.code).toBe(0);
-  });
+    },
+    CAP_MS + AFTER_CAP_MS,
+  );
+
+  it(
+    'chaos:etcd, seed 7: leader killed, I-1..I-8 checked and clean (skips loudly without etcd)',
+    async () => {
+      if (!(await etcdReachable())) {
+        const run = await runScript('chaos-etcd.ts', ['--duration-ms', '1000']);
+        const where = `etcd is not reachable at ${ENDPOINTS.join(', ')}`;
+        if (REQUIRE_ETCD) {
+          expect(run.code).toBe(69);
+          throw new Error(`LEASEHOLD_REQUIRE_ETCD=1 but ${where}; start scripts/etcd-cluster.sh`);
+        }
+        expect(run.out).toContain('SKIPPED');
+        expect(run.code).toBe(0);
+        console.warn(
+          `${where}: the etcd chaos test is SKIPPED (LEASEHOLD_REQUIRE_ETCD=1 fails it)`,
+        );
+        return;
+      }
+      const run = await runScript('chaos-etcd.ts', [
+        ...QUOTA_ARGS,
+        '--processes',
+        '3',
+        '--kills',
+        '1',
+      ]);
+      if (process.env.LEASEHOLD_ETCD_ENDPOINTS === undefined) {
+        expect(run.out).toMatch(/SIGKILL member \d \(leader\) at \d+ grants/);
+        expect(figure(run.out, 'leaderKills')).toBe(1);
+      }
+      expectCleanRun(run.out, 'chaos:etcd');
+      expect(run.code).toBe(0);
+    },
+    CAP_MS + AFTER_CAP_MS,
+  );
 
   it('bad usage exits 64 with the usage text', async () => {
     const run = await runScript('chaos-sqlite.ts', ['--processes', '0']);
     expect(run.code).toBe(64);
     expect(run.out).toContain('--processes must be a whole number from 1 to');
+  });
+});
+
+describe('the kill schedule of a quota run', () => {
+  const delays = { min: RESTART_DELAY_MS_MIN, max: RESTART_DELAY_MS_MAX };
+
+  it('seed 7: kills at grant counts inside the kill window, the same victims and delays as by time', () => {
+    const byGrants = planKillsByGrants('7', 6, 20, 3, delays);
+    const byTime = planKills('7', 6, 20_000, 3, delays);
+    const window = (n: number): number => Math.floor((20 * n) / 100);
+    for (const kill of byGrants) {
+      expect(kill.atGrants).toBeGreaterThanOrEqual(window(KILL_WINDOW_PERCENT_START));
+      expect(kill.atGrants).toBeLessThanOrEqual(window(KILL_WINDOW_PERCENT_END));
+    }
+    expect(byGrants.map((k) => k.atGrants)).toEqual(
+      byGrants.map((k) => k.atGrants).sort((a, b) => a - b),
+    );
+    const victims = (kills: ReadonlyArray<{ target: number; downMs: number }>): string[] =>
+      kills.map((k) => `${k.target}/${k.downMs}`).sort();
+    expect(victims(byGrants)).toEqual(victims(byTime));
+  });
+
+  it('seed 7: a quota too small for the window still kills after the first grant', () => {
+    for (const kill of planKillsByGrants('7', 4, 1, 3, delays)) expect(kill.atGrants).toBe(1);
   });
 });
 

@@ -6,6 +6,7 @@ import type { FencedResource } from './fenced-resource';
 import type { Journal } from './journal';
 import type { RecordingStore } from './recording-store';
 import { sharedNowMs } from './shared-clock';
+import type { StopSignal } from './stop-signal';
 
 export interface ChaosNodeOptions {
   readonly node: string;
@@ -20,8 +21,15 @@ export interface ChaosNodeOptions {
   readonly journal: Journal;
   /** Adds to a `clock.monoMs()` reading to put it on the shared clock (`shared-clock.ts`). */
   readonly monoToSharedMs: number;
-  /** On `clock.monoMs()`: no new lease is taken after this. */
+  /** On `clock.monoMs()`: no new lease is taken after this (a quota run's cap, as a backstop). */
   readonly deadlineMonoMs: number;
+  /** Raised by a quota run's driver once its work is done: no new lease is taken after it. */
+  readonly stop: StopSignal;
+}
+
+/** The node still takes leases; once not, it finishes the lease it holds, releases, and ends. */
+function running(options: ChaosNodeOptions): boolean {
+  return options.clock.monoMs() < options.deadlineMonoMs && !options.stop.raised();
 }
 
 /**
@@ -32,9 +40,9 @@ export interface ChaosNodeOptions {
  */
 export async function runChaosNode(options: ChaosNodeOptions): Promise<void> {
   const { client, clock, prng, journal, node, store } = options;
-  while (clock.monoMs() < options.deadlineMonoMs) {
+  while (running(options)) {
     await clock.sleep(prng.between(0, S.thinkMs));
-    if (clock.monoMs() >= options.deadlineMonoMs) return;
+    if (!running(options)) return;
     const resource = prng.pick(options.resources);
     const ttlMs = prng.pick(S.ttlMs);
     const waitMs = prng.int(100) < S.blockingPct ? prng.between(100, S.waitMs) : 0;
@@ -73,7 +81,7 @@ async function holdLease(
   let lease = granted;
   believe(options, lease);
   const writes = prng.between(1, S.writes);
-  for (let i = 0; i < writes && clock.monoMs() < options.deadlineMonoMs; i++) {
+  for (let i = 0; i < writes && running(options); i++) {
     if (!client.believes(lease)) break;
     const written = await fenced.write(lease.resource, node, lease.token);
     const { resource, token } = lease;
@@ -100,8 +108,7 @@ async function holdLease(
     believe(options, lease);
   }
   stop(options, lease);
-  const running = clock.monoMs() < options.deadlineMonoMs;
-  if (running && prng.int(100) < S.abandonPct) return;
+  if (running(options) && prng.int(100) < S.abandonPct) return;
   store.beginOp('release', lease.resource, { leaseOp });
   const released = await client.release(lease);
   store.endOp();

@@ -12,13 +12,15 @@ export const EXIT_INTERNAL = 70;
 
 /**
  * The report of one chaos run: what ran, each invariant and how completely a real-time run can
- * check it, every violation (up to a limit) with the seed, and the reproduce command.
+ * check it, every violation (up to a limit) with the seed, and the reproduce command. A quota run
+ * stopped by its cap (`shortfall`) is never called clean: its checks covered less work than asked.
  */
 export function formatChaosReport(
   script: string,
   options: ChaosOptions,
   runFigures: Readonly<Record<string, number | string>>,
   check: ChaosCheck,
+  shortfall: string | null = null,
 ): string {
   const out: string[] = [];
   const figures = { ...runFigures, ...check.figures };
@@ -35,7 +37,9 @@ export function formatChaosReport(
       `  ${line.id} ${line.name.padEnd(25)} ${status.padEnd(8)} ${line.coverage}: ${line.detail}`,
     );
   }
-  if (check.violations.length === 0) {
+  if (check.violations.length === 0 && shortfall !== null) {
+    out.push(`${script}: no violation, but NOT DONE (seed ${options.seed}): ${shortfall}`);
+  } else if (check.violations.length === 0) {
     out.push(`${script}: clean (seed ${options.seed})`);
   } else {
     out.push(`${script}: ${check.violations.length} violation(s), seed ${options.seed}:`);

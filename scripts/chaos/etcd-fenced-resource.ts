@@ -23,7 +23,7 @@ export class EtcdFencedResource implements FencedResource {
 
   async write(resource: string, writer: string, token: number): Promise<FencedWriteResult> {
     const key = `${this.#prefix}max/${Buffer.from(resource, 'utf8').toString('hex')}`;
-    const logKey = `${this.#prefix}log/${writer}/${++this.#writes}`;
+    const logId = `${writer}/${++this.#writes}`;
     try {
       for (let attempt = 0; attempt < FENCED_CAS_RETRIES_MAX; attempt++) {
         const deadline = new Date(Date.now() + this.#timeoutMs);
@@ -42,6 +42,9 @@ export class EtcdFencedResource implements FencedResource {
           current === null
             ? this.#client.if(key, 'Version', '==', 0)
             : this.#client.if(key, 'Value', '==', current);
+        // Accepted and rejected entries under their own prefixes, so a quota run counts accepted
+        // writes on the server without reading the log.
+        const logKey = `${this.#prefix}log/${accepted ? 'accepted' : 'rejected'}/${logId}`;
         const puts = [this.#client.put(logKey).value(JSON.stringify(entry))];
         if (accepted) puts.push(this.#client.put(key).value(String(decision.tokenAcceptedMax)));
         const txn = await this.#bounded(
@@ -75,6 +78,13 @@ export class EtcdFencedResource implements FencedResource {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** How many writes it has accepted so far (a quota run's progress); throws when unreachable. */
+  async countAccepted(): Promise<number> {
+    const deadline = new Date(Date.now() + this.#timeoutMs);
+    const accepted = this.#client.getAll().prefix(`${this.#prefix}log/accepted/`);
+    return this.#bounded(accepted.options({ deadline }).count());
   }
 
   /** Every decision, in commit order. */

@@ -8,6 +8,17 @@ export const DURATION_MS_DEFAULT = 20_000;
 export const DURATION_MS_MIN = 1_000;
 export const DURATION_MS_MAX = 600_000;
 
+/**
+ * Quota mode (--grants N): the run ends once the store holds N grants and the fenced resource
+ * has accepted N writes, so a slow machine takes longer instead of doing less (STYLE.md habit
+ * 12); --duration-ms is then only a cap, by default this far above what any machine needs.
+ */
+export const GRANTS_QUOTA_MIN = 1;
+export const GRANTS_QUOTA_MAX = 100_000;
+export const QUOTA_CAP_MS_DEFAULT = 300_000;
+/** How often the driver reads the quota's progress (store history, fenced log) back. */
+export const PROGRESS_POLL_MS = 100;
+
 /** Nodes: SQLite child processes, or etcd clients in the driver's process. */
 export const PROCESSES_DEFAULT = 4;
 export const PROCESSES_MAX = 16;
@@ -30,11 +41,14 @@ export const MEMBER_KILLS_MAX = 16;
 export const MEMBER_DOWN_MS_MIN = 300;
 export const MEMBER_DOWN_MS_MAX = 2_000;
 
-/** Kills happen in this part of the run (percent of the duration), so there is work around them. */
+/**
+ * Kills happen in this part of the run (percent of the duration, or of the grant quota), so
+ * there is work around them.
+ */
 export const KILL_WINDOW_PERCENT_START = 10;
 export const KILL_WINDOW_PERCENT_END = 80;
 
-/** After the deadline a node finishes its current lease; past this it is killed. */
+/** After the deadline or the stop signal a node finishes its current lease; past this it is killed. */
 export const NODE_EXIT_MS_MAX = 15_000;
 /** A node process must report ready within this, or the run is an internal error. */
 export const NODE_READY_MS_MAX = 15_000;

@@ -31,6 +31,7 @@ export class NodeProcesses {
   readonly #slots: Running[] = [];
   readonly #generations: number[] = [];
   readonly #ended: Promise<NodeExit>[] = [];
+  #failures = 0;
 
   constructor(slots: number, args: (node: string) => string[], journal: Journal) {
     this.#args = args;
@@ -52,13 +53,18 @@ export class NodeProcesses {
     });
     const running: Running = { node, child, exited, killed: false };
     this.#ended.push(
-      exited.then((code) => ({
-        node,
-        code,
-        end: running.killed ? 'killed' : code === 0 ? 'finished' : 'failed',
-      })),
+      exited.then((code) => {
+        const end = running.killed ? 'killed' : code === 0 ? 'finished' : 'failed';
+        if (end === 'failed') this.#failures += 1;
+        return { node, code, end };
+      }),
     );
     return running;
+  }
+
+  /** Some process ended in a failure of its own: a quota run would wait for work never done. */
+  failed(): boolean {
+    return this.#failures > 0;
   }
 
   /** SIGKILLs the current process of `slot` and waits until it is gone; null if it had ended. */

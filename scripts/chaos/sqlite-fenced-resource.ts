@@ -72,6 +72,16 @@ export class SqliteFencedResource implements FencedResource {
     }
   }
 
+  /** How many writes it has accepted so far (a quota run's progress). */
+  async countAccepted(): Promise<number> {
+    const row = this.#db
+      .prepare('SELECT COUNT(*) AS n FROM fenced_log WHERE accepted = 1')
+      .get() as {
+      n: number;
+    };
+    return row.n;
+  }
+
   /** Every decision, oldest first. */
   readLog(): FencedLogEntry[] {
     const rows = this.#db

@@ -1,6 +1,7 @@
 /**
  * One chaos node in its own process, for the SQLite chaos run (scripts/chaos-sqlite.ts spawns it
- * with `node --import tsx`, and may SIGKILL it at any moment):
+ * with `node --import tsx`, and may SIGKILL it at any moment). It takes no new lease after the
+ * deadline (a quota run's cap) or once the driver has written the stop file into <dir>:
  *
  *   sqlite-node-process.ts <dir> <node> <seed> <resources> <deadline-wall-ms>
  */
@@ -14,8 +15,9 @@ import { FileJournal, JOURNAL_SUFFIX } from './journal';
 import { STORE_TIMEOUT_MS } from './limits';
 import { RecordingStore } from './recording-store';
 import { monoToSharedOffsetMs } from './shared-clock';
-import { FENCED_FILE, STORE_FILE } from './sqlite-files';
+import { FENCED_FILE, STOP_FILE, STORE_FILE } from './sqlite-files';
 import { SqliteFencedResource } from './sqlite-fenced-resource';
+import { FileStopSignal } from './stop-signal';
 
 async function main(): Promise<void> {
   const [dir, node, seed, resourcesText, deadlineText] = process.argv.slice(2);
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
     journal,
     monoToSharedMs: monoToSharedOffsetMs(),
     deadlineMonoMs: clock.monoMs() + (Number(deadlineText) - clock.wallMs()),
+    stop: new FileStopSignal(join(dir, STOP_FILE)),
   });
   await fenced.close();
   await store.close();
