@@ -91,7 +91,7 @@ function walk(
   }
 }
 
-describe("model: the explorer's fast formulas agree with @leasehold/core's predicates", () => {
+describe("model: the explorer's fast formulas agree with the model's predicates", () => {
   const configs = [
     'safe',
     'unknown-outcome-as-grant',
