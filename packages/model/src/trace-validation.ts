@@ -1,6 +1,7 @@
 import type { LeaseConfig, LeaseRecord } from '@leasehold/core';
 import type { ApplyStep, CallStep, FenceStep, Op, OutcomeStep, Step } from '@leasehold/step';
 import { acquireDecision } from './acquire-actions';
+import { answerProblem, type OpFacts } from './answer-validation';
 import { VALIDATE_OBSERVATIONS_MAX } from './limits';
 import type { ModelConfig } from './model-config';
 import { releaseWrites } from './release-actions';
@@ -79,6 +80,8 @@ export class TraceValidator {
   readonly #answered = new Map<number, number>();
   readonly #calls = new Map<number, SentCall>();
   readonly #ops = new Map<number, Op>();
+  /** What each op in progress read and wrote (its answer is judged on it). */
+  readonly #facts = new Map<number, OpFacts>();
   /** acquire op -> the token it was granted (the model's ghost `opGranted`, and rids). */
   readonly #opGrants = new Map<number, number>();
   readonly #nodes = new Map<string, number>();
@@ -138,6 +141,7 @@ export class TraceValidator {
     switch (o.kind) {
       case 'begin':
         this.#ops.set(o.op.id, o.op);
+        this.#facts.set(o.op.id, { lastRead: null, applied: false, indeterminate: false });
         return this.#count('stutter');
       case 'call':
         return this.#call(o);
@@ -162,14 +166,26 @@ export class TraceValidator {
           'power loss (the store forgets commits) is not in the model of spec/Lease.tla',
           this.#resource(''),
         );
-      case 'reply':
+      case 'reply': {
         // A reply that reached its node tells it the store as of the call it answers.
         if (o.result === 'ok') {
           const writes = this.#answered.get(o.call);
           if (writes !== undefined) this.#seen.set(`${o.node}\0${o.resource}`, writes);
         }
         this.#answered.delete(o.call);
+        const facts = o.op === null ? undefined : this.#facts.get(o.op);
+        if (facts !== undefined && o.req === 'read' && o.result === 'ok')
+          facts.lastRead = { record: o.record, wallMs: o.wallMs };
+        if (
+          facts !== undefined &&
+          o.req === 'cas' &&
+          o.result === 'unavailable' &&
+          o.cause !== 'failed' &&
+          o.cause !== 'down'
+        )
+          facts.indeterminate = true;
         return this.#count('stutter');
+      }
       case 'fault':
       case 'heal':
       case 'probe':
@@ -229,6 +245,9 @@ export class TraceValidator {
     r.record = o.after;
     r.writes += 1;
     if (o.copy === 0) this.#answered.set(o.call, r.writes);
+    const facts =
+      call?.op === undefined || call.op === null ? undefined : this.#facts.get(call.op.id);
+    if (facts !== undefined) facts.applied = true;
     if (
       action === 'AcquireWrite' &&
       o.after !== null &&
@@ -343,25 +362,48 @@ export class TraceValidator {
     if (o.accepted) r.fenceMax = Math.max(r.fenceMax, o.token);
   }
 
-  /** A granted or renewed answer must carry the token the store granted that node's op. */
+  /**
+   * The client's answer to a logical operation: a grant or renewal must carry the token the store
+   * granted that node's op, and every answer must be the one the protocol gives on what the node
+   * last read in the op (`answer-validation.ts`): a refusal the model would not make, or a success
+   * with nothing to show for it, does not conform.
+   */
   #outcome(o: OutcomeStep): void {
     const op = o.op;
     const r = this.#resource(op.resource);
     const action =
       op.kind === 'acquire' ? 'AcquireReply' : op.kind === 'renew' ? 'RenewReply' : 'ReleaseReply';
     this.#count(action);
-    if (o.final) this.#ops.delete(op.id);
-    if (o.result !== 'granted' && o.result !== 'renewed') return;
+    const facts = this.#facts.get(op.id);
+    if (o.final) {
+      this.#ops.delete(op.id);
+      this.#facts.delete(op.id);
+    }
     const grantOp = op.kind === 'acquire' ? op.id : op.leaseOp;
     const token = grantOp === null ? undefined : this.#opGrants.get(grantOp);
-    if (o.token === null || token !== o.token || r.grantedTo.get(o.token) !== op.node) {
-      this.#fail(
-        o,
-        action,
-        `${op.node} was answered ${o.result} with token ${o.token}; its acquire was granted ${token ?? 'nothing'}`,
-        r,
-      );
+    if (o.result === 'granted' || o.result === 'renewed') {
+      if (o.token === null || token !== o.token || r.grantedTo.get(o.token) !== op.node) {
+        this.#fail(
+          o,
+          action,
+          `${op.node} was answered ${o.result} with token ${o.token}; its acquire was granted ${token ?? 'nothing'}`,
+          r,
+        );
+        return;
+      }
     }
+    if (facts === undefined) return;
+    const node = this.#nodeIndex(op.node);
+    const opGranted = op.kind === 'acquire' && this.#opGrants.has(op.id);
+    const problem = answerProblem(op, o.result, facts, {
+      node,
+      leaseToken: op.kind === 'acquire' ? null : (token ?? null),
+      opGranted,
+      modelConfig: this.#modelConfig(op.ttlMs ?? this.#config.ttlMsDefault),
+      config: this.#config,
+      seen: (record) => modelRecord(record, node, opGranted, (n) => this.#nodeIndex(n)),
+    });
+    if (problem !== null) this.#fail(o, action, problem, r);
   }
 
   #nodeIndex(name: string): number {

@@ -1,0 +1,209 @@
+import type { LeaseConfig, LeaseRecord } from '@leasehold/core';
+import type { Op } from '@leasehold/step';
+import { acquireDecision } from './acquire-actions';
+import type { ModelConfig } from './model-config';
+import { releaseWrites } from './release-actions';
+import { renewAllowed } from './renew-actions';
+import type { ModelRecord } from './state';
+
+/** What the world saw of one logical operation, up to its answer. */
+export interface OpFacts {
+  /** The last record a read of this op brought back to its node, and the node's wall clock then. */
+  lastRead: { readonly record: LeaseRecord | null; readonly wallMs: number } | null;
+  /** A write of this op applied. */
+  applied: boolean;
+  /** A write of this op had an unknown outcome (its reply was lost, timed out, or restarted). */
+  indeterminate: boolean;
+}
+
+export interface AnswerContext {
+  readonly node: number;
+  /** The token the grant this op acts on was given (renew, release), or null. */
+  readonly leaseToken: number | null;
+  /** This op (an acquire) obtained a grant before this answer. */
+  readonly opGranted: boolean;
+  readonly modelConfig: ModelConfig;
+  readonly config: LeaseConfig;
+  /** A store record as the model sees it, for the deciding node. */
+  readonly seen: (record: LeaseRecord | null) => ModelRecord;
+}
+
+const SUCCESS: Readonly<Record<Op['kind'], string>> = {
+  acquire: 'granted',
+  renew: 'renewed',
+  release: 'released',
+  forceRelease: 'forceReleased',
+  expire: 'expiredNow',
+};
+
+/**
+ * Whether the answer the client gave for one operation is the one the protocol gives, judged on
+ * what the node last read in that operation, at its wall clock then (the client decides with no
+ * await after its read), and on whether the operation's own write applied. Returns why not, or
+ * null. A refusal needs the model's refusal on that read; a success without a write of its own is
+ * a replay, and needs a record that shows the earlier success. `unavailable` is always allowed.
+ */
+export function answerProblem(
+  op: Op,
+  result: string,
+  facts: OpFacts,
+  ctx: AnswerContext,
+): string | null {
+  if (result === 'unavailable') return null;
+  if (result === 'invalid') return 'a valid request was answered invalid';
+  if (result === SUCCESS[op.kind] && facts.applied) return null;
+  const read = facts.lastRead;
+  if (read === null) {
+    if (op.kind === 'acquire' && result === 'expired' && (facts.indeterminate || ctx.opGranted))
+      return null;
+    return `${op.kind} was answered ${result} without reading the store and without a write of its own`;
+  }
+  const problem = decisionProblem(op, result, read.record, read.wallMs, facts, ctx);
+  return problem === null
+    ? null
+    : `${op.kind} answered ${result} after reading ${describe(read.record)} at wall ${read.wallMs}: ${problem}`;
+}
+
+function decisionProblem(
+  op: Op,
+  result: string,
+  record: LeaseRecord | null,
+  wall: number,
+  facts: OpFacts,
+  ctx: AnswerContext,
+): string | null {
+  switch (op.kind) {
+    case 'acquire':
+      return acquireProblem(result, record, wall, facts, ctx);
+    case 'renew':
+      return renewProblem(result, record, wall, ctx);
+    case 'release':
+      return releaseProblem(result, record, ctx);
+    case 'forceRelease':
+      return forceReleaseProblem(result, record, op.expectedHolder);
+    case 'expire':
+      return expireProblem(result, record, wall, ctx.config);
+  }
+}
+
+function acquireProblem(
+  result: string,
+  record: LeaseRecord | null,
+  wall: number,
+  facts: OpFacts,
+  ctx: AnswerContext,
+): string | null {
+  const decision = acquireDecision(ctx.seen(record), ctx.node, wall, ctx.modelConfig).kind;
+  switch (result) {
+    case 'held':
+      return decision === 'held' ? null : `the model decides ${decision}`;
+    case 'granted':
+      // A replay of this op's own grant (its write applied earlier and its reply was lost).
+      return decision === 'replayGranted'
+        ? null
+        : `no write of its own, and the model decides ${decision}`;
+    case 'expired':
+      // Its own grant ended, or the record no longer remembers whether an unknown write applied,
+      // or the grant came back with no belief left.
+      return decision === 'replayExpired' || facts.indeterminate || ctx.opGranted
+        ? null
+        : `the model decides ${decision}`;
+    default:
+      return 'not an answer an acquire gives';
+  }
+}
+
+function renewProblem(
+  result: string,
+  record: LeaseRecord | null,
+  wall: number,
+  ctx: AnswerContext,
+): string | null {
+  const token = ctx.leaseToken ?? -1;
+  const allowed = renewAllowed(ctx.seen(record), ctx.node, token, wall, ctx.modelConfig);
+  const limit = ctx.config.maxRenewals;
+  const atLimit = record?.status === 'held' && limit !== null && record.renewals >= limit;
+  switch (result) {
+    case 'renewed':
+      // A replay: the record holds this renewal already (held by the node, same grant).
+      return record?.status === 'held' && record.token === token
+        ? null
+        : 'no write of its own, and the record shows no renewal of this grant';
+    case 'maxRenewalsReached':
+      return atLimit
+        ? null
+        : `the grant has ${record?.status === 'held' ? record.renewals : 0} renewals, the limit is ${limit ?? 'none'}`;
+    case 'expired':
+    case 'notHolder':
+      return allowed && !atLimit ? 'the model renews this grant' : null;
+    default:
+      return 'not an answer a renew gives';
+  }
+}
+
+function releaseProblem(
+  result: string,
+  record: LeaseRecord | null,
+  ctx: AnswerContext,
+): string | null {
+  const token = ctx.leaseToken ?? -1;
+  switch (result) {
+    case 'released':
+      // A replay: the record was freed from this node's grant already.
+      return record?.status === 'free' && record.token === token
+        ? null
+        : 'no write of its own, and the record was not freed from this grant';
+    case 'notHolder':
+      return releaseWrites(ctx.seen(record), ctx.node, token, ctx.modelConfig)
+        ? 'the model releases this grant'
+        : null;
+    default:
+      return 'not an answer a release gives';
+  }
+}
+
+function forceReleaseProblem(
+  result: string,
+  record: LeaseRecord | null,
+  expectedHolder: string | null,
+): string | null {
+  const held = record?.status === 'held';
+  switch (result) {
+    case 'forceReleased':
+      return record?.status === 'free' && record.freedBy === 'forceReleased'
+        ? null
+        : 'no write of its own, and the record was not force-released';
+    case 'notHeld':
+      return held ? 'the lease was held' : null;
+    case 'notHolder':
+      return held && expectedHolder !== null && record.holder !== expectedHolder
+        ? null
+        : 'the expected holder held it (or none was named)';
+    default:
+      return 'not an answer a force-release gives';
+  }
+}
+
+function expireProblem(
+  result: string,
+  record: LeaseRecord | null,
+  wall: number,
+  config: LeaseConfig,
+): string | null {
+  const held = record !== null && record.status === 'held';
+  const claimable = held && wall >= record.expiresAtMs + config.graceMs + config.maxClockSkewMs;
+  switch (result) {
+    case 'held':
+      return held && !claimable ? null : 'the lease was claimable or not held';
+    case 'notHeld':
+      return held ? 'the lease was held' : null;
+    default:
+      return 'not an answer a cleanup gives without a write of its own';
+  }
+}
+
+function describe(record: LeaseRecord | null): string {
+  if (record === null) return 'no record';
+  if (record.status === 'free') return `free (token ${record.token})`;
+  return `held by ${record.holder} (token ${record.token}, expires ${record.expiresAtMs})`;
+}
