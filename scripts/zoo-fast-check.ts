@@ -66,6 +66,7 @@ async function runPlan(
       ttlMs: kind === 'acquire' || kind === 'renew' ? 1_000 : null,
       leaseOp,
       expectedHolder: null,
+      requestId: null,
     };
     current[i] = op;
     feed({ kind: 'begin', op });

@@ -1,7 +1,8 @@
 import { LeaseClient } from '@leasehold/client';
-import type { HistoryEvent, LeaseRecord } from '@leasehold/core';
+import { RESOURCE_BYTES_MAX, type HistoryEvent, type LeaseRecord } from '@leasehold/core';
 import { TraceValidator, type ValidationResult } from '@leasehold/model';
 import { findScenario, leaseConfigOf, planRun, runSeed, type Implementation } from '@leasehold/sim';
+import type { Op, Step } from '@leasehold/step';
 import type { CasResult, LeaseStore } from '@leasehold/store';
 import { describe, expect, it } from 'vitest';
 
@@ -146,4 +147,77 @@ describe('trace validation rejects broken implementations', () => {
     expect(failures.length).toBeGreaterThan(0);
     expect(failures[0]).toMatch(/^AcquireWrite: /);
   }, 60_000);
+});
+
+describe('trace validation: the input rule, judged on the inputs alone', () => {
+  const config = leaseConfigOf(
+    planRun({ scenario: findScenario('baseline')!, seed: '1' }).settings,
+  );
+  const tooLong = '🧠'.repeat(RESOURCE_BYTES_MAX / 4 + 1);
+
+  /** One acquire of `resource`, optionally with a store read, answered `result` naming `field`. */
+  function judge(resource: string, result: string, field: string | null, read: boolean) {
+    const validator = new TraceValidator(config);
+    const op: Op = {
+      id: 1,
+      kind: 'acquire',
+      node: 'n1',
+      resource,
+      ttlMs: config.ttlMsMin,
+      leaseOp: null,
+      expectedHolder: null,
+      requestId: null,
+    };
+    const steps: Step[] = [{ kind: 'begin', step: 1, atMs: 0, op }];
+    if (read) {
+      steps.push({
+        kind: 'call',
+        step: 2,
+        atMs: 0,
+        call: 1,
+        node: 'n1',
+        inc: 0,
+        op: 1,
+        req: 'read',
+        resource,
+        wallMs: 1_767_225_600_000,
+        monoMs: 0,
+        expectedVersion: null,
+        proposed: null,
+        copies: 1,
+      });
+    }
+    steps.push({
+      kind: 'outcome',
+      step: 3,
+      atMs: 1,
+      op,
+      result,
+      token: null,
+      wallMs: 1_767_225_600_001,
+      final: true,
+      field,
+    });
+    for (const step of steps) validator.listener(step);
+    return validator.result().failure?.reason ?? null;
+  }
+
+  it('a name one four-byte character over the byte limit is answered invalid, naming it, with no store call', () => {
+    expect(judge(tooLong, 'invalid', 'resource', false)).toBeNull();
+    expect(judge(tooLong, 'invalid', 'resource', true)).toMatch(/reached the store \(1 calls\)/);
+    expect(judge(tooLong, 'unavailable', null, false)).toMatch(/was answered unavailable/);
+    expect(judge(tooLong, 'invalid', 'ttlMs', false)).toMatch(/naming ttlMs/);
+  });
+
+  it('a name exactly on the limit, and an ordinary one, are never answered invalid', () => {
+    expect(judge('🧠'.repeat(RESOURCE_BYTES_MAX / 4), 'invalid', 'resource', false)).toMatch(
+      /a valid acquire was answered invalid/,
+    );
+    expect(judge('orders/42', 'invalid', 'resource', false)).toMatch(/a valid acquire/);
+  });
+
+  it('a lone surrogate and an empty name are invalid', () => {
+    expect(judge('a\ud800b', 'invalid', 'resource', false)).toBeNull();
+    expect(judge('', 'invalid', 'resource', false)).toBeNull();
+  });
 });

@@ -49,7 +49,7 @@ export class RecordingStore implements LeaseStore {
   /** The node's workload begins a logical operation: every write until `endOp` carries it. */
   beginOp(kind: OpKind, resource: string, extra: { ttlMs?: number; leaseOp?: number } = {}): Op {
     this.#ops = (this.#ops + 1) % OP_COUNTER_MAX;
-    this.#op = {
+    const op: Op = {
       id: this.#opBase + this.#ops,
       kind,
       node: this.#node,
@@ -57,8 +57,10 @@ export class RecordingStore implements LeaseStore {
       ttlMs: extra.ttlMs ?? null,
       leaseOp: extra.leaseOp ?? null,
       expectedHolder: null,
+      requestId: null,
     };
-    return this.#op;
+    this.#op = op;
+    return op;
   }
 
   endOp(): void {

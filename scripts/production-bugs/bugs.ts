@@ -158,6 +158,15 @@ export const PRODUCTION_BUGS: readonly ProductionBug[] = [
     expected: ['I-8'],
     check: 'checkIdempotentAcquire',
   },
+  {
+    id: 'B15',
+    title: 'core: a four-byte character counted as three UTF-8 bytes',
+    file: 'packages/core/src/utf8.ts',
+    find: 'bytes += 4;',
+    replace: 'bytes += 3;',
+    expected: ['spec'],
+    check: 'trace validation (input rule)',
+  },
 ];
 
 /** The sweep reported the invariant the bug is meant to trip, and nothing it should not. */

@@ -359,12 +359,18 @@ async function reportFailures(
   }
   const rest = failures.slice(REPORTS_MAX, REPORTS_MAX + VIOLATION_LINES_MAX);
   for (const f of rest) {
-    human(
-      `${c.red('✗')} ${f.run.scenario} seed ${f.run.seed}: ${f.run.violation?.invariant ?? 'crash'} ${f.run.violation?.message ?? f.run.crash?.message ?? ''}\n`,
-    );
+    human(`${c.red('✗')} ${f.run.scenario} seed ${f.run.seed}: ${oneLine(f.run)}\n`);
   }
   const hidden = failures.length - REPORTS_MAX - rest.length;
   if (hidden > 0) human(`... and ${hidden} more failing runs\n`);
+}
+
+/** What a failing run reported, on one line. */
+function oneLine(run: RunResult): string {
+  if (run.violation !== null) return `${run.violation.invariant} ${run.violation.message}`;
+  if (run.conformance !== null)
+    return `spec/Lease.tla ${run.conformance.action}: ${run.conformance.reason}`;
+  return `crash ${run.crash?.message ?? ''}`;
 }
 
 /** Shrinks the first failing run and prints the smallest run found, its trace and command. */

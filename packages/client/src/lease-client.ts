@@ -3,6 +3,11 @@ import {
   beliefDurationMs,
   beliefEndsAtMonoFromWallMs,
   beliefEndsAtMonoMs,
+  checkAcquireRequest,
+  checkExpireRequest,
+  checkForceReleaseRequest,
+  checkReleaseRequest,
+  checkRenewRequest,
   decideAcquire,
   decideExpire,
   decideForceRelease,
@@ -140,6 +145,9 @@ export class LeaseClient {
       ownerKey: this.#uncertain.get(requestId)?.ownerKey ?? this.#ids.ownerKey(),
       ttlMs: options.ttlMs ?? this.config.ttlMsDefault,
     };
+    // Bad input is refused before any store call: the store never sees a name it cannot hold.
+    const invalid = checkAcquireRequest(request, this.config);
+    if (invalid !== null) return invalid;
     const waitMs = options.waitMs ?? 0;
     const deadlineMonoMs = this.#clock.monoMs() + waitMs;
     for (let round = 0; round < ACQUIRE_ROUNDS_MAX; round++) {
@@ -201,6 +209,8 @@ export class LeaseClient {
       requestId: this.#ids.requestId(),
       ttlMs: options.ttlMs ?? lease.ttlMs,
     };
+    const invalid = checkRenewRequest(request, this.config);
+    if (invalid !== null) return invalid;
     const settled = await this.#mutate(
       lease.resource,
       (record, nowMs) => this.#decide.renew(record, request, nowMs, this.config),
@@ -221,6 +231,8 @@ export class LeaseClient {
       ownerKey: lease.ownerKey,
       requestId: this.#ids.requestId(),
     };
+    const invalid = checkReleaseRequest(request);
+    if (invalid !== null) return invalid;
     const settled = await this.#mutate(lease.resource, (record, nowMs) =>
       this.#decide.release(record, request, nowMs),
     );
@@ -238,6 +250,8 @@ export class LeaseClient {
       requestId: this.#ids.requestId(),
       by: this.holder,
     };
+    const invalid = checkForceReleaseRequest(request);
+    if (invalid !== null) return invalid;
     const settled = await this.#mutate(resource, (record, nowMs) =>
       this.#decide.forceRelease(record, request, nowMs),
     );
@@ -250,6 +264,8 @@ export class LeaseClient {
    */
   async expire(resource: string): Promise<ExpireOutcome> {
     const request = { resource, requestId: this.#ids.requestId() };
+    const invalid = checkExpireRequest(request);
+    if (invalid !== null) return invalid;
     const settled = await this.#mutate(resource, (record, nowMs) =>
       this.#decide.expire(record, request, nowMs, this.config),
     );

@@ -193,6 +193,31 @@ describe('LeaseClient', () => {
     expect(await nobody.acquire('job')).toMatchObject({ kind: 'invalid', field: 'holder' });
   });
 
+  it('bad input never reaches the store, for every operation', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryStore();
+    const a = client(store, clock, 'a');
+    const granted = await a.acquire('job');
+    if (granted.kind !== 'granted') throw new Error('expected a grant');
+    let calls = 0;
+    const read = store.read.bind(store);
+    store.read = (resource) => {
+      calls += 1;
+      return read(resource);
+    };
+    const long = '€'.repeat(342); // 1,026 UTF-8 bytes in 342 UTF-16 units
+    expect(await a.acquire(long)).toMatchObject({ kind: 'invalid', field: 'resource' });
+    expect(await a.acquire('job', { requestId: 'x\udc00' })).toMatchObject({
+      kind: 'invalid',
+      field: 'requestId',
+    });
+    expect(await a.acquire('job', { ttlMs: 1.5 })).toMatchObject({ field: 'ttlMs' });
+    expect(await a.renew(granted.lease, { ttlMs: 0 })).toMatchObject({ field: 'ttlMs' });
+    expect(await a.forceRelease('')).toMatchObject({ kind: 'invalid', field: 'resource' });
+    expect(await a.expire(long)).toMatchObject({ kind: 'invalid', field: 'resource' });
+    expect(calls).toBe(0);
+  });
+
   it('I-8: a caller-supplied requestId replayed in a later call gets the same grant back', async () => {
     const clock = new ManualClock();
     const store = new MemoryStore();

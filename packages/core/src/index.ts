@@ -36,7 +36,16 @@ export type {
   ReleaseRequest,
   RenewRequest,
 } from './request';
-export { checkHolder, checkResource, checkTtlMs } from './request-checks';
+export {
+  checkAcquireRequest,
+  checkExpireRequest,
+  checkForceReleaseRequest,
+  checkHolder,
+  checkReleaseRequest,
+  checkRenewRequest,
+  checkResource,
+  checkTtlMs,
+} from './request-checks';
 export type {
   AcquireResult,
   Decision,

@@ -14,6 +14,8 @@ export interface OpFacts {
   applied: boolean;
   /** A write of this op had an unknown outcome (its reply was lost, timed out, or restarted). */
   indeterminate: boolean;
+  /** Store calls this op made (reads and writes, each sent once however often it was delivered). */
+  calls: number;
 }
 
 export interface AnswerContext {
@@ -41,7 +43,8 @@ const SUCCESS: Readonly<Record<Op['kind'], string>> = {
  * what the node last read in that operation, at its wall clock then (the client decides with no
  * await after its read), and on whether the operation's own write applied. Returns why not, or
  * null. A refusal needs the model's refusal on that read; a success without a write of its own is
- * a replay, and needs a record that shows the earlier success. `unavailable` is always allowed.
+ * a replay, and needs a record that shows the earlier success. `unavailable` is always allowed;
+ * `invalid` is judged on the op's inputs alone (`input-validation.ts`).
  */
 export function answerProblem(
   op: Op,
@@ -50,7 +53,6 @@ export function answerProblem(
   ctx: AnswerContext,
 ): string | null {
   if (result === 'unavailable') return null;
-  if (result === 'invalid') return 'a valid request was answered invalid';
   if (result === SUCCESS[op.kind] && facts.applied) return null;
   const read = facts.lastRead;
   if (read === null) {

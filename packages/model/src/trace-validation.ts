@@ -2,6 +2,7 @@ import type { LeaseConfig, LeaseRecord } from '@leasehold/core';
 import type { ApplyStep, CallStep, FenceStep, Op, OutcomeStep, Step } from '@leasehold/step';
 import { acquireDecision } from './acquire-actions';
 import { answerProblem, type OpFacts } from './answer-validation';
+import { inputProblem } from './input-validation';
 import { VALIDATE_OBSERVATIONS_MAX } from './limits';
 import type { ModelConfig } from './model-config';
 import { releaseWrites } from './release-actions';
@@ -141,7 +142,12 @@ export class TraceValidator {
     switch (o.kind) {
       case 'begin':
         this.#ops.set(o.op.id, o.op);
-        this.#facts.set(o.op.id, { lastRead: null, applied: false, indeterminate: false });
+        this.#facts.set(o.op.id, {
+          lastRead: null,
+          applied: false,
+          indeterminate: false,
+          calls: 0,
+        });
         return this.#count('stutter');
       case 'call':
         return this.#call(o);
@@ -197,6 +203,8 @@ export class TraceValidator {
   }
 
   #call(o: CallStep): void {
+    const facts = o.op === null ? undefined : this.#facts.get(o.op);
+    if (facts !== undefined) facts.calls += 1;
     this.#calls.set(o.call, {
       node: o.node,
       op: o.op === null ? null : (this.#ops.get(o.op) ?? null),
@@ -393,6 +401,12 @@ export class TraceValidator {
       }
     }
     if (facts === undefined) return;
+    const input = inputProblem(op, o.result, o.field, facts.calls, this.#config);
+    if (input !== null) {
+      this.#fail(o, action, input, r);
+      return;
+    }
+    if (o.result === 'invalid') return;
     const node = this.#nodeIndex(op.node);
     const opGranted = op.kind === 'acquire' && this.#opGrants.has(op.id);
     const problem = answerProblem(op, o.result, facts, {

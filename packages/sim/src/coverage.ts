@@ -26,6 +26,7 @@ export const MARKS = [
   'expiredByCleanup',
   'maxRenewalsReached',
   'staleRenewRefused',
+  'badInputSent',
   'powerLossForgotGrant',
 ] as const;
 
@@ -54,6 +55,7 @@ export const MARK_DESCRIPTIONS: Readonly<Record<Mark, string>> = {
   expiredByCleanup: 'a cleanup expired a lease past its claimable point',
   maxRenewalsReached: 'a renew was refused because the lease reached its renewal limit',
   staleRenewRefused: 'a late renew of a lease that had ended was refused',
+  badInputSent: 'an operation was sent with an input just outside (or on) a documented limit',
   powerLossForgotGrant: 'a power loss forgot a grant, and the recovery quarantined its resource',
 };
 
@@ -88,6 +90,7 @@ export const MARK_NEEDS: Readonly<Record<Mark, readonly FaultKind[] | null>> = {
   expiredByCleanup: null,
   maxRenewalsReached: null,
   staleRenewRefused: null,
+  badInputSent: null,
   powerLossForgotGrant: ['storePowerLoss', 'storeServerPowerLoss'],
 };
 

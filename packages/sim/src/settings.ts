@@ -40,6 +40,8 @@ export interface SimSettings {
   readonly cleanupPct: number;
   /** Percent of ended leases whose holder renews once more (a keep-alive timer firing late). */
   readonly stalePct: number;
+  /** Percent of operations sent with one input just outside (or on) a documented limit. */
+  readonly badPct: number;
 }
 
 type Key = keyof SimSettings;
@@ -60,6 +62,7 @@ const RANGES: Readonly<Record<Exclude<Key, 'ttlMs' | 'renewals'>, readonly [numb
   adminPct: [0, 100],
   cleanupPct: [0, 100],
   stalePct: [0, 100],
+  badPct: [0, 100],
 };
 
 /** TTLs a seed picks from (ms); each is above the largest margin any drawn setting gives it. */
@@ -85,6 +88,7 @@ const NAMES: readonly (readonly [Key, string])[] = [
   ['adminPct', 'admin'],
   ['cleanupPct', 'cleanup'],
   ['stalePct', 'stale'],
+  ['badPct', 'bad'],
 ];
 
 /** Picks a band by weight, then a value in it: edges get real weight, not one chance in a range. */
@@ -150,6 +154,7 @@ export function drawSettings(prng: Prng): SimSettings {
     adminPct: prng.chance(3, 10) ? 0 : prng.between(1, 10),
     cleanupPct: prng.chance(3, 10) ? 0 : prng.between(1, 15),
     stalePct: prng.chance(4, 10) ? 0 : prng.between(1, 20),
+    badPct: prng.chance(1, 2) ? 0 : prng.between(1, 5),
   };
 }
 
@@ -282,4 +287,5 @@ export const FIXED_SETTINGS: SimSettings = Object.freeze({
   adminPct: 0,
   cleanupPct: 0,
   stalePct: 0,
+  badPct: 0,
 });

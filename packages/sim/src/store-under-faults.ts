@@ -72,6 +72,11 @@ export class StoreUnderFaults {
   readonly #ctx: WorldContext;
   readonly #nodes: NodeProcesses;
   #calls = 0;
+  /**
+   * Every resource a request has named: the world's, plus any other a client let through (a name
+   * outside a documented limit, say). A power loss reports them all.
+   */
+  readonly #named: Set<string>;
   #downUntilMs = -Infinity;
   /** Bumped at every restart: replies of requests handled before it are lost. */
   #epoch = 0;
@@ -79,6 +84,7 @@ export class StoreUnderFaults {
   constructor(ctx: WorldContext, nodes: NodeProcesses, powerLoss: boolean) {
     this.#ctx = ctx;
     this.#nodes = nodes;
+    this.#named = new Set(ctx.resources);
     const recovery = ctx.implementation.recovery;
     this.store = new MemoryStore({
       historyEntriesMax: STORE_HISTORY_EVENTS_MAX,
@@ -113,6 +119,7 @@ export class StoreUnderFaults {
       const swarm = ctx.swarm();
       const duplicate = fires(swarm, 'storeDuplicate', ctx.faults);
       const id = ++this.#calls;
+      this.#named.add(request.resource);
       ctx.record({
         kind: 'call',
         node: node.id,
@@ -335,7 +342,7 @@ export class StoreUnderFaults {
     const faults = ctx.faults;
     const nowMs = ctx.scheduler.nowMs;
     const before = new Map<string, LeaseRecord | null>();
-    for (const resource of ctx.resources) {
+    for (const resource of this.#named) {
       const snapshot = this.#snapshot(resource);
       if (snapshot === null) return;
       before.set(resource, snapshot.record);
@@ -353,7 +360,7 @@ export class StoreUnderFaults {
     this.#epoch += 1;
     ctx.fired(kind, null, loss.lost.length);
     const records: RecoveredRecord[] = [];
-    for (const resource of ctx.resources) {
+    for (const resource of this.#named) {
       const after = this.#snapshot(resource);
       if (after === null) return;
       const quarantined = loss.quarantined.find((q) => q.record.resource === resource);

@@ -1,5 +1,6 @@
 import type { AcquireOutcome, Lease } from '@leasehold/client';
 import type { Op } from '@leasehold/step';
+import { drawBadInput, type BadInput } from './bad-input';
 import type { LeaseClientLike } from './implementation';
 import type { HeldLease, SimNode } from './node-process';
 import type { World } from './world';
@@ -41,22 +42,24 @@ export async function runWorkload(world: World, node: SimNode): Promise<void> {
 async function acquireAndHold(world: World, node: SimNode, client: LeaseClientLike): Promise<void> {
   const prng = node.workload;
   const settings = world.settings;
-  const resource = prng.pick(world.resources);
-  const ttlMs = prng.pick(settings.ttlMs);
+  const bad = badInput(world, node, ['resource', 'ttl', 'requestId']);
+  const resource = bad?.kind === 'resource' ? bad.resource : prng.pick(world.resources);
+  const ttlMs = bad?.kind === 'ttl' ? bad.ttlMs : prng.pick(settings.ttlMs);
   const waitMs = prng.int(100) < settings.blockingPct ? prng.between(1, settings.waitMs) : 0;
-  const requestId = prng.int(100) < EXPLICIT_ID_PCT ? `${node.id}.${node.incarnation}.op` : null;
-  const op = world.beginOp(node, 'acquire', resource, { ttlMs });
-  const options = {
-    ttlMs,
-    waitMs,
-    ...(requestId === null ? {} : { requestId: `${requestId}${op.id}` }),
-  };
+  const requestId =
+    bad?.kind === 'requestId'
+      ? bad.requestId
+      : prng.int(100) < EXPLICIT_ID_PCT
+        ? `${node.id}.${node.incarnation}.op${world.nextOpId()}`
+        : null;
+  const op = world.beginOp(node, 'acquire', resource, { ttlMs, requestId });
+  const options = { ttlMs, waitMs, ...(requestId === null ? {} : { requestId }) };
   const startedMs = world.scheduler.nowMs;
   let got = await client.acquire(resource, options);
   let retried = false;
   if (got.kind === 'unavailable' && requestId !== null && prng.int(100) < RETRY_UNAVAILABLE_PCT) {
     // The outcome is unknown: the same intended acquire again, under the same request id.
-    world.endOp(node, op, got.kind, null, false);
+    world.endOp(node, op, got, null, false);
     retried = true;
     got = await client.acquire(resource, { ...options, waitMs: 0 });
   }
@@ -68,7 +71,7 @@ async function acquireAndHold(world: World, node: SimNode, client: LeaseClientLi
 }
 
 function endAcquire(world: World, node: SimNode, op: Op, got: AcquireOutcome): void {
-  world.endOp(node, op, got.kind, got.kind === 'granted' ? got.lease.token : null);
+  world.endOp(node, op, got, got.kind === 'granted' ? got.lease.token : null);
   if (got.kind !== 'granted') return;
   if (node.lostGrants.get(op.resource) === got.lease.token) world.mark('replyLostThenRetried');
   node.lostGrants.delete(op.resource);
@@ -104,15 +107,22 @@ async function holdLease(
     }
     await node.clock.sleep(prng.between(10, settings.workMs));
     if (client.timeLeftMs(lease) >= lease.ttlMs / 2) continue;
-    const ttlMs = prng.int(100) < RENEW_NEW_TTL_PCT ? prng.pick(settings.ttlMs) : lease.ttlMs;
+    const bad = badInput(world, node, ['ttl']);
+    const ttlMs =
+      bad?.kind === 'ttl'
+        ? bad.ttlMs
+        : prng.int(100) < RENEW_NEW_TTL_PCT
+          ? prng.pick(settings.ttlMs)
+          : lease.ttlMs;
     const op = world.beginOp(node, 'renew', resource, { ttlMs, leaseOp: granted.op });
     const renewed = await client.renew(lease, { ttlMs });
-    world.endOp(node, op, renewed.kind, renewed.kind === 'renewed' ? renewed.lease.token : null);
+    world.endOp(node, op, renewed, renewed.kind === 'renewed' ? renewed.lease.token : null);
     if (renewed.kind === 'renewed') {
       lease = renewed.lease;
       world.setHeld(node, { lease, op: granted.op });
       continue;
     }
+    if (renewed.kind === 'invalid') continue;
     if (renewed.kind === 'unavailable' || renewed.kind === 'maxRenewalsReached') {
       // Keep working on the belief it had: the loop stops as soon as that belief ends.
       world.mark(
@@ -145,10 +155,10 @@ async function release(
   const op = world.beginOp(node, 'release', lease.resource, { leaseOp });
   let released = await client.release(lease);
   if (released.kind === 'unavailable' && node.workload.int(100) < RETRY_UNAVAILABLE_PCT) {
-    world.endOp(node, op, released.kind, null, false);
+    world.endOp(node, op, released, null, false);
     released = await client.release(lease);
   }
-  world.endOp(node, op, released.kind, null);
+  world.endOp(node, op, released, null);
   if (released.kind === 'released' && afterLostReply) world.mark('releaseAfterLostReply');
   await staleRenew(world, node, client, { lease, op: leaseOp }, true);
 }
@@ -173,7 +183,7 @@ async function staleRenew(
     leaseOp: ended.op,
   });
   const renewed = await client.renew(lease);
-  world.endOp(node, op, renewed.kind, renewed.kind === 'renewed' ? renewed.lease.token : null);
+  world.endOp(node, op, renewed, renewed.kind === 'renewed' ? renewed.lease.token : null);
   if (renewed.kind !== 'renewed') {
     world.mark('staleRenewRefused');
     return;
@@ -182,27 +192,45 @@ async function staleRenew(
   node.ended.delete(lease.resource);
   const back = world.beginOp(node, 'release', lease.resource, { leaseOp: ended.op });
   const released = await client.release(renewed.lease);
-  world.endOp(node, back, released.kind, null);
+  world.endOp(node, back, released, null);
 }
 
 async function forceRelease(world: World, node: SimNode, client: LeaseClientLike): Promise<void> {
   const prng = node.workload;
-  const resource = prng.pick(world.resources);
+  const bad = badInput(world, node, ['resource']);
+  const resource = bad?.kind === 'resource' ? bad.resource : prng.pick(world.resources);
   const expectedHolder = prng.chance(1, 2) ? null : prng.pick(world.nodes).id;
   const op = world.beginOp(node, 'forceRelease', resource, { expectedHolder });
   const options = expectedHolder === null ? {} : { expectedHolder };
   const result = await client.forceRelease!(resource, options);
-  world.endOp(node, op, result.kind, result.kind === 'forceReleased' ? result.token : null);
+  world.endOp(node, op, result, result.kind === 'forceReleased' ? result.token : null);
   if (result.kind === 'forceReleased') world.mark('forceReleasedHolder');
   if (result.kind === 'notHolder') world.mark('forceReleaseRefused');
 }
 
 async function expire(world: World, node: SimNode, client: LeaseClientLike): Promise<void> {
-  const resource = node.workload.pick(world.resources);
+  const bad = badInput(world, node, ['resource']);
+  const resource = bad?.kind === 'resource' ? bad.resource : node.workload.pick(world.resources);
   const op = world.beginOp(node, 'expire', resource);
   const result = await client.expire!(resource);
-  world.endOp(node, op, result.kind, null);
+  world.endOp(node, op, result, null);
   if (result.kind === 'expiredNow') world.mark('expiredByCleanup');
+}
+
+/** With the seed's share of careless calls, one input just outside (or on) a documented limit. */
+function badInput(
+  world: World,
+  node: SimNode,
+  fields: readonly BadInput['kind'][],
+): BadInput | null {
+  if (node.workload.int(100) >= world.settings.badPct) return null;
+  world.mark('badInputSent');
+  return drawBadInput(
+    node.workload,
+    world.config,
+    fields,
+    `${node.id}.${node.incarnation}.op${world.nextOpId()}`,
+  );
 }
 
 /**
@@ -220,7 +248,7 @@ export async function runProbe(
   const op = world.beginOp(node, 'acquire', resource, { ttlMs });
   const healedAtMs = world.scheduler.nowMs;
   const got = await client.acquire(resource, { ttlMs, waitMs });
-  world.endOp(node, op, got.kind, got.kind === 'granted' ? got.lease.token : null);
+  world.endOp(node, op, got, got.kind === 'granted' ? got.lease.token : null);
   world.record({
     kind: 'probe',
     node: node.id,
@@ -233,7 +261,7 @@ export async function runProbe(
     world.setHeld(node, null);
     const back = world.beginOp(node, 'release', resource, { leaseOp: op.id });
     const released = await client.release(got.lease);
-    world.endOp(node, back, released.kind, null);
+    world.endOp(node, back, released, null);
   }
   world.probesDone += 1;
 }

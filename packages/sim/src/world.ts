@@ -282,31 +282,61 @@ export class World implements WorldContext {
 
   // ---- what the workload calls -------------------------------------------------------------------
 
+  /** The id the next logical operation gets (`take`: and take it). */
+  nextOpId(take = false): number {
+    if (take) this.#ops += 1;
+    return take ? this.#ops : this.#ops + 1;
+  }
+
   /** The workload begins one logical operation on `node`; every store call meanwhile carries it. */
   beginOp(
     node: SimNode,
     kind: OpKind,
     resource: string,
-    extra: { ttlMs?: number; leaseOp?: number; expectedHolder?: string | null } = {},
+    extra: {
+      ttlMs?: number;
+      leaseOp?: number;
+      expectedHolder?: string | null;
+      requestId?: string | null;
+    } = {},
   ): Op {
     const op: Op = {
-      id: ++this.#ops,
+      id: this.nextOpId(true),
       kind,
       node: node.id,
       resource,
       ttlMs: extra.ttlMs ?? null,
       leaseOp: extra.leaseOp ?? null,
       expectedHolder: extra.expectedHolder ?? null,
+      requestId: extra.requestId ?? null,
     };
     node.op = op;
     this.record({ kind: 'begin', op });
     return op;
   }
 
-  /** The client answered `op` (its result and, for a grant or renewal, the token it reported). */
-  endOp(node: SimNode, op: Op, result: string, token: number | null, final = true): void {
+  /**
+   * The client answered `op`: its result, for a grant or renewal the token it reported, and for
+   * an `invalid` answer the field it named.
+   */
+  endOp(
+    node: SimNode,
+    op: Op,
+    answer: { readonly kind: string; readonly field?: string },
+    token: number | null,
+    final = true,
+  ): void {
     if (node.op?.id === op.id && final) node.op = null;
-    this.record({ kind: 'outcome', op, result, token, wallMs: node.clock.wallMs(), final });
+    const field = answer.kind === 'invalid' ? (answer.field ?? null) : null;
+    this.record({
+      kind: 'outcome',
+      op,
+      result: answer.kind,
+      token,
+      wallMs: node.clock.wallMs(),
+      final,
+      field,
+    });
   }
 
   /** The node starts acting on `held` (or stops, with null); the checker's instants are sampled. */

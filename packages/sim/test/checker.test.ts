@@ -50,6 +50,7 @@ class History {
       ttlMs: kind === 'acquire' || kind === 'renew' ? 1_000 : null,
       leaseOp: null,
       expectedHolder: null,
+      requestId: null,
       ...extra,
     };
     this.feed({ kind: 'begin', atMs, op });
@@ -271,6 +272,7 @@ describe('Checker: judges from facts, one hand-made broken history per check', (
       op,
       result: 'held',
       token: null,
+      field: null,
       wallMs: EPOCH + 1_301,
       final: true,
     });
@@ -300,6 +302,7 @@ describe('Checker: judges from facts, one hand-made broken history per check', (
       op,
       result: 'held',
       token: null,
+      field: null,
       wallMs: EPOCH + 1_199,
       final: true,
     });

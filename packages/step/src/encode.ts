@@ -32,7 +32,7 @@ export function encodeStep(step: Step): string {
       return `${head},"n":${q(step.node)},"inc":${step.inc}}`;
     case 'begin': {
       const op = step.op;
-      return `${head},"o":${op.id},"op":"${op.kind}","n":${q(op.node)},"r":${q(op.resource)},"ttl":${n(op.ttlMs)},"of":${n(op.leaseOp)},"exp":${op.expectedHolder === null ? 'null' : q(op.expectedHolder)}}`;
+      return `${head},"o":${op.id},"op":"${op.kind}","n":${q(op.node)},"r":${q(op.resource)},"ttl":${n(op.ttlMs)},"of":${n(op.leaseOp)},"exp":${op.expectedHolder === null ? 'null' : q(op.expectedHolder)},"id":${op.requestId === null ? 'null' : q(op.requestId)}}`;
     }
     case 'call':
       return `${head},"c":${step.call},"n":${q(step.node)},"inc":${step.inc},"o":${n(step.op)},"q":"${step.req}","r":${q(step.resource)},"w":${step.wallMs},"m":${step.monoMs},"v":${n(step.expectedVersion)},"p":${step.req === 'cas' ? q(recordText(step.proposed)) : 'null'}${step.copies > 1 ? ',"dup":1' : ''}}`;
@@ -44,7 +44,7 @@ export function encodeStep(step: Step): string {
       return `${head},"n":${q(step.node)},"r":${q(step.resource)},"tok":${step.token},"ok":${step.accepted}}`;
     case 'outcome': {
       const op = step.op;
-      return `${head},"o":${op.id},"op":"${op.kind}","n":${q(op.node)},"r":${q(op.resource)},"k":${q(step.result)},"tok":${n(step.token)},"fin":${step.final}}`;
+      return `${head},"o":${op.id},"op":"${op.kind}","n":${q(op.node)},"r":${q(op.resource)},"k":${q(step.result)},"tok":${n(step.token)},"fin":${step.final}${step.field === null ? '' : `,"field":${q(step.field)}`}}`;
     }
     case 'fault':
       return `${head},"f":"${step.fault}","n":${step.node === null ? 'null' : q(step.node)},"v":${n(step.value)}}`;

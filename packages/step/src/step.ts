@@ -23,6 +23,8 @@ export interface Op {
   readonly leaseOp: number | null;
   /** forceRelease: only if this node still holds it (admin compare-and-set); null: whoever. */
   readonly expectedHolder: string | null;
+  /** acquire: the request id the workload chose for it, or null when the client chooses. */
+  readonly requestId: string | null;
 }
 
 export type Request = 'read' | 'cas';
@@ -139,6 +141,8 @@ export interface OutcomeStep extends At {
   readonly wallMs: number;
   /** The workload is done with the op (false: it will retry the same intended operation). */
   readonly final: boolean;
+  /** For an `invalid` answer, the field it named. */
+  readonly field: string | null;
 }
 
 export interface FaultStep extends At {
