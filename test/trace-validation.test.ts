@@ -156,7 +156,13 @@ describe('trace validation: the input rule, judged on the inputs alone', () => {
   const tooLong = '🧠'.repeat(RESOURCE_BYTES_MAX / 4 + 1);
 
   /** One acquire of `resource`, optionally with a store read, answered `result` naming `field`. */
-  function judge(resource: string, result: string, field: string | null, read: boolean) {
+  function judge(
+    resource: string,
+    result: string,
+    field: string | null,
+    read: boolean,
+    reason = `${field} must be at most ${RESOURCE_BYTES_MAX} UTF-8 bytes`,
+  ) {
     const validator = new TraceValidator(config);
     const op: Op = {
       id: 1,
@@ -196,7 +202,7 @@ describe('trace validation: the input rule, judged on the inputs alone', () => {
       token: null,
       wallMs: 1_767_225_600_001,
       final: true,
-      field,
+      invalid: field === null ? null : { field, reason },
     });
     for (const step of steps) validator.listener(step);
     return validator.result().failure?.reason ?? null;
@@ -207,6 +213,12 @@ describe('trace validation: the input rule, judged on the inputs alone', () => {
     expect(judge(tooLong, 'invalid', 'resource', true)).toMatch(/reached the store \(1 calls\)/);
     expect(judge(tooLong, 'unavailable', null, false)).toMatch(/was answered unavailable/);
     expect(judge(tooLong, 'invalid', 'ttlMs', false)).toMatch(/naming ttlMs/);
+    expect(judge(tooLong, 'invalid', 'resource', false, 'resource is too long')).toMatch(
+      /does not name the limit 1024/,
+    );
+    expect(judge(tooLong, 'invalid', 'resource', false, 'too long: 1024')).toMatch(
+      /does not name the field/,
+    );
   });
 
   it('a name exactly on the limit, and an ordinary one, are never answered invalid', () => {

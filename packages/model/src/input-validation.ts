@@ -2,53 +2,77 @@ import { REQUEST_ID_BYTES_MAX, RESOURCE_BYTES_MAX, type LeaseConfig } from '@lea
 import type { Op } from '@leasehold/step';
 
 /**
- * The inputs of `op` that break a documented limit (README "Limits"; `@leasehold/core` limits
- * and the configuration's TTL range), judged on their own: the byte length is counted here with
- * the platform's UTF-8 encoder, not with the implementation's counter. The client must answer
- * such an operation `invalid`, naming one of these fields, without calling the store.
+ * One input of an operation that breaks a documented limit (README "Limits"; `@leasehold/core`
+ * limits and the configuration's TTL range), and the limit a reason must name (null where there
+ * is no number to name: empty, not UTF-8, not a whole number).
  */
-export function invalidFields(op: Op, config: LeaseConfig): readonly string[] {
-  const fields: string[] = [];
-  if (!nameWithin(op.resource, RESOURCE_BYTES_MAX)) fields.push('resource');
+export interface InvalidInput {
+  readonly field: 'resource' | 'ttlMs' | 'requestId';
+  readonly limit: number | null;
+}
+
+/**
+ * The inputs of `op` that break a documented limit, judged on their own: byte lengths are counted
+ * here with the platform's UTF-8 encoder, not with the implementation's counter. The client must
+ * answer such an operation `invalid` without calling the store, with a reason that names the
+ * field and the limit (DESIGN.md section 3, CONSTRAINTS.md C-3).
+ */
+export function invalidInputs(op: Op, config: LeaseConfig): readonly InvalidInput[] {
+  const found: InvalidInput[] = [];
+  const resource = nameProblem(op.resource, RESOURCE_BYTES_MAX);
+  if (resource !== undefined) found.push({ field: 'resource', limit: resource });
   if ((op.kind === 'acquire' || op.kind === 'renew') && op.ttlMs !== null) {
     const ttl = op.ttlMs;
-    if (!Number.isInteger(ttl) || ttl < config.ttlMsMin || ttl > config.ttlMsMax)
-      fields.push('ttlMs');
+    if (!Number.isInteger(ttl)) found.push({ field: 'ttlMs', limit: null });
+    else if (ttl < config.ttlMsMin) found.push({ field: 'ttlMs', limit: config.ttlMsMin });
+    else if (ttl > config.ttlMsMax) found.push({ field: 'ttlMs', limit: config.ttlMsMax });
   }
-  if (op.requestId !== null && !nameWithin(op.requestId, REQUEST_ID_BYTES_MAX))
-    fields.push('requestId');
-  return fields;
+  if (op.requestId !== null) {
+    const requestId = nameProblem(op.requestId, REQUEST_ID_BYTES_MAX);
+    if (requestId !== undefined) found.push({ field: 'requestId', limit: requestId });
+  }
+  return found;
 }
 
 const ENCODER = new TextEncoder();
 
-/** A non-empty string of well-formed UTF-16 whose UTF-8 encoding is at most `bytesMax` bytes. */
-function nameWithin(text: string, bytesMax: number): boolean {
-  return text.length > 0 && text.isWellFormed() && ENCODER.encode(text).length <= bytesMax;
+/**
+ * Undefined for a non-empty string of well-formed UTF-16 whose UTF-8 encoding is at most
+ * `bytesMax` bytes; otherwise the limit it breaks (null for empty or not well-formed).
+ */
+function nameProblem(text: string, bytesMax: number): number | null | undefined {
+  if (text.length === 0 || !text.isWellFormed()) return null;
+  return ENCODER.encode(text).length > bytesMax ? bytesMax : undefined;
 }
 
 /**
  * Why the answer to `op` breaks the input rule, or null: an operation with an invalid input is
- * answered `invalid` naming one of its invalid fields, and makes no store call; a valid one is
- * never answered `invalid`.
+ * answered `invalid` naming one of its invalid fields (and that field's limit, in the reason),
+ * and makes no store call; a valid one is never answered `invalid`.
  */
 export function inputProblem(
   op: Op,
   result: string,
-  field: string | null,
+  invalid: { readonly field: string; readonly reason: string } | null,
   calls: number,
   config: LeaseConfig,
 ): string | null {
-  const fields = invalidFields(op, config);
-  if (fields.length === 0) {
+  const inputs = invalidInputs(op, config);
+  if (inputs.length === 0) {
     return result === 'invalid'
-      ? `a valid ${op.kind} was answered invalid (naming ${field ?? 'no field'})`
+      ? `a valid ${op.kind} was answered invalid (${invalid?.reason ?? 'no reason'})`
       : null;
   }
-  const which = fields.join(', ');
+  const which = inputs.map((i) => i.field).join(', ');
   if (calls > 0) return `a ${op.kind} with an invalid ${which} reached the store (${calls} calls)`;
-  if (result !== 'invalid') return `a ${op.kind} with an invalid ${which} was answered ${result}`;
-  if (field === null || !fields.includes(field))
-    return `a ${op.kind} with an invalid ${which} was answered invalid naming ${field ?? 'no field'}`;
+  if (result !== 'invalid' || invalid === null)
+    return `a ${op.kind} with an invalid ${which} was answered ${result}`;
+  const input = inputs.find((i) => i.field === invalid.field);
+  if (input === undefined)
+    return `a ${op.kind} with an invalid ${which} was answered invalid naming ${invalid.field}`;
+  if (!invalid.reason.includes(input.field))
+    return `the reason "${invalid.reason}" does not name the field ${input.field}`;
+  if (input.limit !== null && !invalid.reason.includes(String(input.limit)))
+    return `the reason "${invalid.reason}" does not name the limit ${input.limit} of ${input.field}`;
   return null;
 }

@@ -401,7 +401,7 @@ export class TraceValidator {
       }
     }
     if (facts === undefined) return;
-    const input = inputProblem(op, o.result, o.field, facts.calls, this.#config);
+    const input = inputProblem(op, o.result, o.invalid, facts.calls, this.#config);
     if (input !== null) {
       this.#fail(o, action, input, r);
       return;

@@ -317,17 +317,20 @@ export class World implements WorldContext {
 
   /**
    * The client answered `op`: its result, for a grant or renewal the token it reported, and for
-   * an `invalid` answer the field it named.
+   * an `invalid` answer the field it named and its reason.
    */
   endOp(
     node: SimNode,
     op: Op,
-    answer: { readonly kind: string; readonly field?: string },
+    answer: { readonly kind: string; readonly field?: string; readonly reason?: string },
     token: number | null,
     final = true,
   ): void {
     if (node.op?.id === op.id && final) node.op = null;
-    const field = answer.kind === 'invalid' ? (answer.field ?? null) : null;
+    const invalid =
+      answer.kind === 'invalid'
+        ? { field: String(answer.field), reason: String(answer.reason) }
+        : null;
     this.record({
       kind: 'outcome',
       op,
@@ -335,7 +338,7 @@ export class World implements WorldContext {
       token,
       wallMs: node.clock.wallMs(),
       final,
-      field,
+      invalid,
     });
   }
 

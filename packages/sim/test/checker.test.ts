@@ -272,7 +272,7 @@ describe('Checker: judges from facts, one hand-made broken history per check', (
       op,
       result: 'held',
       token: null,
-      field: null,
+      invalid: null,
       wallMs: EPOCH + 1_301,
       final: true,
     });
@@ -302,7 +302,7 @@ describe('Checker: judges from facts, one hand-made broken history per check', (
       op,
       result: 'held',
       token: null,
-      field: null,
+      invalid: null,
       wallMs: EPOCH + 1_199,
       final: true,
     });

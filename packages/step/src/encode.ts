@@ -44,7 +44,7 @@ export function encodeStep(step: Step): string {
       return `${head},"n":${q(step.node)},"r":${q(step.resource)},"tok":${step.token},"ok":${step.accepted}}`;
     case 'outcome': {
       const op = step.op;
-      return `${head},"o":${op.id},"op":"${op.kind}","n":${q(op.node)},"r":${q(op.resource)},"k":${q(step.result)},"tok":${n(step.token)},"fin":${step.final}${step.field === null ? '' : `,"field":${q(step.field)}`}}`;
+      return `${head},"o":${op.id},"op":"${op.kind}","n":${q(op.node)},"r":${q(op.resource)},"k":${q(step.result)},"tok":${n(step.token)},"fin":${step.final}${step.invalid === null ? '' : `,"field":${q(step.invalid.field)},"why":${q(step.invalid.reason)}`}}`;
     }
     case 'fault':
       return `${head},"f":"${step.fault}","n":${step.node === null ? 'null' : q(step.node)},"v":${n(step.value)}}`;

@@ -141,8 +141,8 @@ export interface OutcomeStep extends At {
   readonly wallMs: number;
   /** The workload is done with the op (false: it will retry the same intended operation). */
   readonly final: boolean;
-  /** For an `invalid` answer, the field it named. */
-  readonly field: string | null;
+  /** For an `invalid` answer, the field it named and its reason. */
+  readonly invalid: { readonly field: string; readonly reason: string } | null;
 }
 
 export interface FaultStep extends At {
