@@ -4,7 +4,7 @@ import { LATENCY_MS_BASE_MAX, PPM, PROBE_ROUND_TRIPS_MAX } from '../limits';
 /**
  * The checker's own statement of the time rules, written from spec/Lease.tla and DESIGN.md
  * section 3, and deliberately not imported from `@leasehold/core`: a bug in the core's rule must
- * not move the check along with it. A property test (test/time-rules-agree.test.ts) checks that
+ * not move the check along with it. A property test (packages/sim/test/time-rules-agree.test.ts) checks that
  * the two statements agree on correct inputs.
  */
 export interface TimeBounds {
