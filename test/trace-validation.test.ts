@@ -1,5 +1,10 @@
 import { LeaseClient } from '@leasehold/client';
-import { RESOURCE_BYTES_MAX, type HistoryEvent, type LeaseRecord } from '@leasehold/core';
+import {
+  decideAcquire,
+  RESOURCE_BYTES_MAX,
+  type HistoryEvent,
+  type LeaseRecord,
+} from '@leasehold/core';
 import { TraceValidator, type ValidationResult } from '@leasehold/model';
 import { findScenario, leaseConfigOf, planRun, runSeed, type Implementation } from '@leasehold/sim';
 import type { Op, Step } from '@leasehold/step';
@@ -123,7 +128,48 @@ describe('trace validation: the correct implementation conforms to spec/Lease.tl
   }
 });
 
+/** Renewals that do not count themselves: the record's renewal limit never bites. */
+const renewUncounted = brokenImplementation('renew-uncounted', (store, r, v, record, event) =>
+  event.kind === 'renewed' && record.status === 'held'
+    ? store.compareAndSet(r, v, { ...record, renewals: Math.max(0, record.renewals - 1) }, event)
+    : store.compareAndSet(r, v, record, event),
+);
+
+/** A `held` answer that tells the claimant to come back 1 ms early. */
+const heldTooSoon: Implementation = {
+  name: 'held-too-soon',
+  createClient: (options) =>
+    new LeaseClient({
+      ...options,
+      decisions: {
+        acquire: (record, request, nowMs, config) => {
+          const decision = decideAcquire(record, request, nowMs, config);
+          return decision.result.kind === 'held'
+            ? {
+                ...decision,
+                result: { ...decision.result, retryAfterMs: decision.result.retryAfterMs - 1 },
+              }
+            : decision;
+        },
+      },
+    }),
+};
+
 describe('trace validation rejects broken implementations', () => {
+  it('a renewal that does not count itself is rejected: the record fields the model leaves abstract are checked too', async () => {
+    const result = await validate('baseline', 1, renewUncounted);
+    expect(result.conforming).toBe(false);
+    expect(result.failure!.action).toBe('RenewWrite');
+    expect(result.failure!.reason).toMatch(/a renewal counts renewal \d+, not \d+/);
+  });
+
+  it('a held answer whose retryAfterMs is 1 ms short is rejected: answers are judged field by field', async () => {
+    const result = await validate('contention', 1, heldTooSoon);
+    expect(result.conforming).toBe(false);
+    expect(result.failure!.action).toBe('AcquireReply');
+    expect(result.failure!.reason).toMatch(/acquire answered held: retryAfterMs \d+, not \d+/);
+  });
+
   it('I-5: a client that grants without raising the token is a conformance failure at its first wrong grant', async () => {
     const result = await validate('baseline', 1, grantKeepsToken);
     expect(result.conforming).toBe(false);
@@ -203,6 +249,7 @@ describe('trace validation: the input rule, judged on the inputs alone', () => {
       wallMs: 1_767_225_600_001,
       final: true,
       invalid: field === null ? null : { field, reason },
+      detail: {},
     });
     for (const step of steps) validator.listener(step);
     return validator.result().failure?.reason ?? null;

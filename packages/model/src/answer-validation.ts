@@ -16,6 +16,11 @@ export interface OpFacts {
   indeterminate: boolean;
   /** Store calls this op made (reads and writes, each sent once however often it was delivered). */
   calls: number;
+  /**
+   * The latest record the op's node learnt of in this op: the record its last read brought back,
+   * or the one its own write left when that write's reply came back (undefined: none yet).
+   */
+  view: LeaseRecord | null | undefined;
 }
 
 export interface AnswerContext {

@@ -1,8 +1,10 @@
 import type { LeaseConfig, LeaseRecord } from '@leasehold/core';
 import type { ApplyStep, CallStep, FenceStep, Op, OutcomeStep, Step } from '@leasehold/step';
 import { acquireDecision } from './acquire-actions';
+import { detailProblem } from './answer-detail';
 import { answerProblem, type OpFacts } from './answer-validation';
 import { inputProblem } from './input-validation';
+import { writtenRecordProblem, type WriteKind } from './record-validation';
 import { VALIDATE_OBSERVATIONS_MAX } from './limits';
 import type { ModelConfig } from './model-config';
 import { releaseWrites } from './release-actions';
@@ -80,6 +82,8 @@ export class TraceValidator {
   /** Writes on the resource when the store answered a call (what its reply tells the node). */
   readonly #answered = new Map<number, number>();
   readonly #calls = new Map<number, SentCall>();
+  /** The record each applied write (by call) left, until its reply reaches the writer. */
+  readonly #written = new Map<number, LeaseRecord>();
   readonly #ops = new Map<number, Op>();
   /** What each op in progress read and wrote (its answer is judged on it). */
   readonly #facts = new Map<number, OpFacts>();
@@ -147,6 +151,7 @@ export class TraceValidator {
           applied: false,
           indeterminate: false,
           calls: 0,
+          view: undefined,
         });
         return this.#count('stutter');
       case 'call':
@@ -180,8 +185,13 @@ export class TraceValidator {
         }
         this.#answered.delete(o.call);
         const facts = o.op === null ? undefined : this.#facts.get(o.op);
-        if (facts !== undefined && o.req === 'read' && o.result === 'ok')
+        if (facts !== undefined && o.req === 'read' && o.result === 'ok') {
           facts.lastRead = { record: o.record, wallMs: o.wallMs };
+          facts.view = o.record;
+        }
+        const written = this.#written.get(o.call);
+        this.#written.delete(o.call);
+        if (facts !== undefined && written !== undefined && o.result === 'ok') facts.view = written;
         if (
           facts !== undefined &&
           o.req === 'cas' &&
@@ -252,6 +262,7 @@ export class TraceValidator {
     }
     r.record = o.after;
     r.writes += 1;
+    if (o.copy === 0 && o.after !== null) this.#written.set(o.call, o.after);
     if (o.copy === 0) this.#answered.set(o.call, r.writes);
     const facts =
       call?.op === undefined || call.op === null ? undefined : this.#facts.get(call.op.id);
@@ -291,6 +302,20 @@ export class TraceValidator {
 
   /** The model's decision for the writer on the record it replaced, and the record it writes. */
   #appliedProblem(o: ApplyStep, action: ValidatedAction, call: SentCall): string | null {
+    const problem = this.#actionProblem(o, action, call);
+    if (problem !== null) return problem;
+    const kind = WRITE_KINDS[action];
+    if (kind === undefined) return null;
+    return writtenRecordProblem(kind, o.before, o.after!, {
+      wallMs: call.wallMs,
+      node: o.node,
+      resource: o.resource,
+      ttlMs: call.op?.ttlMs ?? null,
+      requestId: call.op?.requestId ?? null,
+    });
+  }
+
+  #actionProblem(o: ApplyStep, action: ValidatedAction, call: SentCall): string | null {
     const before = o.before;
     const after = o.after!;
     const wall = call.wallMs;
@@ -417,7 +442,15 @@ export class TraceValidator {
       config: this.#config,
       seen: (record) => modelRecord(record, node, opGranted, (n) => this.#nodeIndex(n)),
     });
-    if (problem !== null) this.#fail(o, action, problem, r);
+    if (problem !== null) {
+      this.#fail(o, action, problem, r);
+      return;
+    }
+    const detail = detailProblem(op, o.result, o.detail, facts, {
+      grantToken: token ?? null,
+      config: this.#config,
+    });
+    if (detail !== null) this.#fail(o, action, `${op.kind} answered ${o.result}: ${detail}`, r);
   }
 
   #nodeIndex(name: string): number {
@@ -499,6 +532,14 @@ function expireProblem(
     return 'a cleanup frees the lease and keeps its token';
   return null;
 }
+
+const WRITE_KINDS: Partial<Record<ValidatedAction, WriteKind>> = {
+  AcquireWrite: 'grant',
+  RenewWrite: 'renew',
+  ReleaseWrite: 'release',
+  ForceRelease: 'forceRelease',
+  ExpireWrite: 'expire',
+};
 
 /** A store record as the model sees it; `rids` holds the writer iff its op was granted before. */
 export function modelRecord(

@@ -80,6 +80,8 @@ export const SHRINK_SEEDS_PER_SHAPE = 6;
 export const SHRINK_RATE_FACTORS = [4, 16] as const;
 /** Seeds a shrink tries for each fault made more frequent. */
 export const SHRINK_SEEDS_FREQUENT_FAULT = 25;
+/** Seeds a shrink tries for the quietest workload in each two- or three-node world. */
+export const SHRINK_SEEDS_QUIET = 40;
 /** Improving candidates a shrink round collects before it keeps the smallest of them. */
 export const SHRINK_IMPROVEMENTS_PER_ROUND = 24;
 /**

@@ -8,6 +8,7 @@ import {
   SHRINK_RUNS_MAX,
   SHRINK_SEEDS_PER_ROUND,
   SHRINK_SEEDS_OWN_FAULTS,
+  SHRINK_SEEDS_QUIET,
   SHRINK_SEEDS_PER_SHAPE,
   STEPS_DEFAULT,
 } from './limits';
@@ -155,6 +156,7 @@ async function tighten(
  */
 function* candidates(shape: RunShape): Generator<[Candidate, string]> {
   yield* frequentFaultCandidates(shape);
+  yield* quietSmallCandidates(shape);
   yield* workloadCandidates(shape);
   for (const kind of FAULT_KINDS) {
     if (shape.swarm[kind] === undefined) continue;
@@ -220,6 +222,54 @@ function* frequentFaultCandidates(shape: RunShape): Generator<[Candidate, string
   }
 }
 
+/**
+ * The quietest workload in the smallest worlds at once (no blocking, admin, cleanup, stale,
+ * abandoned or careless calls): most failures need only a few kinds of operation, and these
+ * changes rarely pay off one at a time.
+ */
+function* quietSmallCandidates(shape: RunShape): Generator<[Candidate, string]> {
+  const quiet = quietest(shape.settings);
+  if (quiet === null && shape.nodes <= 2 && shape.resources === 1) return;
+  const settings = quiet ?? shape.settings;
+  // A small world sends few requests: the rare fault a failure needs must come more often too.
+  const factor = SHRINK_RATE_FACTORS[SHRINK_RATE_FACTORS.length - 1]!;
+  const frequent = Object.fromEntries(
+    Object.entries(shape.swarm).map(([k, rate]) => [k, Math.min(RATE_DENOMINATOR, rate * factor)]),
+  ) as Swarm;
+  const swarms: [Swarm, string][] = [
+    [shape.swarm, ''],
+    [frequent, `, faults x${factor}`],
+  ];
+  for (let nodes = 2; nodes <= Math.min(shape.nodes, 3); nodes++) {
+    for (const [swarm, faults] of swarms) {
+      for (let i = 0; i < SHRINK_SEEDS_QUIET; i++) {
+        const seed = sweepSeed(shape.seed, i);
+        yield [
+          { ...shape, nodes, resources: 1, settings, swarm, seed },
+          `nodes ${nodes}, resources 1, quietest workload${faults}, seed ${seed}`,
+        ];
+      }
+    }
+  }
+}
+
+/** `settings` with the quietest workload, or null when it is that already. */
+function quietest(settings: SimSettings): SimSettings | null {
+  const quiet: SimSettings = {
+    ...settings,
+    blockingPct: 0,
+    adminPct: 0,
+    cleanupPct: 0,
+    stalePct: 0,
+    abandonPct: 0,
+    badPct: 0,
+  };
+  const same = (Object.keys(quiet) as (keyof SimSettings)[]).every(
+    (key) => String(quiet[key]) === String(settings[key]),
+  );
+  return same ? null : quiet;
+}
+
 /** A quieter workload: fewer fenced writes per lease, no think time, no admin or cleanup turns. */
 function* workloadCandidates(shape: RunShape): Generator<[Candidate, string]> {
   const settings = shape.settings;
@@ -227,7 +277,15 @@ function* workloadCandidates(shape: RunShape): Generator<[Candidate, string]> {
   for (let writes = 1; writes < settings.writes; writes++) {
     options.push([{ ...settings, writes }, `writes ${settings.writes} -> ${writes}`]);
   }
-  const quiet = ['thinkMs', 'adminPct', 'cleanupPct', 'stalePct', 'abandonPct'] as const;
+  const quiet = [
+    'thinkMs',
+    'adminPct',
+    'cleanupPct',
+    'stalePct',
+    'abandonPct',
+    'blockingPct',
+    'badPct',
+  ] as const;
   for (const key of quiet) {
     if (settings[key] > 0) options.push([{ ...settings, [key]: 0 }, `${key} -> 0`]);
   }

@@ -3,7 +3,14 @@ import {
   type InvariantViolation,
   type LeaseConfig,
 } from '@leasehold/core';
-import { encodeStep, type Op, type OpKind, type Step, type StepListener } from '@leasehold/step';
+import {
+  encodeStep,
+  type AnswerDetail,
+  type Op,
+  type OpKind,
+  type Step,
+  type StepListener,
+} from '@leasehold/step';
 import { Checker } from './checker/checker';
 import type { Belief } from './checker/lease-uniqueness';
 import { emptyMarks, type Mark, type MarkCounts } from './coverage';
@@ -331,6 +338,8 @@ export class World implements WorldContext {
       answer.kind === 'invalid'
         ? { field: String(answer.field), reason: String(answer.reason) }
         : null;
+    const detail =
+      answer.kind === 'invalid' || answer.kind === 'unavailable' ? {} : answerDetail(answer);
     this.record({
       kind: 'outcome',
       op,
@@ -339,6 +348,7 @@ export class World implements WorldContext {
       wallMs: node.clock.wallMs(),
       final,
       invalid,
+      detail,
     });
   }
 
@@ -366,4 +376,22 @@ export class World implements WorldContext {
     this.record({ kind: 'heal' });
     this.processes.heal();
   }
+}
+
+/** Fields of an answer the checker and validator may judge; a lease's own fields inline. */
+const DETAIL_SKIPPED: ReadonlySet<string> = new Set(['kind', 'ownerKey', 'validUntilMonoMs']);
+
+/** The scalar fields of a client's answer (and of its lease), by name. */
+function answerDetail(answer: object): AnswerDetail {
+  const detail: Record<string, string | number | boolean | null> = {};
+  const add = (from: object) => {
+    for (const [key, value] of Object.entries(from)) {
+      if (DETAIL_SKIPPED.has(key)) continue;
+      if (value === null || ['string', 'number', 'boolean'].includes(typeof value))
+        detail[key] = value as string | number | boolean | null;
+      else if (key === 'lease' && typeof value === 'object') add(value as object);
+    }
+  };
+  add(answer);
+  return detail;
 }

@@ -273,6 +273,7 @@ describe('Checker: judges from facts, one hand-made broken history per check', (
       result: 'held',
       token: null,
       invalid: null,
+      detail: {},
       wallMs: EPOCH + 1_301,
       final: true,
     });
@@ -303,6 +304,7 @@ describe('Checker: judges from facts, one hand-made broken history per check', (
       result: 'held',
       token: null,
       invalid: null,
+      detail: {},
       wallMs: EPOCH + 1_199,
       final: true,
     });

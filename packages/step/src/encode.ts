@@ -1,5 +1,5 @@
 import type { LeaseRecord } from '@leasehold/core';
-import type { Step } from './step';
+import type { AnswerDetail, Step } from './step';
 
 /**
  * A record in one short string: `held:n2:#7:exp=1500` or `free:n2:#7:released`, `-` for none.
@@ -44,7 +44,7 @@ export function encodeStep(step: Step): string {
       return `${head},"n":${q(step.node)},"r":${q(step.resource)},"tok":${step.token},"ok":${step.accepted}}`;
     case 'outcome': {
       const op = step.op;
-      return `${head},"o":${op.id},"op":"${op.kind}","n":${q(op.node)},"r":${q(op.resource)},"k":${q(step.result)},"tok":${n(step.token)},"fin":${step.final}${step.invalid === null ? '' : `,"field":${q(step.invalid.field)},"why":${q(step.invalid.reason)}`}}`;
+      return `${head},"o":${op.id},"op":"${op.kind}","n":${q(op.node)},"r":${q(op.resource)},"k":${q(step.result)},"tok":${n(step.token)},"fin":${step.final}${step.invalid === null ? '' : `,"field":${q(step.invalid.field)},"why":${q(step.invalid.reason)}`}${detailText(step.detail)}}`;
     }
     case 'fault':
       return `${head},"f":"${step.fault}","n":${step.node === null ? 'null' : q(step.node)},"v":${n(step.value)}}`;
@@ -59,4 +59,12 @@ export function encodeStep(step: Step): string {
     case 'failure':
       return `${head},"msg":${q(step.message)}}`;
   }
+}
+
+/** An answer's detail as a trace field (nothing when it has none). */
+function detailText(detail: AnswerDetail): string {
+  let text = '';
+  for (const key in detail)
+    text += `${text === '' ? '' : ','}${q(key)}:${JSON.stringify(detail[key])}`;
+  return text === '' ? '' : `,"a":{${text}}`;
 }

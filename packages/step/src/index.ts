@@ -1,6 +1,7 @@
 // The public API of @leasehold/step: the step record of a simulated world and its trace encoding.
 export { encodeStep, recordText } from './encode';
 export type {
+  AnswerDetail,
   ApplyOutcome,
   ApplyStep,
   BeginStep,

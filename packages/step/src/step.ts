@@ -143,7 +143,15 @@ export interface OutcomeStep extends At {
   readonly final: boolean;
   /** For an `invalid` answer, the field it named and its reason. */
   readonly invalid: { readonly field: string; readonly reason: string } | null;
+  /**
+   * What else the answer told the caller: its scalar fields (a grant's or renewal's lease fields
+   * among them, the owner key left out), e.g. `holder` and `retryAfterMs` of a `held`.
+   */
+  readonly detail: AnswerDetail;
 }
+
+/** The scalar fields of an answer, by name. */
+export type AnswerDetail = Readonly<Record<string, string | number | boolean | null>>;
 
 export interface FaultStep extends At {
   readonly kind: 'fault';

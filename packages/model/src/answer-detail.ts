@@ -1,0 +1,122 @@
+import type { LeaseConfig, LeaseRecord } from '@leasehold/core';
+import type { AnswerDetail, Op } from '@leasehold/step';
+import type { OpFacts } from './answer-validation';
+
+/**
+ * What else an answer tells its caller, judged on what the op's node last learnt of the store in
+ * that op (DESIGN.md section 4): a lease is the record the grant or renewal left; `held` names the
+ * record's holder, token and expiry, and how long to wait on the caller's clock before it can be
+ * claimable; `notHolder` names the holder, if any; `expired` says which grant ended and why;
+ * `released`, `forceReleased` and `expiredNow` name the token (and the holder evicted). Returns
+ * why not, or null. Called once the answer's kind is known to be right.
+ */
+export function detailProblem(
+  op: Op,
+  result: string,
+  detail: AnswerDetail,
+  facts: OpFacts,
+  ctx: {
+    /** The token of the grant the op acts on (renew, release), or its own grant (acquire). */
+    readonly grantToken: number | null;
+    readonly config: LeaseConfig;
+  },
+): string | null {
+  const view = facts.view;
+  const read = facts.lastRead;
+  switch (result) {
+    case 'granted':
+    case 'renewed':
+      return view === undefined ? null : leaseProblem(detail, view, op);
+    case 'held': {
+      if (read === null || read.record === null || read.record.status !== 'held') return null;
+      const record = read.record;
+      const claimFrom = record.expiresAtMs + ctx.config.graceMs + ctx.config.maxClockSkewMs;
+      return fieldsProblem(detail, {
+        holder: record.holder,
+        token: record.token,
+        expiresAtMs: record.expiresAtMs,
+        retryAfterMs: Math.max(0, claimFrom - read.wallMs),
+      });
+    }
+    case 'notHolder': {
+      if (read === null) return null;
+      const record = read.record;
+      return fieldsProblem(detail, { holder: record?.status === 'held' ? record.holder : null });
+    }
+    case 'expired':
+      return expiredProblem(op, detail, view, ctx.grantToken);
+    case 'released':
+      return ctx.grantToken === null ? null : fieldsProblem(detail, { token: ctx.grantToken });
+    case 'forceReleased':
+      if (view === undefined || view === null || view.status !== 'free') return null;
+      return fieldsProblem(detail, { previousHolder: view.lastHolder, token: view.token });
+    case 'expiredNow':
+      if (view === undefined || view === null) return null;
+      return fieldsProblem(detail, { token: view.token });
+    case 'maxRenewalsReached':
+      if (read === null || read.record === null || read.record.status !== 'held') return null;
+      return fieldsProblem(detail, {
+        renewals: read.record.renewals,
+        maxRenewals: ctx.config.maxRenewals,
+      });
+    default:
+      return null;
+  }
+}
+
+/** A grant or renewal hands its caller the lease the record now holds. */
+function leaseProblem(detail: AnswerDetail, view: LeaseRecord | null, op: Op): string | null {
+  if (view === null || view.status !== 'held' || view.holder !== op.node)
+    return `the ${op.kind} answered a lease, but the record it last saw is not held by ${op.node}`;
+  return fieldsProblem(detail, {
+    resource: view.resource,
+    holder: view.holder,
+    token: view.token,
+    ttlMs: view.ttlMs,
+    acquiredAtMs: view.acquiredAtMs,
+    expiresAtMs: view.expiresAtMs,
+    renewals: view.renewals,
+  });
+}
+
+/**
+ * Which grant ended, and why: the op's own grant (acquire) or the grant it acts on (renew). Still
+ * held with that token: its time ran out; held with another: superseded; freed from it (or
+ * force-released, which bumps the token once): released, force-released, or expired by a cleanup;
+ * freed after a later grant: superseded.
+ */
+function expiredProblem(
+  op: Op,
+  detail: AnswerDetail,
+  view: LeaseRecord | null | undefined,
+  grantToken: number | null,
+): string | null {
+  if (grantToken === null) {
+    // An acquire whose own write's outcome the record no longer remembers.
+    return op.kind === 'acquire' ? fieldsProblem(detail, { reason: 'superseded' }) : null;
+  }
+  if (view === undefined || view === null) return null;
+  return fieldsProblem(detail, { token: grantToken, reason: endReason(view, grantToken) });
+}
+
+function endReason(record: LeaseRecord, token: number): string {
+  if (record.status === 'held') return record.token === token ? 'pastExpiry' : 'superseded';
+  const freedThis =
+    record.token === token || (record.freedBy === 'forceReleased' && record.token === token + 1);
+  if (!freedThis) return 'superseded';
+  return record.freedBy === 'expired' ? 'pastExpiry' : record.freedBy;
+}
+
+function fieldsProblem(
+  detail: AnswerDetail,
+  want: Readonly<Record<string, string | number | boolean | null>>,
+): string | null {
+  const wrong = Object.entries(want).filter(([key, value]) => detail[key] !== value);
+  if (wrong.length === 0) return null;
+  return wrong
+    .map(
+      ([key, value]) =>
+        `${key} ${JSON.stringify(detail[key] ?? null)}, not ${JSON.stringify(value)}`,
+    )
+    .join('; ');
+}
