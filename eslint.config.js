@@ -8,7 +8,16 @@ const WHY =
   'is forbidden in core/sim/model: take time and randomness as arguments (CONSTRAINTS.md C-4)';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.dst/**', 'coverage/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '.dst/**',
+      'coverage/**',
+      'reports/**',
+      '.stryker-tmp/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
