@@ -26,7 +26,8 @@ export function detailProblem(
   switch (result) {
     case 'granted':
     case 'renewed':
-      return view === undefined ? null : leaseProblem(detail, view, op);
+      if (view === undefined) return null;
+      return leaseProblem(detail, view, op) ?? replayProblem(detail, facts);
     case 'held': {
       if (read === null || read.record === null || read.record.status !== 'held') return null;
       const record = read.record;
@@ -46,7 +47,11 @@ export function detailProblem(
     case 'expired':
       return expiredProblem(op, detail, view, ctx.grantToken);
     case 'released':
-      return ctx.grantToken === null ? null : fieldsProblem(detail, { token: ctx.grantToken });
+      if (ctx.grantToken === null) return null;
+      return (
+        fieldsProblem(detail, { token: ctx.grantToken }) ??
+        (view === undefined ? null : replayProblem(detail, facts))
+      );
     case 'forceReleased':
       if (view === undefined || view === null || view.status !== 'free') return null;
       return fieldsProblem(detail, { previousHolder: view.lastHolder, token: view.token });
@@ -62,6 +67,12 @@ export function detailProblem(
     default:
       return null;
   }
+}
+
+/** `replayed` (where the answer has it): the answer came from a record a read brought back, not from the op's own write. */
+function replayProblem(detail: AnswerDetail, facts: OpFacts): string | null {
+  if (detail['replayed'] === undefined) return null;
+  return fieldsProblem(detail, { replayed: !facts.viewFromWrite });
 }
 
 /** A grant or renewal hands its caller the lease the record now holds. */

@@ -21,6 +21,8 @@ export interface OpFacts {
    * or the one its own write left when that write's reply came back (undefined: none yet).
    */
   view: LeaseRecord | null | undefined;
+  /** The view is the record the op's own write left (not one a read brought back). */
+  viewFromWrite: boolean;
 }
 
 export interface AnswerContext {

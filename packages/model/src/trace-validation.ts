@@ -152,6 +152,7 @@ export class TraceValidator {
           indeterminate: false,
           calls: 0,
           view: undefined,
+          viewFromWrite: false,
         });
         return this.#count('stutter');
       case 'call':
@@ -188,10 +189,14 @@ export class TraceValidator {
         if (facts !== undefined && o.req === 'read' && o.result === 'ok') {
           facts.lastRead = { record: o.record, wallMs: o.wallMs };
           facts.view = o.record;
+          facts.viewFromWrite = false;
         }
         const written = this.#written.get(o.call);
         this.#written.delete(o.call);
-        if (facts !== undefined && written !== undefined && o.result === 'ok') facts.view = written;
+        if (facts !== undefined && written !== undefined && o.result === 'ok') {
+          facts.view = written;
+          facts.viewFromWrite = true;
+        }
         if (
           facts !== undefined &&
           o.req === 'cas' &&
