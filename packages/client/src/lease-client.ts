@@ -122,9 +122,14 @@ export class LeaseClient {
   readonly #known = new Map<string, KnownRecord>();
   /**
    * Acquires with a write whose outcome is unknown, by request id: the owner key (a retry under
-   * the same id must present it) and the lowest token such a write proposed (I-8). Bounded.
+   * the same id must present it), the lowest token such a write proposed (I-8), and the earliest
+   * monotonic send of such a write: if a later call under the same id finds the grant applied,
+   * the belief counts from that send, not from the later call's. Bounded.
    */
-  readonly #uncertain = new Map<string, { readonly ownerKey: string; uncertainToken: number }>();
+  readonly #uncertain = new Map<
+    string,
+    { readonly ownerKey: string; uncertainToken: number; sendMonoMs: number }
+  >();
 
   constructor(options: LeaseClientOptions) {
     this.holder = options.holder;
@@ -187,7 +192,9 @@ export class LeaseClient {
       request.resource,
       decide,
       (sendMonoMs) => sendMonoMs + beliefDurationMs(request.ttlMs, this.config),
-      (proposed) => this.#noteUncertain(request.requestId, request.ownerKey, proposed.token),
+      (proposed, sendMonoMs) =>
+        this.#noteUncertain(request.requestId, request.ownerKey, proposed.token, sendMonoMs),
+      this.#uncertain.get(request.requestId)?.sendMonoMs ?? null,
     );
     if (settled.kind === 'unavailable') return settled;
     const { result } = settled;
@@ -300,13 +307,16 @@ export class LeaseClient {
    * read -> decide -> compare-and-set, retried on conflict and on an unavailable store.
    * `retryUntilMonoMs(firstSend)` ends retries of an indeterminate write once its outcome could no
    * longer matter (the belief it would give has run out); `onIndeterminate` hears of every write
-   * whose outcome is unknown.
+   * whose outcome is unknown, with its send; `priorSendMonoMs` is the earliest send of an
+   * indeterminate write an earlier call made for the same operation (it moves the belief of a
+   * replayed result, never the retry limit: a new call may always try again).
    */
   async #mutate<R>(
     resource: string,
     decide: (record: LeaseRecord | null, nowMs: number) => Decision<R>,
     retryUntilMonoMs?: (firstIndeterminateSendMonoMs: number) => number,
-    onIndeterminate?: (proposed: LeaseRecord) => void,
+    onIndeterminate?: (proposed: LeaseRecord, sendMonoMs: number) => void,
+    priorSendMonoMs: number | null = null,
   ): Promise<Settled<R>> {
     let conflicts = 0;
     let indeterminateSendMonoMs: number | null = null;
@@ -336,7 +346,9 @@ export class LeaseClient {
           this.#known.delete(resource);
           continue;
         }
-        const sendMonoMs = indeterminateSendMonoMs;
+        // A result found in the store (a replayed grant) may stem from any write this operation
+        // sent, in this call or an earlier one: the belief counts from the earliest such send.
+        const sendMonoMs = earliest(indeterminateSendMonoMs, priorSendMonoMs);
         return { kind: 'settled', result: decision.result, sendMonoMs, wallMs, monoMs };
       }
       const { record, event } = decision.write;
@@ -356,24 +368,25 @@ export class LeaseClient {
       reason = `write failed: ${cas.reason}`;
       if (cas.maybeApplied) {
         indeterminateSendMonoMs = Math.min(indeterminateSendMonoMs ?? monoMs, monoMs);
-        onIndeterminate?.(record);
+        onIndeterminate?.(record, monoMs);
       }
       await this.#backoff(attempt);
     }
     return { kind: 'unavailable', reason, attempts: ATTEMPTS_MAX };
   }
 
-  #noteUncertain(requestId: string, ownerKey: string, token: number): void {
+  #noteUncertain(requestId: string, ownerKey: string, token: number, sendMonoMs: number): void {
     const entry = this.#uncertain.get(requestId);
     if (entry !== undefined) {
       entry.uncertainToken = Math.min(entry.uncertainToken, token);
+      entry.sendMonoMs = Math.min(entry.sendMonoMs, sendMonoMs);
       return;
     }
     if (this.#uncertain.size >= UNCERTAIN_ACQUIRES_MAX) {
       const oldest = this.#uncertain.keys().next();
       if (oldest.done !== true) this.#uncertain.delete(oldest.value);
     }
-    this.#uncertain.set(requestId, { ownerKey, uncertainToken: token });
+    this.#uncertain.set(requestId, { ownerKey, uncertainToken: token, sendMonoMs });
   }
 
   async #read(resource: string): Promise<KnownRecord | Unavailable> {
@@ -397,4 +410,9 @@ export class LeaseClient {
     if (attempt >= ATTEMPTS_MAX) return;
     await this.#clock.sleep(Math.min(BACKOFF_MS_MAX, BACKOFF_MS_BASE * 2 ** (attempt - 1)));
   }
+}
+
+function earliest(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  return b === null ? a : Math.min(a, b);
 }

@@ -258,6 +258,28 @@ describe('LeaseClient', () => {
     expect(store.writes).toBe(1);
   });
 
+  it('I-2: a retry in a later call that finds its grant applied counts belief from the first call’s send', async () => {
+    const clock = new ManualClock(1_000_000, 0);
+    const store = new FaultyStore();
+    const a = client(store, clock, 'a');
+    // First call: the write is sent at mono 0 and applies, its reply is lost, every read fails.
+    store.faults.push(
+      'replyLost',
+      ...Array.from({ length: ATTEMPTS_MAX }, () => 'readFails' as const),
+    );
+    const pending = a.acquire('job', { requestId: 'mine', ttlMs: 60_000 });
+    await runFor(clock, 2_000, 50);
+    expect(await pending).toMatchObject({ kind: 'unavailable' });
+    store.faults.length = 0;
+    const sentLater = clock.monoMs();
+    expect(sentLater).toBeGreaterThan(0);
+    const again = await a.acquire('job', { requestId: 'mine', ttlMs: 60_000 });
+    if (again.kind !== 'granted') throw new Error(again.kind);
+    // ttl 60 000 - margin 120 (twice the 1 000 ppm drift over the TTL), from the first send
+    // (mono 0), not from the later call.
+    expect(again.lease.validUntilMonoMs).toBe(0 + 60_000 - 120);
+  });
+
   it('I-8: once the record no longer remembers that far back, the retry is answered expired, not granted again', async () => {
     const clock = new ManualClock();
     const store = new FaultyStore();
