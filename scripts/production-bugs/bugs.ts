@@ -21,7 +21,7 @@ export interface ProductionBug {
    * spec does not allow (`spec`, trace validation) may always be reported beside it: every one of
    * these bugs is a protocol deviation, and where no invariant is hurt, that is what it shows.
    */
-  readonly expected: readonly (InvariantId | 'spec')[];
+  readonly expected: readonly (InvariantId | 'spec' | 'store')[];
   /** The check of `packages/sim/src/checker/` (or trace validation) it trips. */
   readonly check: string;
 }
@@ -166,6 +166,15 @@ export const PRODUCTION_BUGS: readonly ProductionBug[] = [
     replace: 'bytes += 3;',
     expected: ['spec'],
     check: 'trace validation (input rule)',
+  },
+  {
+    id: 'B16',
+    title: 'store: history retention prunes an event from the very instant of the cut-off',
+    file: 'packages/store/src/memory-store.ts',
+    find: 'this.#history = this.#history.filter((entry) => entry.atMs >= beforeMs);',
+    replace: 'this.#history = this.#history.filter((entry) => entry.atMs > beforeMs);',
+    expected: ['store'],
+    check: 'store audit (history retention)',
   },
 ];
 

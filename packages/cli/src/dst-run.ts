@@ -11,6 +11,7 @@ import {
   runSeed,
   runTask,
   SCENARIOS,
+  conformanceName,
   summarizeSweep,
   sweepExitCode,
   definedOverrides,
@@ -369,7 +370,7 @@ async function reportFailures(
 function oneLine(run: RunResult): string {
   if (run.violation !== null) return `${run.violation.invariant} ${run.violation.message}`;
   if (run.conformance !== null)
-    return `spec/Lease.tla ${run.conformance.action}: ${run.conformance.reason}`;
+    return `${conformanceName(run.conformance)}: ${run.conformance.reason}`;
   return `crash ${run.crash?.message ?? ''}`;
 }
 

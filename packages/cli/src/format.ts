@@ -1,5 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import {
+  conformanceName,
   failedStep,
   FAULT_KINDS,
   MARK_DESCRIPTIONS,
@@ -127,7 +128,7 @@ export function reportText(
     run.violation !== null
       ? `${run.violation.invariant} ${run.violation.name}`
       : run.conformance !== null
-        ? `spec/Lease.tla ${run.conformance.action}`
+        ? conformanceName(run.conformance)
         : 'the implementation under test crashed';
   const color = run.expected ? c.yellow : c.red;
   const lines = [

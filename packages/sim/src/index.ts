@@ -52,7 +52,14 @@ export type {
   TaskOptions,
   TaskResult,
 } from './sweep';
-export { failedStep, faultsFlag, plainReport, reproduceCommand, statusText } from './report';
+export {
+  conformanceName,
+  failedStep,
+  faultsFlag,
+  plainReport,
+  reproduceCommand,
+  statusText,
+} from './report';
 export type { ReproduceExtra } from './report';
 export { shapeOverrides, shrinkRun } from './shrink';
 export type { RunShape, ShrinkInput, ShrinkResult } from './shrink';

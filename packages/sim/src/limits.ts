@@ -49,8 +49,13 @@ export const RATE_DENOMINATOR = 1_000;
 /** Parts per million (drift). */
 export const PPM = 1_000_000;
 
-/** History events the simulated store retains (at least; at most twice as many). */
-export const STORE_HISTORY_EVENTS_MAX = 1_000;
+/**
+ * History events the simulated store retains (at least; at most twice as many): small, so most
+ * runs trim their history and the end-of-run audit judges the retention rule.
+ */
+export const STORE_HISTORY_EVENTS_MAX = 40;
+/** Pages the end-of-run store audit reads of one listing or history before it calls it endless. */
+export const AUDIT_PAGES_MAX = 4 * STORE_HISTORY_EVENTS_MAX;
 /**
  * Commits the simulated store acknowledges before they are synced, when the run injects power
  * loss (a checkpoint then syncs them); a power loss forgets some of the unsynced ones.

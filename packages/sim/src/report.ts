@@ -41,8 +41,17 @@ export function statusText(run: RunResult): string {
     case 'crash':
       return 'the implementation under test crashed';
     case 'conformance':
-      return 'a step the spec does not allow';
+      return run.conformance?.against === 'store'
+        ? 'the store broke its contract'
+        : 'a step the spec does not allow';
   }
+}
+
+/** What a nonconforming run broke, named: `spec/Lease.tla <action>` or `store contract: <what>`. */
+export function conformanceName(conformance: NonNullable<RunResult['conformance']>): string {
+  return conformance.against === 'store'
+    ? `store contract: ${conformance.action}`
+    : `spec/Lease.tla ${conformance.action}`;
 }
 
 /** A plain-text failure report (the CLI prints a colored one with the same fields). */
@@ -55,7 +64,7 @@ export function plainReport(
     run.violation !== null
       ? `${run.violation.invariant} ${run.violation.name}: ${run.violation.message}`
       : run.conformance !== null
-        ? `spec/Lease.tla ${run.conformance.action}: ${run.conformance.reason}`
+        ? `${conformanceName(run.conformance)}: ${run.conformance.reason}`
         : `crash: ${run.crash?.message ?? 'unknown'}`;
   const lines = [
     `${statusText(run)}: ${headline}`,

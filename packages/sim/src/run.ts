@@ -26,7 +26,7 @@ import {
 } from './settings';
 import { Trace, type TraceSink } from './trace';
 import { runProbe, runWorkload } from './workload';
-import { World, type StepJudge } from './world';
+import { World, type ConformanceSource, type StepJudge } from './world';
 
 /** Resource names mix slashes, quotes and non-ASCII, as real ones do. */
 export const RESOURCE_NAMES = [
@@ -113,6 +113,8 @@ export interface RunResult {
   readonly conformance: {
     readonly step: number;
     readonly atMs: number;
+    /** What was broken: a step of spec/Lease.tla, or the store's own contract (its listing). */
+    readonly against: ConformanceSource;
     readonly action: string;
     readonly reason: string;
   } | null;
@@ -219,6 +221,7 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
   const waitMs = probeWaitMs(plan.settings);
   await safetyPhase(world, plan.steps, eventsMax);
   if (!world.stopped() && trace.events < eventsMax) await healAndProbe(world, waitMs);
+  await world.auditStore();
   return summarize(world, options, implementation, plan, waitMs, validator !== null);
 }
 
@@ -323,6 +326,7 @@ function summarize(
         : {
             step: world.conformance.step,
             atMs: world.conformance.atMs,
+            against: world.conformance.against,
             action: world.conformance.action,
             reason: world.conformance.reason,
           },

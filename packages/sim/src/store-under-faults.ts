@@ -16,6 +16,7 @@ import {
   STORE_UNSYNCED_COMMITS_MAX,
 } from './limits';
 import type { NodeProcesses, SimNode } from './node-process';
+import { StoreAudit } from './store-audit';
 import type { WorldContext } from './world-context';
 
 export type StoreRequest =
@@ -69,6 +70,8 @@ interface Snapshot {
  */
 export class StoreUnderFaults {
   readonly store: MemoryStore;
+  /** What the store must list and keep in history, from the writes seen applied. */
+  readonly audit = new StoreAudit();
   readonly #ctx: WorldContext;
   readonly #nodes: NodeProcesses;
   #calls = 0;
@@ -251,6 +254,7 @@ export class StoreUnderFaults {
     });
     if (outcome === 'conflict') ctx.mark('casConflict');
     const applied = request.kind === 'cas' && after.version !== before.version;
+    if (applied) this.audit.onApplied(request.record, before.version + 1, request.event);
     const granted = applied ? grantedToken(before.record, after.record) : null;
     if (granted !== null && before.record?.status === 'held') ctx.mark('takeoverAfterExpiry');
     return { reply, cause, applied, granted };
@@ -373,6 +377,7 @@ export class StoreUnderFaults {
       });
     }
     ctx.record({ kind: 'powerLoss', lost: loss.lost.length, records });
+    this.audit.onPowerLoss(loss.lost.length, records);
     if (loss.lost.some((event) => event.kind === 'granted')) ctx.mark('powerLossForgotGrant');
     if (kind === 'storeServerPowerLoss') return;
     for (const node of this.#nodes.nodes) {

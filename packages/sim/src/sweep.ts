@@ -3,6 +3,7 @@ import { FAULT_KINDS, type FaultKind } from './faults';
 import type { Implementation } from './implementation';
 import { DETERMINISM_SAMPLE_PERCENT } from './limits';
 import { definedOverrides, runSeed, type RunOverrides, type RunResult } from './run';
+import { conformanceName } from './report';
 import { findScenario, type Scenario } from './scenario';
 import { sweepSeed } from './seed';
 
@@ -175,10 +176,10 @@ function violationOf(run: RunResult): SweepViolation {
   return {
     seed: run.seed,
     scenario: run.scenario,
-    invariant: run.violation?.invariant ?? (conformance === null ? 'crash' : 'spec'),
+    invariant: run.violation?.invariant ?? conformance?.against ?? 'crash',
     name:
       run.violation?.name ??
-      (conformance === null ? 'ImplementationCrashed' : `Lease.tla ${conformance.action}`),
+      (conformance === null ? 'ImplementationCrashed' : conformanceName(conformance)),
     step: run.violation?.step ?? conformance?.step ?? run.crash?.step ?? run.steps,
     status: run.status,
     expected: run.expected,

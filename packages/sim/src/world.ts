@@ -50,8 +50,12 @@ export interface StepJudge {
   rejection(): { readonly action: string; readonly reason: string } | null;
 }
 
+/** What a nonconforming run broke: a step of spec/Lease.tla, or the store contract. */
+export type ConformanceSource = 'spec' | 'store';
+
 export interface WorldConformance {
   readonly step: number;
+  readonly against: ConformanceSource;
   readonly atMs: number;
   /** Trace lines written up to and including the step. */
   readonly events: number;
@@ -197,6 +201,7 @@ export class World implements WorldContext {
           step: step.step,
           atMs: step.atMs,
           events: this.trace.events,
+          against: 'spec',
           ...rejection,
         };
         this.trace.write(
@@ -367,6 +372,37 @@ export class World implements WorldContext {
   }
 
   // ---- phases ------------------------------------------------------------------------------------
+
+  /**
+   * After a run that passed everything else: the store's listing and history must agree with the
+   * writes seen applied (store-audit.ts). A disagreement fails the run as nonconforming.
+   */
+  async auditStore(): Promise<void> {
+    if (!this.#checks || this.stopped() || this.conformance !== null) return;
+    let reason: string | null;
+    try {
+      reason = await this.store.audit.audit(
+        this.store.store,
+        this.seed,
+        this.processes.nodes.map((node) => node.id),
+      );
+    } catch (error) {
+      this.failure(error);
+      return;
+    }
+    if (reason === null) return;
+    const rejection = { action: 'store audit', reason };
+    this.conformance = {
+      step: this.step,
+      atMs: this.elapsedMs(),
+      events: this.trace.events,
+      against: 'store',
+      ...rejection,
+    };
+    this.trace.write(
+      JSON.stringify({ s: this.step, t: this.elapsedMs(), e: 'nonconforming', ...rejection }),
+    );
+  }
 
   /** Faults off, the store back, wall clocks back in bound, crashed nodes restarted. */
   heal(): void {
