@@ -45,6 +45,8 @@ interface ReplayPlan {
   readonly scenario: string;
   readonly overrides: RunOverrides;
   readonly implementation: Implementation | undefined;
+  /** The implementation as `--impl` names it (for the reproduce line); undefined for leasehold's. */
+  readonly impl: string | undefined;
   /** The trace lines to match, when replaying a trace file. */
   readonly expected: readonly string[] | undefined;
 }
@@ -91,7 +93,7 @@ export async function dstReplay(argv: readonly string[], io: CliIo): Promise<num
   io.stderr(
     run.status === 'passed'
       ? `${statusText(run)} (trace hash ${run.traceHash})\n`
-      : `${plainReport(run, plan.overrides)}\n`,
+      : `${plainReport(run, { ...plan.overrides, ...(plan.impl === undefined ? {} : { impl: plan.impl }) })}\n`,
   );
   return exitFor(run);
 }
@@ -114,6 +116,7 @@ async function planFromFlags(
     scenario: scenarioFlag(scenario).id,
     overrides: overridesFlags(values as Parameters<typeof overridesFlags>[0]),
     implementation: impl === undefined ? undefined : await loadImplementation(impl, io.cwd),
+    impl,
     expected: undefined,
   };
 }
@@ -175,6 +178,7 @@ async function planFromTrace(
       settings: settings.settings,
     }),
     implementation,
+    impl: impl ?? (name.startsWith('zoo:') ? name : undefined),
     expected,
   };
 }

@@ -390,5 +390,9 @@ describe('leasehold dst zoo, shrinking and replay --trace', () => {
     const replay = await cli(['dst', 'replay', '--trace', join(dir, `swarm-${seed}-shrunk.jsonl`)]);
     expect(replay.code).toBe(1);
     expect(replay.stderr).toMatch(/replay is byte-identical/);
+    // The replay's own reproduce line names the implementation the trace recorded.
+    expect(replay.stderr).toMatch(
+      /reproduce DST_SEED=\d+ npx leasehold dst run --scenario swarm --impl zoo:Z8 /,
+    );
   });
 });

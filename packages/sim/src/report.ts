@@ -57,7 +57,7 @@ export function conformanceName(conformance: NonNullable<RunResult['conformance'
 /** A plain-text failure report (the CLI prints a colored one with the same fields). */
 export function plainReport(
   run: RunResult,
-  extra: { steps?: number; nodes?: number; tracePath?: string } = {},
+  extra: ReproduceExtra & { readonly tracePath?: string } = {},
 ): string {
   const scenario = findScenario(run.scenario);
   const headline =
