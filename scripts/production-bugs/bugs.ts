@@ -21,7 +21,7 @@ export interface ProductionBug {
    * spec does not allow (`spec`, trace validation) may always be reported beside it: every one of
    * these bugs is a protocol deviation, and where no invariant is hurt, that is what it shows.
    */
-  readonly expected: readonly (InvariantId | 'spec' | 'store')[];
+  readonly expected: readonly (InvariantId | 'spec' | 'store' | 'config')[];
   /** The check of `packages/sim/src/checker/` (or trace validation) it trips. */
   readonly check: string;
 }
@@ -175,6 +175,15 @@ export const PRODUCTION_BUGS: readonly ProductionBug[] = [
     replace: 'this.#history = this.#history.filter((entry) => entry.atMs > beforeMs);',
     expected: ['store'],
     check: 'store audit (history retention)',
+  },
+  {
+    id: 'B17',
+    title: 'core: the configuration lets the safety margin equal the minimum TTL (off by one)',
+    file: 'packages/core/src/config.ts',
+    find: "checkIntegerMs('config.safetyMarginMs', config.safetyMarginMs, 0, config.ttlMsMin - 1)",
+    replace: "checkIntegerMs('config.safetyMarginMs', config.safetyMarginMs, 0, config.ttlMsMin)",
+    expected: ['config'],
+    check: 'configuration rules (careless configurations offered to resolveConfig)',
   },
 ];
 

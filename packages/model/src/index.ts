@@ -13,6 +13,8 @@ export { successors } from './next';
 export { initialStates, stateKey } from './state';
 export type { ModelState } from './state';
 export { ACTION_NAMES } from './transition';
+export { configAnswerProblem, configProblems } from './config-validation';
+export type { ConfigProblem } from './config-validation';
 export { show as showRecord, TraceValidator } from './trace-validation';
 export type {
   ConformanceFailure,

@@ -1,4 +1,10 @@
-import { RESOURCE_BYTES_MAX, REQUEST_ID_BYTES_MAX, type LeaseConfig } from '@leasehold/core';
+import {
+  CLOCK_DRIFT_PPM_LIMIT_MAX,
+  REQUEST_ID_BYTES_MAX,
+  RESOURCE_BYTES_MAX,
+  TTL_MS_LIMIT_MAX,
+  type LeaseConfig,
+} from '@leasehold/core';
 import type { Prng } from './prng';
 
 /**
@@ -69,4 +75,59 @@ function padTo(head: string, bytes: number, fill: 'r' | 'é'): string {
   const room = bytes - head.length;
   const fillBytes = fill === 'r' ? 1 : 2;
   return head + 'x'.repeat(room % fillBytes) + fill.repeat(Math.floor(room / fillBytes));
+}
+
+/**
+ * A configuration a careless user passes to `resolveConfig`: the run's own (`base`) with one
+ * setting just outside its documented range, exactly on it, of the wrong type, or with a misspelt
+ * key; or no object at all. The model's statement of the rules (`configAnswerProblem`) decides
+ * which are valid; the core must resolve the valid ones to exactly what was asked and refuse the
+ * others naming the setting and its limit.
+ */
+export function drawConfigOffer(prng: Prng, base: LeaseConfig): unknown {
+  const key = prng.pick(CONFIG_OFFER_KEYS);
+  if (key === 'notAnObject') return prng.pick<unknown>([null, [], 'ttlMsMin=1000', 42]);
+  if (key === 'misspelt') return { ...base, [prng.pick(['ttlMS', 'grace', 'maxRenewal'])]: 1 };
+  return { ...base, [key]: prng.pick(configValues(key, base)) };
+}
+
+const CONFIG_OFFER_KEYS = [
+  'ttlMsMin',
+  'ttlMsMax',
+  'ttlMsDefault',
+  'graceMs',
+  'maxClockSkewMs',
+  'safetyMarginMs',
+  'clockDriftPpmMax',
+  'maxRenewals',
+  'misspelt',
+  'notAnObject',
+] as const;
+
+function configValues(key: keyof LeaseConfig, c: LeaseConfig): readonly unknown[] {
+  const typos: readonly unknown[] = [Number.NaN, 0.5, '1000', undefined];
+  switch (key) {
+    case 'ttlMsMin':
+      return [0, 1, 2, TTL_MS_LIMIT_MAX + 1, c.ttlMsMax + 1, c.safetyMarginMs, c.ttlMsMin + 0.5];
+    case 'ttlMsMax':
+      return [
+        c.ttlMsMin - 1,
+        c.ttlMsMin,
+        c.ttlMsDefault - 1,
+        TTL_MS_LIMIT_MAX,
+        TTL_MS_LIMIT_MAX + 1,
+        Infinity,
+      ];
+    case 'ttlMsDefault':
+      return [c.ttlMsMin - 1, c.ttlMsMin, c.ttlMsMax, c.ttlMsMax + 1, ...typos];
+    case 'graceMs':
+    case 'maxClockSkewMs':
+      return [-1, 0, TTL_MS_LIMIT_MAX, TTL_MS_LIMIT_MAX + 1, ...typos];
+    case 'safetyMarginMs':
+      return [-1, 0, c.ttlMsMin - 1, c.ttlMsMin, ...typos];
+    case 'clockDriftPpmMax':
+      return [-1, 0, CLOCK_DRIFT_PPM_LIMIT_MAX, CLOCK_DRIFT_PPM_LIMIT_MAX + 1, ...typos];
+    case 'maxRenewals':
+      return [-1, 0, null, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, ...typos];
+  }
 }

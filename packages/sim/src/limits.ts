@@ -54,6 +54,8 @@ export const PPM = 1_000_000;
  * runs trim their history and the end-of-run audit judges the retention rule.
  */
 export const STORE_HISTORY_EVENTS_MAX = 40;
+/** Careless configurations offered to `resolveConfig` before each run, besides the run's own. */
+export const CONFIG_OFFERS_PER_RUN = 6;
 /** Pages the end-of-run store audit reads of one listing or history before it calls it endless. */
 export const AUDIT_PAGES_MAX = 4 * STORE_HISTORY_EVENTS_MAX;
 /**

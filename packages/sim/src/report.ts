@@ -43,15 +43,22 @@ export function statusText(run: RunResult): string {
     case 'conformance':
       return run.conformance?.against === 'store'
         ? 'the store broke its contract'
-        : 'a step the spec does not allow';
+        : run.conformance?.against === 'config'
+          ? 'a configuration answered against the rules'
+          : 'a step the spec does not allow';
   }
 }
 
-/** What a nonconforming run broke, named: `spec/Lease.tla <action>` or `store contract: <what>`. */
+/** What a nonconforming run broke, named: `spec/Lease.tla <action>`, `store contract: ...`, ... */
 export function conformanceName(conformance: NonNullable<RunResult['conformance']>): string {
-  return conformance.against === 'store'
-    ? `store contract: ${conformance.action}`
-    : `spec/Lease.tla ${conformance.action}`;
+  switch (conformance.against) {
+    case 'store':
+      return `store contract: ${conformance.action}`;
+    case 'config':
+      return `configuration rules: ${conformance.action}`;
+    case 'spec':
+      return `spec/Lease.tla ${conformance.action}`;
+  }
 }
 
 /** A plain-text failure report (the CLI prints a colored one with the same fields). */

@@ -1,10 +1,12 @@
-import type { InvariantId } from '@leasehold/core';
+import { resolveConfig, type InvariantId } from '@leasehold/core';
 import { TraceValidator } from '@leasehold/model';
 import type { StepListener } from '@leasehold/step';
 import type { MarkCounts } from './coverage';
 import { drawSwarm, formatSwarm, type FaultKind, type Swarm } from './faults';
 import { leaseholdImplementation, type Implementation } from './implementation';
+import { drawConfigOffer } from './bad-input';
 import {
+  CONFIG_OFFERS_PER_RUN,
   DUPLICATE_DELAY_MS_MAX,
   HEAL_STEPS_MAX,
   LATENCY_MS_FAULT_MAX,
@@ -18,9 +20,9 @@ import {
 import { Prng } from './prng';
 import type { Scenario } from './scenario';
 import {
+  configOfferOf,
   drawSettings,
   formatSettings,
-  leaseConfigOf,
   withSettings,
   type SimSettings,
 } from './settings';
@@ -198,9 +200,14 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     swarm: formatSwarm(plan.swarm),
     settings: formatSettings(plan.settings),
   });
-  const config = leaseConfigOf(plan.settings);
+  // The model judges by the configuration the settings ask for; the nodes use the core's
+  // resolution of it (offerConfigs below holds that resolution to the model's rules; should the
+  // core refuse it, the nodes use what was asked and the run fails as nonconforming).
+  const offer = configOfferOf(plan.settings);
+  const resolved = resolveConfig(offer);
+  const config = resolved.kind === 'ok' ? resolved.config : offer;
   const validator =
-    (options.validate ?? true) && scenario.validated ? new TraceValidator(config) : null;
+    (options.validate ?? true) && scenario.validated ? new TraceValidator(offer) : null;
   const world = new World({
     seed,
     settings: plan.settings,
@@ -214,6 +221,11 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     ...(options.listeners === undefined ? {} : { listeners: options.listeners }),
     judges: validator === null ? [] : [judgeOf(validator)],
   });
+  const offers = new Prng(seed, 'config-offers');
+  world.offerConfigs([
+    offer,
+    ...Array.from({ length: CONFIG_OFFERS_PER_RUN }, () => drawConfigOffer(offers, offer)),
+  ]);
   world.processes.setRunner((node) => runWorkload(world, node));
   world.processes.startAll();
 

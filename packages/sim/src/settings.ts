@@ -160,8 +160,15 @@ export function drawSettings(prng: Prng): SimSettings {
 
 /** The lease configuration every node of the run uses. */
 export function leaseConfigOf(settings: SimSettings): LeaseConfig {
+  const resolved = resolveConfig(configOfferOf(settings));
+  if (resolved.kind !== 'ok') throw new Error(`simulator settings: ${resolved.reason}`);
+  return resolved.config;
+}
+
+/** The configuration a run's settings ask for, as a user would pass it to `resolveConfig`. */
+export function configOfferOf(settings: SimSettings): LeaseConfig {
   const ttlMs = settings.ttlMs;
-  const resolved = resolveConfig({
+  return {
     ttlMsDefault: ttlMs[0]!,
     ttlMsMin: Math.min(...ttlMs),
     ttlMsMax: Math.max(...ttlMs),
@@ -170,9 +177,7 @@ export function leaseConfigOf(settings: SimSettings): LeaseConfig {
     safetyMarginMs: settings.marginMs,
     clockDriftPpmMax: settings.driftPpm,
     maxRenewals: settings.renewals,
-  });
-  if (resolved.kind !== 'ok') throw new Error(`simulator settings: ${resolved.reason}`);
-  return resolved.config;
+  };
 }
 
 /**

@@ -1,8 +1,10 @@
 import {
+  resolveConfig,
   violation as invariantViolation,
   type InvariantViolation,
   type LeaseConfig,
 } from '@leasehold/core';
+import { configAnswerProblem } from '@leasehold/model';
 import {
   encodeStep,
   type AnswerDetail,
@@ -50,8 +52,11 @@ export interface StepJudge {
   rejection(): { readonly action: string; readonly reason: string } | null;
 }
 
-/** What a nonconforming run broke: a step of spec/Lease.tla, or the store contract. */
-export type ConformanceSource = 'spec' | 'store';
+/**
+ * What a nonconforming run broke: a step of spec/Lease.tla, the store contract (its listing and
+ * history), or the configuration rules.
+ */
+export type ConformanceSource = 'spec' | 'store' | 'config';
 
 export interface WorldConformance {
   readonly step: number;
@@ -129,10 +134,11 @@ export class World implements WorldContext {
     this.clocks = new Prng(options.seed, 'clocks');
     this.checker = new Checker({
       bounds: {
-        graceMs: options.config.graceMs,
-        skewMs: options.config.maxClockSkewMs,
-        marginMs: options.config.safetyMarginMs,
-        driftPpm: options.config.clockDriftPpmMax,
+        // From the settings the run drew, not from the core's resolution of them.
+        graceMs: options.settings.graceMs,
+        skewMs: options.settings.skewMs,
+        marginMs: options.settings.marginMs,
+        driftPpm: options.settings.driftPpm,
       },
       ttlMsMax: Math.max(...options.settings.ttlMs),
       enabled: options.checks,
@@ -390,13 +396,41 @@ export class World implements WorldContext {
       this.failure(error);
       return;
     }
-    if (reason === null) return;
-    const rejection = { action: 'store audit', reason };
+    if (reason !== null) this.#nonconforming('store', 'store audit', reason);
+  }
+
+  /**
+   * Before the run: each configuration is offered to the core's `resolveConfig`, as a user would
+   * pass it; the answer must follow the model's own statement of the configuration rules (a
+   * valid offer resolves to exactly what was asked, an invalid one is refused naming the setting
+   * and its limit). The run's own configuration is the first offer.
+   */
+  offerConfigs(offers: readonly unknown[]): void {
+    if (!this.#checks) return;
+    for (const offer of offers) {
+      let answer: ReturnType<typeof resolveConfig>;
+      try {
+        answer = resolveConfig(offer);
+      } catch (error) {
+        this.failure(error);
+        return;
+      }
+      const problem = configAnswerProblem(offer, answer);
+      if (problem !== null) {
+        this.#nonconforming('config', 'resolveConfig', problem);
+        return;
+      }
+    }
+  }
+
+  #nonconforming(against: ConformanceSource, action: string, reason: string): void {
+    if (this.conformance !== null) return;
+    const rejection = { action, reason };
     this.conformance = {
       step: this.step,
       atMs: this.elapsedMs(),
       events: this.trace.events,
-      against: 'store',
+      against,
       ...rejection,
     };
     this.trace.write(
