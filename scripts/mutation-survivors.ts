@@ -63,8 +63,14 @@ const RULES: readonly Rule[] = [
   },
   {
     kind: 'gap',
-    why: 'configuration validation: every world draws a valid configuration; the sweep never offers an invalid one',
+    why: 'configuration validation: a case the careless configurations (six per run) do not draw, or the wording of a refusal',
     file: /core\/src\/config\.ts$/,
+  },
+  {
+    kind: 'gap',
+    why: 'a belief shorter than allowed (even none) is safe and goes unnoticed: the sweep bounds belief from above only',
+    file: /core\/src\/time-rules\.ts$/,
+    code: /beliefDurationMs|beliefEndsAt|leftMs|monoNowMs/,
   },
   {
     kind: 'equivalent',
