@@ -26,13 +26,25 @@ type Expected =
  */
 export class StoreAudit {
   readonly #records = new Map<string, VersionedRecord>();
+  /**
+   * The newest events the store must keep, oldest first: at least twice the retention (the store
+   * keeps fewer), so memory stays flat over a long run. `#committed` counts them all.
+   */
   #events: Expected[] = [];
+  #committed = 0;
   #powerLosses = 0;
 
   /** A write applied: `record` is what the client sent, now at `version`, with `event`. */
   onApplied(record: LeaseRecord, version: number, event: HistoryEvent): void {
     this.#records.set(record.resource, { record, version });
-    this.#events.push({ kind: 'sent', event });
+    this.#push({ kind: 'sent', event });
+  }
+
+  #push(expected: Expected): void {
+    this.#events.push(expected);
+    this.#committed += 1;
+    if (this.#events.length >= 4 * STORE_HISTORY_EVENTS_MAX)
+      this.#events = this.#events.slice(-2 * STORE_HISTORY_EVENTS_MAX);
   }
 
   /**
@@ -42,13 +54,14 @@ export class StoreAudit {
   onPowerLoss(lost: number, recovered: readonly RecoveredRecord[]): void {
     this.#powerLosses += 1;
     this.#events = this.#events.slice(0, Math.max(0, this.#events.length - lost));
+    this.#committed = Math.max(0, this.#committed - lost);
     const kept = recovered
       .filter((r) => r.survived !== null && r.after !== null)
       .sort((a, b) => codeUnitOrder(a.resource, b.resource));
     for (const r of recovered) if (r.survived === null) this.#records.delete(r.resource);
     for (const r of kept) {
       this.#records.set(r.resource, { record: r.after!, version: r.versionAfter });
-      this.#events.push({ kind: 'quarantine', resource: r.resource, record: r.after! });
+      this.#push({ kind: 'quarantine', resource: r.resource, record: r.after! });
     }
   }
 
@@ -156,13 +169,14 @@ export class StoreAudit {
    */
   #compareHistory(kept: readonly HistoryEntry[]): string | null {
     const all = this.#events;
+    const committed = this.#committed;
     if (kept.length > all.length)
-      return `the history holds ${kept.length} events, but only ${all.length} were committed and not lost`;
+      return `the history holds ${kept.length} events, but only ${Math.min(all.length, committed)} of the newest were committed and not lost`;
     if (kept.length >= 2 * STORE_HISTORY_EVENTS_MAX)
       return `the history holds ${kept.length} events, more than twice the retention of ${STORE_HISTORY_EVENTS_MAX}`;
-    const atLeast = Math.min(all.length, STORE_HISTORY_EVENTS_MAX);
+    const atLeast = Math.min(committed, STORE_HISTORY_EVENTS_MAX);
     if (this.#powerLosses === 0 && kept.length < atLeast)
-      return `the history holds ${kept.length} events, but ${all.length} were committed and the retention keeps at least ${atLeast}`;
+      return `the history holds ${kept.length} events, but ${committed} were committed and the retention keeps at least ${atLeast}`;
     const from = all.length - kept.length;
     for (let i = 0; i < kept.length; i++) {
       const entry = kept[i]!;
@@ -171,7 +185,7 @@ export class StoreAudit {
       const expected = all[from + i]!;
       const wrong = compareEvent(entry, expected);
       if (wrong !== null)
-        return `history event ${from + i + 1} of ${all.length} (sequence ${entry.seq}): ${wrong}`;
+        return `history event ${committed - all.length + from + i + 1} of ${committed} (sequence ${entry.seq}): ${wrong}`;
     }
     return null;
   }

@@ -78,7 +78,7 @@ export const ZOO: readonly ZooVariant[] = [
   {
     id: 'Z1',
     title: 'check-then-act acquire: read, then an unconditional write (no compare-and-set)',
-    expected: ['I-5', 'I-1', 'I-2'],
+    expected: ['I-5', 'I-1', 'I-2', 'spec'],
     scenario: 'contention',
     implementation: brokenClient('Z1', { store: (o) => blindWrites(o.store, ['granted']) }),
   },
@@ -113,14 +113,14 @@ export const ZOO: readonly ZooVariant[] = [
   {
     id: 'Z6',
     title: 'retry after a lost reply without requestId idempotency (grants twice)',
-    expected: ['I-8'],
+    expected: ['I-8', 'spec'],
     scenario: 'storage-faults',
     implementation: brokenClient('Z6', { decisions: { acquire: acquireWithoutIdempotency } }),
   },
   {
     id: 'Z7',
     title: 'claimant ignores grace and skew (takes over at expiresAtMs on its own clock)',
-    expected: ['I-2', 'I-1'],
+    expected: ['I-2', 'I-1', 'spec'],
     scenario: 'clock-faults',
     implementation: brokenClient('Z7', { decisions: { acquire: acquireIgnoringGraceAndSkew } }),
   },
