@@ -92,7 +92,7 @@ export const PRODUCTION_BUGS: readonly ProductionBug[] = [
       return { kind: 'conflict', version };
     }
     assertWritable(`,
-    expected: ['I-3', 'I-5', 'I-2', 'I-1', 'I-7'],
+    expected: ['I-3', 'I-5', 'I-2', 'I-1', 'I-7', 'store'],
     check: 'checkUnchanged',
   },
   {
