@@ -115,7 +115,7 @@ export interface RunResult {
   readonly conformance: {
     readonly step: number;
     readonly atMs: number;
-    /** What was broken: a step of spec/Lease.tla, or the store's own contract (its listing). */
+    /** What was broken: a step of spec/Lease.tla, the store contract, or the configuration rules. */
     readonly against: ConformanceSource;
     readonly action: string;
     readonly reason: string;
