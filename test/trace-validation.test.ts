@@ -128,6 +128,29 @@ describe('trace validation: the correct implementation conforms to spec/Lease.tl
   }
 });
 
+describe('regressions: seeds that once failed the correct implementation', () => {
+  // Each needed a duplicated write whose first copy the store refused, or a read answered just
+  // before the op's own late write applied.
+  const seeds: readonly [string, number, string][] = [
+    // The refused copy was answered "not applied" while the duplicate was still on its way and
+    // then applied: the client counted its belief from a later write (I-2).
+    ['storage-faults', 46118402014, 'I-2 from a duplicated write the client thought refused'],
+    ['swarm', 46118400868, 'I-2 from a duplicated write the client thought refused'],
+    // The model took such a write as settled and refused the client's "expired" answer.
+    ['storage-faults', 46118402087, 'an expired answer after a duplicated write'],
+    // The read was answered before the op's late write applied; the model judged the read's record
+    // as if it already remembered the op's grant.
+    ['broken-skew', 7843637, 'held answered on a read taken before the own write applied'],
+  ];
+  for (const [scenario, seed, what] of seeds) {
+    it(`${scenario} seed ${seed} passes (${what})`, async () => {
+      const run = await runSeed({ scenario: findScenario(scenario)!, seed: String(seed) });
+      expect(run.conformance, JSON.stringify(run.conformance)).toBeNull();
+      expect(run.violation === null || run.expected).toBe(true);
+    }, 60_000);
+  }
+});
+
 /** Renewals that do not count themselves: the record's renewal limit never bites. */
 const renewUncounted = brokenImplementation('renew-uncounted', (store, r, v, record, event) =>
   event.kind === 'renewed' && record.status === 'held'

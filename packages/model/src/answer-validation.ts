@@ -8,8 +8,16 @@ import type { ModelRecord } from './state';
 
 /** What the world saw of one logical operation, up to its answer. */
 export interface OpFacts {
-  /** The last record a read of this op brought back to its node, and the node's wall clock then. */
-  lastRead: { readonly record: LeaseRecord | null; readonly wallMs: number } | null;
+  /**
+   * The last record a read of this op brought back to its node, the node's wall clock then, and
+   * whether the op's own grant had applied when the store answered the read (the record the read
+   * carries remembers the op's request id only then).
+   */
+  lastRead: {
+    readonly record: LeaseRecord | null;
+    readonly wallMs: number;
+    readonly opGranted: boolean;
+  } | null;
   /** A write of this op applied. */
   applied: boolean;
   /** A write of this op had an unknown outcome (its reply was lost, timed out, or restarted). */

@@ -89,6 +89,8 @@ export class TraceValidator {
   readonly #facts = new Map<number, OpFacts>();
   /** acquire op -> the token it was granted (the model's ghost `opGranted`, and rids). */
   readonly #opGrants = new Map<number, number>();
+  /** read call -> whether its op's grant had applied when the store answered it. */
+  readonly #readAfterGrant = new Map<number, boolean>();
   readonly #nodes = new Map<string, number>();
   readonly #actions: Record<string, number> = {};
   #observations = 0;
@@ -185,9 +187,11 @@ export class TraceValidator {
           if (writes !== undefined) this.#seen.set(`${o.node}\0${o.resource}`, writes);
         }
         this.#answered.delete(o.call);
+        const readAfterGrant = this.#readAfterGrant.get(o.call) ?? false;
+        this.#readAfterGrant.delete(o.call);
         const facts = o.op === null ? undefined : this.#facts.get(o.op);
         if (facts !== undefined && o.req === 'read' && o.result === 'ok') {
-          facts.lastRead = { record: o.record, wallMs: o.wallMs };
+          facts.lastRead = { record: o.record, wallMs: o.wallMs, opGranted: readAfterGrant };
           facts.view = o.record;
           facts.viewFromWrite = false;
         }
@@ -197,12 +201,15 @@ export class TraceValidator {
           facts.view = written;
           facts.viewFromWrite = true;
         }
+        // A write refused before it applied (failed, store down) is settled, unless a copy the
+        // network duplicated is still on its way: that one may yet apply.
+        const pending = this.#calls.get(o.call);
+        const copyOnItsWay = pending !== undefined && pending.applies < pending.copies;
         if (
           facts !== undefined &&
           o.req === 'cas' &&
           o.result === 'unavailable' &&
-          o.cause !== 'failed' &&
-          o.cause !== 'down'
+          ((o.cause !== 'failed' && o.cause !== 'down') || copyOnItsWay)
         )
           facts.indeterminate = true;
         return this.#count('stutter');
@@ -248,7 +255,11 @@ export class TraceValidator {
     }
     if (o.req === 'read') {
       this.#count(o.outcome === 'ok' ? 'Read' : 'stutter');
-      if (o.outcome === 'ok' && o.copy === 0) this.#answered.set(o.call, r.writes);
+      if (o.outcome === 'ok' && o.copy === 0) {
+        this.#answered.set(o.call, r.writes);
+        const op = call?.op ?? null;
+        this.#readAfterGrant.set(o.call, op !== null && this.#opGrants.has(op.id));
+      }
       return;
     }
     if (o.outcome === 'failed' || o.outcome === 'down') return this.#count('WriteFail');
@@ -445,7 +456,12 @@ export class TraceValidator {
       opGranted,
       modelConfig: this.#modelConfig(op.ttlMs ?? this.#config.ttlMsDefault),
       config: this.#config,
-      seen: (record) => modelRecord(record, node, opGranted, (n) => this.#nodeIndex(n)),
+      // The record a read brought back remembers the op's grant only if it applied before the
+      // store answered that read.
+      seen: (record) =>
+        modelRecord(record, node, facts.lastRead?.opGranted ?? opGranted, (n) =>
+          this.#nodeIndex(n),
+        ),
     });
     if (problem !== null) {
       this.#fail(o, action, problem, r);

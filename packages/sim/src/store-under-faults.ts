@@ -38,6 +38,11 @@ interface InFlight {
   readonly incarnation: number;
   readonly request: StoreRequest;
   readonly op: number | null;
+  /** Copies the network delivers (2 when it duplicates the request). */
+  readonly copies: number;
+  /** Copies the store has handled so far, and whether one of them applied the write. */
+  handled: number;
+  applied: boolean;
   readonly resolve: (reply: Reply) => void;
   settled: boolean;
   timedOut: boolean;
@@ -143,6 +148,9 @@ export class StoreUnderFaults {
         incarnation,
         request,
         op,
+        copies: duplicate ? 2 : 1,
+        handled: 0,
+        applied: false,
         resolve,
         settled: false,
         timedOut: false,
@@ -180,6 +188,8 @@ export class StoreUnderFaults {
     const epoch = this.#epoch;
     const handled = this.#handle(flight, copy);
     if (handled === null) return undefined;
+    flight.handled += 1;
+    if (handled.applied) flight.applied = true;
     if (copy > 0) {
       ctx.mark('requestDuplicated');
       return undefined;
@@ -199,8 +209,10 @@ export class StoreUnderFaults {
     const scheduler = ctx.scheduler;
     scheduler.at(scheduler.nowMs + this.#latencyMs(), () => {
       if (cause === null && this.#epoch !== epoch) cause = 'restarted';
-      const reply =
-        cause === null ? handled.reply : unavailable(flight.request, cause, handled.applied);
+      // A copy refused before it applied says nothing of a copy still on its way: the request
+      // may yet apply, and the reply must not promise otherwise.
+      const mayApply = flight.applied || flight.handled < flight.copies;
+      const reply = cause === null ? handled.reply : unavailable(flight.request, cause, mayApply);
       return this.#deliver(flight, reply, cause);
     });
     return undefined;

@@ -7,6 +7,9 @@ import type { HistoryEvent, LeaseRecord } from '@leasehold/core';
  *
  * Expected failures are values. `unavailable` means the store could not be reached or answered too
  * late; for a compare-and-set it is indeterminate (`maybeApplied`), and the caller must re-read.
+ * `maybeApplied` is false only when the write can never apply: a transport that may deliver a
+ * request again (a retrying proxy, a duplicated packet) must say true even when the store refused
+ * the copy that answered.
  * Programmer errors (a record for another resource, a token going down) throw.
  */
 export interface LeaseStore {
