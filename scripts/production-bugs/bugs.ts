@@ -21,7 +21,7 @@ export interface ProductionBug {
    * spec does not allow (`spec`, trace validation) may always be reported beside it: every one of
    * these bugs is a protocol deviation, and where no invariant is hurt, that is what it shows.
    */
-  readonly expected: readonly (InvariantId | 'spec' | 'store' | 'config')[];
+  readonly expected: readonly (InvariantId | 'spec' | 'store' | 'config' | 'client')[];
   /** The check of `packages/sim/src/checker/` (or trace validation) it trips. */
   readonly check: string;
 }
@@ -184,6 +184,16 @@ export const PRODUCTION_BUGS: readonly ProductionBug[] = [
     replace: "checkIntegerMs('config.safetyMarginMs', config.safetyMarginMs, 0, config.ttlMsMin)",
     expected: ['config'],
     check: 'configuration rules (careless configurations offered to resolveConfig)',
+  },
+  {
+    id: 'B18',
+    title: "client: a renewal extends the store's lease but not the holder's belief",
+    file: 'packages/client/src/lease-client.ts',
+    find: "return { kind: 'renewed', lease: this.#leaseFrom(result.lease, settled) };",
+    replace:
+      "return { kind: 'renewed', lease: { ...result.lease, validUntilMonoMs: lease.validUntilMonoMs } };",
+    expected: ['client'],
+    check: 'belief floor (a holder may use what its client promised)',
   },
 ];
 

@@ -84,7 +84,8 @@ export const DST_RUN_HELP = `leasehold dst run: run seeded simulations of every 
 Every run of a scenario the model covers is also validated step by step against spec/Lease.tla.
 
 exit codes: 0 passed, 1 safety violation, 2 liveness violation, 3 implementation crashed,
-            4 nondeterminism detected, 5 a step the spec does not allow (and no invariant broken),
+            4 nondeterminism detected, 5 a step the spec does not allow, a broken store, client or
+            configuration contract (and no invariant broken),
             64 bad usage, 70 internal error of the harness`;
 
 export interface DstRunSettings {

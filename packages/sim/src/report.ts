@@ -45,7 +45,9 @@ export function statusText(run: RunResult): string {
         ? 'the store broke its contract'
         : run.conformance?.against === 'config'
           ? 'a configuration answered against the rules'
-          : 'a step the spec does not allow';
+          : run.conformance?.against === 'client'
+            ? 'the client broke its promise to the holder'
+            : 'a step the spec does not allow';
   }
 }
 
@@ -56,6 +58,8 @@ export function conformanceName(conformance: NonNullable<RunResult['conformance'
       return `store contract: ${conformance.action}`;
     case 'config':
       return `configuration rules: ${conformance.action}`;
+    case 'client':
+      return `client contract: ${conformance.action}`;
     case 'spec':
       return `spec/Lease.tla ${conformance.action}`;
   }

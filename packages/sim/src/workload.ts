@@ -92,6 +92,7 @@ async function holdLease(
   const writes = prng.between(1, settings.writes);
   for (let i = 0; i < writes && world.phase() === 'safety'; i++) {
     if (!client.believes(lease)) {
+      world.disbelieved(node, lease);
       world.mark('beliefLapsedWhileHolding');
       world.setHeld(node, null);
       await staleRenew(world, node, client, { lease, op: granted.op }, true);

@@ -1,3 +1,4 @@
+import type { Lease } from '@leasehold/client';
 import {
   resolveConfig,
   violation as invariantViolation,
@@ -13,6 +14,7 @@ import {
   type Step,
   type StepListener,
 } from '@leasehold/step';
+import { BeliefFloor } from './checker/belief-floor';
 import { Checker } from './checker/checker';
 import type { Belief } from './checker/lease-uniqueness';
 import { emptyMarks, type Mark, type MarkCounts } from './coverage';
@@ -54,9 +56,10 @@ export interface StepJudge {
 
 /**
  * What a nonconforming run broke: a step of spec/Lease.tla, the store contract (its listing and
- * history), or the configuration rules.
+ * history), the configuration rules, or the client's promise to let its holder use a lease
+ * (`checker/belief-floor.ts`).
  */
-export type ConformanceSource = 'spec' | 'store' | 'config';
+export type ConformanceSource = 'spec' | 'store' | 'config' | 'client';
 
 export interface WorldConformance {
   readonly step: number;
@@ -101,6 +104,7 @@ export class World implements WorldContext {
   readonly store: StoreUnderFaults;
   readonly fences: FencedResources;
   readonly checker: Checker;
+  readonly #floor: BeliefFloor | null;
   readonly trace: Trace;
   readonly marks: MarkCounts = emptyMarks();
   readonly faultsFired: Record<FaultKind, number> = Object.fromEntries(
@@ -132,14 +136,16 @@ export class World implements WorldContext {
     this.faults = new Prng(options.seed, 'faults');
     this.network = new Prng(options.seed, 'network');
     this.clocks = new Prng(options.seed, 'clocks');
+    const bounds = {
+      // From the settings the run drew, not from the core's resolution of them.
+      graceMs: options.settings.graceMs,
+      skewMs: options.settings.skewMs,
+      marginMs: options.settings.marginMs,
+      driftPpm: options.settings.driftPpm,
+    };
+    this.#floor = options.checks ? new BeliefFloor(bounds) : null;
     this.checker = new Checker({
-      bounds: {
-        // From the settings the run drew, not from the core's resolution of them.
-        graceMs: options.settings.graceMs,
-        skewMs: options.settings.skewMs,
-        marginMs: options.settings.marginMs,
-        driftPpm: options.settings.driftPpm,
-      },
+      bounds,
       ttlMsMax: Math.max(...options.settings.ttlMs),
       enabled: options.checks,
       epochMs: EPOCH_MS,
@@ -194,6 +200,7 @@ export class World implements WorldContext {
     for (const listener of this.#listeners) listener(step);
     if (this.#checks) {
       this.checker.onStep(step);
+      this.#floor?.onStep(step);
       const found = this.checker.violation;
       if (found !== null && this.violation === null) this.#violate(found, step.kind === 'probe');
     }
@@ -276,6 +283,17 @@ export class World implements WorldContext {
     return ran;
   }
 
+  /**
+   * `node`'s client said it does not believe in `lease`, which the workload holds: judged against
+   * the floor under belief (`checker/belief-floor.ts`).
+   */
+  disbelieved(node: SimNode, lease: Lease): void {
+    if (this.conformance !== null || this.#floor === null) return;
+    const { resource, token } = lease;
+    const why = this.#floor.disbelief(node.id, resource, token, node.clock.monoMs());
+    if (why !== null) this.#nonconforming('client', 'believes', why);
+  }
+
   #sampleBeliefs(): void {
     if (!this.#checks) return;
     const beliefs: Belief[] = [];
@@ -289,8 +307,11 @@ export class World implements WorldContext {
         this.failure(error);
         return;
       }
-      if (believes)
+      if (believes) {
         beliefs.push({ node: node.id, resource: held.lease.resource, token: held.lease.token });
+      } else {
+        this.disbelieved(node, held.lease);
+      }
     }
     if (beliefs.length === 0) return;
     this.checker.onBeliefs(beliefs, this.scheduler.nowMs);
