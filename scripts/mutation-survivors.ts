@@ -68,9 +68,16 @@ const RULES: readonly Rule[] = [
   },
   {
     kind: 'gap',
-    why: 'a belief shorter than allowed (even none) is safe and goes unnoticed: the sweep bounds belief from above only',
+    why: 'belief for a replayed grant whose send time is unknown (counted from the wall-clock expiry): no run of the sweep loses the send time of its own write',
     file: /core\/src\/time-rules\.ts$/,
     code: /beliefDurationMs|beliefEndsAt|leftMs|monoNowMs/,
+  },
+  {
+    kind: 'equivalent',
+    why: "one of a release's holder, token and owner-key comparisons weakened: the other two still tell the owner apart, since every grant gets its own owner key (defence in depth)",
+    file: /core\/src\/release\.ts$/,
+    code: /record\.(holder|token|ownerKey) === request\.(holder|token|ownerKey)( &&|;)$/,
+    mutator: /ConditionalExpression|LogicalOperator/,
   },
   {
     kind: 'equivalent',
