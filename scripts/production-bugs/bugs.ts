@@ -195,6 +195,15 @@ export const PRODUCTION_BUGS: readonly ProductionBug[] = [
     expected: ['client'],
     check: 'belief floor (a holder may use what its client promised)',
   },
+  {
+    id: 'B19',
+    title: 'core: the renewal limit lets one renewal too many through (off by one)',
+    file: 'packages/core/src/renew.ts',
+    find: 'record.renewals >= config.maxRenewals',
+    replace: 'record.renewals > config.maxRenewals',
+    expected: ['spec'],
+    check: 'trace validation (written record: a renewal never past the renewal limit)',
+  },
 ];
 
 /** The sweep reported the invariant the bug is meant to trip, and nothing it should not. */

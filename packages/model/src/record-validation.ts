@@ -10,6 +10,8 @@ export interface WriteFacts {
   readonly ttlMs: number | null;
   /** The request id the workload chose for the op, or null when the client picks its own. */
   readonly requestId: string | null;
+  /** The configuration's renewal limit per grant (null: none). */
+  readonly maxRenewals: number | null;
 }
 
 export type WriteKind = 'grant' | 'renew' | 'release' | 'forceRelease' | 'expire';
@@ -19,7 +21,7 @@ export type WriteKind = 'grant' | 'renew' | 'release' | 'forceRelease' | 'expire
  * sections 3 and 4 (what a record holds): every write names its resource and stamps the writer's
  * wall clock; a grant starts a lease (holder, TTL, start, no renewals) and remembers its request id
  * among the most recent RECORD_GRANT_IDS_MAX grants (I-8); a renewal changes only its TTL, expiry,
- * stamp and request id and counts one more renewal; a release, force-release or cleanup frees the
+ * stamp and request id and counts one more renewal, never past the renewal limit; a release, force-release or cleanup frees the
  * lease saying who held it and how it ended, and forgets no grant. Returns why not, or null.
  */
 export function writtenRecordProblem(
@@ -87,6 +89,8 @@ function renewProblem(
   if (after.acquiredAtMs !== before.acquiredAtMs) return 'a renewal keeps the start of the lease';
   if (facts.ttlMs !== null && after.ttlMs !== facts.ttlMs)
     return `a renewal takes the TTL asked for (${facts.ttlMs}), not ${after.ttlMs}`;
+  if (facts.maxRenewals !== null && before.renewals >= facts.maxRenewals)
+    return `a grant with ${before.renewals} renewals is at the limit (${facts.maxRenewals}): no renewal may be written`;
   if (after.renewals !== before.renewals + 1)
     return `a renewal counts renewal ${before.renewals + 1}, not ${after.renewals}`;
   return sameGrants(before, after, 'a renewal');

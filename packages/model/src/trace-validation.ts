@@ -328,6 +328,7 @@ export class TraceValidator {
       resource: o.resource,
       ttlMs: call.op?.ttlMs ?? null,
       requestId: call.op?.requestId ?? null,
+      maxRenewals: this.#config.maxRenewals,
     });
   }
 
