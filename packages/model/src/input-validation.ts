@@ -34,15 +34,13 @@ export function invalidInputs(op: Op, config: LeaseConfig): readonly InvalidInpu
   return found;
 }
 
-const ENCODER = new TextEncoder();
-
 /**
  * Undefined for a non-empty string of well-formed UTF-16 whose UTF-8 encoding is at most
  * `bytesMax` bytes; otherwise the limit it breaks (null for empty or not well-formed).
  */
 function nameProblem(text: string, bytesMax: number): number | null | undefined {
   if (text.length === 0 || !text.isWellFormed()) return null;
-  return ENCODER.encode(text).length > bytesMax ? bytesMax : undefined;
+  return Buffer.byteLength(text, 'utf8') > bytesMax ? bytesMax : undefined;
 }
 
 /**

@@ -341,7 +341,7 @@ export class TraceValidator {
     const ttlMs = op?.ttlMs ?? (after.status === 'held' ? after.ttlMs : this.#config.ttlMsDefault);
     const config = this.#modelConfig(ttlMs);
     const granted = op !== null && this.#opGrants.has(op.id);
-    const seen = modelRecord(before, node, granted, (n) => this.#nodeIndex(n));
+    const seen = modelRecord(before, node, granted, this.#indexOf);
     const leaseToken =
       (op?.leaseOp ?? null) === null
         ? (before?.token ?? -1)
@@ -460,9 +460,7 @@ export class TraceValidator {
       // The record a read brought back remembers the op's grant only if it applied before the
       // store answered that read.
       seen: (record) =>
-        modelRecord(record, node, facts.lastRead?.opGranted ?? opGranted, (n) =>
-          this.#nodeIndex(n),
-        ),
+        modelRecord(record, node, facts.lastRead?.opGranted ?? opGranted, this.#indexOf),
     });
     if (problem !== null) {
       this.#fail(o, action, problem, r);
@@ -474,6 +472,9 @@ export class TraceValidator {
     });
     if (detail !== null) this.#fail(o, action, `${op.kind} answered ${o.result}: ${detail}`, r);
   }
+
+  /** `#nodeIndex` as a function value, made once. */
+  readonly #indexOf = (name: string): number => this.#nodeIndex(name);
 
   #nodeIndex(name: string): number {
     let i = this.#nodes.get(name);

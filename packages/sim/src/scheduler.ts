@@ -68,19 +68,23 @@ export class Scheduler {
   /** Queues `fire` at `atMs` (never in the past). */
   at(atMs: number, fire: () => void | Promise<void>): void {
     const heap = this.#heap;
-    heap.push({
+    const event: QueuedEvent = {
       atMs: Math.max(atMs, this.#nowMs),
       tie: this.#prng.int(TIE_BOUND),
       seq: this.#seq++,
       fire,
-    });
-    let i = heap.length - 1;
+    };
+    // Sift up: parents move down into the hole until the event's place is found.
+    let i = heap.length;
+    heap.push(event);
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!before(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      const above = heap[parent]!;
+      if (!before(event, above)) break;
+      heap[i] = above;
       i = parent;
     }
+    heap[i] = event;
   }
 
   /** Fires the next event and waits for whatever node code it woke; false when none is left. */
@@ -116,18 +120,19 @@ export class Scheduler {
     const top = heap[0];
     const last = heap.pop();
     if (top === undefined || last === undefined || heap.length === 0) return top;
-    heap[0] = last;
+    // Sift down: the smaller child moves up into the hole until `last` fits there.
+    const size = heap.length;
     let i = 0;
     for (;;) {
       const left = 2 * i + 1;
+      if (left >= size) break;
       const right = left + 1;
-      let smallest = i;
-      if (left < heap.length && before(heap[left]!, heap[smallest]!)) smallest = left;
-      if (right < heap.length && before(heap[right]!, heap[smallest]!)) smallest = right;
-      if (smallest === i) break;
-      [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
-      i = smallest;
+      const child = right < size && before(heap[right]!, heap[left]!) ? right : left;
+      if (!before(heap[child]!, last)) break;
+      heap[i] = heap[child]!;
+      i = child;
     }
+    heap[i] = last;
     return top;
   }
 }

@@ -1,6 +1,9 @@
 import { createHash, type Hash } from 'node:crypto';
 import { TRACE_TAIL_EVENTS } from './limits';
 
+/** Characters of trace hashed per call (a batch is one string, so memory stays flat). */
+const HASH_BATCH_CHARS = 16_384;
+
 /** Where a run's full trace goes (a JSON-lines file in the CLI); the simulator does no I/O itself. */
 export interface TraceSink {
   write(line: string): void;
@@ -16,7 +19,11 @@ export type TraceHeader = Readonly<Record<string, string | number | boolean | nu
  */
 export class Trace {
   readonly #hash: Hash = createHash('sha256');
+  /** Lines not yet hashed: hashed in batches (the same digest as line by line, fewer calls). */
+  #pending = '';
+  /** The last TRACE_TAIL_EVENTS lines, a ring: `#next` is where the next line goes. */
   readonly #tail: string[] = [];
+  #next = 0;
   readonly #sink: TraceSink | null;
   #events = 0;
 
@@ -36,10 +43,14 @@ export class Trace {
   }
 
   #line(line: string): void {
-    this.#hash.update(line);
-    this.#hash.update('\n');
-    if (this.#tail.length >= TRACE_TAIL_EVENTS) this.#tail.shift();
-    this.#tail.push(line);
+    this.#pending += line + '\n';
+    if (this.#pending.length >= HASH_BATCH_CHARS) {
+      this.#hash.update(this.#pending);
+      this.#pending = '';
+    }
+    if (this.#tail.length < TRACE_TAIL_EVENTS) this.#tail.push(line);
+    else this.#tail[this.#next] = line;
+    this.#next = (this.#next + 1) % TRACE_TAIL_EVENTS;
     this.#sink?.write(line);
   }
 
@@ -48,12 +59,16 @@ export class Trace {
     return this.#events;
   }
 
+  /** The last lines, oldest first. */
   tail(): readonly string[] {
-    return [...this.#tail];
+    if (this.#tail.length < TRACE_TAIL_EVENTS) return [...this.#tail];
+    return [...this.#tail.slice(this.#next), ...this.#tail.slice(0, this.#next)];
   }
 
   /** The hash of every line written so far; call once, at the end. */
   digest(): string {
+    this.#hash.update(this.#pending);
+    this.#pending = '';
     return this.#hash.digest('hex').slice(0, 16);
   }
 }

@@ -15,6 +15,19 @@ export function recordText(record: LeaseRecord | null): string {
 
 const q = JSON.stringify;
 
+/** Node and resource names, quoted once: the same few names recur on nearly every line. */
+const QUOTED_NAMES_MAX = 1_024;
+const quotedNames = new Map<string, string>();
+
+function qn(name: string): string {
+  let quoted = quotedNames.get(name);
+  if (quoted === undefined) {
+    quoted = q(name);
+    if (quotedNames.size < QUOTED_NAMES_MAX) quotedNames.set(name, quoted);
+  }
+  return quoted;
+}
+
 function n(value: number | null): string {
   return value === null ? 'null' : String(value);
 }
@@ -29,31 +42,31 @@ export function encodeStep(step: Step): string {
   switch (step.kind) {
     case 'start':
     case 'crash':
-      return `${head},"n":${q(step.node)},"inc":${step.inc}}`;
+      return `${head},"n":${qn(step.node)},"inc":${step.inc}}`;
     case 'begin': {
       const op = step.op;
-      return `${head},"o":${op.id},"op":"${op.kind}","n":${q(op.node)},"r":${q(op.resource)},"ttl":${n(op.ttlMs)},"of":${n(op.leaseOp)},"exp":${op.expectedHolder === null ? 'null' : q(op.expectedHolder)},"id":${op.requestId === null ? 'null' : q(op.requestId)}}`;
+      return `${head},"o":${op.id},"op":"${op.kind}","n":${qn(op.node)},"r":${qn(op.resource)},"ttl":${n(op.ttlMs)},"of":${n(op.leaseOp)},"exp":${op.expectedHolder === null ? 'null' : q(op.expectedHolder)},"id":${op.requestId === null ? 'null' : q(op.requestId)}}`;
     }
     case 'call':
-      return `${head},"c":${step.call},"n":${q(step.node)},"inc":${step.inc},"o":${n(step.op)},"q":"${step.req}","r":${q(step.resource)},"w":${step.wallMs},"m":${step.monoMs},"v":${n(step.expectedVersion)},"p":${step.req === 'cas' ? q(recordText(step.proposed)) : 'null'}${step.copies > 1 ? ',"dup":1' : ''}}`;
+      return `${head},"c":${step.call},"n":${qn(step.node)},"inc":${step.inc},"o":${n(step.op)},"q":"${step.req}","r":${qn(step.resource)},"w":${step.wallMs},"m":${step.monoMs},"v":${n(step.expectedVersion)},"p":${step.req === 'cas' ? q(recordText(step.proposed)) : 'null'}${step.copies > 1 ? ',"dup":1' : ''}}`;
     case 'apply':
-      return `${head},"c":${step.call},"n":${q(step.node)},"q":"${step.req}","r":${q(step.resource)},"dup":${step.copy},"k":"${step.outcome}","v":${step.versionAfter},"rec":${step.versionAfter === step.versionBefore ? 'null' : q(recordText(step.after))}}`;
+      return `${head},"c":${step.call},"n":${qn(step.node)},"q":"${step.req}","r":${qn(step.resource)},"dup":${step.copy},"k":"${step.outcome}","v":${step.versionAfter},"rec":${step.versionAfter === step.versionBefore ? 'null' : q(recordText(step.after))}}`;
     case 'reply':
-      return `${head},"c":${step.call},"n":${q(step.node)},"q":"${step.req}","r":${q(step.resource)},"k":"${step.result}","why":${step.cause === null ? 'null' : `"${step.cause}"`},"w":${step.wallMs}}`;
+      return `${head},"c":${step.call},"n":${qn(step.node)},"q":"${step.req}","r":${qn(step.resource)},"k":"${step.result}","why":${step.cause === null ? 'null' : `"${step.cause}"`},"w":${step.wallMs}}`;
     case 'fence':
-      return `${head},"n":${q(step.node)},"r":${q(step.resource)},"tok":${step.token},"ok":${step.accepted}}`;
+      return `${head},"n":${qn(step.node)},"r":${qn(step.resource)},"tok":${step.token},"ok":${step.accepted}}`;
     case 'outcome': {
       const op = step.op;
-      return `${head},"o":${op.id},"op":"${op.kind}","n":${q(op.node)},"r":${q(op.resource)},"k":${q(step.result)},"tok":${n(step.token)},"fin":${step.final}${step.invalid === null ? '' : `,"field":${q(step.invalid.field)},"why":${q(step.invalid.reason)}`}${detailText(step.detail)}}`;
+      return `${head},"o":${op.id},"op":"${op.kind}","n":${qn(op.node)},"r":${qn(op.resource)},"k":${q(step.result)},"tok":${n(step.token)},"fin":${step.final}${step.invalid === null ? '' : `,"field":${q(step.invalid.field)},"why":${q(step.invalid.reason)}`}${detailText(step.detail)}}`;
     }
     case 'fault':
-      return `${head},"f":"${step.fault}","n":${step.node === null ? 'null' : q(step.node)},"v":${n(step.value)}}`;
+      return `${head},"f":"${step.fault}","n":${step.node === null ? 'null' : qn(step.node)},"v":${n(step.value)}}`;
     case 'powerLoss':
       return `${head},"lost":${step.lost},"rec":${q(step.records.map((r) => `${r.resource}=${recordText(r.after)}`).join(' '))}}`;
     case 'heal':
       return `${head}}`;
     case 'probe':
-      return `${head},"n":${q(step.node)},"r":${q(step.resource)},"k":${q(step.result)},"waited":${step.waitedMs}}`;
+      return `${head},"n":${qn(step.node)},"r":${qn(step.resource)},"k":${q(step.result)},"waited":${step.waitedMs}}`;
     case 'violation':
       return `${head},"inv":"${step.invariant}","msg":${q(step.message)}}`;
     case 'failure':

@@ -148,7 +148,7 @@ export class MemoryStore implements LeaseStore {
     record: LeaseRecord,
     event: HistoryEvent,
   ): void {
-    const next = { record: deepFreeze(structuredClone(record)), version };
+    const next = { record: frozenCopy(record), version };
     this.#records.set(resource, next);
     this.#seq += 1;
     this.#history.push(Object.freeze({ ...event, seq: this.#seq }));
@@ -281,10 +281,17 @@ export function compareResources(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
+/**
+ * A deep copy of a record, frozen: nobody holding the written object can change what the store
+ * keeps. Records are plain data (strings, numbers, arrays and objects of them, as every store
+ * serializes them), so a plain copy is complete, and several times faster than structuredClone
+ * on the simulator's hot path.
+ */
+function frozenCopy<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return Object.freeze(value.map(frozenCopy)) as T;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value))
+    copy[key] = frozenCopy((value as Record<string, unknown>)[key]);
+  return Object.freeze(copy) as T;
 }

@@ -17,17 +17,19 @@ export function checkLeaseUniqueness(
   beliefs: readonly Belief[],
   protectedBelief: (belief: Belief) => boolean,
 ): InvariantViolation | null {
-  const believerByResource = new Map<string, Belief>();
-  for (const belief of beliefs) {
+  // Pairwise: a handful of beliefs per instant, checked on every step, so no map is built.
+  for (let i = 0; i < beliefs.length; i++) {
+    const belief = beliefs[i]!;
     if (!protectedBelief(belief)) continue;
-    const other = believerByResource.get(belief.resource);
-    if (other !== undefined && other.node !== belief.node) {
+    for (let j = 0; j < i; j++) {
+      const other = beliefs[j]!;
+      if (other.resource !== belief.resource || other.node === belief.node) continue;
+      if (!protectedBelief(other)) continue;
       return violation(
         'I-1',
         `${other.node} (token ${other.token}) and ${belief.node} (token ${belief.token}) both believe they hold ${JSON.stringify(belief.resource)}`,
       );
     }
-    believerByResource.set(belief.resource, belief);
   }
   return null;
 }

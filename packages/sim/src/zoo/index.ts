@@ -12,5 +12,5 @@ export {
 export { recoveryWithoutJump, recoveryWithoutQuarantine } from './broken-recovery';
 export { findZooVariant, ZOO } from './zoo';
 export type { ZooVariant } from './zoo';
-export { median, runZoo, zooBase } from './zoo-run';
+export { firstFailure, median, runZoo, zooBase } from './zoo-run';
 export type { ZooOptions, ZooReport, ZooVariantReport } from './zoo-run';

@@ -80,17 +80,8 @@ async function runVariant(variant: ZooVariant, options: ZooOptions): Promise<Zoo
   let expectedEverywhere = true;
   for (let k = 0; k < options.bases; k++) {
     const started = options.nowMs();
-    let found: RunResult | null = null;
-    let i = 0;
-    for (; i < options.budget && found === null; i++) {
-      const run = await runSeed({
-        scenario,
-        seed: sweepSeed(zooBase(k), i),
-        implementation: variant.implementation,
-      });
-      if (run.status !== 'passed') found = run;
-    }
-    seedsToDetect.push(found === null ? options.budget + 1 : i);
+    const { found, seeds } = await firstFailure(variant, k, options.budget);
+    seedsToDetect.push(seeds);
     msToDetect.push(options.nowMs() - started);
     if (found === null) continue;
     basesDetected += 1;
@@ -130,6 +121,29 @@ async function runVariant(variant: ZooVariant, options: ZooOptions): Promise<Zoo
       `seeds-to-detect ${seedsToDetect.join(',')} shrunk ${report.firstFailure?.events ?? '-'} -> ${report.shrunkEvents ?? '-'} events`,
   );
   return report;
+}
+
+/**
+ * Base sweep k of a variant, seed after seed, until the first run that does not pass: that run
+ * (null when none failed within the budget) and the seeds it took (budget + 1 when none failed).
+ */
+export async function firstFailure(
+  variant: ZooVariant,
+  k: number,
+  budget: number,
+): Promise<{ found: RunResult | null; seeds: number }> {
+  const scenario = findScenario(variant.scenario);
+  if (scenario === undefined)
+    throw new Error(`zoo ${variant.id}: unknown scenario ${variant.scenario}`);
+  for (let i = 0; i < budget; i++) {
+    const run = await runSeed({
+      scenario,
+      seed: sweepSeed(zooBase(k), i),
+      implementation: variant.implementation,
+    });
+    if (run.status !== 'passed') return { found: run, seeds: i + 1 };
+  }
+  return { found: null, seeds: budget + 1 };
 }
 
 async function runCorrect(options: ZooOptions): Promise<ZooReport['correct']> {
