@@ -204,6 +204,37 @@ export const PRODUCTION_BUGS: readonly ProductionBug[] = [
     expected: ['spec'],
     check: 'trace validation (written record: a renewal never past the renewal limit)',
   },
+  {
+    id: 'B20',
+    title:
+      "core: a retried release is answered notHolder (a freed record taken for someone else's)",
+    file: 'packages/core/src/release.ts',
+    find: "return { result: { kind: 'released', token: record.token, replayed: true }, write: null };",
+    replace: "return { result: { kind: 'notHolder', holder: record.lastHolder }, write: null };",
+    expected: ['spec'],
+    check:
+      'trace validation (answer: a release of a grant that ended for its node answers released)',
+  },
+  {
+    id: 'B21',
+    title: 'core: a retried force-release compares the wrong field and answers notHeld',
+    file: 'packages/core/src/force-release.ts',
+    find: "record.freedBy === 'forceReleased' && record.requestId === request.requestId",
+    replace: "record.freedBy === 'forceReleased' && record.requestId === request.by",
+    expected: ['spec'],
+    check:
+      'trace validation (answer: a force-release that reads back its own write answers forceReleased)',
+  },
+  {
+    id: 'B22',
+    title:
+      'core: a renew of a lease another node held last answers expired (no holder check on a free record)',
+    file: 'packages/core/src/renew.ts',
+    find: 'record.lastHolder !== request.holder || record.token < request.token',
+    replace: 'record.token < request.token',
+    expected: ['spec'],
+    check: 'trace validation (answer: expired only where the record shows this grant ended)',
+  },
 ];
 
 /** The sweep reported the invariant the bug is meant to trip, and nothing it should not. */

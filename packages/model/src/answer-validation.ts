@@ -31,6 +31,8 @@ export interface OpFacts {
   view: LeaseRecord | null | undefined;
   /** The view is the record the op's own write left (not one a read brought back). */
   viewFromWrite: boolean;
+  /** The record this op's last applied write left in the store (null: none applied). */
+  ownWrite: LeaseRecord | null;
 }
 
 export interface AnswerContext {
@@ -93,11 +95,11 @@ function decisionProblem(
     case 'acquire':
       return acquireProblem(result, record, wall, facts, ctx);
     case 'renew':
-      return renewProblem(result, record, wall, ctx);
+      return renewProblem(result, record, wall, op.node, ctx);
     case 'release':
-      return releaseProblem(result, record, ctx);
+      return releaseProblem(result, record, op.node, ctx);
     case 'forceRelease':
-      return forceReleaseProblem(result, record, op.expectedHolder);
+      return forceReleaseProblem(result, record, op.expectedHolder, facts);
     case 'expire':
       return expireProblem(result, record, wall, ctx.config);
   }
@@ -134,12 +136,22 @@ function renewProblem(
   result: string,
   record: LeaseRecord | null,
   wall: number,
+  node: string,
   ctx: AnswerContext,
 ): string | null {
   const token = ctx.leaseToken ?? -1;
   const allowed = renewAllowed(ctx.seen(record), ctx.node, token, wall, ctx.modelConfig);
   const limit = ctx.config.maxRenewals;
   const atLimit = record?.status === 'held' && limit !== null && record.renewals >= limit;
+  // The record shows that this node's grant ended (released, expired by cleanup or by time,
+  // force-released and not re-granted to another, or superseded by its own later grant): the
+  // answer is `expired`. Where it shows another holder, or nothing of this grant, `notHolder`.
+  const ended =
+    record !== null &&
+    (record.status === 'free'
+      ? record.lastHolder === node && record.token >= token
+      : record.holder === node &&
+        (record.token > token || (record.token === token && wall >= record.expiresAtMs)));
   switch (result) {
     case 'renewed':
       // A replay: the record holds this renewal already (held by the node, same grant).
@@ -151,8 +163,11 @@ function renewProblem(
         ? null
         : `the grant has ${record?.status === 'held' ? record.renewals : 0} renewals, the limit is ${limit ?? 'none'}`;
     case 'expired':
+      if (allowed && !atLimit) return 'the model renews this grant';
+      return ended ? null : 'the record shows no end of this grant of this node: notHolder';
     case 'notHolder':
-      return allowed && !atLimit ? 'the model renews this grant' : null;
+      if (allowed && !atLimit) return 'the model renews this grant';
+      return ended ? 'the record shows this grant of this node ended: expired' : null;
     default:
       return 'not an answer a renew gives';
   }
@@ -161,16 +176,22 @@ function renewProblem(
 function releaseProblem(
   result: string,
   record: LeaseRecord | null,
+  node: string,
   ctx: AnswerContext,
 ): string | null {
   const token = ctx.leaseToken ?? -1;
+  // The grant this release is for already ended for its node (an earlier release of it applied,
+  // or a cleanup expired it): release is safe to retry, so the answer is `released`.
+  const endedForNode =
+    record?.status === 'free' && record.lastHolder === node && record.token === token;
   switch (result) {
     case 'released':
-      // A replay: the record was freed from this node's grant already.
-      return record?.status === 'free' && record.token === token
+      return endedForNode
         ? null
-        : 'no write of its own, and the record was not freed from this grant';
+        : 'no write of its own, and the record was not freed from this grant of this node';
     case 'notHolder':
+      if (endedForNode)
+        return 'the record shows this grant ended for this node: a retried release answers released';
       return releaseWrites(ctx.seen(record), ctx.node, token, ctx.modelConfig)
         ? 'the model releases this grant'
         : null;
@@ -183,14 +204,22 @@ function forceReleaseProblem(
   result: string,
   record: LeaseRecord | null,
   expectedHolder: string | null,
+  facts: OpFacts,
 ): string | null {
   const held = record?.status === 'held';
+  // The read brought back the record this op's own force-release left: a retry whose first
+  // attempt applied (its reply lost) recognises it and answers `forceReleased`.
+  const ownWriteSeen =
+    record?.status === 'free' &&
+    record.freedBy === 'forceReleased' &&
+    facts.ownWrite !== null &&
+    facts.ownWrite.requestId === record.requestId;
   switch (result) {
     case 'forceReleased':
-      return record?.status === 'free' && record.freedBy === 'forceReleased'
-        ? null
-        : 'no write of its own, and the record was not force-released';
+      return 'no write of its own applied: nothing was force-released by this operation';
     case 'notHeld':
+      if (ownWriteSeen)
+        return "the read shows this operation's own force-release: a retry answers forceReleased";
       return held ? 'the lease was held' : null;
     case 'notHolder':
       return held && expectedHolder !== null && record.holder !== expectedHolder

@@ -155,6 +155,7 @@ export class TraceValidator {
           calls: 0,
           view: undefined,
           viewFromWrite: false,
+          ownWrite: null,
         });
         return this.#count('stutter');
       case 'call':
@@ -282,7 +283,10 @@ export class TraceValidator {
     if (o.copy === 0) this.#answered.set(o.call, r.writes);
     const facts =
       call?.op === undefined || call.op === null ? undefined : this.#facts.get(call.op.id);
-    if (facts !== undefined) facts.applied = true;
+    if (facts !== undefined) {
+      facts.applied = true;
+      facts.ownWrite = o.after;
+    }
     if (
       action === 'AcquireWrite' &&
       o.after !== null &&
