@@ -235,6 +235,16 @@ export const PRODUCTION_BUGS: readonly ProductionBug[] = [
     expected: ['spec'],
     check: 'trace validation (answer: expired only where the record shows this grant ended)',
   },
+  {
+    id: 'B23',
+    title: 'store: a refused compare-and-set answers the version it expected, not the current one',
+    file: 'packages/store/src/memory-store.ts',
+    find: "if (version !== expectedVersion) return { kind: 'conflict', version };",
+    replace:
+      "if (version !== expectedVersion) return { kind: 'conflict', version: expectedVersion };",
+    expected: ['store'],
+    check: "the store's answer against what it did (storeAnswerProblem)",
+  },
 ];
 
 /** The sweep reported the invariant the bug is meant to trip, and nothing it should not. */

@@ -29,7 +29,7 @@ export type StoreRequest =
       readonly event: HistoryEvent;
     };
 
-type Reply = ReadResult | CasResult;
+export type Reply = ReadResult | CasResult;
 
 /** One request in flight: answered at most once (by its reply or by the client's timeout). */
 interface InFlight {
@@ -59,7 +59,7 @@ interface Handled {
   readonly granted: number | null;
 }
 
-interface Snapshot {
+export interface Snapshot {
   readonly record: LeaseRecord | null;
   readonly version: number;
 }
@@ -251,6 +251,10 @@ export class StoreUnderFaults {
     }
     const after = this.#snapshot(request.resource);
     if (after === null) return null;
+    if (cause === null) {
+      const problem = storeAnswerProblem(request, reply, before, after);
+      if (problem !== null) ctx.storeContract(problem);
+    }
     ctx.record({
       kind: 'apply',
       call: flight.id,
@@ -423,4 +427,47 @@ function unavailable(request: StoreRequest, cause: UnavailableCause, maybeApplie
   const reason = REASONS[cause];
   if (request.kind === 'read') return { kind: 'unavailable', reason };
   return { kind: 'unavailable', reason, maybeApplied: cause === 'timeout' || maybeApplied };
+}
+
+/**
+ * Why the real store's answer to one request breaks the `LeaseStore` contract, judged against
+ * what the store did (its record and version read back before and after), or null. A
+ * compare-and-set applies if and only if `expectedVersion` is the current version, moves the
+ * version up by one, and answers `ok` with the new version; a refused one changes nothing and
+ * answers `conflict` with the current version. A read changes nothing and answers the current
+ * version. A store may answer `unavailable`, promising `maybeApplied` for a write it applied.
+ */
+export function storeAnswerProblem(
+  request: StoreRequest,
+  reply: Reply,
+  before: Snapshot,
+  after: Snapshot,
+): string | null {
+  const moved = after.version !== before.version;
+  const answered = JSON.stringify(reply);
+  if (request.kind === 'read') {
+    if (moved) return `a read moved the version from ${before.version} to ${after.version}`;
+    if (reply.kind === 'unavailable') return null;
+    return reply.kind === 'ok' && reply.version === before.version
+      ? null
+      : `a read at version ${before.version} was answered ${answered}`;
+  }
+  const current = request.expectedVersion === before.version;
+  if (moved && !current)
+    return `a compare-and-set expecting version ${request.expectedVersion} applied over version ${before.version}`;
+  if (!moved && current)
+    return `a compare-and-set at the current version ${before.version} did not apply (answered ${answered})`;
+  if (moved && after.version !== before.version + 1)
+    return `one write moved the version from ${before.version} to ${after.version}`;
+  if (reply.kind === 'unavailable')
+    return moved && !('maybeApplied' in reply && reply.maybeApplied)
+      ? `a compare-and-set that applied was answered unavailable without maybeApplied`
+      : null;
+  if (moved)
+    return reply.kind === 'ok' && reply.version === after.version
+      ? null
+      : `a compare-and-set that applied (version ${after.version}) was answered ${answered}`;
+  return reply.kind === 'conflict' && reply.version === before.version
+    ? null
+    : `a compare-and-set refused at version ${before.version} was answered ${answered}`;
 }

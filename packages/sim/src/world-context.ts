@@ -54,6 +54,11 @@ export interface WorldContext {
    * token is reported as the I-5 violation the store's own guard caught.
    */
   failure(error: unknown, refused?: RefusedWrite | null): void;
+  /**
+   * The store under test answered other than what it did (the `LeaseStore` contract): the run
+   * fails as nonconforming against the store contract.
+   */
+  storeContract(reason: string): void;
   /** True once the run has a verdict (violation or failure): nothing more is scheduled. */
   stopped(): boolean;
 }

@@ -444,6 +444,10 @@ export class World implements WorldContext {
     }
   }
 
+  storeContract(reason: string): void {
+    if (this.#checks) this.#nonconforming('store', 'store answer', reason);
+  }
+
   #nonconforming(against: ConformanceSource, action: string, reason: string): void {
     if (this.conformance !== null) return;
     const rejection = { action, reason };
