@@ -245,6 +245,16 @@ export const PRODUCTION_BUGS: readonly ProductionBug[] = [
     expected: ['store'],
     check: "the store's answer against what it did (storeAnswerProblem)",
   },
+  {
+    id: 'B24',
+    title:
+      "client: a blocking acquire gives up at once when the holder's lease outlasts its wait (held before the wait ran out)",
+    file: 'packages/client/src/lease-client.ts',
+    find: 'if (leftMs <= 0) return outcome;',
+    replace: 'if (leftMs < outcome.retryAfterMs) return outcome;',
+    expected: ['client'],
+    check: 'AcquireWait (an acquire answers held only once its wait ran out)',
+  },
 ];
 
 /** The sweep reported the invariant the bug is meant to trip, and nothing it should not. */

@@ -55,12 +55,14 @@ async function acquireAndHold(world: World, node: SimNode, client: LeaseClientLi
   const op = world.beginOp(node, 'acquire', resource, { ttlMs, requestId });
   const options = { ttlMs, waitMs, ...(requestId === null ? {} : { requestId }) };
   const startedMs = world.scheduler.nowMs;
+  world.acquireWaits(node, op, waitMs);
   let got = await client.acquire(resource, options);
   let retried = false;
   if (got.kind === 'unavailable' && requestId !== null && prng.int(100) < RETRY_UNAVAILABLE_PCT) {
     // The outcome is unknown: the same intended acquire again, under the same request id.
     world.endOp(node, op, got, null, false);
     retried = true;
+    world.acquireWaits(node, op, 0);
     got = await client.acquire(resource, { ...options, waitMs: 0 });
   }
   endAcquire(world, node, op, got);
@@ -248,6 +250,7 @@ export async function runProbe(
   const ttlMs = world.settings.ttlMs[0]!;
   const op = world.beginOp(node, 'acquire', resource, { ttlMs });
   const healedAtMs = world.scheduler.nowMs;
+  world.acquireWaits(node, op, waitMs);
   const got = await client.acquire(resource, { ttlMs, waitMs });
   world.endOp(node, op, got, got.kind === 'granted' ? got.lease.token : null);
   world.record({

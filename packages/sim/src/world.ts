@@ -14,6 +14,7 @@ import {
   type Step,
   type StepListener,
 } from '@leasehold/step';
+import { AcquireWait } from './checker/acquire-wait';
 import { BeliefFloor } from './checker/belief-floor';
 import { Checker } from './checker/checker';
 import type { Belief } from './checker/lease-uniqueness';
@@ -105,6 +106,7 @@ export class World implements WorldContext {
   readonly fences: FencedResources;
   readonly checker: Checker;
   readonly #floor: BeliefFloor | null;
+  readonly #acquireWait: AcquireWait | null;
   readonly trace: Trace;
   readonly marks: MarkCounts = emptyMarks();
   readonly faultsFired: Record<FaultKind, number> = Object.fromEntries(
@@ -144,6 +146,7 @@ export class World implements WorldContext {
       driftPpm: options.settings.driftPpm,
     };
     this.#floor = options.checks ? new BeliefFloor(bounds) : null;
+    this.#acquireWait = options.checks ? new AcquireWait() : null;
     this.checker = new Checker({
       bounds,
       ttlMsMax: Math.max(...options.settings.ttlMs),
@@ -201,6 +204,8 @@ export class World implements WorldContext {
     if (this.#checks) {
       this.checker.onStep(step);
       this.#floor?.onStep(step);
+      const late = this.#acquireWait?.onStep(step) ?? null;
+      if (late !== null) this.#nonconforming('client', 'acquire wait', late);
       const found = this.checker.violation;
       if (found !== null && this.violation === null) this.#violate(found, step.kind === 'probe');
     }
@@ -327,6 +332,11 @@ export class World implements WorldContext {
     return take ? this.#ops : this.#ops + 1;
   }
 
+  /** `node` is about to call acquire for `op`, told to wait `waitMs` (0: a plain acquire). */
+  acquireWaits(node: SimNode, op: Op, waitMs: number): void {
+    this.#acquireWait?.expect(node.id, op.id, node.clock.monoMs(), waitMs);
+  }
+
   /** The workload begins one logical operation on `node`; every store call meanwhile carries it. */
   beginOp(
     node: SimNode,
@@ -366,6 +376,13 @@ export class World implements WorldContext {
     final = true,
   ): void {
     if (node.op?.id === op.id && final) node.op = null;
+    if (op.kind === 'acquire' && this.#acquireWait !== null) {
+      const early =
+        answer.kind === 'held'
+          ? this.#acquireWait.heldAnswer(node.id, op.id, node.clock.monoMs())
+          : (this.#acquireWait.ended(node.id, op.id), null);
+      if (early !== null) this.#nonconforming('client', 'acquire wait', early);
+    }
     const invalid =
       answer.kind === 'invalid'
         ? { field: String(answer.field), reason: String(answer.reason) }
