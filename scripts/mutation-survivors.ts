@@ -86,8 +86,32 @@ const RULES: readonly Rule[] = [
   },
   {
     kind: 'gap',
-    why: 'a query helper no lease operation calls (isLocked, timeRemainingMs, invariantName): the workload does not call it',
-    code: /isLocked|timeRemainingMs|invariantName|export function (isLocked|timeRemainingMs|invariantName)/,
+    why: 'a query helper no lease operation calls (isLocked, timeRemainingMs, timeLeftMs, invariantName): the workload does not call it',
+    code: /isLocked|timeRemainingMs|timeLeftMs|invariantName|export function (isLocked|timeRemainingMs|invariantName)/,
+  },
+  {
+    kind: 'equivalent',
+    why: "the store's frozen copy of a written record, weakened (the caller's object kept, or left unfrozen): no client changes a record after writing it, so no run can tell (defence in depth)",
+    file: /store\/src\/memory-store\.ts$/,
+    code: /frozenCopy|Object\.freeze\(|Array\.isArray\(value\)|typeof value !== 'object'|copy\[key\]|const copy: Record/,
+  },
+  {
+    kind: 'gap',
+    why: "the blocking acquire's round bound (10,000 rounds) that no world reaches: each round sleeps until the lease may be claimable, so a wait takes a few rounds",
+    file: /client\/src\/lease-client\.ts$/,
+    code: /round < ACQUIRE_ROUNDS_MAX/,
+  },
+  {
+    kind: 'equivalent',
+    why: 'the belief of a write that applied, counted from its own send instead of the earliest indeterminate send of the operation: an earlier write cannot have applied too (this one named the version it read, which would have shown that write as a replay), so both sends give the same belief',
+    file: /client\/src\/lease-client\.ts$/,
+    code: /const sendMonoMs = Math\.min\(indeterminateSendMonoMs \?\? monoMs, monoMs\)/,
+  },
+  {
+    kind: 'gap',
+    why: "the client's retry budget and backoff (attempts, conflicts, sleep between attempts): `unavailable` is always an allowed answer, so spending less or more of the budget is not judged",
+    file: /client\/src\/lease-client\.ts$/,
+    code: /ATTEMPTS_MAX|RETRIES_CAS_MAX|BACKOFF_MS|conflicts|#backoff|attempt - 1|let reason|reason = /,
   },
   {
     kind: 'gap',

@@ -377,11 +377,11 @@ export class World implements WorldContext {
   ): void {
     if (node.op?.id === op.id && final) node.op = null;
     if (op.kind === 'acquire' && this.#acquireWait !== null) {
-      const early =
-        answer.kind === 'held'
-          ? this.#acquireWait.heldAnswer(node.id, op.id, node.clock.monoMs())
-          : (this.#acquireWait.ended(node.id, op.id), null);
-      if (early !== null) this.#nonconforming('client', 'acquire wait', early);
+      if (answer.kind !== 'held') this.#acquireWait.ended(node.id, op.id);
+      else {
+        const early = this.#acquireWait.heldAnswer(node.id, op.id, node.clock.monoMs());
+        if (early !== null) this.#nonconforming('client', 'acquire wait', early);
+      }
     }
     const invalid =
       answer.kind === 'invalid'
