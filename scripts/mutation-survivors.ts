@@ -62,6 +62,48 @@ const RULES: readonly Rule[] = [
     code: /\bassert\(/,
   },
   {
+    kind: 'equivalent',
+    why: "a guard on the decision's inputs or a store write that holds on every input the real client sends (defence in depth)",
+    file: /(core\/src\/request-checks|store\/src\/write-checks)\.ts$/,
+    code: /\bfail\(|^\): void \{$|^\s+(Number\.isSafeInteger\((expectedVersion|record\.token)\)|record\.resource === resource|event\.resource === resource|record\.token >= current\.token),$|if \(current !== null\) \{|if \(record === null\) return;/,
+  },
+  {
+    kind: 'equivalent',
+    why: "the decision's own check of a request the client checked already: every request is checked before any store call, so a decision is never handed an invalid one",
+    code: /if \(problem\) return \{ result: problem, write: null \};/,
+  },
+  {
+    kind: 'equivalent',
+    why: 'the `replayed` flag of a grant or a renewal, which the client does not pass on to its caller (its answer carries the lease)',
+    file: /core\/src\/(acquire|renew)\.ts$/,
+    code: /replayed: (true|false)/,
+    mutator: /BooleanLiteral/,
+  },
+  {
+    kind: 'equivalent',
+    why: 'the fast path of a name check (a name of at most a third of the byte limit in UTF-16 units is short enough): without it the exact count gives the same answer',
+    file: /core\/src\/validate\.ts$/,
+    code: /value\.length \* 3 <= bytesMax/,
+  },
+  {
+    kind: 'gap',
+    why: 'a request field the workload never sends bad (owner key, token, holder, evicting admin, expected holder, uncertain token; only names, TTLs and request ids are drawn careless), or which field a refusal of one names',
+    file: /core\/src\/request-checks\.ts$/,
+    code: /checkName\('ownerKey'|checkToken\('(token|uncertainToken)'|checkHolder\(|request\.uncertainToken|request\.expectedHolder === null|checkResource\(request\.resource\) \?\?|checkName\('requestId'/,
+  },
+  {
+    kind: 'gap',
+    why: 'a renew or release of a resource without a record: the workload renews and releases only leases it was granted, so the record exists',
+    file: /core\/src\/(renew|release)\.ts$/,
+    code: /if \(record === null\) return \{ result: \{ kind: 'notHolder'/,
+  },
+  {
+    kind: 'gap',
+    why: 'the replay of an acquire whose outcome was unknown, against a record that has moved on since (a later grant, recent grants trimmed, a forgotten write): the fixed mutation seeds rarely produce it',
+    file: /core\/src\/acquire\.ts$/,
+    code: /earlier|uncertainToken|oldestKept|forgotten|RECORD_GRANT_IDS_MAX|endedGrantReason|return 'superseded'|record\.token === token \|\|/,
+  },
+  {
     kind: 'gap',
     why: 'configuration validation: a case the careless configurations (six per run) do not draw, or the wording of a refusal',
     file: /core\/src\/config\.ts$/,

@@ -51,21 +51,25 @@ export function drawBadInput(
           '',
           padTo(unique, REQUEST_ID_BYTES_MAX + 1, 'r'),
           padTo(unique, REQUEST_ID_BYTES_MAX, 'é'),
-          `${unique}\udc00`,
+          `${unique}\udfff`,
         ]),
       };
   }
 }
 
+/**
+ * Names just outside or on the byte limit, each built of the characters at an edge of a UTF-8
+ * length class (the first two-byte, the first three-byte, the first and the last four-byte code
+ * point), so a length count off by one code point at any edge changes the verdict.
+ */
 function badResources(): readonly string[] {
-  const fourByte = '🧠';
   return [
     '',
     'x'.repeat(RESOURCE_BYTES_MAX + 1),
-    fourByte.repeat(RESOURCE_BYTES_MAX / 4 + 1),
-    fourByte.repeat(RESOURCE_BYTES_MAX / 4),
-    'é'.repeat(RESOURCE_BYTES_MAX / 2 + 1),
-    '€'.repeat(Math.floor(RESOURCE_BYTES_MAX / 3) + 1),
+    '\u{10000}'.repeat(RESOURCE_BYTES_MAX / 4 + 1),
+    '\u{10FFFF}'.repeat(RESOURCE_BYTES_MAX / 4),
+    '\u0080'.repeat(RESOURCE_BYTES_MAX / 2 + 1),
+    '\u0800'.repeat(Math.floor(RESOURCE_BYTES_MAX / 3) + 1),
     'half a pair \ud800 of surrogates',
   ];
 }
