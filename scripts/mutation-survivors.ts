@@ -105,14 +105,57 @@ const RULES: readonly Rule[] = [
   },
   {
     kind: 'gap',
+    why: 'the bookkeeping of writes whose outcome is unknown (the earliest send, the lowest token proposed, the send a later call inherits, when to stop retrying one): the fixed mutation seeds rarely lose the replies of two writes of one operation',
+    file: /client\/src\/lease-client\.ts$/,
+    code: /uncertainToken|#uncertain\.get\(request\.requestId\)\?\.sendMonoMs|sendMonoMs \+ beliefDurationMs|\(\) => lease\.validUntilMonoMs|indeterminateSendMonoMs !== null && retryUntilMonoMs|retryUntilMonoMs\(indeterminateSendMonoMs\)|entry !== undefined|entry\.sendMonoMs|if \(a === null\) return b|b === null \? a : Math\.min\(a, b\)/,
+  },
+  {
+    kind: 'gap',
+    why: "an acquire's request id used again after the acquire settled (the workload gives every intended acquire its own id, so the client's note of it is never consulted again)",
+    file: /client\/src\/lease-client\.ts$/,
+    code: /if \(outcome\.kind === 'granted' \|\| outcome\.kind === 'expired'\)/,
+  },
+  {
+    kind: 'gap',
+    why: 'a grant whose belief had run out by the time its reply came (a reply slower than the TTL less the margin): the sweep does not draw replies that slow',
+    file: /client\/src\/lease-client\.ts$/,
+    code: /if \(lease\.validUntilMonoMs <= settled\.monoMs\)/,
+  },
+  {
+    kind: 'equivalent',
+    why: "the client's internal `settled` tag, which its callers only ever compare with 'unavailable'",
+    file: /client\/src\/lease-client\.ts$/,
+    code: /return \{ kind: 'settled', result: decision\.result/,
+    mutator: /StringLiteral/,
+  },
+  {
+    kind: 'equivalent',
+    why: 'whether the client remembers the record it read: without it the next attempt reads the store again, which costs a round trip and changes no answer',
+    file: /client\/src\/lease-client\.ts$/,
+    code: /if \(read\.kind === 'unavailable'\) return read;/,
+  },
+  {
+    kind: 'equivalent',
+    why: 'which ids the client makes (random or counted, up or down): any unique ids do, and no trace line or answer shows them',
+    file: /client\/src\/(ids|lease-client)\.ts$/,
+    code: /counterIds|\+\+requests|\+\+keys|options\.ids \?\? randomIds\(\)/,
+  },
+  {
+    kind: 'gap',
+    why: 'the client re-checking a release request built from a lease it issued itself (the core checks it again; the workload never hands it a bad one)',
+    file: /client\/src\/lease-client\.ts$/,
+    code: /if \(invalid !== null\) return invalid;/,
+  },
+  {
+    kind: 'gap',
     why: 'configuration validation: a case the careless configurations (six per run) do not draw, or the wording of a refusal',
     file: /core\/src\/config\.ts$/,
   },
   {
     kind: 'gap',
     why: 'belief for a replayed grant whose send time is unknown (counted from the wall-clock expiry): no run of the sweep loses the send time of its own write',
-    file: /core\/src\/time-rules\.ts$/,
-    code: /beliefDurationMs|beliefEndsAt|leftMs|monoNowMs/,
+    file: /(core\/src\/time-rules|client\/src\/lease-client)\.ts$/,
+    code: /beliefDurationMs\(ttlMs|beliefEndsAt|leftMs = expiresAtMs|monoNowMs|settled\.sendMonoMs !== null/,
   },
   {
     kind: 'equivalent',
@@ -129,7 +172,7 @@ const RULES: readonly Rule[] = [
   {
     kind: 'gap',
     why: 'a query helper no lease operation calls (isLocked, timeRemainingMs, timeLeftMs, invariantName): the workload does not call it',
-    code: /isLocked|timeRemainingMs|timeLeftMs|invariantName|export function (isLocked|timeRemainingMs|invariantName)/,
+    code: /isLocked|timeRemainingMs|timeLeftMs|invariantName|export function (isLocked|timeRemainingMs|invariantName)|return Math\.max\(0, lease\.validUntilMonoMs - this\.#clock\.monoMs\(\)\)|NAME_BY_ID/,
   },
   {
     kind: 'equivalent',
@@ -153,7 +196,7 @@ const RULES: readonly Rule[] = [
     kind: 'gap',
     why: "the client's retry budget and backoff (attempts, conflicts, sleep between attempts): `unavailable` is always an allowed answer, so spending less or more of the budget is not judged",
     file: /client\/src\/lease-client\.ts$/,
-    code: /ATTEMPTS_MAX|RETRIES_CAS_MAX|BACKOFF_MS|conflicts|#backoff|attempt - 1|let reason|reason = /,
+    code: /ATTEMPTS_MAX|RETRIES_CAS_MAX|BACKOFF_MS|conflicts|#backoff|attempt - 1|let reason|reason = |cas\.kind === 'conflict'/,
   },
   {
     kind: 'gap',
