@@ -129,7 +129,7 @@ describe('trace validation: the correct implementation conforms to spec/Lease.tl
 });
 
 describe('regressions: seeds that once failed the correct implementation', () => {
-  // Each needed a duplicated write whose first copy the store refused, or a read answered just
+  // Most needed a duplicated write whose first copy the store refused, or a read answered just
   // before the op's own late write applied.
   const seeds: readonly [string, number, string][] = [
     // The refused copy was answered "not applied" while the duplicate was still on its way and
@@ -141,6 +141,9 @@ describe('regressions: seeds that once failed the correct implementation', () =>
     // The read was answered before the op's late write applied; the model judged the read's record
     // as if it already remembered the op's grant.
     ['broken-skew', 7843637, 'held answered on a read taken before the own write applied'],
+    // A liveness probe lost its compare-and-set budget to fifteen nodes contending for one
+    // resource after the heal, answered unavailable, and did not ask again (I-4).
+    ['storage-faults', 69093809490725, 'a probe that lost its compare-and-set budget asks again'],
   ];
   for (const [scenario, seed, what] of seeds) {
     it(`${scenario} seed ${seed} passes (${what})`, async () => {

@@ -77,6 +77,9 @@ export const STORE_CEILING_STEP = 32;
  */
 export const PROBE_ROUND_TRIPS_MAX = 4;
 
+/** Times a liveness probe asks again after an `unavailable` answer, within its wait. */
+export const PROBE_RETRIES_MAX = 100;
+
 /** Runs one shrink may try, whatever it finds (each is a full, deterministic run). */
 export const SHRINK_RUNS_MAX = 3_000;
 /** Neighbouring seeds a shrink round tries with the best parameters so far. */

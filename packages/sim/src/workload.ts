@@ -2,6 +2,7 @@ import type { AcquireOutcome, Lease } from '@leasehold/client';
 import type { Op } from '@leasehold/step';
 import { drawBadInput, type BadInput } from './bad-input';
 import type { LeaseClientLike } from './implementation';
+import { PROBE_RETRIES_MAX } from './limits';
 import type { HeldLease, SimNode } from './node-process';
 import type { World } from './world';
 
@@ -248,10 +249,22 @@ export async function runProbe(
 ): Promise<void> {
   const client = node.client!;
   const ttlMs = world.settings.ttlMs[0]!;
-  const op = world.beginOp(node, 'acquire', resource, { ttlMs });
+  // One request id for every call of the probe's one intended acquire: a retry recognises a
+  // grant whose reply was lost.
+  const requestId = `${node.id}.${node.incarnation}.op${world.nextOpId()}`;
+  const op = world.beginOp(node, 'acquire', resource, { ttlMs, requestId });
   const healedAtMs = world.scheduler.nowMs;
   world.acquireWaits(node, op, waitMs);
-  const got = await client.acquire(resource, { ttlMs, waitMs });
+  let got = await client.acquire(resource, { ttlMs, waitMs, requestId });
+  // A blocking acquire answers unavailable when it loses its compare-and-set budget to other
+  // nodes (or the store keeps failing): a caller waiting for the lease asks again, within its wait.
+  for (let retries = 0; got.kind === 'unavailable' && retries < PROBE_RETRIES_MAX; retries++) {
+    const leftMs = waitMs - (world.scheduler.nowMs - healedAtMs);
+    if (leftMs <= 0 || world.stopped()) break;
+    world.endOp(node, op, got, null, false);
+    world.acquireWaits(node, op, leftMs);
+    got = await client.acquire(resource, { ttlMs, waitMs: leftMs, requestId });
+  }
   world.endOp(node, op, got, got.kind === 'granted' ? got.lease.token : null);
   world.record({
     kind: 'probe',
