@@ -19,8 +19,8 @@ const WAKE_SLACK_MS = 1;
 const DELAYS: ReadonlySet<string> = new Set(['nodePause', 'suspendBeyondMargin', 'nodeCrash']);
 
 /**
- * The wait of an acquire (DESIGN.md section 2: "acquire, non-blocking or blocking with a
- * timeout"), judged on the node's own monotonic clock from what the world saw: an acquire told to
+ * The wait of an acquire (DESIGN.md section 3: "`acquire` (non-blocking, or blocking with a
+ * timeout)"), judged on the node's own monotonic clock from what the world saw: an acquire told to
  * wait answers `held` only once its wait has run out, and starts no new round after that (a new
  * round is a read sent right after a read that found the lease held, with no write between).
  * A plain acquire (no wait) makes one round. Where a pause or suspension delayed the node since
