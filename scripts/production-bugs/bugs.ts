@@ -255,6 +255,18 @@ export const PRODUCTION_BUGS: readonly ProductionBug[] = [
     expected: ['client'],
     check: 'AcquireWait (an acquire answers held only once its wait ran out)',
   },
+  {
+    id: 'B25',
+    title:
+      "core: release compares the holder only, not the grant (an old lease's late release frees its holder's newer one)",
+    file: 'packages/core/src/release.ts',
+    find: `    record.holder === request.holder &&
+    record.token === request.token &&
+    record.ownerKey === request.ownerKey;`,
+    replace: '    record.holder === request.holder;',
+    expected: ['I-2', 'I-1', 'spec'],
+    check: 'checkBeliefConsistency (store holder)',
+  },
 ];
 
 /** The sweep reported the invariant the bug is meant to trip, and nothing it should not. */

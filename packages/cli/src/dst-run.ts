@@ -61,7 +61,8 @@ export const DST_RUN_HELP = `leasehold dst run: run seeded simulations of every 
   --seed S         run exactly one seed (decimal, or hex such as 0x1f or a commit hash); DST_SEED=S does the same
   --seed-base S    first seed of the sweep (default 1); CI passes the commit hash
   --scenario NAME  one scenario (see: leasehold dst scenarios)
-  --steps N        scheduler events in the faulty phase of each run (default ${limits.STEPS_DEFAULT})
+  --steps N        scheduler events in the faulty phase of each run (default: drawn by the seed,
+                   ${limits.STEPS_DEFAULT}, or ${limits.SMALL_STEPS_MIN}..${limits.SMALL_STEPS_MAX} in the small worlds ${limits.SMALL_WORLD_PCT}% of seeds draw)
   --nodes N        nodes per world (1..${limits.NODES_MAX}; default: drawn by the seed)
   --resources N    resources per world (1..${limits.RESOURCES_MAX}; default: drawn by the seed)
   --faults SPEC    the faults to enable instead of the seed's swarm, e.g. 'storeLatency=1000 nodePause=40'

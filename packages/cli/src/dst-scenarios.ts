@@ -1,4 +1,4 @@
-import { FAULT_DESCRIPTIONS, SCENARIOS } from '@leasehold/sim';
+import { FAULT_DESCRIPTIONS, limits, SCENARIOS } from '@leasehold/sim';
 import type { CliIo } from './io';
 
 export function dstScenarios(io: CliIo): number {
@@ -6,13 +6,15 @@ export function dstScenarios(io: CliIo): number {
   for (const s of SCENARIOS) {
     const menu = [...new Set([...s.alwaysOn, ...s.faults])];
     io.stdout(
-      `${s.id.padEnd(width)}  ${s.title}  [${count(s.nodes, 'node')}, ${count(s.resources, 'resource')}; faults: ${menu.length === 0 ? 'none' : menu.join(', ')}${s.validated ? '' : '; not validated against the spec'}]\n`,
+      `${s.id.padEnd(width)}  ${s.title}  [${count(s.nodes, 'node')}, ${count(s.resources, 'resource')}; faults: ${menu.length === 0 ? 'none' : menu.join(', ')}${s.smallWorlds ? '' : '; no small worlds'}${s.validated ? '' : '; not validated against the spec'}]\n`,
     );
   }
   io.stdout(
-    '\nEach seed draws its world shape in the ranges above, a subset of its faults with their rates,\n' +
-      'and its settings (TTLs, grace, skew and drift bounds, margin, timeout, workload mix); every\n' +
-      'report prints them, and --nodes, --resources, --faults and --settings pin them.\n',
+    '\nEach seed draws its world shape in the ranges above (half the seeds a small world: the fewest\n' +
+      `nodes or one more, one resource, ${limits.SMALL_STEPS_MIN}..${limits.SMALL_STEPS_MAX} steps; the rest ${limits.STEPS_DEFAULT} steps), a subset of its faults\n` +
+      'with their rates, and its settings (TTLs, grace, skew and drift bounds, margin, timeout,\n' +
+      'workload mix); every report prints them, and --nodes, --resources, --steps, --faults and\n' +
+      '--settings pin them.\n',
   );
   io.stdout('\nfaults:\n');
   for (const [kind, text] of Object.entries(FAULT_DESCRIPTIONS))

@@ -9,7 +9,7 @@ export const DST_VALIDATE_HELP = `leasehold dst validate: run one seed and check
 
   --seed S         the seed (or DST_SEED=S)
   --scenario NAME  the scenario (see: leasehold dst scenarios)
-  --steps N        as given to dst run (default ${limits.STEPS_DEFAULT})
+  --steps N        as given to dst run (default: drawn by the seed, as dst run does)
   --json           one JSON object: { seed, scenario, conforming, observations, actions, failure }
 
 Exits 0 when every step maps onto a model action of spec/Lease.tla, 5 when one does not (both
@@ -44,8 +44,13 @@ export async function dstValidate(argv: readonly string[], io: CliIo): Promise<n
         'their bounds on purpose); validate another scenario',
     );
   }
-  const steps = intFlag('steps', values.steps, 1, limits.STEPS_MAX, limits.STEPS_DEFAULT);
-  const options = { scenario, seed: seed.seed, steps };
+  const options = {
+    scenario,
+    seed: seed.seed,
+    ...(values.steps === undefined
+      ? {}
+      : { steps: intFlag('steps', values.steps, 1, limits.STEPS_MAX, limits.STEPS_DEFAULT) }),
+  };
   const validator = new TraceValidator(leaseConfigOf(planRun(options).settings));
   const run = await runSeed({ ...options, validate: false, listeners: [validator.listener] });
   const result = validator.result();

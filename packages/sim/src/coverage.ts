@@ -26,6 +26,7 @@ export const MARKS = [
   'expiredByCleanup',
   'maxRenewalsReached',
   'staleRenewRefused',
+  'lateRelease',
   'badInputSent',
   'powerLossForgotGrant',
 ] as const;
@@ -55,6 +56,8 @@ export const MARK_DESCRIPTIONS: Readonly<Record<Mark, string>> = {
   expiredByCleanup: 'a cleanup expired a lease past its claimable point',
   maxRenewalsReached: 'a renew was refused because the lease reached its renewal limit',
   staleRenewRefused: 'a late renew of a lease that had ended was refused',
+  lateRelease:
+    'a lease that had ended was released late (a finally block after the lease was lost)',
   badInputSent: 'an operation was sent with an input just outside (or on) a documented limit',
   powerLossForgotGrant: 'a power loss forgot a grant, and the recovery quarantined its resource',
 };
@@ -90,6 +93,7 @@ export const MARK_NEEDS: Readonly<Record<Mark, readonly FaultKind[] | null>> = {
   expiredByCleanup: null,
   maxRenewalsReached: null,
   staleRenewRefused: null,
+  lateRelease: null,
   badInputSent: null,
   powerLossForgotGrant: ['storePowerLoss', 'storeServerPowerLoss'],
 };

@@ -8,6 +8,15 @@ export const RESOURCES_MAX = 8;
 
 /** Scheduler events in the faulty safety phase of one run, by default and at most. */
 export const STEPS_DEFAULT = 2_000;
+/**
+ * Percent of seeds that draw a small world: the fewest nodes the scenario allows (or one more),
+ * one resource and a short safety phase (SMALL_STEPS_MIN..SMALL_STEPS_MAX events). Most bugs
+ * need only two nodes and one resource; such a seed costs a tenth of a large one, so a sweep
+ * meets them sooner, and its failures are short to read.
+ */
+export const SMALL_WORLD_PCT = 50;
+export const SMALL_STEPS_MIN = 150;
+export const SMALL_STEPS_MAX = 400;
 export const STEPS_MAX = 10_000_000;
 /** Simulated time one safety phase may last, whatever its step budget. */
 export const SAFETY_PHASE_MS_MAX = 86_400_000;

@@ -18,6 +18,8 @@ import type { WorldContext } from './world-context';
 export interface HeldLease {
   readonly lease: Lease;
   readonly op: number;
+  /** For an ended lease: the true time its late `finally` block may run (a late release). */
+  readonly lateAtMs?: number;
 }
 
 /** A simulated node: a process with its own clocks that crashes and restarts with its memory lost. */

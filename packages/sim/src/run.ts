@@ -13,6 +13,9 @@ import {
   NODES_MAX,
   PAUSE_MS_MAX,
   RESOURCES_MAX,
+  SMALL_STEPS_MAX,
+  SMALL_STEPS_MIN,
+  SMALL_WORLD_PCT,
   SAFETY_PHASE_MS_MAX,
   STEPS_DEFAULT,
   SUSPEND_MS_MAX,
@@ -145,17 +148,31 @@ export interface RunResult {
   readonly probeWaitMs: number;
 }
 
-/** The shape a seed draws: many small worlds (fast to fail, easy to read), some large. */
-export function drawShape(scenario: Scenario, seed: string): { nodes: number; resources: number } {
+/**
+ * The shape a seed draws: half of them small worlds with a short safety phase (fast to fail,
+ * easy to read), the rest any size the scenario allows, mostly small, with the full phase (all
+ * of them so in a scenario without small worlds).
+ */
+export function drawShape(
+  scenario: Scenario,
+  seed: string,
+): { nodes: number; resources: number; steps: number } {
   const prng = new Prng(seed, 'shape');
   const [nodesLow, nodesHigh] = scenario.nodes;
   const [resourcesLow, resourcesHigh] = scenario.resources;
+  if (scenario.smallWorlds && prng.chance(SMALL_WORLD_PCT, 100)) {
+    return {
+      nodes: prng.between(nodesLow, Math.min(nodesHigh, nodesLow + 1)),
+      resources: resourcesLow,
+      steps: prng.between(SMALL_STEPS_MIN, SMALL_STEPS_MAX),
+    };
+  }
   const smallNodes = Math.min(nodesHigh, Math.max(nodesLow, 3));
   const nodes = prng.chance(1, 2)
     ? prng.between(nodesLow, smallNodes)
     : prng.between(nodesLow, nodesHigh);
   const resources = prng.chance(1, 2) ? resourcesLow : prng.between(resourcesLow, resourcesHigh);
-  return { nodes, resources };
+  return { nodes, resources, steps: STEPS_DEFAULT };
 }
 
 /** Everything a run is made of, from its seed and the overrides. */
@@ -179,7 +196,7 @@ export function planRun(options: RunOptions): {
     resources: RESOURCE_NAMES.slice(0, resourceCount),
     swarm,
     settings,
-    steps: options.steps ?? STEPS_DEFAULT,
+    steps: options.steps ?? shape.steps,
   };
 }
 

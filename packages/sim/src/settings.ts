@@ -38,7 +38,10 @@ export interface SimSettings {
   readonly adminPct: number;
   /** Percent of a node's turns spent expiring a lease that is past its claimable point. */
   readonly cleanupPct: number;
-  /** Percent of ended leases whose holder renews once more (a keep-alive timer firing late). */
+  /**
+   * Percent of ended leases whose holder renews once more (a keep-alive timer firing late), and
+   * (drawn apart) releases once more (a finally block running after the lease was lost).
+   */
   readonly stalePct: number;
   /** Percent of operations sent with one input just outside (or on) a documented limit. */
   readonly badPct: number;
@@ -153,7 +156,11 @@ export function drawSettings(prng: Prng): SimSettings {
     waitMs: prng.between(100, 3_000),
     adminPct: prng.chance(3, 10) ? 0 : prng.between(1, 10),
     cleanupPct: prng.chance(3, 10) ? 0 : prng.between(1, 15),
-    stalePct: prng.chance(4, 10) ? 0 : prng.between(1, 20),
+    stalePct: weighted(prng, [
+      [30, 0, 0],
+      [40, 1, 20],
+      [30, 21, 100],
+    ]),
     badPct: prng.chance(1, 2) ? 0 : prng.between(1, 5),
   };
 }

@@ -10,9 +10,8 @@ import {
   SHRINK_SEEDS_OWN_FAULTS,
   SHRINK_SEEDS_QUIET,
   SHRINK_SEEDS_PER_SHAPE,
-  STEPS_DEFAULT,
 } from './limits';
-import { definedOverrides, runSeed, type RunOverrides, type RunResult } from './run';
+import { definedOverrides, drawShape, runSeed, type RunOverrides, type RunResult } from './run';
 import type { Scenario } from './scenario';
 import { sweepSeed } from './seed';
 import type { SimSettings } from './settings';
@@ -93,7 +92,8 @@ export async function shrinkRun(input: ShrinkInput): Promise<ShrinkResult | null
     seed: first.seed,
     nodes: first.nodes,
     resources: first.resources,
-    steps: input.steps ?? STEPS_DEFAULT,
+    // The failing seed's own step budget (a small world draws a short one), pinned like the rest.
+    steps: input.steps ?? drawShape(input.scenario, input.seed).steps,
     swarm: first.swarm,
     settings: first.settings,
   };

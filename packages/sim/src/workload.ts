@@ -19,8 +19,10 @@ const RENEW_NEW_TTL_PCT = 20;
  * lease, or acquire a lease (non-blocking, or blocking with a timeout) and hold it: write to the
  * fenced resource while it believes it holds the lease, renew when half the TTL is gone (and keep
  * working on its earlier belief when a renew's outcome is unknown), then release it, or abandon it
- * to let it expire. Every intended operation is one logical op, shared by the client's retries and
- * by the workload's own retry of an acquire or release that ended `unavailable`.
+ * to let it expire; a lease it lost or abandoned may be released late (a `finally` block that
+ * runs after the lease was lost). Every intended operation is one logical op, shared by the
+ * client's retries and by the workload's own retry of an acquire or release that ended
+ * `unavailable`.
  */
 export async function runWorkload(world: World, node: SimNode): Promise<void> {
   const client = node.client!;
@@ -29,6 +31,13 @@ export async function runWorkload(world: World, node: SimNode): Promise<void> {
   while (world.phase() === 'safety') {
     await node.clock.sleep(prng.between(0, settings.thinkMs));
     if (world.phase() !== 'safety') return;
+    const late = lateTurn(world, node, settings.stalePct);
+    if (late !== null) {
+      // The finally block of a lease the node stopped using without releasing runs at last.
+      node.ended.delete(late.lease.resource);
+      await lateRelease(world, node, client, late, true);
+      continue;
+    }
     const turn = prng.int(100);
     if (turn < settings.adminPct && client.forceRelease !== undefined) {
       await forceRelease(world, node, client);
@@ -98,6 +107,7 @@ async function holdLease(
       world.disbelieved(node, lease);
       world.mark('beliefLapsedWhileHolding');
       world.setHeld(node, null);
+      await lateRelease(world, node, client, { lease, op: granted.op });
       await staleRenew(world, node, client, { lease, op: granted.op }, true);
       return;
     }
@@ -107,6 +117,7 @@ async function holdLease(
       // The keep-alive of this node's previous lease on the resource fires late, while it holds
       // a newer grant: it must not extend the new one.
       node.ended.delete(resource);
+      await lateRelease(world, node, client, previous);
       await staleRenew(world, node, client, previous, false);
     }
     await node.clock.sleep(prng.between(10, settings.workMs));
@@ -137,12 +148,13 @@ async function holdLease(
     if (renewed.kind === 'expired' && renewed.reason === 'pastExpiry')
       world.mark('expiryDuringRenew');
     world.setHeld(node, null);
+    await lateRelease(world, node, client, { lease, op: granted.op });
     await staleRenew(world, node, client, { lease, op: granted.op }, true);
     return;
   }
   world.setHeld(node, null);
   if (world.phase() === 'safety' && prng.int(100) < settings.abandonPct) {
-    node.ended.set(resource, { lease, op: granted.op });
+    node.ended.set(resource, ended(world, node, { lease, op: granted.op }));
     return;
   }
   await release(world, node, client, lease, granted.op, afterLostReply);
@@ -168,6 +180,47 @@ async function release(
 }
 
 /**
+ * An ended lease, with the time its late `finally` block may run: any time up to well past the
+ * point where another node may have taken the lease over.
+ */
+function ended(world: World, node: SimNode, held: HeldLease): HeldLease {
+  const settings = world.settings;
+  const lateMs = node.workload.between(
+    0,
+    2 * held.lease.ttlMs + settings.graceMs + settings.skewMs,
+  );
+  return { ...held, lateAtMs: world.scheduler.nowMs + lateMs };
+}
+
+/** With the seed's stale share, one of the leases this node ended whose late release is due. */
+function lateTurn(world: World, node: SimNode, stalePct: number): HeldLease | null {
+  if (node.ended.size === 0) return null;
+  const due = [...node.ended.values()].filter((h) => (h.lateAtMs ?? 0) <= world.scheduler.nowMs);
+  if (due.length === 0 || node.workload.int(100) >= stalePct) return null;
+  return node.workload.pick(due);
+}
+
+/**
+ * The release in a `finally` block that runs after its lease was lost (its belief ran out, a renew
+ * was refused, or the lease was abandoned and the node has since been granted a newer one): by
+ * then another node may hold the resource, and the release must leave that holder in place.
+ */
+async function lateRelease(
+  world: World,
+  node: SimNode,
+  client: LeaseClientLike,
+  lost: HeldLease,
+  drawn = false,
+): Promise<void> {
+  if (world.phase() !== 'safety') return;
+  if (!drawn && node.workload.int(100) >= world.settings.stalePct) return;
+  const op = world.beginOp(node, 'release', lost.lease.resource, { leaseOp: lost.op });
+  const released = await client.release(lost.lease);
+  world.endOp(node, op, released, null);
+  world.mark('lateRelease');
+}
+
+/**
  * A keep-alive timer that fires once more after its lease ended: it must be refused. With
  * `giveBack`, a renewal that still succeeds (the holder had only stopped believing; the lease was
  * live on the store) is released again; otherwise the lease is remembered as this resource's last.
@@ -176,15 +229,15 @@ async function staleRenew(
   world: World,
   node: SimNode,
   client: LeaseClientLike,
-  ended: HeldLease,
+  held: HeldLease,
   giveBack: boolean,
 ): Promise<void> {
-  const lease = ended.lease;
-  if (giveBack) node.ended.set(lease.resource, ended);
+  const lease = held.lease;
+  if (giveBack) node.ended.set(lease.resource, ended(world, node, held));
   if (world.phase() !== 'safety' || node.workload.int(100) >= world.settings.stalePct) return;
   const op = world.beginOp(node, 'renew', lease.resource, {
     ttlMs: lease.ttlMs,
-    leaseOp: ended.op,
+    leaseOp: held.op,
   });
   const renewed = await client.renew(lease);
   world.endOp(node, op, renewed, renewed.kind === 'renewed' ? renewed.lease.token : null);
@@ -194,7 +247,7 @@ async function staleRenew(
   }
   if (!giveBack) return;
   node.ended.delete(lease.resource);
-  const back = world.beginOp(node, 'release', lease.resource, { leaseOp: ended.op });
+  const back = world.beginOp(node, 'release', lease.resource, { leaseOp: held.op });
   const released = await client.release(renewed.lease);
   world.endOp(node, back, released, null);
 }
