@@ -230,7 +230,7 @@ const RULES: readonly Rule[] = [
   },
   {
     kind: 'gap',
-    why: "a renew's token and owner-key test made false: as a whole (a holder renews with any token) a default sweep reports it as I-3 (written in by hand and swept, 2026-12-02), the mutation sweep's 25 seeds per scenario do not; one operand alone changes nothing, since a grant's token and owner key go together",
+    why: "a renew's token and owner-key test made false: as a whole (a holder renews with any token) a default sweep reports it as I-3 (written in by hand and swept, 2026-12-02), the mutation sweep's 50 seeds per scenario do not; one operand alone changes nothing, since a grant's token and owner key go together",
     file: /core\/src\/renew\.ts$/,
     code: /if \(record\.token !== request\.token \|\| record\.ownerKey !== request\.ownerKey\)/,
     mutator: /ConditionalExpression/,
@@ -244,7 +244,7 @@ const RULES: readonly Rule[] = [
   },
   {
     kind: 'gap',
-    why: 'too rare for the mutation sweep (25 seeds per scenario): a default sweep (300 per scenario) reports it (each written in by hand and swept, 2026-12-02)',
+    why: 'too rare for the mutation sweep (50 seeds per scenario): a default sweep (300 per scenario) reports it (each written in by hand and swept, 2026-12-02)',
     file: /core\/src\/(utf8|release|force-release|renew)\.ts$/,
     code: /else if \(unit >= 0xd800 && unit <= 0xdbff\)|if \(!\(low >= 0xdc00 && low <= 0xdfff\)\)|\} else if \(unit >= 0xdc00 && unit <= 0xdfff\)|if \(record\.lastHolder === request\.holder && record\.token === request\.token\)|if \(record\.freedBy === 'forceReleased' && record\.requestId === request\.requestId\)|if \(record\.lastHolder !== request\.holder \|\| record\.token < request\.token\)/,
     mutator: /ConditionalExpression/,
@@ -314,7 +314,7 @@ const RULES: readonly Rule[] = [
   },
   {
     kind: 'gap',
-    why: 'power-loss recovery internals: the fixed mutation seeds (25 per scenario) draw too few power losses to tell the mutant apart',
+    why: 'power-loss recovery internals: the fixed mutation seeds (50 per scenario) draw too few power losses to tell the mutant apart',
     file: /store\/src\/(recovery|memory-store)\.ts$/,
     code: /forgotten|firstLostSeq|highest|quarantine|mark\.|powerLoss|#absent|commit\.previous|this\.#records\.values\(\)|current\?\.|record\.status === 'held' \? record\.ttlMs|RECOVERY_HOLDER/,
   },

@@ -6,7 +6,7 @@ import { describeDst } from '@leasehold/sim/vitest';
  * each run checked by the simulator's checker and validated against the model. A mutant of the
  * core, the client or the store is killed when some run fails.
  */
-const SEEDS_PER_SCENARIO = Number(process.env.LEASEHOLD_MUTATION_SEEDS ?? 25);
+const SEEDS_PER_SCENARIO = Number(process.env.LEASEHOLD_MUTATION_SEEDS ?? 50);
 
 for (const scenario of SCENARIOS) {
   describeDst(`mutation sweep: ${scenario.id}`, {
