@@ -52,6 +52,7 @@ export function drawBadInput(
           padTo(unique, REQUEST_ID_BYTES_MAX + 1, 'r'),
           padTo(unique, REQUEST_ID_BYTES_MAX, 'é'),
           `${unique}\udfff`,
+          `${unique}\udc00`,
         ]),
       };
   }
@@ -59,18 +60,26 @@ export function drawBadInput(
 
 /**
  * Names just outside or on the byte limit, each built of the characters at an edge of a UTF-8
- * length class (the first two-byte, the first three-byte, the first and the last four-byte code
- * point), so a length count off by one code point at any edge changes the verdict.
+ * length class (the last one-byte, the first and the last two-byte, the first and the last
+ * three-byte, the first and the last four-byte code point), so a length count off by one code
+ * point at any edge changes the verdict; and broken UTF-16: a lone high surrogate, alone or
+ * followed by the last three-byte code point (just above the low surrogates).
  */
 function badResources(): readonly string[] {
   return [
     '',
     'x'.repeat(RESOURCE_BYTES_MAX + 1),
+    '\u007f'.repeat(RESOURCE_BYTES_MAX),
     '\u{10000}'.repeat(RESOURCE_BYTES_MAX / 4 + 1),
     '\u{10FFFF}'.repeat(RESOURCE_BYTES_MAX / 4),
     '\u0080'.repeat(RESOURCE_BYTES_MAX / 2 + 1),
+    '\u07ff'.repeat(RESOURCE_BYTES_MAX / 2),
     '\u0800'.repeat(Math.floor(RESOURCE_BYTES_MAX / 3) + 1),
+    // Longer in UTF-16 units than a third of the limit, so the bytes must be counted.
+    '\uffff'.repeat(Math.floor(RESOURCE_BYTES_MAX / 3) - 1) +
+      'x'.repeat((RESOURCE_BYTES_MAX % 3) + 3),
     'half a pair \ud800 of surrogates',
+    'half a pair \ud800\uffff of surrogates',
   ];
 }
 
