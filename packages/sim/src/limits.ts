@@ -10,9 +10,10 @@ export const RESOURCES_MAX = 8;
 export const STEPS_DEFAULT = 2_000;
 /**
  * Percent of seeds that draw a small world: the fewest nodes the scenario allows (or one more),
- * one resource and a short safety phase (SMALL_STEPS_MIN..SMALL_STEPS_MAX events). Most bugs
- * need only two nodes and one resource; such a seed costs a tenth of a large one, so a sweep
- * meets them sooner, and its failures are short to read.
+ * one resource and a short safety phase (SMALL_STEPS_MIN..SMALL_STEPS_MAX events). Most
+ * failures of the bug zoo shrink to two nodes and one resource; such a seed runs a few hundred
+ * events where a large one runs STEPS_DEFAULT, so a sweep meets those bugs sooner, and its
+ * failures are short to read.
  */
 export const SMALL_WORLD_PCT = 50;
 export const SMALL_STEPS_MIN = 150;
