@@ -22,7 +22,7 @@ export default tseslint.config(
   ...tseslint.configs.strict,
   {
     files: ['**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
   {
     languageOptions: { ecmaVersion: 2023, sourceType: 'module' },

@@ -1,3 +1,4 @@
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -9,7 +10,15 @@ import { defineConfig } from 'vitest/config';
 const SHARED_CLUSTER = ['packages/store-etcd/test/**/*.test.ts', 'test/chaos.test.ts'];
 const WHOLE_SWEEPS = ['test/production-bugs.test.ts'];
 
+/**
+ * Workspace packages resolve to their TypeScript sources (the `@leasehold/source` export
+ * condition), so tests never run a stale build.
+ */
+const SOURCE_CONDITIONS = ['@leasehold/source', ...defaultServerConditions];
+
 export default defineConfig({
+  resolve: { conditions: SOURCE_CONDITIONS },
+  ssr: { resolve: { conditions: SOURCE_CONDITIONS } },
   test: {
     testTimeout: 60_000,
     projects: [
@@ -18,7 +27,7 @@ export default defineConfig({
         test: {
           name: 'parallel',
           include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', ...SHARED_CLUSTER, ...WHOLE_SWEEPS],
+          exclude: ['**/node_modules/**', 'test/packed/**', ...SHARED_CLUSTER, ...WHOLE_SWEEPS],
           sequence: { groupOrder: 0 },
         },
       },

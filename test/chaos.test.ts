@@ -40,10 +40,14 @@ const QUOTA_ARGS = [
 ];
 
 async function runScript(script: string, args: string[]): Promise<{ code: number; out: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join('scripts', script), ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@leasehold/source', '--import', 'tsx', join('scripts', script), ...args],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));

@@ -44,10 +44,14 @@ export class NodeProcesses {
 
   #spawn(slot: number): Running {
     const node = `p${slot}g${this.#generations[slot]!}`;
-    const child = spawn(process.execPath, ['--import', 'tsx', NODE_SCRIPT, ...this.#args(node)], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@leasehold/source', '--import', 'tsx', NODE_SCRIPT, ...this.#args(node)],
+      {
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
     const exited = new Promise<NodeJS.Signals | number>((resolve) => {
       child.once('exit', (code, signal) => resolve(signal ?? code ?? -1));
     });

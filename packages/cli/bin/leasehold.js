@@ -1,10 +1,23 @@
 #!/usr/bin/env node
-// The `leasehold` binary: registers tsx (the packages are TypeScript, with no build step), then
-// hands argv to the in-process CLI.
-import { register } from 'tsx/esm/api';
+// The `leasehold` binary. Installed from npm it runs the built JavaScript in dist/ under plain
+// Node. In a checkout of the repository (src/main.ts beside it) it runs the TypeScript sources
+// through tsx, resolving the workspace packages to their sources too (the `@leasehold/source`
+// export condition), so no build step stands between an edit and a run.
+import { existsSync } from 'node:fs';
+import { register as registerHooks } from 'node:module';
 
-register();
-const { runCli } = await import('../src/main.ts');
+const source = new URL('../src/main.ts', import.meta.url);
+let main;
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  registerHooks(
+    'data:text/javascript,export function resolve(s, c, next) { return next(s, { ...c, conditions: [...c.conditions, "@leasehold/source"] }); }',
+  );
+  main = await import(source.href);
+} else {
+  main = await import('../dist/main.js');
+}
 const io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
@@ -13,4 +26,4 @@ const io = {
   interactive: Boolean(process.stderr.isTTY),
   color: Boolean(process.stdout.isTTY) && process.env.NO_COLOR === undefined,
 };
-process.exitCode = await runCli(process.argv.slice(2), io);
+process.exitCode = await main.runCli(process.argv.slice(2), io);

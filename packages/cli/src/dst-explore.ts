@@ -9,8 +9,8 @@ import {
   type Counterexample,
   type StateView,
 } from '@leasehold/model';
-import { EXIT, UsageError, type CliIo } from './io';
-import { intFlag, parseFlags } from './parse-flags';
+import { EXIT, UsageError, type CliIo } from './io.js';
+import { intFlag, parseFlags } from './parse-flags.js';
 
 export const DST_EXPLORE_HELP = `leasehold dst explore: check a configuration of spec/Lease.tla exhaustively (breadth-first)
 

@@ -11,10 +11,10 @@ import {
   type RunOverrides,
   type RunResult,
 } from '@leasehold/sim';
-import { overridesFlags, scenarioFlag } from './dst-run';
-import { EXIT, UsageError, type CliIo } from './io';
-import { loadImplementation } from './load-implementation';
-import { parseFlags } from './parse-flags';
+import { overridesFlags, scenarioFlag } from './dst-run.js';
+import { EXIT, UsageError, type CliIo } from './io.js';
+import { loadImplementation } from './load-implementation.js';
+import { parseFlags } from './parse-flags.js';
 
 export const DST_REPLAY_HELP = `leasehold dst replay: run one seed of one scenario and print its full trace (JSON lines)
 

@@ -2,7 +2,6 @@ import { fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import {
   findScenario,
   limits,
@@ -25,14 +24,15 @@ import {
   type SweepTask,
   type TaskResult,
 } from '@leasehold/sim';
-import { palette, reportText, summaryText } from './format';
-import { UsageError, type CliIo } from './io';
-import { JOBS_MAX, REPORTS_MAX, SEEDS_DEFAULT, VIOLATION_LINES_MAX } from './limits';
-import { implementationPath, loadImplementation } from './load-implementation';
-import { intFlag, parseFlags, shardFlag } from './parse-flags';
-import { Progress } from './progress';
-import { TraceFile, tracePath } from './trace-file';
-import type { WorkerRequest, WorkerTask } from './worker';
+import { palette, reportText, summaryText } from './format.js';
+import { UsageError, type CliIo } from './io.js';
+import { JOBS_MAX, REPORTS_MAX, SEEDS_DEFAULT, VIOLATION_LINES_MAX } from './limits.js';
+import { implementationPath, loadImplementation } from './load-implementation.js';
+import { intFlag, parseFlags, shardFlag } from './parse-flags.js';
+import { Progress } from './progress.js';
+import { TraceFile, tracePath } from './trace-file.js';
+import type { WorkerRequest, WorkerTask } from './worker.js';
+import { workerEntry } from './worker-entry.js';
 
 const FLAGS = {
   seeds: { type: 'string' },
@@ -292,7 +292,7 @@ async function runInWorkers(
   settings: DstRunSettings,
   onResult: (f: Finished) => boolean,
 ): Promise<Finished[]> {
-  const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));
+  const entry = workerEntry();
   const jobs = Math.min(settings.jobs, settings.tasks.length);
   const results: Finished[] = [];
   const children: ReturnType<typeof fork>[] = [];
@@ -308,8 +308,8 @@ async function runInWorkers(
           determinism: t.determinism,
         }));
       return new Promise<void>((resolve, reject) => {
-        const child = fork(workerPath, [], {
-          execArgv: ['--import', 'tsx'],
+        const child = fork(entry.path, [], {
+          execArgv: [...entry.execArgv],
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         });
         children.push(child);

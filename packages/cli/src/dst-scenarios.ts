@@ -1,5 +1,5 @@
 import { FAULT_DESCRIPTIONS, limits, SCENARIOS } from '@leasehold/sim';
-import type { CliIo } from './io';
+import type { CliIo } from './io.js';
 
 export function dstScenarios(io: CliIo): number {
   const width = Math.max(...SCENARIOS.map((s) => s.id.length));

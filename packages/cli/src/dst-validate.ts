@@ -1,9 +1,9 @@
 import { showRecord, TraceValidator, type ConformanceFailure } from '@leasehold/model';
 import { recordText } from '@leasehold/step';
 import { leaseConfigOf, limits, parseSeed, planRun, runSeed } from '@leasehold/sim';
-import { scenarioFlag } from './dst-run';
-import { EXIT, UsageError, type CliIo } from './io';
-import { intFlag, parseFlags } from './parse-flags';
+import { scenarioFlag } from './dst-run.js';
+import { EXIT, UsageError, type CliIo } from './io.js';
+import { intFlag, parseFlags } from './parse-flags.js';
 
 export const DST_VALIDATE_HELP = `leasehold dst validate: run one seed and check its trace step by step against the model
 

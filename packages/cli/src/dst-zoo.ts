@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { faultsFlag, reproduceCommand, shapeOverrides } from '@leasehold/sim';
 import { findZooVariant, runZoo, ZOO, type ZooReport } from '@leasehold/sim/zoo';
-import { palette } from './format';
-import { EXIT, UsageError, type CliIo } from './io';
-import { ZOO_BASES_DEFAULT, ZOO_BUDGET_DEFAULT } from './limits';
-import { intFlag, parseFlags } from './parse-flags';
+import { palette } from './format.js';
+import { EXIT, UsageError, type CliIo } from './io.js';
+import { ZOO_BASES_DEFAULT, ZOO_BUDGET_DEFAULT } from './limits.js';
+import { intFlag, parseFlags } from './parse-flags.js';
 
 export const DST_ZOO_HELP = `leasehold dst zoo: prove the harness catches every classic lease bug
 

@@ -2,7 +2,14 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Implementation } from '@leasehold/sim';
 import { findZooVariant, ZOO } from '@leasehold/sim/zoo';
-import { UsageError } from './io';
+import { UsageError } from './io.js';
+
+/** A TypeScript module through tsx (so plain Node can load a user's `impl.ts`), else Node's own import. */
+async function importModule(url: string): Promise<unknown> {
+  if (!/\.[cm]?tsx?$/.test(url)) return import(url);
+  const { tsImport } = await import('tsx/esm/api');
+  return tsImport(url, import.meta.url);
+}
 
 /** Where workers load `--impl` from: a zoo name as is, a file as an absolute path. */
 export function implementationPath(file: string, cwd: string): string {
@@ -26,7 +33,7 @@ export async function loadImplementation(file: string, cwd: string): Promise<Imp
   const url = pathToFileURL(resolve(cwd, file)).href;
   let loaded: Record<string, unknown>;
   try {
-    loaded = (await import(url)) as Record<string, unknown>;
+    loaded = (await importModule(url)) as Record<string, unknown>;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new UsageError(`--impl: cannot load ${JSON.stringify(file)}: ${message}`);

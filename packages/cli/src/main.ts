@@ -1,10 +1,10 @@
-import { dstExplore, DST_EXPLORE_HELP } from './dst-explore';
-import { dstReplay, DST_REPLAY_HELP } from './dst-replay';
-import { dstRun, DST_RUN_HELP } from './dst-run';
-import { dstScenarios } from './dst-scenarios';
-import { dstValidate, DST_VALIDATE_HELP } from './dst-validate';
-import { dstZoo } from './dst-zoo';
-import { EXIT, UsageError, type CliIo } from './io';
+import { dstExplore, DST_EXPLORE_HELP } from './dst-explore.js';
+import { dstReplay, DST_REPLAY_HELP } from './dst-replay.js';
+import { dstRun, DST_RUN_HELP } from './dst-run.js';
+import { dstScenarios } from './dst-scenarios.js';
+import { dstValidate, DST_VALIDATE_HELP } from './dst-validate.js';
+import { dstZoo } from './dst-zoo.js';
+import { EXIT, UsageError, type CliIo } from './io.js';
 
 export const HELP = `leasehold: leases you can trust, and the simulator that keeps them honest
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from './io';
+import { UsageError } from './io.js';
 
 type FlagSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
 
@@ -8,7 +8,9 @@ export function parseFlags<T extends FlagSpec>(
   command: string,
   argv: readonly string[],
   options: T,
-) {
+): ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>
+> {
   try {
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false });
   } catch (error) {

@@ -1,4 +1,4 @@
-import { PROGRESS_LINES } from './limits';
+import { PROGRESS_LINES } from './limits.js';
 
 /** A progress bar on stderr: redrawn in place on a terminal, a line every 10 % in a log. */
 export class Progress {

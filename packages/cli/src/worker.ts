@@ -4,7 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { findScenario, runTask, type RunOverrides, type TaskOptions } from '@leasehold/sim';
-import { loadImplementation } from './load-implementation';
+import { loadImplementation } from './load-implementation.js';
 
 export interface WorkerTask {
   readonly index: number;

@@ -1,8 +1,8 @@
 // The public API of @leasehold/client.
-export { counterIds, randomIds } from './ids';
-export type { IdSource } from './ids';
-export { LeaseClient } from './lease-client';
-export type { AcquireOptions, LeaseClientOptions, LeaseDecisions } from './lease-client';
+export { counterIds, randomIds } from './ids.js';
+export type { IdSource } from './ids.js';
+export { LeaseClient } from './lease-client.js';
+export type { AcquireOptions, LeaseClientOptions, LeaseDecisions } from './lease-client.js';
 export {
   ACQUIRE_POLL_MS_MAX,
   ACQUIRE_ROUNDS_MAX,
@@ -12,9 +12,9 @@ export {
   KNOWN_RECORDS_MAX,
   RETRIES_CAS_MAX,
   UNCERTAIN_ACQUIRES_MAX,
-} from './limits';
-export { ManualClock } from './manual-clock';
-export { systemClock } from './system-clock';
+} from './limits.js';
+export { ManualClock } from './manual-clock.js';
+export { systemClock } from './system-clock.js';
 export type {
   AcquireOutcome,
   ClientUnavailable,
@@ -23,4 +23,4 @@ export type {
   Lease,
   ReleaseOutcome,
   RenewOutcome,
-} from './outcomes';
+} from './outcomes.js';

@@ -20,7 +20,7 @@ import {
   type LeaseRecord,
 } from '@leasehold/core';
 import type { LeaseStore, Unavailable } from '@leasehold/store';
-import { randomIds, type IdSource } from './ids';
+import { randomIds, type IdSource } from './ids.js';
 import {
   ACQUIRE_POLL_MS_MAX,
   ACQUIRE_ROUNDS_MAX,
@@ -30,7 +30,7 @@ import {
   KNOWN_RECORDS_MAX,
   RETRIES_CAS_MAX,
   UNCERTAIN_ACQUIRES_MAX,
-} from './limits';
+} from './limits.js';
 import type {
   AcquireOutcome,
   ClientUnavailable,
@@ -39,7 +39,7 @@ import type {
   Lease,
   ReleaseOutcome,
   RenewOutcome,
-} from './outcomes';
+} from './outcomes.js';
 
 export interface LeaseClientOptions {
   readonly store: LeaseStore;

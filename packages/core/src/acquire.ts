@@ -1,12 +1,12 @@
-import { assert } from './assert';
-import type { LeaseConfig } from './config';
-import { invalid } from './invalid';
-import { RECORD_GRANT_IDS_MAX, TOKEN_MAX } from './limits';
-import type { GrantMark, HeldRecord, LeaseRecord } from './record';
-import type { AcquireRequest } from './request';
-import { assertDecisionInputs, checkAcquireRequest } from './request-checks';
-import type { AcquireResult, Decision, Expired, LeaseGrant } from './result';
-import { claimable, retryAfterMs } from './time-rules';
+import { assert } from './assert.js';
+import type { LeaseConfig } from './config.js';
+import { invalid } from './invalid.js';
+import { RECORD_GRANT_IDS_MAX, TOKEN_MAX } from './limits.js';
+import type { GrantMark, HeldRecord, LeaseRecord } from './record.js';
+import type { AcquireRequest } from './request.js';
+import { assertDecisionInputs, checkAcquireRequest } from './request-checks.js';
+import type { AcquireResult, Decision, Expired, LeaseGrant } from './result.js';
+import { claimable, retryAfterMs } from './time-rules.js';
 
 /**
  * Acquire, as a pure decision over the record the caller just read. The caller applies `write`

@@ -1,6 +1,6 @@
-import { invalid, type Invalid } from './invalid';
-import { CLOCK_DRIFT_PPM_LIMIT_MAX, TTL_MS_LIMIT_MAX, TTL_MS_LIMIT_MIN } from './limits';
-import { checkInteger, checkIntegerMs } from './validate';
+import { invalid, type Invalid } from './invalid.js';
+import { CLOCK_DRIFT_PPM_LIMIT_MAX, TTL_MS_LIMIT_MAX, TTL_MS_LIMIT_MIN } from './limits.js';
+import { checkInteger, checkIntegerMs } from './validate.js';
 
 /**
  * Runtime lease configuration. All times are integer milliseconds; drift is in parts per million.

@@ -1,5 +1,5 @@
-import { describeValue, invalid, type Invalid } from './invalid';
-import { DURATION_MS_MAX, DURATION_TEXT_LENGTH_MAX } from './limits';
+import { describeValue, invalid, type Invalid } from './invalid.js';
+import { DURATION_MS_MAX, DURATION_TEXT_LENGTH_MAX } from './limits.js';
 
 const UNIT_MS: Readonly<Record<string, number>> = {
   ms: 1,

@@ -1,9 +1,9 @@
-import type { LeaseConfig } from './config';
-import type { FreeRecord, LeaseRecord } from './record';
-import type { ExpireRequest } from './request';
-import { assertDecisionInputs, checkExpireRequest } from './request-checks';
-import type { Decision, ExpireResult } from './result';
-import { claimable, retryAfterMs } from './time-rules';
+import type { LeaseConfig } from './config.js';
+import type { FreeRecord, LeaseRecord } from './record.js';
+import type { ExpireRequest } from './request.js';
+import { assertDecisionInputs, checkExpireRequest } from './request-checks.js';
+import type { Decision, ExpireResult } from './result.js';
+import { claimable, retryAfterMs } from './time-rules.js';
 
 /**
  * Cleanup of one lease past its claimable point: marks it free with `freedBy: 'expired'` so

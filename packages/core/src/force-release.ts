@@ -1,9 +1,9 @@
-import { assert } from './assert';
-import { TOKEN_MAX } from './limits';
-import type { FreeRecord, LeaseRecord } from './record';
-import type { ForceReleaseRequest } from './request';
-import { assertDecisionInputs, checkForceReleaseRequest } from './request-checks';
-import type { Decision, ForceReleaseResult } from './result';
+import { assert } from './assert.js';
+import { TOKEN_MAX } from './limits.js';
+import type { FreeRecord, LeaseRecord } from './record.js';
+import type { ForceReleaseRequest } from './request.js';
+import { assertDecisionInputs, checkForceReleaseRequest } from './request-checks.js';
+import type { Decision, ForceReleaseResult } from './result.js';
 
 /**
  * Admin force-release (a crashed agent's lease). It bumps the token, so the evicted holder's token

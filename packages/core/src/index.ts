@@ -1,20 +1,20 @@
 // The public API of @leasehold/core: an explicit list, nothing else.
-export { assert, assertNever, AssertionError } from './assert';
-export type { Clock } from './clock';
-export { DEFAULT_CONFIG, resolveConfig, safetyMarginMsFor } from './config';
-export type { ConfigResult, LeaseConfig } from './config';
-export { formatDuration, parseDuration } from './duration';
-export type { DurationResult } from './duration';
-export { decideAcquire, endedGrantReason, leaseOf } from './acquire';
-export { decideRenew } from './renew';
-export { decideRelease } from './release';
-export { decideForceRelease } from './force-release';
-export { decideExpire } from './expire';
-export { decideFencedWrite, FencedResource } from './fencing';
-export type { Fence, FencedWriteDecision } from './fencing';
-export type { HistoryEvent, HistoryKind } from './history';
-export { invalid } from './invalid';
-export type { Invalid } from './invalid';
+export { assert, assertNever, AssertionError } from './assert.js';
+export type { Clock } from './clock.js';
+export { DEFAULT_CONFIG, resolveConfig, safetyMarginMsFor } from './config.js';
+export type { ConfigResult, LeaseConfig } from './config.js';
+export { formatDuration, parseDuration } from './duration.js';
+export type { DurationResult } from './duration.js';
+export { decideAcquire, endedGrantReason, leaseOf } from './acquire.js';
+export { decideRenew } from './renew.js';
+export { decideRelease } from './release.js';
+export { decideForceRelease } from './force-release.js';
+export { decideExpire } from './expire.js';
+export { decideFencedWrite, FencedResource } from './fencing.js';
+export type { Fence, FencedWriteDecision } from './fencing.js';
+export type { HistoryEvent, HistoryKind } from './history.js';
+export { invalid } from './invalid.js';
+export type { Invalid } from './invalid.js';
 export {
   CLOCK_DRIFT_PPM_LIMIT_MAX,
   DURATION_MS_MAX,
@@ -27,15 +27,15 @@ export {
   TOKEN_MAX,
   TTL_MS_LIMIT_MAX,
   TTL_MS_LIMIT_MIN,
-} from './limits';
-export type { FreeRecord, FreedBy, GrantMark, HeldRecord, LeaseRecord } from './record';
+} from './limits.js';
+export type { FreeRecord, FreedBy, GrantMark, HeldRecord, LeaseRecord } from './record.js';
 export type {
   AcquireRequest,
   ExpireRequest,
   ForceReleaseRequest,
   ReleaseRequest,
   RenewRequest,
-} from './request';
+} from './request.js';
 export {
   checkAcquireRequest,
   checkExpireRequest,
@@ -45,7 +45,7 @@ export {
   checkRenewRequest,
   checkResource,
   checkTtlMs,
-} from './request-checks';
+} from './request-checks.js';
 export type {
   AcquireResult,
   Decision,
@@ -64,7 +64,7 @@ export type {
   Renewed,
   RenewResult,
   Write,
-} from './result';
+} from './result.js';
 export {
   beliefDurationMs,
   beliefEndsAtMonoFromWallMs,
@@ -74,12 +74,12 @@ export {
   isLocked,
   retryAfterMs,
   timeRemainingMs,
-} from './time-rules';
-export { utf8ByteLength } from './utf8';
-export { INVARIANTS, invariantName, violation } from './invariants/invariant';
+} from './time-rules.js';
+export { utf8ByteLength } from './utf8.js';
+export { INVARIANTS, invariantName, violation } from './invariants/invariant.js';
 export type {
   Belief,
   InvariantId,
   InvariantName,
   InvariantViolation,
-} from './invariants/invariant';
+} from './invariants/invariant.js';

@@ -1,8 +1,8 @@
-import { assert } from './assert';
-import type { FreeRecord, LeaseRecord } from './record';
-import type { ReleaseRequest } from './request';
-import { assertDecisionInputs, checkReleaseRequest } from './request-checks';
-import type { Decision, ReleaseResult } from './result';
+import { assert } from './assert.js';
+import type { FreeRecord, LeaseRecord } from './record.js';
+import type { ReleaseRequest } from './request.js';
+import { assertDecisionInputs, checkReleaseRequest } from './request-checks.js';
+import type { Decision, ReleaseResult } from './result.js';
 
 /**
  * Release: owner-checked (holder, token and owner key). The record stays, with its token, so the

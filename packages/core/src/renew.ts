@@ -1,10 +1,10 @@
-import { endedGrantReason, leaseOf } from './acquire';
-import { assert } from './assert';
-import type { LeaseConfig } from './config';
-import type { HeldRecord, LeaseRecord } from './record';
-import type { RenewRequest } from './request';
-import { assertDecisionInputs, checkRenewRequest } from './request-checks';
-import type { Decision, RenewResult } from './result';
+import { endedGrantReason, leaseOf } from './acquire.js';
+import { assert } from './assert.js';
+import type { LeaseConfig } from './config.js';
+import type { HeldRecord, LeaseRecord } from './record.js';
+import type { RenewRequest } from './request.js';
+import { assertDecisionInputs, checkRenewRequest } from './request-checks.js';
+import type { Decision, RenewResult } from './result.js';
 
 /**
  * Renew: only the current holder, presenting the current token and owner key, before expiry on

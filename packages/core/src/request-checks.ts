@@ -1,21 +1,21 @@
-import type { LeaseConfig } from './config';
-import type { Invalid } from './invalid';
+import type { LeaseConfig } from './config.js';
+import type { Invalid } from './invalid.js';
 import {
   HOLDER_BYTES_MAX,
   OWNER_KEY_BYTES_MAX,
   REQUEST_ID_BYTES_MAX,
   RESOURCE_BYTES_MAX,
-} from './limits';
-import type { LeaseRecord } from './record';
-import { AssertionError } from './assert';
+} from './limits.js';
+import type { LeaseRecord } from './record.js';
+import { AssertionError } from './assert.js';
 import type {
   AcquireRequest,
   ExpireRequest,
   ForceReleaseRequest,
   ReleaseRequest,
   RenewRequest,
-} from './request';
-import { checkIntegerMs, checkName, checkToken } from './validate';
+} from './request.js';
+import { checkIntegerMs, checkName, checkToken } from './validate.js';
 
 /* Requests come from users (possibly plain JavaScript), so every field is checked as unknown. */
 

@@ -1,6 +1,6 @@
-import type { Invalid } from './invalid';
-import type { HistoryEvent } from './history';
-import type { LeaseRecord } from './record';
+import type { Invalid } from './invalid.js';
+import type { HistoryEvent } from './history.js';
+import type { LeaseRecord } from './record.js';
 
 /** What a holder learns when a grant or renewal succeeds. */
 export interface LeaseGrant {

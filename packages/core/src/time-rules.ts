@@ -1,5 +1,5 @@
-import { safetyMarginMsFor, type LeaseConfig } from './config';
-import type { LeaseRecord } from './record';
+import { safetyMarginMsFor, type LeaseConfig } from './config.js';
+import type { LeaseRecord } from './record.js';
 
 /**
  * Claimability (DESIGN.md section 3): a node may take a lease over only when, on its own wall

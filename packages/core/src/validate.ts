@@ -1,5 +1,5 @@
-import { describeValue, invalid, type Invalid } from './invalid';
-import { utf8ByteLength } from './utf8';
+import { describeValue, invalid, type Invalid } from './invalid.js';
+import { utf8ByteLength } from './utf8.js';
 
 /** A non-empty, well-formed string of at most `bytesMax` UTF-8 bytes, or why not. */
 export function checkName(field: string, value: unknown, bytesMax: number): Invalid | null {

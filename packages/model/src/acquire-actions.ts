@@ -1,6 +1,6 @@
-import type { ModelConfig } from './model-config';
-import { claimFrom } from './claimability';
-import { wallOf, type ModelRecord, type ModelState } from './state';
+import type { ModelConfig } from './model-config.js';
+import { claimFrom } from './claimability.js';
+import { wallOf, type ModelRecord, type ModelState } from './state.js';
 import {
   answerWrite,
   beliefEndFrom,
@@ -11,7 +11,7 @@ import {
   toIdle,
   withNode,
   type Transition,
-} from './transition';
+} from './transition.js';
 
 export type AcquireDecision =
   | { readonly kind: 'replayGranted' }

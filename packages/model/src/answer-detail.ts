@@ -1,6 +1,6 @@
 import type { LeaseConfig, LeaseRecord } from '@leasehold/core';
 import type { AnswerDetail, Op } from '@leasehold/step';
-import type { OpFacts } from './answer-validation';
+import type { OpFacts } from './answer-validation.js';
 
 /**
  * What else an answer tells its caller, judged on what the op's node last learnt of the store in

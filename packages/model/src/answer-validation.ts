@@ -1,10 +1,10 @@
 import type { LeaseConfig, LeaseRecord } from '@leasehold/core';
 import type { Op } from '@leasehold/step';
-import { acquireDecision } from './acquire-actions';
-import type { ModelConfig } from './model-config';
-import { releaseWrites } from './release-actions';
-import { renewAllowed } from './renew-actions';
-import type { ModelRecord } from './state';
+import { acquireDecision } from './acquire-actions.js';
+import type { ModelConfig } from './model-config.js';
+import { releaseWrites } from './release-actions.js';
+import { renewAllowed } from './renew-actions.js';
+import type { ModelRecord } from './state.js';
 
 /** What the world saw of one logical operation, up to its answer. */
 export interface OpFacts {

@@ -1,5 +1,5 @@
-import type { ModelConfig } from './model-config';
-import type { ModelRecord } from './state';
+import type { ModelConfig } from './model-config.js';
+import type { ModelRecord } from './state.js';
 
 /**
  * The wall time from which a claimant takes a held lease over, as the (possibly buggy) client

@@ -1,5 +1,5 @@
-import type { ModelConfig } from './model-config';
-import { nodeName, wallOf, type ModelRecord, type ModelState, type Pc } from './state';
+import type { ModelConfig } from './model-config.js';
+import { nodeName, wallOf, type ModelRecord, type ModelState, type Pc } from './state.js';
 
 /** A state as people read it in a counterexample (and as `--json` prints it). */
 export interface StateView {

@@ -1,5 +1,5 @@
-import type { ModelConfig } from './model-config';
-import type { ModelState, Pc } from './state';
+import type { ModelConfig } from './model-config.js';
+import type { ModelState, Pc } from './state.js';
 import {
   beliefEndFrom,
   isWriteStage,
@@ -8,7 +8,7 @@ import {
   toHolding,
   withNode,
   type Transition,
-} from './transition';
+} from './transition.js';
 
 /** Tick: true time advances one tick; beliefs that end now are dropped (normalised to 0). */
 export function tick(state: ModelState): Transition {

@@ -1,11 +1,11 @@
 import type { InvariantId, InvariantViolation } from '@leasehold/core';
-import { EXPLORE_STATES_MAX } from './limits';
-import { assertModelConfig, type ModelConfig } from './model-config';
-import { stateViolations, stepViolations } from './model-invariants';
-import { successors } from './next';
-import { describeState, type StateView } from './describe-state';
-import { initialStates, stateKey, withinBounds, type ModelState } from './state';
-import type { Transition } from './transition';
+import { EXPLORE_STATES_MAX } from './limits.js';
+import { assertModelConfig, type ModelConfig } from './model-config.js';
+import { stateViolations, stepViolations } from './model-invariants.js';
+import { successors } from './next.js';
+import { describeState, type StateView } from './describe-state.js';
+import { initialStates, stateKey, withinBounds, type ModelState } from './state.js';
+import type { Transition } from './transition.js';
 
 export interface TraceStep {
   /** `Init`, or the action with its node, as in the TLA+: `AcquireWrite(n1)`. */

@@ -1,5 +1,5 @@
 import { assert, type InvariantId } from '@leasehold/core';
-import { BUGS, type Bug } from './bug';
+import { BUGS, type Bug } from './bug.js';
 import {
   MODEL_CLOCK_SKEW_TICKS_MAX,
   MODEL_GRACE_TICKS,
@@ -8,7 +8,7 @@ import {
   MODEL_TIME_TICKS_MAX,
   MODEL_TOKEN_MAX,
   MODEL_TTL_TICKS,
-} from './limits';
+} from './limits.js';
 
 /** The constants of spec/Lease.tla, one configuration (spec/*.cfg) per value set. */
 export interface ModelConfig {

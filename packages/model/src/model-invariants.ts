@@ -7,18 +7,18 @@ import {
   type LeaseConfig,
   type LeaseRecord,
 } from '@leasehold/core';
-import { checkBeliefConsistency } from './invariants/belief-consistency';
-import { checkExpiredLeaseClaimable } from './invariants/expired-lease-claimable';
-import { checkFencedResourceSafety } from './invariants/fenced-resource-safety';
-import { checkFencingMonotonic } from './invariants/fencing-monotonic';
-import { checkIdempotentAcquire } from './invariants/idempotent-acquire';
-import { checkLeaseUniqueness } from './invariants/lease-uniqueness';
-import { checkNoResurrection } from './invariants/no-resurrection';
-import { checkRenewalOwnership } from './invariants/renewal-requires-ownership';
-import { claimableBySpec } from './claimability';
-import type { ModelConfig } from './model-config';
-import { nodeName, wallOf, type ModelRecord, type ModelState } from './state';
-import type { StepEffect } from './transition';
+import { checkBeliefConsistency } from './invariants/belief-consistency.js';
+import { checkExpiredLeaseClaimable } from './invariants/expired-lease-claimable.js';
+import { checkFencedResourceSafety } from './invariants/fenced-resource-safety.js';
+import { checkFencingMonotonic } from './invariants/fencing-monotonic.js';
+import { checkIdempotentAcquire } from './invariants/idempotent-acquire.js';
+import { checkLeaseUniqueness } from './invariants/lease-uniqueness.js';
+import { checkNoResurrection } from './invariants/no-resurrection.js';
+import { checkRenewalOwnership } from './invariants/renewal-requires-ownership.js';
+import { claimableBySpec } from './claimability.js';
+import type { ModelConfig } from './model-config.js';
+import { nodeName, wallOf, type ModelRecord, type ModelState } from './state.js';
+import type { StepEffect } from './transition.js';
 
 /**
  * The spec's invariants, each evaluated by the model's predicate over core records

@@ -1,4 +1,4 @@
-import { acquireRead, acquireReply, acquireWrite } from './acquire-actions';
+import { acquireRead, acquireReply, acquireWrite } from './acquire-actions.js';
 import {
   abandon,
   clockJumps,
@@ -8,12 +8,12 @@ import {
   replyLost,
   tick,
   writeFail,
-} from './environment-actions';
-import type { ModelConfig } from './model-config';
-import { releaseRead, releaseReply, releaseWrite } from './release-actions';
-import { renewRead, renewReply, renewWrite } from './renew-actions';
-import type { ModelState } from './state';
-import type { Transition } from './transition';
+} from './environment-actions.js';
+import type { ModelConfig } from './model-config.js';
+import { releaseRead, releaseReply, releaseWrite } from './release-actions.js';
+import { renewRead, renewReply, renewWrite } from './renew-actions.js';
+import type { ModelState } from './state.js';
+import type { Transition } from './transition.js';
 
 /** Next: every enabled action of spec/Lease.tla from `state`, in a fixed order (C-8). */
 export function successors(state: ModelState, config: ModelConfig): Transition[] {

@@ -1,5 +1,5 @@
-import type { ModelConfig } from './model-config';
-import { wallOf, type ModelRecord, type ModelState } from './state';
+import type { ModelConfig } from './model-config.js';
+import { wallOf, type ModelRecord, type ModelState } from './state.js';
 import {
   answerWrite,
   NO_EFFECT,
@@ -8,7 +8,7 @@ import {
   toIdle,
   withNode,
   type Transition,
-} from './transition';
+} from './transition.js';
 
 /** The client's release decision (core: `decideRelease`): only the holder with its token. */
 export function releaseWrites(

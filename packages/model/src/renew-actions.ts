@@ -1,5 +1,5 @@
-import type { ModelConfig } from './model-config';
-import { wallOf, type ModelRecord, type ModelState } from './state';
+import type { ModelConfig } from './model-config.js';
+import { wallOf, type ModelRecord, type ModelState } from './state.js';
 import {
   answerWrite,
   beliefEndFrom,
@@ -10,7 +10,7 @@ import {
   toIdle,
   withNode,
   type Transition,
-} from './transition';
+} from './transition.js';
 
 /** The client's renew decision (core: `decideRenew`): holder, token, before expiry (I-3, I-7). */
 export function renewAllowed(

@@ -1,4 +1,4 @@
-import type { ModelConfig } from './model-config';
+import type { ModelConfig } from './model-config.js';
 
 /** A node's program counter: which step of which operation it takes next (spec: `pc`). */
 export type Pc =

@@ -1,16 +1,16 @@
 import type { LeaseConfig, LeaseRecord } from '@leasehold/core';
 import type { ApplyStep, CallStep, FenceStep, Op, OutcomeStep, Step } from '@leasehold/step';
-import { acquireDecision } from './acquire-actions';
-import { detailProblem } from './answer-detail';
-import { answerProblem, type OpFacts } from './answer-validation';
-import { inputProblem } from './input-validation';
-import { writtenRecordProblem, type WriteKind } from './record-validation';
-import { VALIDATE_OBSERVATIONS_MAX } from './limits';
-import type { ModelConfig } from './model-config';
-import { releaseWrites } from './release-actions';
-import { renewAllowed } from './renew-actions';
-import type { ModelRecord } from './state';
-import type { ActionName } from './transition';
+import { acquireDecision } from './acquire-actions.js';
+import { detailProblem } from './answer-detail.js';
+import { answerProblem, type OpFacts } from './answer-validation.js';
+import { inputProblem } from './input-validation.js';
+import { writtenRecordProblem, type WriteKind } from './record-validation.js';
+import { VALIDATE_OBSERVATIONS_MAX } from './limits.js';
+import type { ModelConfig } from './model-config.js';
+import { releaseWrites } from './release-actions.js';
+import { renewAllowed } from './renew-actions.js';
+import type { ModelRecord } from './state.js';
+import type { ActionName } from './transition.js';
 
 /**
  * What the validator keeps per resource: the model's view of the store and of the fenced

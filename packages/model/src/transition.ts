@@ -1,5 +1,5 @@
-import type { ModelConfig } from './model-config';
-import type { ModelRecord, ModelState, NodeState, Pc } from './state';
+import type { ModelConfig } from './model-config.js';
+import type { ModelRecord, ModelState, NodeState, Pc } from './state.js';
 
 /**
  * What a step did, as data for the step invariants (I-3..I-8): the model's counterpart of the

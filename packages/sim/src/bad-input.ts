@@ -5,7 +5,7 @@ import {
   TTL_MS_LIMIT_MAX,
   type LeaseConfig,
 } from '@leasehold/core';
-import type { Prng } from './prng';
+import type { Prng } from './prng.js';
 
 /**
  * Inputs a careless caller sends: just outside a documented limit (or exactly on it). The client

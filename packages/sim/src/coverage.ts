@@ -1,4 +1,4 @@
-import type { FaultKind } from './faults';
+import type { FaultKind } from './faults.js';
 
 /**
  * Coverage marks: rare transitions the sweep should reach. A sweep reports how often each was hit

@@ -1,5 +1,5 @@
-import { RATE_DENOMINATOR } from './limits';
-import type { Prng } from './prng';
+import { RATE_DENOMINATOR } from './limits.js';
+import type { Prng } from './prng.js';
 
 /**
  * Every fault the simulator injects (DESIGN.md section 5). Each is counted when it fires. The

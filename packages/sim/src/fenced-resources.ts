@@ -1,7 +1,7 @@
 import { FencedResource, type Fence } from '@leasehold/core';
-import { LATENCY_MS_BASE_MAX, LATENCY_MS_FAULT_MAX, LATENCY_MS_MIN } from './limits';
-import type { NodeProcesses, SimNode } from './node-process';
-import type { WorldContext } from './world-context';
+import { LATENCY_MS_BASE_MAX, LATENCY_MS_FAULT_MAX, LATENCY_MS_MIN } from './limits.js';
+import type { NodeProcesses, SimNode } from './node-process.js';
+import type { WorldContext } from './world-context.js';
 
 /**
  * One fenced resource per lease: the thing a lease protects. Each keeps its own state (the

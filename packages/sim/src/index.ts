@@ -1,10 +1,10 @@
 // The public API of @leasehold/sim. The vitest helper is '@leasehold/sim/vitest'.
-export { Checker } from './checker/checker';
-export type { CheckerOptions } from './checker/checker';
-export { checkHeldAnswer } from './checker/expired-lease-claimable';
-export { checkLeaseUniqueness } from './checker/lease-uniqueness';
-export type { Belief } from './checker/lease-uniqueness';
-export type { BeliefBound, ResourceLedger } from './checker/ledger';
+export { Checker } from './checker/checker.js';
+export type { CheckerOptions } from './checker/checker.js';
+export { checkHeldAnswer } from './checker/expired-lease-claimable.js';
+export { checkLeaseUniqueness } from './checker/lease-uniqueness.js';
+export type { Belief } from './checker/lease-uniqueness.js';
+export type { BeliefBound, ResourceLedger } from './checker/ledger.js';
 export {
   beliefEndsByTrueMs,
   claimableByAnyoneFromTrueMs,
@@ -12,23 +12,30 @@ export {
   claimFromWallMs,
   marginMsFor,
   probeAllowanceMs,
-} from './checker/time-rules';
-export type { TimeBounds } from './checker/time-rules';
-export { emptyMarks, MARK_DESCRIPTIONS, MARK_NEEDS, markReachable, MARKS } from './coverage';
-export type { Mark, MarkCounts } from './coverage';
-export { drawSwarm, FAULT_DESCRIPTIONS, FAULT_KINDS, formatSwarm, parseSwarm } from './faults';
-export type { FaultKind, Swarm, SwarmResult } from './faults';
-export { leaseholdImplementation } from './implementation';
-export type { ClientFactoryOptions, Implementation, LeaseClientLike } from './implementation';
-export * as limits from './limits';
-export { Prng } from './prng';
-export { definedOverrides, drawShape, planRun, probeWaitMs, RESOURCE_NAMES, runSeed } from './run';
-export type { RunOptions, RunOverrides, RunResult, RunStatus } from './run';
-export { findScenario, SCENARIOS } from './scenario';
-export type { Scenario } from './scenario';
-export { EPOCH_MS } from './scheduler';
-export { parseSeed, sweepSeed } from './seed';
-export type { SeedResult } from './seed';
+} from './checker/time-rules.js';
+export type { TimeBounds } from './checker/time-rules.js';
+export { emptyMarks, MARK_DESCRIPTIONS, MARK_NEEDS, markReachable, MARKS } from './coverage.js';
+export type { Mark, MarkCounts } from './coverage.js';
+export { drawSwarm, FAULT_DESCRIPTIONS, FAULT_KINDS, formatSwarm, parseSwarm } from './faults.js';
+export type { FaultKind, Swarm, SwarmResult } from './faults.js';
+export { leaseholdImplementation } from './implementation.js';
+export type { ClientFactoryOptions, Implementation, LeaseClientLike } from './implementation.js';
+export * as limits from './limits.js';
+export { Prng } from './prng.js';
+export {
+  definedOverrides,
+  drawShape,
+  planRun,
+  probeWaitMs,
+  RESOURCE_NAMES,
+  runSeed,
+} from './run.js';
+export type { RunOptions, RunOverrides, RunResult, RunStatus } from './run.js';
+export { findScenario, SCENARIOS } from './scenario.js';
+export type { Scenario } from './scenario.js';
+export { EPOCH_MS } from './scheduler.js';
+export { parseSeed, sweepSeed } from './seed.js';
+export type { SeedResult } from './seed.js';
 export {
   drawSettings,
   FIXED_SETTINGS,
@@ -36,13 +43,13 @@ export {
   leaseConfigOf,
   parseSettings,
   withSettings,
-} from './settings';
-export type { SettingsResult, SimSettings } from './settings';
-export { SimClock } from './sim-clock';
-export type { ClockHost, ClockSettings } from './sim-clock';
-export { Trace } from './trace';
-export type { TraceHeader, TraceSink } from './trace';
-export { inDeterminismSample, planSweep, runTask, summarizeSweep, sweepExitCode } from './sweep';
+} from './settings.js';
+export type { SettingsResult, SimSettings } from './settings.js';
+export { SimClock } from './sim-clock.js';
+export type { ClockHost, ClockSettings } from './sim-clock.js';
+export { Trace } from './trace.js';
+export type { TraceHeader, TraceSink } from './trace.js';
+export { inDeterminismSample, planSweep, runTask, summarizeSweep, sweepExitCode } from './sweep.js';
 export type {
   ScenarioSummary,
   SweepPlan,
@@ -51,7 +58,7 @@ export type {
   SweepViolation,
   TaskOptions,
   TaskResult,
-} from './sweep';
+} from './sweep.js';
 export {
   conformanceName,
   failedStep,
@@ -59,7 +66,7 @@ export {
   plainReport,
   reproduceCommand,
   statusText,
-} from './report';
-export type { ReproduceExtra } from './report';
-export { shapeOverrides, shrinkRun } from './shrink';
-export type { RunShape, ShrinkInput, ShrinkResult } from './shrink';
+} from './report.js';
+export type { ReproduceExtra } from './report.js';
+export { shapeOverrides, shrinkRun } from './shrink.js';
+export type { RunShape, ShrinkInput, ShrinkResult } from './shrink.js';

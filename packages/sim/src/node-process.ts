@@ -1,18 +1,18 @@
 import { counterIds, type Lease } from '@leasehold/client';
 import type { Op } from '@leasehold/step';
-import { fires } from './faults';
-import type { LeaseClientLike } from './implementation';
+import { fires } from './faults.js';
+import type { LeaseClientLike } from './implementation.js';
 import {
   NODE_DOWN_MS_MAX,
   NODE_DOWN_MS_MIN,
   PAUSE_MS_MAX,
   PAUSE_MS_MIN,
   SUSPEND_MS_MAX,
-} from './limits';
-import { Prng } from './prng';
-import { SimClock, type ClockSettings } from './sim-clock';
+} from './limits.js';
+import { Prng } from './prng.js';
+import { SimClock, type ClockSettings } from './sim-clock.js';
 import type { LeaseStore } from '@leasehold/store';
-import type { WorldContext } from './world-context';
+import type { WorldContext } from './world-context.js';
 
 /** The lease a node's workload acts on, and the logical acquire that obtained it. */
 export interface HeldLease {

@@ -1,7 +1,7 @@
-import { formatSwarm, type Swarm } from './faults';
-import type { RunOverrides, RunResult } from './run';
-import { findScenario } from './scenario';
-import { formatSettings } from './settings';
+import { formatSwarm, type Swarm } from './faults.js';
+import type { RunOverrides, RunResult } from './run.js';
+import { findScenario } from './scenario.js';
+import { formatSettings } from './settings.js';
 
 /** How a run was started, beyond its scenario and seed: flags for the reproduce command. */
 export interface ReproduceExtra extends RunOverrides {

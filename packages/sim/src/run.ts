@@ -1,10 +1,10 @@
 import { resolveConfig, type InvariantId } from '@leasehold/core';
 import { TraceValidator } from '@leasehold/model';
 import type { StepListener } from '@leasehold/step';
-import type { MarkCounts } from './coverage';
-import { drawSwarm, formatSwarm, type FaultKind, type Swarm } from './faults';
-import { leaseholdImplementation, type Implementation } from './implementation';
-import { drawConfigOffer } from './bad-input';
+import type { MarkCounts } from './coverage.js';
+import { drawSwarm, formatSwarm, type FaultKind, type Swarm } from './faults.js';
+import { leaseholdImplementation, type Implementation } from './implementation.js';
+import { drawConfigOffer } from './bad-input.js';
 import {
   CONFIG_OFFERS_PER_RUN,
   DUPLICATE_DELAY_MS_MAX,
@@ -19,19 +19,19 @@ import {
   SAFETY_PHASE_MS_MAX,
   STEPS_DEFAULT,
   SUSPEND_MS_MAX,
-} from './limits';
-import { Prng } from './prng';
-import type { Scenario } from './scenario';
+} from './limits.js';
+import { Prng } from './prng.js';
+import type { Scenario } from './scenario.js';
 import {
   configOfferOf,
   drawSettings,
   formatSettings,
   withSettings,
   type SimSettings,
-} from './settings';
-import { Trace, type TraceSink } from './trace';
-import { runProbe, runWorkload } from './workload';
-import { World, type ConformanceSource, type StepJudge } from './world';
+} from './settings.js';
+import { Trace, type TraceSink } from './trace.js';
+import { runProbe, runWorkload } from './workload.js';
+import { World, type ConformanceSource, type StepJudge } from './world.js';
 
 /** Resource names mix slashes, quotes and non-ASCII, as real ones do. */
 export const RESOURCE_NAMES = [

@@ -1,5 +1,5 @@
-import type { FaultKind } from './faults';
-import { NODES_MAX, NODES_MIN, RESOURCES_MAX } from './limits';
+import type { FaultKind } from './faults.js';
+import { NODES_MAX, NODES_MIN, RESOURCES_MAX } from './limits.js';
 
 /**
  * A scenario: a fault menu and the range of world shapes its seeds draw from. Each seed draws its

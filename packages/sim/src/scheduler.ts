@@ -1,4 +1,4 @@
-import type { Prng } from './prng';
+import type { Prng } from './prng.js';
 
 /** Where true time starts in every run: 2026-01-01T00:00:00Z. */
 export const EPOCH_MS = 1_767_225_600_000;

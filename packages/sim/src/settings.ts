@@ -1,6 +1,6 @@
 import { resolveConfig, type LeaseConfig } from '@leasehold/core';
-import { STORE_TIMEOUT_MS_MAX, STORE_TIMEOUT_MS_MIN } from './limits';
-import type { Prng } from './prng';
+import { STORE_TIMEOUT_MS_MAX, STORE_TIMEOUT_MS_MIN } from './limits.js';
+import type { Prng } from './prng.js';
 
 /**
  * Everything a seed draws besides its faults and world shape: the lease configuration, the

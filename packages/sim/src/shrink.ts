@@ -1,5 +1,5 @@
-import { FAULT_KINDS, type Swarm } from './faults';
-import type { Implementation } from './implementation';
+import { FAULT_KINDS, type Swarm } from './faults.js';
+import type { Implementation } from './implementation.js';
 import {
   RATE_DENOMINATOR,
   SHRINK_IMPROVEMENTS_PER_ROUND,
@@ -10,11 +10,11 @@ import {
   SHRINK_SEEDS_OWN_FAULTS,
   SHRINK_SEEDS_QUIET,
   SHRINK_SEEDS_PER_SHAPE,
-} from './limits';
-import { definedOverrides, drawShape, runSeed, type RunOverrides, type RunResult } from './run';
-import type { Scenario } from './scenario';
-import { sweepSeed } from './seed';
-import type { SimSettings } from './settings';
+} from './limits.js';
+import { definedOverrides, drawShape, runSeed, type RunOverrides, type RunResult } from './run.js';
+import type { Scenario } from './scenario.js';
+import { sweepSeed } from './seed.js';
+import type { SimSettings } from './settings.js';
 
 /** A shape to try; `swarm: null` lets the seed draw its own faults. */
 type Candidate = Omit<RunShape, 'swarm'> & { readonly swarm: Swarm | null };

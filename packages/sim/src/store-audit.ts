@@ -7,8 +7,8 @@ import {
   type VersionedRecord,
 } from '@leasehold/store';
 import type { RecoveredRecord } from '@leasehold/step';
-import { AUDIT_PAGES_MAX, STORE_HISTORY_EVENTS_MAX } from './limits';
-import { Prng } from './prng';
+import { AUDIT_PAGES_MAX, STORE_HISTORY_EVENTS_MAX } from './limits.js';
+import { Prng } from './prng.js';
 
 /** An event the store must keep: exactly what a client sent, or the quarantine a recovery wrote. */
 type Expected =

@@ -1,7 +1,7 @@
 import type { HistoryEvent, LeaseRecord } from '@leasehold/core';
 import { MemoryStore, type CasResult, type ReadResult } from '@leasehold/store';
 import type { ApplyOutcome, RecoveredRecord, UnavailableCause } from '@leasehold/step';
-import { fires } from './faults';
+import { fires } from './faults.js';
 import {
   DUPLICATE_DELAY_MS_MAX,
   LATENCY_MS_BASE_MAX,
@@ -14,10 +14,10 @@ import {
   STORE_DOWN_MS_MIN,
   STORE_HISTORY_EVENTS_MAX,
   STORE_UNSYNCED_COMMITS_MAX,
-} from './limits';
-import type { NodeProcesses, SimNode } from './node-process';
-import { StoreAudit } from './store-audit';
-import type { WorldContext } from './world-context';
+} from './limits.js';
+import type { NodeProcesses, SimNode } from './node-process.js';
+import { StoreAudit } from './store-audit.js';
+import type { WorldContext } from './world-context.js';
 
 export type StoreRequest =
   | { readonly kind: 'read'; readonly resource: string }

@@ -9,8 +9,8 @@ import type {
   PruneResult,
   ReadResult,
 } from '@leasehold/store';
-import type { SimNode } from './node-process';
-import type { StoreUnderFaults } from './store-under-faults';
+import type { SimNode } from './node-process.js';
+import type { StoreUnderFaults } from './store-under-faults.js';
 
 /**
  * The store as one node sees it: every read and compare-and-set is a scheduled round trip through

@@ -1,11 +1,11 @@
-import { emptyMarks, markReachable, MARKS, type Mark, type MarkCounts } from './coverage';
-import { FAULT_KINDS, type FaultKind } from './faults';
-import type { Implementation } from './implementation';
-import { DETERMINISM_SAMPLE_PERCENT } from './limits';
-import { definedOverrides, runSeed, type RunOverrides, type RunResult } from './run';
-import { conformanceName } from './report';
-import { findScenario, type Scenario } from './scenario';
-import { sweepSeed } from './seed';
+import { emptyMarks, markReachable, MARKS, type Mark, type MarkCounts } from './coverage.js';
+import { FAULT_KINDS, type FaultKind } from './faults.js';
+import type { Implementation } from './implementation.js';
+import { DETERMINISM_SAMPLE_PERCENT } from './limits.js';
+import { definedOverrides, runSeed, type RunOverrides, type RunResult } from './run.js';
+import { conformanceName } from './report.js';
+import { findScenario, type Scenario } from './scenario.js';
+import { sweepSeed } from './seed.js';
 
 export interface SweepTask {
   /** Position in the whole (unsharded) sweep: decides the shard. */

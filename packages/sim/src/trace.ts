@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { TRACE_TAIL_EVENTS } from './limits';
+import { TRACE_TAIL_EVENTS } from './limits.js';
 
 /** Characters of trace hashed per call (a batch is one string, so memory stays flat). */
 const HASH_BATCH_CHARS = 16_384;

@@ -1,9 +1,8 @@
 import { describe, it } from 'vitest';
-import type { Implementation } from './implementation';
-import { plainReport } from './report';
-import { runSeed } from './run';
-import { findScenario, type Scenario } from './scenario';
-import { parseSeed, sweepSeed } from './seed';
+import { dstSuiteSeed } from './dst-suite-seed.js';
+import type { Implementation } from './implementation.js';
+import { findScenario, type Scenario } from './scenario.js';
+import { parseSeed, sweepSeed } from './seed.js';
 
 export interface DstSuiteOptions {
   /** A scenario id (`leasehold dst scenarios`) or a Scenario. */
@@ -13,18 +12,40 @@ export interface DstSuiteOptions {
   readonly seedBase?: string;
   readonly steps?: number;
   readonly nodes?: number;
-  readonly implementation?: Implementation;
   /** Per-test timeout, ms. */
   readonly timeoutMs?: number;
 }
+
+/** The implementation a suite tests, and the module `--impl` loads it from. */
+export type DstSuiteImplementation =
+  | { readonly implementation?: undefined; readonly implementationModule?: undefined }
+  | {
+      readonly implementation: Implementation;
+      /**
+       * The module that exports `implementation`, as `leasehold dst run --impl` takes it (a path
+       * from the directory the command runs in, or `zoo:Z3`): the reproduce line of a failing
+       * seed names it, so the printed command tests this implementation, not the default one.
+       */
+      readonly implementationModule: string;
+    };
 
 /**
  * Seeded DST suites in vitest: one test per seed, the seed in its title, so a failing title is a
  * bug report (STYLE.md habit 10). `DST_SEED=<seed> npx vitest run <file>` runs exactly that seed.
  *
  *   describeDst('lease under storage faults', { scenario: 'storage-faults', seeds: 20 });
+ *   describeDst('my lease', { scenario: 'swarm', implementation, implementationModule: 'src/my-lease.ts' });
  */
-export function describeDst(title: string, options: DstSuiteOptions): void {
+export function describeDst(
+  title: string,
+  options: DstSuiteOptions & DstSuiteImplementation,
+): void {
+  // Checked at run time too: suites written in JavaScript get no type error.
+  const given = options as { implementation?: Implementation; implementationModule?: unknown };
+  if (given.implementation !== undefined && typeof given.implementationModule !== 'string')
+    throw new Error(
+      `describeDst: ${JSON.stringify(title)} tests the implementation ${JSON.stringify(given.implementation.name)}; name the module that exports it (implementationModule: 'src/my-lease.ts'), so a failure's reproduce line runs it`,
+    );
   const scenario =
     typeof options.scenario === 'string' ? findScenario(options.scenario) : options.scenario;
   if (scenario === undefined)
@@ -33,19 +54,8 @@ export function describeDst(title: string, options: DstSuiteOptions): void {
   describe(title, () => {
     for (const seed of seeds) {
       it(`${scenario.id} seed ${seed}`, { timeout: options.timeoutMs ?? 60_000 }, async () => {
-        const extra = {
-          ...(options.steps === undefined ? {} : { steps: options.steps }),
-          ...(options.nodes === undefined ? {} : { nodes: options.nodes }),
-        };
-        const run = await runSeed({
-          scenario,
-          seed,
-          ...extra,
-          ...(options.implementation === undefined
-            ? {}
-            : { implementation: options.implementation }),
-        });
-        if (run.status !== 'passed' && !run.expected) throw new Error(plainReport(run, extra));
+        const failure = await dstSuiteSeed(scenario, seed, options);
+        if (failure !== null) throw new Error(failure);
       });
     }
   });

@@ -1,10 +1,10 @@
 import type { AcquireOutcome, Lease } from '@leasehold/client';
 import type { Op } from '@leasehold/step';
-import { drawBadInput, type BadInput } from './bad-input';
-import type { LeaseClientLike } from './implementation';
-import { PROBE_RETRIES_MAX } from './limits';
-import type { HeldLease, SimNode } from './node-process';
-import type { World } from './world';
+import { drawBadInput, type BadInput } from './bad-input.js';
+import type { LeaseClientLike } from './implementation.js';
+import { PROBE_RETRIES_MAX } from './limits.js';
+import type { HeldLease, SimNode } from './node-process.js';
+import type { World } from './world.js';
 
 /** Percent chance that an acquire names its own request id (so it can be retried as the same op). */
 const EXPLICIT_ID_PCT = 50;

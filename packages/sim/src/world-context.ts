@@ -1,11 +1,11 @@
 import type { LeaseConfig, LeaseRecord } from '@leasehold/core';
 import type { Step } from '@leasehold/step';
-import type { Mark } from './coverage';
-import type { FaultKind, Swarm } from './faults';
-import type { Implementation } from './implementation';
-import type { Prng } from './prng';
-import type { Scheduler } from './scheduler';
-import type { SimSettings } from './settings';
+import type { Mark } from './coverage.js';
+import type { FaultKind, Swarm } from './faults.js';
+import type { Implementation } from './implementation.js';
+import type { Prng } from './prng.js';
+import type { Scheduler } from './scheduler.js';
+import type { SimSettings } from './settings.js';
 
 export type Phase = 'safety' | 'heal';
 

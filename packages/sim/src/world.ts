@@ -14,22 +14,22 @@ import {
   type Step,
   type StepListener,
 } from '@leasehold/step';
-import { AcquireWait } from './checker/acquire-wait';
-import { BeliefFloor } from './checker/belief-floor';
-import { Checker } from './checker/checker';
-import type { Belief } from './checker/lease-uniqueness';
-import { emptyMarks, type Mark, type MarkCounts } from './coverage';
-import { FAULT_KINDS, type FaultKind, type Swarm } from './faults';
-import { FencedResources } from './fenced-resources';
-import type { Implementation } from './implementation';
-import { NodeProcesses, type HeldLease, type SimNode } from './node-process';
-import { Prng } from './prng';
-import { EPOCH_MS, Scheduler } from './scheduler';
-import type { SimSettings } from './settings';
-import { NodeStoreView } from './store-view';
-import { StoreUnderFaults } from './store-under-faults';
-import type { Trace } from './trace';
-import type { Phase, RefusedWrite, StepBody, WorldContext } from './world-context';
+import { AcquireWait } from './checker/acquire-wait.js';
+import { BeliefFloor } from './checker/belief-floor.js';
+import { Checker } from './checker/checker.js';
+import type { Belief } from './checker/lease-uniqueness.js';
+import { emptyMarks, type Mark, type MarkCounts } from './coverage.js';
+import { FAULT_KINDS, type FaultKind, type Swarm } from './faults.js';
+import { FencedResources } from './fenced-resources.js';
+import type { Implementation } from './implementation.js';
+import { NodeProcesses, type HeldLease, type SimNode } from './node-process.js';
+import { Prng } from './prng.js';
+import { EPOCH_MS, Scheduler } from './scheduler.js';
+import type { SimSettings } from './settings.js';
+import { NodeStoreView } from './store-view.js';
+import { StoreUnderFaults } from './store-under-faults.js';
+import type { Trace } from './trace.js';
+import type { Phase, RefusedWrite, StepBody, WorldContext } from './world-context.js';
 
 export interface WorldOptions {
   readonly seed: string;

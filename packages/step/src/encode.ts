@@ -1,5 +1,5 @@
 import type { LeaseRecord } from '@leasehold/core';
-import type { AnswerDetail, Step } from './step';
+import type { AnswerDetail, Step } from './step.js';
 
 /**
  * A record in one short string: `held:n2:#7:exp=1500` or `free:n2:#7:released`, `-` for none.

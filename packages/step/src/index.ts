@@ -1,5 +1,5 @@
 // The public API of @leasehold/step: the step record of a simulated world and its trace encoding.
-export { encodeStep, recordText } from './encode';
+export { encodeStep, recordText } from './encode.js';
 export type {
   AnswerDetail,
   ApplyOutcome,
@@ -25,4 +25,4 @@ export type {
   StepListener,
   UnavailableCause,
   ViolationStep,
-} from './step';
+} from './step.js';

@@ -12,11 +12,16 @@ import {
   type VersionedRecord,
 } from '@leasehold/store';
 import type { Etcd3, IKeyValue, IRangeResponse, IResponseHeader } from 'etcd3';
-import { boundedCall, type Bounded } from './bounded-call';
-import { decodeEvent, decodeRecord, encodeJson, int64 } from './codec';
-import type { Keys } from './keys';
-import type { LeaderRoute } from './leader-route';
-import { ETCD_TXN_OPS_MAX, READ_CACHE_ENTRIES_MAX, SCAN_PAGES_MAX, SCAN_PAGE_KEYS } from './limits';
+import { boundedCall, type Bounded } from './bounded-call.js';
+import { decodeEvent, decodeRecord, encodeJson, int64 } from './codec.js';
+import type { Keys } from './keys.js';
+import type { LeaderRoute } from './leader-route.js';
+import {
+  ETCD_TXN_OPS_MAX,
+  READ_CACHE_ENTRIES_MAX,
+  SCAN_PAGES_MAX,
+  SCAN_PAGE_KEYS,
+} from './limits.js';
 
 /** What the store last saw of a record: enough to check a write against it without a read. */
 interface Seen {

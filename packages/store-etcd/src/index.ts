@@ -1,5 +1,5 @@
 // The public API of @leasehold/store-etcd.
-export { EtcdStore } from './etcd-store';
+export { EtcdStore } from './etcd-store.js';
 export {
   ETCD_TIMEOUT_MS_DEFAULT,
   ETCD_TIMEOUT_MS_MAX,
@@ -9,6 +9,6 @@ export {
   READ_CACHE_ENTRIES_MAX,
   SCAN_PAGES_MAX,
   SCAN_PAGE_KEYS,
-} from './limits';
-export { openEtcdStore } from './open-etcd-store';
-export type { EtcdStoreOptions, OpenEtcdResult } from './open-etcd-store';
+} from './limits.js';
+export { openEtcdStore } from './open-etcd-store.js';
+export type { EtcdStoreOptions, OpenEtcdResult } from './open-etcd-store.js';

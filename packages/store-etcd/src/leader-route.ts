@@ -1,7 +1,7 @@
 import type { Etcd3, IResponseHeader } from 'etcd3';
-import { boundedCall, monotonicMs } from './bounded-call';
-import { int64 } from './codec';
-import { LEADER_ASK_INTERVAL_MS } from './limits';
+import { boundedCall, monotonicMs } from './bounded-call.js';
+import { int64 } from './codec.js';
+import { LEADER_ASK_INTERVAL_MS } from './limits.js';
 
 /**
  * Sends requests to the raft leader when one of the configured endpoints is the leader.

@@ -1,13 +1,13 @@
 import { Etcd3, type CallContext } from 'etcd3';
-import { EtcdStore } from './etcd-store';
-import { Keys } from './keys';
-import { LeaderRoute } from './leader-route';
+import { EtcdStore } from './etcd-store.js';
+import { Keys } from './keys.js';
+import { LeaderRoute } from './leader-route.js';
 import {
   ETCD_TIMEOUT_MS_DEFAULT,
   ETCD_TIMEOUT_MS_MAX,
   ETCD_TIMEOUT_MS_MIN,
   PREFIX_BYTES_MAX,
-} from './limits';
+} from './limits.js';
 
 export interface EtcdStoreOptions {
   /** Client URLs of the cluster's members, e.g. `http://127.0.0.1:2379`. */

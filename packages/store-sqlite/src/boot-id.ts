@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { BOOT_ID_LENGTH_MAX } from './limits';
+import { BOOT_ID_LENGTH_MAX } from './limits.js';
 
 /** Linux gives each boot of the kernel a fresh random UUID here. */
 const BOOT_ID_PATH = '/proc/sys/kernel/random/boot_id';

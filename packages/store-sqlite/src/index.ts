@@ -7,10 +7,10 @@ export {
   SQLITE_TIMEOUT_MS_DEFAULT,
   SQLITE_TIMEOUT_MS_MAX,
   SQLITE_TIMEOUT_MS_MIN,
-} from './limits';
-export { currentBootId } from './boot-id';
-export { openSqliteStore } from './open-sqlite-store';
-export type { OpenSqliteResult, SqliteStoreOptions } from './open-sqlite-store';
-export type { Recovery } from './recovery';
-export { APPLICATION_ID, SCHEMA_VERSION } from './schema';
-export { SqliteStore } from './sqlite-store';
+} from './limits.js';
+export { currentBootId } from './boot-id.js';
+export { openSqliteStore } from './open-sqlite-store.js';
+export type { OpenSqliteResult, SqliteStoreOptions } from './open-sqlite-store.js';
+export type { Recovery } from './recovery.js';
+export { APPLICATION_ID, SCHEMA_VERSION } from './schema.js';
+export { SqliteStore } from './sqlite-store.js';

@@ -6,12 +6,12 @@ import {
   SQLITE_TIMEOUT_MS_DEFAULT,
   SQLITE_TIMEOUT_MS_MAX,
   SQLITE_TIMEOUT_MS_MIN,
-} from './limits';
-import { currentBootId } from './boot-id';
-import { readMeta, recoverIfNeeded, type Recovery } from './recovery';
-import { checkSchema, migrate } from './schema';
-import { environmentFailure } from './sqlite-errors';
-import { SqliteStore } from './sqlite-store';
+} from './limits.js';
+import { currentBootId } from './boot-id.js';
+import { readMeta, recoverIfNeeded, type Recovery } from './recovery.js';
+import { checkSchema, migrate } from './schema.js';
+import { environmentFailure } from './sqlite-errors.js';
+import { SqliteStore } from './sqlite-store.js';
 
 export interface SqliteStoreOptions {
   /**

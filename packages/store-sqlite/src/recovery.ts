@@ -9,10 +9,10 @@ import {
 } from '@leasehold/store';
 import { assert, TTL_MS_LIMIT_MIN, type LeaseRecord } from '@leasehold/core';
 import type Database from 'better-sqlite3';
-import { APPEND_HISTORY_SQL, historyParams } from './history-row';
-import { RECOVERY_BATCH_ROWS } from './limits';
-import { decodeRecord, encodeRecord, type RecordRow } from './record-codec';
-import { resourceOfKey } from './resource-key';
+import { APPEND_HISTORY_SQL, historyParams } from './history-row.js';
+import { RECOVERY_BATCH_ROWS } from './limits.js';
+import { decodeRecord, encodeRecord, type RecordRow } from './record-codec.js';
+import { resourceOfKey } from './resource-key.js';
 
 /**
  * Recovery after an unclean restart, for files written with synchronous=NORMAL. The rules and the

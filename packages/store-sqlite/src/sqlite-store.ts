@@ -18,12 +18,12 @@ import {
   type VersionedRecord,
 } from '@leasehold/store';
 import type Database from 'better-sqlite3';
-import { APPEND_HISTORY_SQL, historyParams } from './history-row';
-import { PRUNE_BATCHES_MAX, PRUNE_BATCH_ROWS } from './limits';
-import { decodeRecord, encodeRecord, type RecordRow } from './record-codec';
-import { absentUnderQuarantine, closeUnsyncedWriter, type Recovery } from './recovery';
-import { resourceKey, resourceOfKey } from './resource-key';
-import { environmentFailure } from './sqlite-errors';
+import { APPEND_HISTORY_SQL, historyParams } from './history-row.js';
+import { PRUNE_BATCHES_MAX, PRUNE_BATCH_ROWS } from './limits.js';
+import { decodeRecord, encodeRecord, type RecordRow } from './record-codec.js';
+import { absentUnderQuarantine, closeUnsyncedWriter, type Recovery } from './recovery.js';
+import { resourceKey, resourceOfKey } from './resource-key.js';
+import { environmentFailure } from './sqlite-errors.js';
 
 interface ListRow extends RecordRow {
   readonly key: Buffer;

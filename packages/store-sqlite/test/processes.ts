@@ -15,10 +15,14 @@ export interface Worker {
 
 /** Starts the worker script in a separate Node process (through tsx, no build step). */
 export function startWorker(args: readonly string[]): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, ...args], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@leasehold/source', '--import', 'tsx', WORKER, ...args],
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const lines: Array<Record<string, unknown>> = [];
   const waiters: Array<{ n: number; resolve: () => void }> = [];
   let buffered = '';

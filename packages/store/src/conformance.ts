@@ -8,8 +8,8 @@ import {
   type LeaseRecord,
 } from '@leasehold/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LeaseStore } from './lease-store';
-import { compareResources } from './memory-store';
+import type { LeaseStore } from './lease-store.js';
+import { compareResources } from './memory-store.js';
 
 /**
  * The one conformance suite every LeaseStore adapter runs (STYLE.md: Drizzle/Effect):

@@ -12,10 +12,10 @@ export type {
   ReadResult,
   Unavailable,
   VersionedRecord,
-} from './lease-store';
-export { CEILING_STEP, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from './limits';
-export { compareResources, MemoryStore } from './memory-store';
-export type { MemoryStoreOptions, PowerLoss, QuarantineWrite } from './memory-store';
+} from './lease-store.js';
+export { CEILING_STEP, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from './limits.js';
+export { compareResources, MemoryStore } from './memory-store.js';
+export type { MemoryStoreOptions, PowerLoss, QuarantineWrite } from './memory-store.js';
 export {
   ceilingsAfterRecovery,
   exceedsCeilings,
@@ -25,6 +25,6 @@ export {
   raisedCeilings,
   RECOVERY_HOLDER,
   recoveryMark,
-} from './recovery';
-export type { Ceilings, RecoveryMark, RecoveryRule } from './recovery';
-export { assertWritable, pageLimit } from './write-checks';
+} from './recovery.js';
+export type { Ceilings, RecoveryMark, RecoveryRule } from './recovery.js';
+export { assertWritable, pageLimit } from './write-checks.js';

@@ -10,7 +10,7 @@ import type {
   PruneResult,
   ReadResult,
   VersionedRecord,
-} from './lease-store';
+} from './lease-store.js';
 import {
   ceilingsAfterRecovery,
   exceedsCeilings,
@@ -22,9 +22,9 @@ import {
   type Ceilings,
   type RecoveryMark,
   type RecoveryRule,
-} from './recovery';
-import { CEILING_STEP } from './limits';
-import { assertWritable, pageLimit } from './write-checks';
+} from './recovery.js';
+import { CEILING_STEP } from './limits.js';
+import { assertWritable, pageLimit } from './write-checks.js';
 
 /**
  * The in-memory store: a reference implementation of the contract, the store for tests, and the

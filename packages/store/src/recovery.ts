@@ -5,7 +5,7 @@ import {
   type HistoryEvent,
   type LeaseRecord,
 } from '@leasehold/core';
-import { CEILING_STEP } from './limits';
+import { CEILING_STEP } from './limits.js';
 
 /**
  * Recovery after lost commits: the pure rules a store follows when it acknowledges commits before

@@ -1,5 +1,5 @@
 import { assert, type HistoryEvent, type LeaseRecord } from '@leasehold/core';
-import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from './limits';
+import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from './limits.js';
 
 /**
  * What every store asserts before it applies a write, once the version check has passed (a stale

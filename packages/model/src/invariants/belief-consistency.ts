@@ -1,4 +1,4 @@
-import { specClaimAtMs } from './spec-time';
+import { specClaimAtMs } from './spec-time.js';
 import {
   violation,
   type Belief,

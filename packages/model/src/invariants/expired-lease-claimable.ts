@@ -1,4 +1,4 @@
-import { specClaimable } from './spec-time';
+import { specClaimable } from './spec-time.js';
 import {
   violation,
   type InvariantViolation,

@@ -1,7 +1,7 @@
 import { violation, type InvariantViolation } from '@leasehold/core';
-import type { Belief } from './lease-uniqueness';
-import type { ResourceLedger } from './ledger';
-import { claimableByAnyoneFromTrueMs, type TimeBounds } from './time-rules';
+import type { Belief } from './lease-uniqueness.js';
+import type { ResourceLedger } from './ledger.js';
+import { claimableByAnyoneFromTrueMs, type TimeBounds } from './time-rules.js';
 
 /**
  * I-2 BeliefConsistency, for one belief at true instant `nowMs` (absolute ms): the believer is the

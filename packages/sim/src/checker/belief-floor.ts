@@ -1,6 +1,6 @@
 import type { Step } from '@leasehold/step';
-import { PPM } from '../limits';
-import { marginMsFor, type TimeBounds } from './time-rules';
+import { PPM } from '../limits.js';
+import { marginMsFor, type TimeBounds } from './time-rules.js';
 
 /** A holder's obligation to keep believing in the lease its client reported (one per node). */
 interface Floor {

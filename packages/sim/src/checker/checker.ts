@@ -10,37 +10,37 @@ import type {
   ReplyStep,
   Step,
 } from '@leasehold/step';
-import { CALLS_IN_FLIGHT_MAX, FOUND_MAX } from '../limits';
-import { checkBeliefConsistency } from './belief-consistency';
-import { checkHeldAnswer, checkProbeWait } from './expired-lease-claimable';
-import { checkFencedResourceSafety } from './fenced-resource-safety';
+import { CALLS_IN_FLIGHT_MAX, FOUND_MAX } from '../limits.js';
+import { checkBeliefConsistency } from './belief-consistency.js';
+import { checkHeldAnswer, checkProbeWait } from './expired-lease-claimable.js';
+import { checkFencedResourceSafety } from './fenced-resource-safety.js';
 import {
   checkFencingMonotonic,
   checkForceReleaseRaisedToken,
   isNewGrant,
-} from './fencing-monotonic';
-import { checkIdempotentAcquire } from './idempotent-acquire';
-import { checkLeaseUniqueness, type Belief } from './lease-uniqueness';
+} from './fencing-monotonic.js';
+import { checkIdempotentAcquire } from './idempotent-acquire.js';
+import { checkLeaseUniqueness, type Belief } from './lease-uniqueness.js';
 import {
   newLedger,
   sameRecord,
   type CallFacts,
   type ReadSeen,
   type ResourceLedger,
-} from './ledger';
-import { checkNoResurrection } from './no-resurrection';
+} from './ledger.js';
+import { checkNoResurrection } from './no-resurrection.js';
 import {
   checkForceReleaseCondition,
   checkRenewalOwnership,
   checkUnchanged,
-} from './renewal-requires-ownership';
+} from './renewal-requires-ownership.js';
 import {
   beliefEndsByTrueMs,
   claimableByAnyoneFromTrueMs,
   claimFromWallMs,
   probeAllowanceMs,
   type TimeBounds,
-} from './time-rules';
+} from './time-rules.js';
 
 export interface CheckerOptions {
   readonly bounds: TimeBounds;

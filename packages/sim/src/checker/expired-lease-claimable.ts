@@ -1,5 +1,5 @@
 import { violation, type InvariantViolation, type LeaseRecord } from '@leasehold/core';
-import { claimableOnWall, claimFromWallMs, type TimeBounds } from './time-rules';
+import { claimableOnWall, claimFromWallMs, type TimeBounds } from './time-rules.js';
 
 /**
  * I-4 ExpiredLeaseClaimable (safety half): an acquire answered `held` although the record the

@@ -1,5 +1,5 @@
 import { violation, type InvariantViolation, type LeaseRecord } from '@leasehold/core';
-import { sameRecord } from './ledger';
+import { sameRecord } from './ledger.js';
 
 /**
  * I-3 RenewalRequiresOwnership, for one applied write that extended a held lease: the node whose

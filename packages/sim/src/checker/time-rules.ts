@@ -1,5 +1,5 @@
 import type { LeaseRecord } from '@leasehold/core';
-import { LATENCY_MS_BASE_MAX, PPM, PROBE_ROUND_TRIPS_MAX } from '../limits';
+import { LATENCY_MS_BASE_MAX, PPM, PROBE_ROUND_TRIPS_MAX } from '../limits.js';
 
 /**
  * The checker's own statement of the time rules, written from spec/Lease.tla and DESIGN.md

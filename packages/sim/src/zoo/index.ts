@@ -1,6 +1,6 @@
 // '@leasehold/sim/zoo': deliberately broken lease implementations (the bug zoo). Kept out of the
 // main entry so nothing in production can pick one up by accident.
-export { blindWrites } from './blind-write-store';
+export { blindWrites } from './blind-write-store.js';
 export {
   acquireIgnoringGraceAndSkew,
   acquireWithoutIdempotency,
@@ -8,9 +8,9 @@ export {
   releaseWithoutOwnerCheck,
   renewByNonHolder,
   renewWithoutExpiryCheck,
-} from './broken-decisions';
-export { recoveryWithoutJump, recoveryWithoutQuarantine } from './broken-recovery';
-export { findZooVariant, ZOO } from './zoo';
-export type { ZooVariant } from './zoo';
-export { firstFailure, median, runZoo, zooBase } from './zoo-run';
-export type { ZooOptions, ZooReport, ZooVariantReport } from './zoo-run';
+} from './broken-decisions.js';
+export { recoveryWithoutJump, recoveryWithoutQuarantine } from './broken-recovery.js';
+export { findZooVariant, ZOO } from './zoo.js';
+export type { ZooVariant } from './zoo.js';
+export { firstFailure, median, runZoo, zooBase } from './zoo-run.js';
+export type { ZooOptions, ZooReport, ZooVariantReport } from './zoo-run.js';

@@ -1,10 +1,10 @@
 import type { InvariantId } from '@leasehold/core';
-import { leaseholdImplementation } from '../implementation';
-import { runSeed, type RunResult } from '../run';
-import { findScenario } from '../scenario';
-import { sweepSeed } from '../seed';
-import { shrinkRun, type ShrinkResult } from '../shrink';
-import type { ZooVariant } from './zoo';
+import { leaseholdImplementation } from '../implementation.js';
+import { runSeed, type RunResult } from '../run.js';
+import { findScenario } from '../scenario.js';
+import { sweepSeed } from '../seed.js';
+import { shrinkRun, type ShrinkResult } from '../shrink.js';
+import type { ZooVariant } from './zoo.js';
 
 export interface ZooOptions {
   readonly variants: readonly ZooVariant[];

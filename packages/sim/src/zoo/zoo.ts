@@ -1,8 +1,8 @@
 import { LeaseClient, type Lease, type LeaseDecisions } from '@leasehold/client';
 import type { InvariantId } from '@leasehold/core';
-import type { ClientFactoryOptions, Implementation, LeaseClientLike } from '../implementation';
-import { blindWrites } from './blind-write-store';
-import { recoveryWithoutJump, recoveryWithoutQuarantine } from './broken-recovery';
+import type { ClientFactoryOptions, Implementation, LeaseClientLike } from '../implementation.js';
+import { blindWrites } from './blind-write-store.js';
+import { recoveryWithoutJump, recoveryWithoutQuarantine } from './broken-recovery.js';
 import {
   acquireIgnoringGraceAndSkew,
   acquireWithoutIdempotency,
@@ -10,7 +10,7 @@ import {
   releaseWithoutOwnerCheck,
   renewByNonHolder,
   renewWithoutExpiryCheck,
-} from './broken-decisions';
+} from './broken-decisions.js';
 
 /** One classic lease bug, as a small change to the real client, and what must catch it. */
 export interface ZooVariant {
