@@ -18,6 +18,13 @@ if (existsSync(source)) {
 } else {
   main = await import('../dist/main.js');
 }
+// A reader that stops early (`leasehold dst run --help | head`) is not an error of the CLI.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
 const io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { Command } from 'commander';
 import {
   BUGS,
   explore,
@@ -10,32 +11,40 @@ import {
   type StateView,
 } from '@leasehold/model';
 import { EXIT, UsageError, type CliIo } from './io.js';
-import { intFlag, parseFlags } from './parse-flags.js';
+import { intFlag } from './parse-flags.js';
+import { flagValues, type Done } from './program.js';
 
-export const DST_EXPLORE_HELP = `leasehold dst explore: check a configuration of spec/Lease.tla exhaustively (breadth-first)
+/** `dst explore`'s flags as typed. */
+export interface DstExploreValues {
+  readonly config?: string;
+  readonly nodes?: string;
+  readonly all?: boolean;
+  readonly json?: boolean;
+}
 
-  --config NAME   safe, or a buggy configuration: ${MODEL_CONFIGS.map((c) => c.name).join(', ')}
-  --nodes N       nodes (default 2, at most ${modelLimits.MODEL_NODES_MAX})
-  --all           keep exploring after the configuration's own invariant is violated
-  --json          one JSON object: { config, distinctStates, depth, violations: [{ invariant, trace }] }
-
+export function dstExploreCommand(io: CliIo, done: Done): Command {
+  return new Command('explore')
+    .description('check a configuration of spec/Lease.tla exhaustively (breadth-first)')
+    .option(
+      '--config <name>',
+      `safe, or a buggy configuration: ${MODEL_CONFIGS.map((c) => c.name).join(', ')}`,
+    )
+    .option('--nodes <n>', `nodes (default 2, at most ${modelLimits.MODEL_NODES_MAX})`)
+    .option('--all', "keep exploring after the configuration's own invariant is violated")
+    .option(
+      '--json',
+      'one JSON object: { config, distinctStates, depth, violations: [{ invariant, trace }] }',
+    )
+    .addHelpText(
+      'after',
+      `
 Exits 0 when no invariant is violated, 1 otherwise. A buggy configuration stops once its own
-invariant has a counterexample; safe explores the whole bounded space.`;
+invariant has a counterexample; safe explores the whole bounded space.`,
+    )
+    .action((_options, self: Command) => done(dstExplore(flagValues<DstExploreValues>(self), io)));
+}
 
-const FLAGS = {
-  config: { type: 'string' },
-  nodes: { type: 'string' },
-  all: { type: 'boolean' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean' },
-} as const;
-
-export function dstExplore(argv: readonly string[], io: CliIo): number {
-  const { values } = parseFlags('dst explore', argv, FLAGS);
-  if (values.help === true) {
-    io.stdout(`${DST_EXPLORE_HELP}\n`);
-    return EXIT.ok;
-  }
+export function dstExplore(values: DstExploreValues, io: CliIo): number {
   const names = MODEL_CONFIGS.map((c) => c.name).join(', ');
   if (values.config === undefined)
     throw new UsageError(`dst explore needs --config NAME (${names})`);

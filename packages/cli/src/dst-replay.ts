@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
 import {
   definedOverrides,
   parseSeed,
@@ -11,34 +12,44 @@ import {
   type RunOverrides,
   type RunResult,
 } from '@leasehold/sim';
-import { overridesFlags, scenarioFlag } from './dst-run.js';
+import { addWorldOptions, overridesFlags, scenarioFlag } from './dst-run.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import { loadImplementation } from './load-implementation.js';
-import { parseFlags } from './parse-flags.js';
+import { flagValues, type Done } from './program.js';
 
-export const DST_REPLAY_HELP = `leasehold dst replay: run one seed of one scenario and print its full trace (JSON lines)
+/** `dst replay`'s flags as typed. */
+export interface DstReplayValues {
+  readonly seed?: string;
+  readonly scenario?: string;
+  readonly steps?: string;
+  readonly nodes?: string;
+  readonly resources?: string;
+  readonly faults?: string;
+  readonly settings?: string;
+  readonly impl?: string;
+  readonly trace?: string;
+}
 
-  --seed S         the seed (or DST_SEED=S)
-  --scenario NAME  the scenario (see: leasehold dst scenarios)
-  --steps N, --nodes N, --resources N, --faults SPEC, --settings SPEC, --impl FILE|zoo:Zn
-                   as given to dst run (a shrunk run's reproduce command lists them)
-  --trace FILE     replay the run a trace file records (its first line names the seed, scenario,
-                   world and faults) and check the new trace is byte-identical (exit 4 if not)
-
-The trace goes to stdout, one event per line; the outcome goes to stderr.`;
-
-const FLAGS = {
-  seed: { type: 'string' },
-  scenario: { type: 'string' },
-  steps: { type: 'string' },
-  nodes: { type: 'string' },
-  resources: { type: 'string' },
-  faults: { type: 'string' },
-  settings: { type: 'string' },
-  impl: { type: 'string' },
-  trace: { type: 'string' },
-  help: { type: 'boolean' },
-} as const;
+export function dstReplayCommand(io: CliIo, done: Done): Command {
+  const command = new Command('replay')
+    .description('run one seed of one scenario and print its full trace (JSON lines)')
+    .option('--seed <s>', 'the seed (or DST_SEED=S)')
+    .option('--scenario <name>', 'the scenario (see: leasehold dst scenarios)');
+  return addWorldOptions(command)
+    .option(
+      '--trace <file>',
+      'replay the run a trace file records (its first line names the seed, scenario, world and faults) and check the new trace is byte-identical (exit 4 if not)',
+    )
+    .addHelpText(
+      'after',
+      `
+The trace goes to stdout, one event per line; the outcome goes to stderr. The world flags are
+those of dst run: a shrunk run's reproduce command lists them.`,
+    )
+    .action(async (_options, self: Command) =>
+      done(await dstReplay(flagValues<DstReplayValues>(self), io)),
+    );
+}
 
 interface ReplayPlan {
   readonly seed: string;
@@ -51,12 +62,7 @@ interface ReplayPlan {
   readonly expected: readonly string[] | undefined;
 }
 
-export async function dstReplay(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values } = parseFlags('dst replay', argv, FLAGS);
-  if (values.help === true) {
-    io.stdout(`${DST_REPLAY_HELP}\n`);
-    return EXIT.ok;
-  }
+export async function dstReplay(values: DstReplayValues, io: CliIo): Promise<number> {
   const plan =
     values.trace === undefined
       ? await planFromFlags(values, io)
@@ -98,23 +104,20 @@ export async function dstReplay(argv: readonly string[], io: CliIo): Promise<num
   return exitFor(run);
 }
 
-async function planFromFlags(
-  values: Record<string, string | boolean | undefined>,
-  io: CliIo,
-): Promise<ReplayPlan> {
-  const seedText = (values.seed as string | undefined) ?? io.env.DST_SEED;
+async function planFromFlags(values: DstReplayValues, io: CliIo): Promise<ReplayPlan> {
+  const seedText = values.seed ?? io.env.DST_SEED;
   if (seedText === undefined || seedText === '')
     throw new UsageError('dst replay needs --seed S (or DST_SEED=S), or --trace FILE');
   const seed = parseSeed(seedText);
   if (seed.kind !== 'ok') throw new UsageError(`--seed: ${seed.reason}`);
-  const scenario = values.scenario as string | undefined;
+  const scenario = values.scenario;
   if (scenario === undefined)
     throw new UsageError('dst replay needs --scenario NAME (see: leasehold dst scenarios)');
-  const impl = values.impl as string | undefined;
+  const impl = values.impl;
   return {
     seed: seed.seed,
     scenario: scenarioFlag(scenario).id,
-    overrides: overridesFlags(values as Parameters<typeof overridesFlags>[0]),
+    overrides: overridesFlags(values),
     implementation: impl === undefined ? undefined : await loadImplementation(impl, io.cwd),
     impl,
     expected: undefined,

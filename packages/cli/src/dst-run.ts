@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { Command } from 'commander';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
@@ -28,66 +29,108 @@ import { palette, reportText, summaryText } from './format.js';
 import { UsageError, type CliIo } from './io.js';
 import { JOBS_MAX, REPORTS_MAX, SEEDS_DEFAULT, VIOLATION_LINES_MAX } from './limits.js';
 import { implementationPath, loadImplementation } from './load-implementation.js';
-import { intFlag, parseFlags, shardFlag } from './parse-flags.js';
+import { intFlag, shardFlag } from './parse-flags.js';
+import { flagValues, type Done } from './program.js';
 import { Progress } from './progress.js';
 import { TraceFile, tracePath } from './trace-file.js';
 import type { WorkerRequest, WorkerTask } from './worker.js';
 import { workerEntry } from './worker-entry.js';
 
-const FLAGS = {
-  seeds: { type: 'string' },
-  seed: { type: 'string' },
-  'seed-base': { type: 'string' },
-  scenario: { type: 'string' },
-  steps: { type: 'string' },
-  nodes: { type: 'string' },
-  resources: { type: 'string' },
-  faults: { type: 'string' },
-  settings: { type: 'string' },
-  shard: { type: 'string' },
-  jobs: { type: 'string' },
-  json: { type: 'boolean' },
-  'trace-dir': { type: 'string' },
-  impl: { type: 'string' },
-  'no-shrink': { type: 'boolean' },
-  'max-failures': { type: 'string' },
-  'shrink-runs': { type: 'string' },
-  help: { type: 'boolean' },
-} as const;
+/** `dst run`'s flags as typed; each is checked where it is read, and an error names it. */
+export interface DstRunValues {
+  readonly seeds?: string;
+  readonly seed?: string;
+  readonly 'seed-base'?: string;
+  readonly scenario?: string;
+  readonly steps?: string;
+  readonly nodes?: string;
+  readonly resources?: string;
+  readonly faults?: string;
+  readonly settings?: string;
+  readonly shard?: string;
+  readonly jobs?: string;
+  readonly json?: boolean;
+  readonly 'trace-dir'?: string;
+  readonly impl?: string;
+  readonly 'no-shrink'?: boolean;
+  readonly 'max-failures'?: string;
+  readonly 'shrink-runs'?: string;
+}
 
-export const DST_RUN_HELP = `leasehold dst run: run seeded simulations of every scenario (or one) and check I-1..I-8 on every step
+/** --steps, --nodes, --resources, --faults, --settings and --impl: shared with dst replay. */
+export function addWorldOptions(command: Command): Command {
+  return command
+    .option(
+      '--steps <n>',
+      `scheduler events in the faulty phase of each run (default: drawn by the seed, ${limits.STEPS_DEFAULT}, or ${limits.SMALL_STEPS_MIN}..${limits.SMALL_STEPS_MAX} in the small worlds ${limits.SMALL_WORLD_PCT}% of seeds draw)`,
+    )
+    .option('--nodes <n>', `nodes per world (1..${limits.NODES_MAX}; default: drawn by the seed)`)
+    .option(
+      '--resources <n>',
+      `resources per world (1..${limits.RESOURCES_MAX}; default: drawn by the seed)`,
+    )
+    .option(
+      '--faults <spec>',
+      "the faults to enable instead of the seed's swarm, e.g. 'storeLatency=1000 nodePause=40' (rates per 1000; 'none' for none); shrunk runs print it in their reproduce command",
+    )
+    .option(
+      '--settings <spec>',
+      "lease and workload settings instead of the seed's draw, any subset of 'ttl=500/1000 grace=0 skew=100 margin=0 drift=10000 renewals=none timeout=300 think=150 writes=6 work=300 abandon=15 blocking=50 wait=2500 admin=5 cleanup=5 stale=10' (every failure report prints the run's settings)",
+    )
+    .option(
+      '--impl <file>',
+      'test your own implementation: a module exporting `implementation` ({ name, createClient(options) }, see README "Bring your own implementation"; TypeScript loads through tsx); zoo:Z1 .. zoo:Z12 run a variant of the bug zoo (leasehold dst zoo)',
+    );
+}
 
-  --seeds N        seeds per scenario (default ${SEEDS_DEFAULT}, at most ${limits.SEEDS_MAX})
-  --seed S         run exactly one seed (decimal, or hex such as 0x1f or a commit hash); DST_SEED=S does the same
-  --seed-base S    first seed of the sweep (default 1); CI passes the commit hash
-  --scenario NAME  one scenario (see: leasehold dst scenarios)
-  --steps N        scheduler events in the faulty phase of each run (default: drawn by the seed,
-                   ${limits.STEPS_DEFAULT}, or ${limits.SMALL_STEPS_MIN}..${limits.SMALL_STEPS_MAX} in the small worlds ${limits.SMALL_WORLD_PCT}% of seeds draw)
-  --nodes N        nodes per world (1..${limits.NODES_MAX}; default: drawn by the seed)
-  --resources N    resources per world (1..${limits.RESOURCES_MAX}; default: drawn by the seed)
-  --faults SPEC    the faults to enable instead of the seed's swarm, e.g. 'storeLatency=1000 nodePause=40'
-                   (rates per 1000; 'none' for none); shrunk runs print it in their reproduce command
-  --settings SPEC  lease and workload settings instead of the seed's draw, any subset of
-                   'ttl=500/1000 grace=0 skew=100 margin=0 drift=10000 renewals=none timeout=300
-                   think=150 writes=6 work=300 abandon=15 blocking=50 wait=2500 admin=5 cleanup=5 stale=10'
-                   (every failure report prints the run's settings)
-  --shard K/N      run the K-th of N slices of the sweep
-  --jobs N         worker processes (default: cores, at most 2 when not given)
-  --json           print one JSON object as the last line of stdout (human output goes to stderr)
-  --trace-dir DIR  where failing runs' JSON-lines traces go (default .dst/traces)
-  --impl FILE      test your own implementation: a module exporting \`implementation\`
-                   ({ name, createClient(options) }, see README "Bring your own implementation");
-                   zoo:Z1 .. zoo:Z12 run a variant of the bug zoo (leasehold dst zoo)
-  --no-shrink      do not shrink the first failing run
-  --shrink-runs N  runs the shrink of the first failing run may try (default and at most ${limits.SHRINK_RUNS_MAX})
-  --max-failures N stop the sweep once N runs have failed (the summary covers the runs that ran)
-
-Every run of a scenario the model covers is also validated step by step against spec/Lease.tla.
-
+export const EXIT_CODES_HELP = `
 exit codes: 0 passed, 1 safety violation, 2 liveness violation, 3 implementation crashed,
             4 nondeterminism detected, 5 a step the spec does not allow, a broken store, client or
             configuration contract (and no invariant broken),
             64 bad usage, 70 internal error of the harness`;
+
+export function dstRunCommand(io: CliIo, done: Done): Command {
+  const command = new Command('run')
+    .description(
+      'run seeded simulations of every scenario (or one) and check I-1..I-8 on every step',
+    )
+    .option(
+      '--seeds <n>',
+      `seeds per scenario (default ${SEEDS_DEFAULT}, at most ${limits.SEEDS_MAX})`,
+    )
+    .option(
+      '--seed <s>',
+      'run exactly one seed (decimal, or hex such as 0x1f or a commit hash); DST_SEED=S does the same',
+    )
+    .option('--seed-base <s>', 'first seed of the sweep (default 1); CI passes the commit hash')
+    .option('--scenario <name>', 'one scenario (see: leasehold dst scenarios)');
+  return addWorldOptions(command)
+    .option('--shard <k/n>', 'run the K-th of N slices of the sweep')
+    .option('--jobs <n>', 'worker processes (default: cores, at most 2 when not given)')
+    .option(
+      '--json',
+      'print one JSON object as the last line of stdout (human output goes to stderr)',
+    )
+    .option('--trace-dir <dir>', "where failing runs' JSON-lines traces go (default .dst/traces)")
+    .option('--no-shrink', 'do not shrink the first failing run')
+    .option(
+      '--shrink-runs <n>',
+      `runs the shrink of the first failing run may try (default and at most ${limits.SHRINK_RUNS_MAX})`,
+    )
+    .option(
+      '--max-failures <n>',
+      'stop the sweep once N runs have failed (the summary covers the runs that ran)',
+    )
+    .addHelpText(
+      'after',
+      `
+Every run of a scenario the model covers is also validated step by step against spec/Lease.tla.
+${EXIT_CODES_HELP}`,
+    )
+    .action(async (_options, self: Command) =>
+      done(await dstRun(flagValues<DstRunValues>(self), io)),
+    );
+}
 
 export interface DstRunSettings {
   readonly tasks: SweepTask[];
@@ -110,12 +153,7 @@ export interface DstRunSettings {
 }
 
 /** Reads and checks every flag; a bad one is a UsageError naming the flag and what it accepts. */
-export async function dstRunSettings(
-  argv: readonly string[],
-  io: CliIo,
-): Promise<DstRunSettings | 'help'> {
-  const { values } = parseFlags('dst run', argv, FLAGS);
-  if (values.help === true) return 'help';
+export async function dstRunSettings(values: DstRunValues, io: CliIo): Promise<DstRunSettings> {
   const pinned = pinnedSeed(values.seed, io.env.DST_SEED);
   const scenarios = values.scenario === undefined ? SCENARIOS : [scenarioFlag(values.scenario)];
   const seeds = intFlag('seeds', values.seeds, 1, limits.SEEDS_MAX, SEEDS_DEFAULT);
@@ -211,12 +249,8 @@ export function scenarioFlag(name: string) {
 
 type Finished = TaskResult & { readonly index: number; readonly wallMs: number };
 
-export async function dstRun(argv: readonly string[], io: CliIo): Promise<number> {
-  const settings = await dstRunSettings(argv, io);
-  if (settings === 'help') {
-    io.stdout(`${DST_RUN_HELP}\n`);
-    return 0;
-  }
+export async function dstRun(values: DstRunValues, io: CliIo): Promise<number> {
+  const settings = await dstRunSettings(values, io);
   const human = settings.json ? io.stderr : io.stdout;
   const c = palette(io.color);
   const progress = new Progress(io.stderr, io.interactive, settings.tasks.length);

@@ -1,5 +1,13 @@
 import { FAULT_DESCRIPTIONS, limits, SCENARIOS } from '@leasehold/sim';
+import { Command } from 'commander';
 import type { CliIo } from './io.js';
+import type { Done } from './program.js';
+
+export function dstScenariosCommand(io: CliIo, done: Done): Command {
+  return new Command('scenarios')
+    .description('list the scenarios, their world shapes and faults')
+    .action(() => done(dstScenarios(io)));
+}
 
 export function dstScenarios(io: CliIo): number {
   const width = Math.max(...SCENARIOS.map((s) => s.id.length));

@@ -1,35 +1,43 @@
+import { Command } from 'commander';
 import { showRecord, TraceValidator, type ConformanceFailure } from '@leasehold/model';
 import { recordText } from '@leasehold/step';
 import { leaseConfigOf, limits, parseSeed, planRun, runSeed } from '@leasehold/sim';
 import { scenarioFlag } from './dst-run.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
-import { intFlag, parseFlags } from './parse-flags.js';
+import { intFlag } from './parse-flags.js';
+import { flagValues, type Done } from './program.js';
 
-export const DST_VALIDATE_HELP = `leasehold dst validate: run one seed and check its trace step by step against the model
+/** `dst validate`'s flags as typed. */
+export interface DstValidateValues {
+  readonly seed?: string;
+  readonly scenario?: string;
+  readonly steps?: string;
+  readonly json?: boolean;
+}
 
-  --seed S         the seed (or DST_SEED=S)
-  --scenario NAME  the scenario (see: leasehold dst scenarios)
-  --steps N        as given to dst run (default: drawn by the seed, as dst run does)
-  --json           one JSON object: { seed, scenario, conforming, observations, actions, failure }
-
+export function dstValidateCommand(io: CliIo, done: Done): Command {
+  return new Command('validate')
+    .description('run one seed and check its trace step by step against the model')
+    .option('--seed <s>', 'the seed (or DST_SEED=S)')
+    .option('--scenario <name>', 'the scenario (see: leasehold dst scenarios)')
+    .option('--steps <n>', 'as given to dst run (default: drawn by the seed, as dst run does)')
+    .option(
+      '--json',
+      'one JSON object: { seed, scenario, conforming, observations, actions, failure }',
+    )
+    .addHelpText(
+      'after',
+      `
 Exits 0 when every step maps onto a model action of spec/Lease.tla, 5 when one does not (both
 states and the step are printed). dst run validates every run of these scenarios on its own; this
-command shows the actions each step was mapped to.`;
+command shows the actions each step was mapped to.`,
+    )
+    .action(async (_options, self: Command) =>
+      done(await dstValidate(flagValues<DstValidateValues>(self), io)),
+    );
+}
 
-const FLAGS = {
-  seed: { type: 'string' },
-  scenario: { type: 'string' },
-  steps: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean' },
-} as const;
-
-export async function dstValidate(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values } = parseFlags('dst validate', argv, FLAGS);
-  if (values.help === true) {
-    io.stdout(`${DST_VALIDATE_HELP}\n`);
-    return EXIT.ok;
-  }
+export async function dstValidate(values: DstValidateValues, io: CliIo): Promise<number> {
   const seedText = values.seed ?? io.env.DST_SEED;
   if (seedText === undefined || seedText === '')
     throw new UsageError('dst validate needs --seed S (or DST_SEED=S)');

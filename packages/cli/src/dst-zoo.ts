@@ -1,39 +1,49 @@
 import { performance } from 'node:perf_hooks';
+import { Command } from 'commander';
 import { faultsFlag, reproduceCommand, shapeOverrides } from '@leasehold/sim';
 import { findZooVariant, runZoo, ZOO, type ZooReport } from '@leasehold/sim/zoo';
 import { palette } from './format.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import { ZOO_BASES_DEFAULT, ZOO_BUDGET_DEFAULT } from './limits.js';
-import { intFlag, parseFlags } from './parse-flags.js';
+import { intFlag } from './parse-flags.js';
+import { flagValues, type Done } from './program.js';
 
-export const DST_ZOO_HELP = `leasehold dst zoo: prove the harness catches every classic lease bug
+/** `dst zoo`'s flags as typed. */
+export interface DstZooValues {
+  readonly budget?: string;
+  readonly bases?: string;
+  readonly variant?: string;
+  readonly json?: boolean;
+}
 
-Each variant of the bug zoo (a small, documented break of the real client or store, Z1..Z12) is swept from
-several base seeds until its first failure; the first failure is shrunk; the correct
+export function dstZooCommand(io: CliIo, done: Done): Command {
+  return new Command('zoo')
+    .description(
+      `prove the harness catches every classic lease bug (${ZOO[0]!.id}..${ZOO.at(-1)!.id})`,
+    )
+    .option(
+      '--budget <n>',
+      `seeds per base sweep before a variant counts as missed (default ${ZOO_BUDGET_DEFAULT})`,
+    )
+    .option('--bases <k>', `base sweeps per variant (default ${ZOO_BASES_DEFAULT})`)
+    .option('--variant <id>', `one variant (${ZOO[0]!.id}..${ZOO.at(-1)!.id})`)
+    .option('--json', 'one JSON object as the last line of stdout')
+    .addHelpText(
+      'after',
+      `
+Each variant of the bug zoo (a small, documented break of the real client or store) is swept
+from several base seeds until its first failure; the first failure is shrunk; the correct
 implementation must pass the same seeds.
 
-  --budget N       seeds per base sweep before a variant counts as missed (default ${ZOO_BUDGET_DEFAULT})
-  --bases K        base sweeps per variant (default ${ZOO_BASES_DEFAULT})
-  --variant ID     one variant (Z1..Z12)
-  --json           one JSON object as the last line of stdout
-
 exit 0 only when every variant is detected in every base sweep with an expected invariant and the
-correct implementation passes; 1 otherwise; 64 bad usage.`;
+correct implementation passes; 1 otherwise; 64 bad usage.`,
+    )
+    .action(async (_options, self: Command) =>
+      done(await dstZoo(flagValues<DstZooValues>(self), io)),
+    );
+}
 
-const FLAGS = {
-  budget: { type: 'string' },
-  bases: { type: 'string' },
-  variant: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean' },
-} as const;
-
-export async function dstZoo(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values } = parseFlags('dst zoo', argv, FLAGS);
-  if (values.help === true) {
-    io.stdout(`${DST_ZOO_HELP}\n`);
-    return EXIT.ok;
-  }
+export async function dstZoo(values: DstZooValues, io: CliIo): Promise<number> {
   const budget = intFlag('budget', values.budget, 1, 10_000, ZOO_BUDGET_DEFAULT);
   const bases = intFlag('bases', values.bases, 1, 100, ZOO_BASES_DEFAULT);
   const variants = values.variant === undefined ? ZOO : [variantFlag(values.variant)];

@@ -1,4 +1,5 @@
 // The public API of @leasehold/cli: run the CLI in-process (tests, scripts).
-export { runCli, HELP } from './main.js';
+export { createProgram, runCli } from './program.js';
+export type { Done } from './program.js';
 export { EXIT, UsageError } from './io.js';
 export type { CliIo } from './io.js';

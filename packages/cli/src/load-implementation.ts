@@ -4,9 +4,18 @@ import type { Implementation } from '@leasehold/sim';
 import { findZooVariant, ZOO } from '@leasehold/sim/zoo';
 import { UsageError } from './io.js';
 
-/** A TypeScript module through tsx (so plain Node can load a user's `impl.ts`), else Node's own import. */
+/**
+ * Node's own import, or for a TypeScript module that plain Node cannot load (an installed CLI
+ * given the user's `impl.ts`), an import through tsx. Under tsx or vitest a `.ts` module loads
+ * natively, so the implementation is the same module instance the caller's code imports.
+ */
 async function importModule(url: string): Promise<unknown> {
-  if (!/\.[cm]?tsx?$/.test(url)) return import(url);
+  try {
+    return await import(url);
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code !== 'ERR_UNKNOWN_FILE_EXTENSION' || !/\.[cm]?tsx?$/.test(url)) throw error;
+  }
   const { tsImport } = await import('tsx/esm/api');
   return tsImport(url, import.meta.url);
 }

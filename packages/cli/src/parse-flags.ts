@@ -1,28 +1,4 @@
-import { parseArgs } from 'node:util';
 import { UsageError } from './io.js';
-
-type FlagSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
-
-/** `util.parseArgs`, with its errors turned into usage errors that name the flag. */
-export function parseFlags<T extends FlagSpec>(
-  command: string,
-  argv: readonly string[],
-  options: T,
-): ReturnType<
-  typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>
-> {
-  try {
-    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const known = Object.keys(options)
-      .map((k) => `--${k}`)
-      .join(', ');
-    throw new UsageError(
-      `${command}: ${message.replace(/\. To specify a positional.*$/s, '')} (flags: ${known})`,
-    );
-  }
-}
 
 /** A whole number within [min, max] from a flag, or a usage error naming the flag. */
 export function intFlag(
