@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { Command } from 'commander';
-import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
   findScenario,
@@ -19,6 +19,7 @@ import {
   parseSwarm,
   shapeOverrides,
   shrinkRun,
+  sweepSeed,
   type Implementation,
   type RunOverrides,
   type RunResult,
@@ -31,6 +32,7 @@ import { JOBS_MAX, REPORTS_MAX, SEEDS_DEFAULT, VIOLATION_LINES_MAX } from './lim
 import { implementationPath, loadImplementation } from './load-implementation.js';
 import { intFlag, shardFlag } from './parse-flags.js';
 import { flagValues, type Done } from './program.js';
+import { junitXml, writeJunit } from './junit.js';
 import { Progress } from './progress.js';
 import { TraceFile, tracePath } from './trace-file.js';
 import type { WorkerRequest, WorkerTask } from './worker.js';
@@ -55,6 +57,8 @@ export interface DstRunValues {
   readonly 'no-shrink'?: boolean;
   readonly 'max-failures'?: string;
   readonly 'shrink-runs'?: string;
+  readonly reporter?: string;
+  readonly output?: string;
 }
 
 /** --steps, --nodes, --resources, --faults, --settings and --impl: shared with dst replay. */
@@ -111,6 +115,13 @@ export function dstRunCommand(io: CliIo, done: Done): Command {
       '--json',
       'print one JSON object as the last line of stdout (human output goes to stderr)',
     )
+    .addOption(
+      new Option(
+        '--reporter <name>',
+        'also write the sweep as a report file for CI: junit (one test case per seed; a failure carries its report and reproduce line); needs --output',
+      ).choices(['junit']),
+    )
+    .option('--output <file>', 'where --reporter writes its file')
     .option('--trace-dir <dir>', "where failing runs' JSON-lines traces go (default .dst/traces)")
     .option('--no-shrink', 'do not shrink the first failing run')
     .option(
@@ -150,6 +161,10 @@ export interface DstRunSettings {
   /** `--impl` as the user typed it, for the reproduce command. */
   readonly implArg: string | undefined;
   readonly implementation: Implementation | undefined;
+  /** `--reporter junit --output FILE`: where the JUnit XML report goes. */
+  readonly junitPath: string | undefined;
+  /** The sweep's seeds in words, for the summary line and reports: `seeds 1..300 (seed base 1)`. */
+  readonly seedsText: string;
 }
 
 /** Reads and checks every flag; a bad one is a UsageError naming the flag and what it accepts. */
@@ -169,6 +184,10 @@ export async function dstRunSettings(values: DstRunValues, io: CliIo): Promise<D
     ...(pinned === undefined ? {} : { pinnedSeed: pinned }),
   };
   const plannedTotal = planSweep(plan).length;
+  const seedsText =
+    pinned === undefined
+      ? `seeds ${sweepSeed(base.seed, 0)}..${sweepSeed(base.seed, seeds - 1)} (seed base ${values['seed-base'] ?? '1'})`
+      : `seed ${pinned}`;
   const tasks = planSweep({ ...plan, ...(shard === undefined ? {} : { shard }) });
   return {
     tasks,
@@ -193,7 +212,19 @@ export async function dstRunSettings(values: DstRunValues, io: CliIo): Promise<D
     implArg: values.impl,
     implementation:
       values.impl === undefined ? undefined : await loadImplementation(values.impl, io.cwd),
+    junitPath: reporterFlags(values, io.cwd),
+    seedsText: `${seedsText}${shard === undefined ? '' : `, shard ${shard.index}/${shard.count}`}`,
   };
+}
+
+/** `--reporter junit --output FILE` (both or neither): the report's path. */
+function reporterFlags(values: DstRunValues, cwd: string): string | undefined {
+  if (values.reporter === undefined && values.output === undefined) return undefined;
+  if (values.reporter === undefined)
+    throw new UsageError('--output names the file of a --reporter; add --reporter junit');
+  if (values.output === undefined)
+    throw new UsageError(`--reporter ${values.reporter} needs --output FILE`);
+  return resolve(cwd, values.output);
 }
 
 /** --steps, --nodes, --resources, --faults and --settings, checked (shared with dst replay). */
@@ -274,6 +305,12 @@ export async function dstRun(values: DstRunValues, io: CliIo): Promise<number> {
   human(`${summaryText(summary, wallMsByScenario, c)}\n`);
   await reportFailures(results, settings, human, c);
   const exitCode = sweepExitCode(summary);
+  if (settings.junitPath !== undefined) {
+    const extra = { ...settings.overrides, ...implementationExtra(settings) };
+    writeJunit(settings.junitPath, junitXml(results, { seeds: settings.seedsText, extra }));
+    human(`JUnit report: ${settings.junitPath}\n`);
+  }
+  human(`${settings.seedsText}\n`);
   human(
     exitCode === 0
       ? c.green.bold('\nall runs passed\n')
@@ -297,6 +334,11 @@ export async function dstRun(values: DstRunValues, io: CliIo): Promise<number> {
     );
   }
   return exitCode;
+}
+
+/** `--impl` as the user typed it, for reproduce lines. */
+function implementationExtra(settings: DstRunSettings) {
+  return settings.implArg === undefined ? {} : { impl: settings.implArg };
 }
 
 function implementationOption(settings: DstRunSettings) {
@@ -388,7 +430,7 @@ async function reportFailures(
   const failures = results
     .filter((r) => r.run.status !== 'passed' && !r.run.expected)
     .sort((a, b) => a.index - b.index);
-  const impl = settings.implArg === undefined ? {} : { impl: settings.implArg };
+  const impl = implementationExtra(settings);
   for (const [i, failure] of failures.slice(0, REPORTS_MAX).entries()) {
     const path = await writeTrace(failure.run, settings, settings.overrides, '');
     human(`\n${reportText(failure.run, c, { ...settings.overrides, ...impl, tracePath: path })}\n`);
@@ -429,7 +471,7 @@ async function reportShrunk(
   const seconds = ((performance.now() - started) / 1_000).toFixed(1);
   const overrides = shapeOverrides(shrunk.shape);
   const path = await writeTrace(shrunk.shrunk, settings, overrides, '-shrunk');
-  const impl = settings.implArg === undefined ? {} : { impl: settings.implArg };
+  const impl = implementationExtra(settings);
   human(
     `\n${c.bold('shrunk')}: ${shrunk.original.events} -> ${shrunk.shrunk.events} events in ${shrunk.runs} runs (${seconds} s): ` +
       `${shrunk.path.length === 0 ? 'no smaller run found' : shrunk.path.join('; ')}\n`,
