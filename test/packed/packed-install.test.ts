@@ -70,6 +70,18 @@ describeDst('my lease under storage faults', {
 });
 `;
 
+const USER_PROPERTY = `import fc from 'fast-check';
+import { test } from 'vitest';
+import { leaseProperty } from '@leasehold/sim/fast-check';
+import { implementation } from './my-lease.ts';
+
+test('my lease holds over arbitrary worlds', async () => {
+  await fc.assert(leaseProperty({ implementation, implementationModule: 'my-lease.ts' }), {
+    numRuns: 25,
+  });
+});
+`;
+
 const PLAIN_NODE = `import { LeaseClient, systemClock } from '@leasehold/client';
 import { resolveConfig } from '@leasehold/core';
 import { openSqliteStore } from '@leasehold/store-sqlite';
@@ -128,7 +140,7 @@ describe('packed packages installed into an empty project (plain Node, no worksp
       join(project, 'package.json'),
       `${JSON.stringify({ name: 'leasehold-user', private: true, type: 'module', allowScripts: ALLOW_SCRIPTS }, null, 2)}\n`,
     );
-    const tools = ['vitest', 'tsx', 'typescript', '@types/node'].map(
+    const tools = ['vitest', 'tsx', 'typescript', '@types/node', 'fast-check'].map(
       (name) => `${name}@${installedVersion(name)}`,
     );
     ok(
@@ -142,6 +154,7 @@ describe('packed packages installed into an empty project (plain Node, no worksp
     );
     copyFileSync(join(root, 'examples', 'my-lease.ts'), join(project, 'my-lease.ts'));
     writeFileSync(join(project, 'lease.test.ts'), USER_SUITE);
+    writeFileSync(join(project, 'property.test.ts'), USER_PROPERTY);
     writeFileSync(join(project, 'use-sqlite.mjs'), PLAIN_NODE);
     writeFileSync(join(project, 'tsconfig.json'), `${JSON.stringify(TSCONFIG, null, 2)}\n`);
   }, INSTALL_MS_MAX);
@@ -184,6 +197,46 @@ describe('packed packages installed into an empty project (plain Node, no worksp
   it('a vitest suite with describeDst runs against the user implementation', () => {
     const ran = ok(run('npx', ['vitest', 'run', 'lease.test.ts'], project), 'vitest');
     expect(ran.stdout).toMatch(/5 passed/);
+  });
+
+  it('a fast-check property runs against the user implementation', () => {
+    const ran = ok(run('npx', ['vitest', 'run', 'property.test.ts'], project), 'vitest');
+    expect(ran.stdout).toMatch(/1 passed/);
+  });
+
+  it('--reporter junit writes its report under plain Node', () => {
+    ok(
+      run(
+        'npx',
+        [
+          'leasehold',
+          'dst',
+          'run',
+          '--scenario',
+          'baseline',
+          '--seeds',
+          '3',
+          '--reporter',
+          'junit',
+          '--output',
+          'dst.xml',
+        ],
+        project,
+      ),
+      'dst run --reporter junit',
+    );
+    const xml = readFileSync(join(project, 'dst.xml'), 'utf8');
+    expect(xml.match(/<testcase /g)).toHaveLength(3);
+  });
+
+  it('leasehold --version and --help answer under plain Node', () => {
+    const version = ok(run('npx', ['leasehold', '--version'], project), 'leasehold --version');
+    expect(version.stdout).toBe('0.1.0\n');
+    const help = ok(
+      run('npx', ['leasehold', 'help', 'dst', 'run'], project),
+      'leasehold help dst run',
+    );
+    expect(help.stdout).toMatch(/^Usage: leasehold dst run /);
   });
 
   it('the client and the SQLite store import from a plain .mjs file', () => {

@@ -1,7 +1,15 @@
 import { renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import junit from 'junit-report-builder';
+import junitModule, { type Builder } from 'junit-report-builder';
 import { plainReport, statusText, type ReproduceExtra, type TaskResult } from '@leasehold/sim';
+
+/**
+ * The package is CommonJS whose types declare a default export: Node hands over
+ * `module.exports` (the builder) where the types, read as Node reads them, expect it under
+ * `.default`; bundlers agree with the types.
+ */
+const junit = ((junitModule as unknown as { default?: Builder }).default ??
+  junitModule) as unknown as Builder;
 
 /** One finished run of a sweep, as the reporters see it. */
 export type JunitRun = TaskResult & { readonly index: number; readonly wallMs: number };

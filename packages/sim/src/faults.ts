@@ -1,5 +1,5 @@
 import { RATE_DENOMINATOR } from './limits.js';
-import type { Prng } from './prng.js';
+import type { Draws, Prng } from './prng.js';
 
 /**
  * Every fault the simulator injects (DESIGN.md section 5). Each is counted when it fires. The
@@ -87,7 +87,7 @@ export type Swarm = Readonly<Partial<Record<FaultKind, number>>>;
 export function drawSwarm(
   menu: readonly FaultKind[],
   alwaysOn: readonly FaultKind[],
-  prng: Prng,
+  prng: Draws,
 ): Swarm {
   const swarm: Partial<Record<FaultKind, number>> = {};
   for (const kind of FAULT_KINDS) {

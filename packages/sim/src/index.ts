@@ -1,4 +1,5 @@
-// The public API of @leasehold/sim. The vitest helper is '@leasehold/sim/vitest'.
+// The public API of @leasehold/sim. The vitest helper is '@leasehold/sim/vitest', the fast-check
+// arbitraries and property '@leasehold/sim/fast-check', the bug zoo '@leasehold/sim/zoo'.
 export { Checker } from './checker/checker.js';
 export type { CheckerOptions } from './checker/checker.js';
 export { checkHeldAnswer } from './checker/expired-lease-claimable.js';
@@ -22,9 +23,11 @@ export { leaseholdImplementation } from './implementation.js';
 export type { ClientFactoryOptions, Implementation, LeaseClientLike } from './implementation.js';
 export * as limits from './limits.js';
 export { Prng } from './prng.js';
+export type { Draws } from './prng.js';
 export {
   definedOverrides,
   drawShape,
+  drawShapeFrom,
   planRun,
   probeWaitMs,
   RESOURCE_NAMES,

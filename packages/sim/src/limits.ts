@@ -115,3 +115,14 @@ export const CALLS_IN_FLIGHT_MAX = 100_000;
 
 /** Violations a checker lists (the first stops a simulated run; a replay lists them all). */
 export const FOUND_MAX = 100;
+
+/**
+ * Integers on each fast-check tape a world is drawn from (`@leasehold/sim/fast-check`): more than
+ * its draw takes (shape 4, faults two per fault kind, settings about 25), so every draw is random
+ * until fast-check shrinks it; past the end a tape reads 0, the least choice.
+ */
+export const TAPE_SHAPE_INTS = 8;
+export const TAPE_FAULTS_INTS = 64;
+export const TAPE_SETTINGS_INTS = 48;
+/** Picks from the TTL menu while drawing a world's TTLs (a seed needs a few; a tape may repeat). */
+export const TTL_PICKS_MAX = 64;

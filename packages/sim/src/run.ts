@@ -20,7 +20,7 @@ import {
   STEPS_DEFAULT,
   SUSPEND_MS_MAX,
 } from './limits.js';
-import { Prng } from './prng.js';
+import { Prng, type Draws } from './prng.js';
 import type { Scenario } from './scenario.js';
 import {
   configOfferOf,
@@ -157,7 +157,14 @@ export function drawShape(
   scenario: Scenario,
   seed: string,
 ): { nodes: number; resources: number; steps: number } {
-  const prng = new Prng(seed, 'shape');
+  return drawShapeFrom(scenario, new Prng(seed, 'shape'));
+}
+
+/** A world's shape drawn from any source of integers (a seed's `shape` stream, a fast-check tape). */
+export function drawShapeFrom(
+  scenario: Scenario,
+  prng: Draws,
+): { nodes: number; resources: number; steps: number } {
   const [nodesLow, nodesHigh] = scenario.nodes;
   const [resourcesLow, resourcesHigh] = scenario.resources;
   if (scenario.smallWorlds && prng.chance(SMALL_WORLD_PCT, 100)) {

@@ -1,6 +1,6 @@
 import { resolveConfig, type LeaseConfig } from '@leasehold/core';
-import { STORE_TIMEOUT_MS_MAX, STORE_TIMEOUT_MS_MIN } from './limits.js';
-import type { Prng } from './prng.js';
+import { STORE_TIMEOUT_MS_MAX, STORE_TIMEOUT_MS_MIN, TTL_PICKS_MAX } from './limits.js';
+import type { Draws } from './prng.js';
 
 /**
  * Everything a seed draws besides its faults and world shape: the lease configuration, the
@@ -95,7 +95,7 @@ const NAMES: readonly (readonly [Key, string])[] = [
 ];
 
 /** Picks a band by weight, then a value in it: edges get real weight, not one chance in a range. */
-function weighted(prng: Prng, bands: readonly (readonly [number, number, number])[]): number {
+function weighted(prng: Draws, bands: readonly (readonly [number, number, number])[]): number {
   let total = 0;
   for (const [weight] of bands) total += weight;
   let pick = prng.int(total);
@@ -108,10 +108,12 @@ function weighted(prng: Prng, bands: readonly (readonly [number, number, number]
 }
 
 /** The settings of one seed, drawn from its `settings` stream. */
-export function drawSettings(prng: Prng): SimSettings {
+export function drawSettings(prng: Draws): SimSettings {
   const ttlCount = prng.between(1, 3);
   const ttl = new Set<number>();
-  while (ttl.size < ttlCount) ttl.add(prng.pick(TTL_MENU_MS));
+  // Bounded: a seed's stream fills the set within a few picks, a shrunk fast-check tape may
+  // repeat one TTL forever.
+  for (let i = 0; i < TTL_PICKS_MAX && ttl.size < ttlCount; i++) ttl.add(prng.pick(TTL_MENU_MS));
   const ttlMs = [...ttl].sort((a, b) => a - b);
   const ttlMin = ttlMs[0]!;
   return {
