@@ -13,10 +13,16 @@ import {
   decideRenew,
   type LeaseRecord,
 } from '@leasehold/core';
-import { intFlag, median } from './bench-args';
+import { median, scriptFlags } from './bench-args';
 
-const CYCLES = intFlag('cycles', 500_000);
-const RUNS = intFlag('runs', 5);
+const { cycles: CYCLES, runs: RUNS } = scriptFlags(
+  'bench:core',
+  'pure decisions per second for an acquire -> renew -> release cycle on one core',
+  {
+    cycles: { int: 500_000, help: 'acquire -> renew -> release cycles per run' },
+    runs: { int: 5, help: 'runs; the median is reported' },
+  },
+);
 const DECISIONS_PER_CYCLE = 3;
 
 function run(cycles: number): { decisionsPerSec: number; tokenLast: number } {

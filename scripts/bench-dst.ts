@@ -14,10 +14,16 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { findScenario, runSeed, type Scenario } from '@leasehold/sim';
-import { intFlag, median, stringFlag } from './bench-args';
+import { median, scriptFlags } from './bench-args';
 
-const RUNS = intFlag('runs', 5);
-const ONLY = stringFlag('only');
+const { runs: RUNS, only: ONLY } = scriptFlags(
+  'bench:dst',
+  "the simulator's targets: checked events/s, memory over a long run, a sweep's wall time",
+  {
+    runs: { int: 5, help: 'runs of each throughput measurement; the median is reported' },
+    only: { text: true, help: 'one measurement: throughput, memory or sweep' },
+  },
+);
 const machine = `${os.availableParallelism()} cores, Node ${process.version}`;
 
 /**

@@ -8,10 +8,19 @@
  */
 import { performance } from 'node:perf_hooks';
 import { explore, findModelConfig, type ExploreResult, type ModelConfig } from '@leasehold/model';
-import { intFlag } from './bench-args';
+import { scriptFlags } from './bench-args';
 
-const RUNS = intFlag('runs', 3);
-const THREE_STATES_MAX = intFlag('three-states-max', 3_000_000);
+const { runs: RUNS, 'three-states-max': THREE_STATES_MAX } = scriptFlags(
+  'bench:model',
+  "exhaustive exploration of spec/Lease.tla's TypeScript mirror",
+  {
+    runs: { int: 3, help: 'runs of the safe 2-node configuration; the median is reported' },
+    'three-states-max': {
+      int: 3_000_000,
+      help: 'distinct states the 3-node exploration may visit',
+    },
+  },
+);
 const TARGET_SECONDS = 30;
 
 function timed(

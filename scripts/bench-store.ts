@@ -24,11 +24,17 @@ import type { LeaseStore } from '@leasehold/store';
 import { openEtcdStore } from '@leasehold/store-etcd';
 import { openSqliteStore, type SqliteStoreOptions } from '@leasehold/store-sqlite';
 import { Etcd3 } from 'etcd3';
-import { intFlag, median } from './bench-args';
+import { median, scriptFlags } from './bench-args';
 
-const RUNS = intFlag('runs', 5);
-const SQLITE_CYCLES = intFlag('sqlite-cycles', 5_000);
-const ETCD_CYCLES = intFlag('etcd-cycles', 400);
+const {
+  runs: RUNS,
+  'sqlite-cycles': SQLITE_CYCLES,
+  'etcd-cycles': ETCD_CYCLES,
+} = scriptFlags('bench:store', 'lease cycles per second on the real stores', {
+  runs: { int: 5, help: 'runs of each measurement; the median is reported' },
+  'sqlite-cycles': { int: 5_000, help: 'lease cycles per SQLite run' },
+  'etcd-cycles': { int: 400, help: 'lease cycles per etcd run' },
+});
 const CLIENTS = 8;
 const PORT_BASE = Number(process.env.LEASEHOLD_ETCD_PORT_BASE ?? 23790);
 const ENDPOINTS = (

@@ -15,10 +15,16 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { firstFailure, median, runZoo, ZOO } from '@leasehold/sim/zoo';
 import { fastCheckDetects } from './zoo-fast-check';
-import { intFlag } from './bench-args';
+import { scriptFlags } from './bench-args';
 
-const BUDGET = intFlag('budget', 50);
-const BASES = intFlag('bases', 5);
+const { budget: BUDGET, bases: BASES } = scriptFlags(
+  'bench:zoo',
+  'the bug zoo measured side by side with fast-check',
+  {
+    budget: { int: 50, help: 'seeds per base sweep before a variant counts as missed' },
+    bases: { int: 5, help: 'base sweeps per variant' },
+  },
+);
 
 console.log(
   `bench:zoo on ${os.availableParallelism()} cores, Node ${process.version}: budget ${BUDGET} seeds (runs) per base, ${BASES} bases`,

@@ -6,7 +6,7 @@
  *   npm run mutation:survivors [-- --report reports/mutation/mutation.json]
  */
 import { readFileSync } from 'node:fs';
-import { stringFlag } from './bench-args';
+import { scriptFlags } from './bench-args';
 
 interface Mutant {
   readonly mutatorName: string;
@@ -348,7 +348,13 @@ function reasonFor(file: string, code: string, m: Mutant): { kind: string; why: 
   };
 }
 
-const path = stringFlag('report') ?? 'reports/mutation/mutation.json';
+const path =
+  scriptFlags('mutation:survivors', 'the last mutation run, summarised as MUTATION.md lists it', {
+    report: {
+      text: true,
+      help: 'the StrykerJS JSON report (default reports/mutation/mutation.json)',
+    },
+  }).report ?? 'reports/mutation/mutation.json';
 const report = JSON.parse(readFileSync(path, 'utf8')) as Report;
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);

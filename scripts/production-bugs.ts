@@ -8,13 +8,34 @@
 import { rmSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { intFlag, stringFlag } from './bench-args';
+import { scriptFlags } from './bench-args';
 import { PRODUCTION_BUGS, rightReport } from './production-bugs/bugs';
 import { buggyWorkspace, sweep } from './production-bugs/workspace';
 
-const only = stringFlag('bug') ?? '';
-const jobs = intFlag('jobs', 2);
-const maxFailures = intFlag('max-failures', 0);
+const flags = scriptFlags(
+  'bugs',
+  'every production bug written into a copy of the packages, each under a default sweep',
+  {
+    bug: { text: true, help: 'one bug (B1..)' },
+    jobs: { int: 2, help: 'worker processes of each sweep' },
+    'max-failures': { text: true, help: 'stop each sweep once N runs have failed' },
+  },
+);
+const only = flags.bug ?? '';
+const jobs = flags.jobs;
+const maxFailures = maxFailuresFlag(flags['max-failures']);
+
+/** `--max-failures N` (a positive whole number), or 0 when not given: every sweep runs whole. */
+function maxFailuresFlag(text: string | undefined): number {
+  if (text === undefined) return 0;
+  if (!/^\d+$/.test(text) || Number(text) < 1) {
+    console.error(
+      `bugs: --max-failures needs a positive whole number (got ${JSON.stringify(text)})`,
+    );
+    process.exit(64);
+  }
+  return Number(text);
+}
 
 console.log(
   `bugs: ${os.availableParallelism()} cores, Node ${process.version}; default sweep per bug, --jobs ${jobs}${maxFailures > 0 ? `, --max-failures ${maxFailures}` : ''}`,
