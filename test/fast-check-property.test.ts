@@ -44,7 +44,7 @@ describe('@leasehold/sim/fast-check: property-based CI gating', () => {
     expect(found.failed).toBe(true);
     const world = found.counterexample![0] as LeaseWorld;
     const message = (found.errorInstance as Error).message;
-    expect(message).toMatch(/^safety violation: I-\d/);
+    expect(message).toMatch(/^✗ safety violation: I-\d \w+\n {2}/);
 
     // fast-check's seed and path: the first run is the shrunk counterexample, failing alike.
     const replay = await fc.check(property, {

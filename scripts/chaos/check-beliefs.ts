@@ -98,7 +98,8 @@ export function checkBeliefs(
     const read = lastRead.get(`${entry.node}\u0000${entry.resource}`);
     if (read === undefined) continue;
     counts.heldAnswers += 1;
-    const found = checkHeldAnswer(entry.node, read.record, read.wallMs, bounds);
+    // Real wall clocks: times stay epoch milliseconds.
+    const found = checkHeldAnswer(entry.node, read.record, read.wallMs, bounds, 0);
     if (found) violations.push(found);
   }
   const believersAt = (resource: string, atSharedMs: number): Belief[] => {

@@ -476,7 +476,9 @@ async function reportShrunk(
     `\n${c.bold('shrunk')}: ${shrunk.original.events} -> ${shrunk.shrunk.events} events in ${shrunk.runs} runs (${seconds} s): ` +
       `${shrunk.path.length === 0 ? 'no smaller run found' : shrunk.path.join('; ')}\n`,
   );
-  human(`${reportText(shrunk.shrunk, c, { ...overrides, ...impl, tracePath: path })}\n`);
+  human(
+    `${reportText(shrunk.shrunk, c, { ...overrides, ...impl, tracePath: path }, 'the shrunk run')}\n`,
+  );
 }
 
 /** Replays a run (it is deterministic) with a file sink, so the full trace lands on disk. */

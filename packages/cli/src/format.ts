@@ -1,12 +1,10 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import {
-  conformanceName,
-  failedStep,
   FAULT_KINDS,
+  formatReport,
   MARK_DESCRIPTIONS,
   MARKS,
-  reproduceCommand,
-  statusText,
+  plural,
   type FaultKind,
   type ReproduceExtra,
   type RunResult,
@@ -17,30 +15,9 @@ export function palette(color: boolean): ChalkInstance {
   return new Chalk({ level: color ? 1 : 0 });
 }
 
-const FAULT_SHORT: Readonly<Record<FaultKind, string>> = {
-  storeWriteFail: 'wfail',
-  storeReplyLost: 'lost',
-  storeReadFail: 'rfail',
-  storeLatency: 'slow',
-  storeDuplicate: 'dup',
-  storeLateDelivery: 'late',
-  storeCrash: 'scrash',
-  storePowerLoss: 'POWER',
-  storeServerPowerLoss: 'SPOWER',
-  nodeCrash: 'ncrash',
-  nodePause: 'pause',
-  clockOffset: 'offset',
-  clockDrift: 'drift',
-  clockJump: 'jump',
-  skewBeyondBound: 'SKEW',
-  monoDriftBeyondBound: 'MDRIFT',
-  suspendBeyondMargin: 'SUSPEND',
-};
-
+/** Faults that fired, by the names `--faults` and `dst scenarios` use: `storeDuplicate=4`. */
 function faultsText(fired: Readonly<Record<FaultKind, number>>): string {
-  const parts = FAULT_KINDS.filter((k) => fired[k] > 0).map(
-    (k) => `${FAULT_SHORT[k]}:${compact(fired[k])}`,
-  );
+  const parts = FAULT_KINDS.filter((k) => fired[k] > 0).map((k) => `${k}=${compact(fired[k])}`);
   return parts.length === 0 ? '-' : parts.join(' ');
 }
 
@@ -60,15 +37,7 @@ export function summaryText(
   wallMsByScenario: ReadonlyMap<string, number>,
   c: ChalkInstance,
 ): string {
-  const header = [
-    'scenario',
-    'seeds',
-    'events',
-    'events/s',
-    'marks',
-    'violations',
-    'faults fired by type',
-  ];
+  const header = ['scenario', 'seeds', 'events', 'events/s', 'marks', 'violations', 'faults fired'];
   const rows = summary.scenarios.map((s) => {
     const wallMs = wallMsByScenario.get(s.scenario) ?? 0;
     const rate = wallMs > 0 ? compact(Math.round((s.events * 1_000) / wallMs)) : '-';
@@ -110,7 +79,7 @@ export function summaryText(
   }
   out.push(
     '',
-    `${summary.seeds} runs, ${compact(summary.events)} events, determinism checked on ${summary.determinismChecked} runs` +
+    `${plural(summary.seeds, 'run')}, ${compact(summary.events)} events, determinism checked on ${plural(summary.determinismChecked, 'run')}` +
       (summary.nondeterministic.length > 0
         ? c.red(`, ${summary.nondeterministic.length} NONDETERMINISTIC`)
         : ''),
@@ -118,41 +87,21 @@ export function summaryText(
   return out.join('\n');
 }
 
-/** The full report of one failing run (DESIGN.md section 5). */
+/** The full report of one failing run (DESIGN.md section 5), in color where the terminal has it. */
 export function reportText(
   run: RunResult,
   c: ChalkInstance,
   extra: ReproduceExtra & { tracePath?: string },
+  which?: string,
 ): string {
-  const headline =
-    run.violation !== null
-      ? `${run.violation.invariant} ${run.violation.name}`
-      : run.conformance !== null
-        ? conformanceName(run.conformance)
-        : 'the implementation under test crashed';
   const color = run.expected ? c.yellow : c.red;
-  const lines = [
-    color.bold(`✗ ${headline}  (${statusText(run)})`),
-    `  ${run.violation?.message ?? run.conformance?.reason ?? run.crash?.message ?? ''}`,
-    `  ${c.dim('scenario ')} ${run.scenario}`,
-    `  ${c.dim('seed     ')} ${run.seed}   ${c.dim('step')} ${failedStep(run)}   ${c.dim('at')} ${run.violation?.atMs ?? run.conformance?.atMs ?? run.simulatedMs} ms simulated`,
-    `  ${c.dim('world    ')} ${run.nodes} nodes, ${run.resources} resources`,
-    `  ${c.dim('swarm    ')} ${run.swarmText}`,
-    `  ${c.dim('settings ')} ${run.settingsText}`,
-    `  ${c.dim(`last ${run.tail.length} events:`)}`,
-    ...run.tail.map((l) => `    ${c.dim(l)}`),
-  ];
-  if (run.crash !== null)
-    lines.push(
-      `  ${c.dim('stack:')}`,
-      ...run.crash.stack
-        .split('\n')
-        .slice(0, 12)
-        .map((l) => `    ${c.dim(l)}`),
-    );
-  if (extra.tracePath !== undefined) lines.push(`  ${c.dim('trace    ')} ${extra.tracePath}`);
-  lines.push(`  ${c.dim('reproduce')} ${c.bold(reproduceCommand(run, extra))}`);
-  return lines.join('\n');
+  const style = {
+    headline: (t: string) => color.bold(t),
+    label: (t: string) => c.dim(t),
+    event: (t: string) => c.dim(t),
+    command: (t: string) => c.bold(t),
+  };
+  return formatReport(run, extra, style, which);
 }
 
 // eslint-disable-next-line no-control-regex -- matching ANSI escapes is the point.

@@ -27,16 +27,14 @@ export interface JunitSweep {
  * return; lone surrogates; U+FFFE/U+FFFF), written as `\uXXXX` so a careless resource name in a
  * report cannot make the file unreadable; and `]]>`, which would end the CDATA section early.
  */
+const NOT_XML =
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 function xmlSafe(text: string): string {
-  return (
-    text
-      // eslint-disable-next-line no-control-regex -- finding control characters is the point
-      .replace(
-        /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
-        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-      )
-      .replace(/]]>/g, ']]\\u003e')
-  );
+  return text
+    .replace(NOT_XML, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/]]>/g, ']]\\u003e');
 }
 
 /**

@@ -65,11 +65,14 @@ export type {
 export {
   conformanceName,
   failedStep,
+  failingWrite,
   faultsFlag,
+  formatReport,
   plainReport,
+  plural,
   reproduceCommand,
   statusText,
 } from './report.js';
-export type { ReproduceExtra } from './report.js';
+export type { ReportStyle, ReproduceExtra } from './report.js';
 export { shapeOverrides, shrinkRun } from './shrink.js';
 export type { RunShape, ShrinkInput, ShrinkResult } from './shrink.js';

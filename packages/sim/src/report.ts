@@ -65,33 +65,105 @@ export function conformanceName(conformance: NonNullable<RunResult['conformance'
   }
 }
 
-/** A plain-text failure report (the CLI prints a colored one with the same fields). */
+/** How a report's parts are styled: identity for plain text; the CLI passes colors. */
+export interface ReportStyle {
+  readonly headline: (text: string) => string;
+  readonly label: (text: string) => string;
+  readonly event: (text: string) => string;
+  readonly command: (text: string) => string;
+}
+
+const PLAIN: ReportStyle = {
+  headline: (t) => t,
+  label: (t) => t,
+  event: (t) => t,
+  command: (t) => t,
+};
+
+/** `1 node`, `2 nodes`. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** The run's faults as `--faults` takes them, or none. */
+function faultsLine(run: RunResult): string {
+  const flag = faultsFlag(run.swarm);
+  return flag === 'none' ? 'none' : `${flag} (rates per 1000)`;
+}
+
+/** What broke, in a line: the invariant and its id, what the spec or a contract forbids, or a crash. */
+function brokeText(run: RunResult): string {
+  if (run.violation !== null) return `${run.violation.invariant} ${run.violation.name}`;
+  if (run.conformance !== null) return conformanceName(run.conformance);
+  return 'crash';
+}
+
+/**
+ * The write the failure followed: the last store request applied with a record (a grant,
+ * renewal, release, ...) at the failing step, so a report of I-3, I-5, I-7 or a step the spec
+ * does not allow shows the write itself, not only the reads around it. Null when the failing
+ * step applied none (a belief that outlived its lease, a crash).
+ */
+export function failingWrite(run: RunResult): string | null {
+  const step = failedStep(run);
+  for (let i = run.tail.length - 1; i >= 0; i--) {
+    const line = run.tail[i]!;
+    if (!line.includes('"e":"apply"')) continue;
+    const event = JSON.parse(line) as { s?: number; k?: string; rec?: unknown };
+    if (event.s !== step) return null;
+    if (event.k === 'ok' && event.rec !== null && event.rec !== undefined) return line;
+  }
+  return null;
+}
+
+/**
+ * The report of one failing run (DESIGN.md section 5): what broke and why, where (scenario,
+ * seed, step, time since the run started), the world, its faults and settings, the write that
+ * broke it, the last events, and the command that replays it.
+ */
+export function formatReport(
+  run: RunResult,
+  extra: ReproduceExtra & { readonly tracePath?: string } = {},
+  style: ReportStyle = PLAIN,
+  /** Which run this is, when a report follows another of the same failure (a shrunk run). */
+  which?: string,
+): string {
+  const scenario = findScenario(run.scenario);
+  const why = run.violation?.message ?? run.conformance?.reason ?? run.crash?.message ?? '';
+  const label = (name: string) => style.label(name.padEnd(9));
+  const lines = [
+    style.headline(
+      `✗ ${which === undefined ? '' : `${which}: `}${statusText(run)}: ${brokeText(run)}`,
+    ),
+    `  ${why}`,
+    `  ${label('scenario')} ${run.scenario}${scenario === undefined ? '' : ` (${scenario.title})`}`,
+    `  ${label('seed')} ${run.seed}   ${style.label('step')} ${failedStep(run)}   ${style.label('at')} ${run.violation?.atMs ?? run.conformance?.atMs ?? run.simulatedMs} ms since the run started`,
+    `  ${label('world')} ${plural(run.nodes, 'node')}, ${plural(run.resources, 'resource')}`,
+    `  ${label('faults')} ${faultsLine(run)}`,
+    `  ${label('settings')} ${run.settingsText}`,
+  ];
+  const write = failingWrite(run);
+  if (write !== null) lines.push(`  ${label('write')} ${write}`);
+  lines.push(
+    `  ${style.label(`last ${plural(run.tail.length, 'event')} (t: ms since the run started):`)}`,
+    ...run.tail.map((line) => `    ${style.event(line)}`),
+  );
+  if (run.crash !== null)
+    lines.push(
+      `  ${style.label('stack:')}`,
+      ...run.crash.stack.split('\n').map((l) => `    ${style.event(l)}`),
+    );
+  if (extra.tracePath !== undefined) lines.push(`  ${label('trace')} ${extra.tracePath}`);
+  lines.push(`  ${label('reproduce')} ${style.command(reproduceCommand(run, extra))}`);
+  return lines.join('\n');
+}
+
+/** The plain-text report (vitest suites, fast-check properties, JUnit files). */
 export function plainReport(
   run: RunResult,
   extra: ReproduceExtra & { readonly tracePath?: string } = {},
 ): string {
-  const scenario = findScenario(run.scenario);
-  const headline =
-    run.violation !== null
-      ? `${run.violation.invariant} ${run.violation.name}: ${run.violation.message}`
-      : run.conformance !== null
-        ? `${conformanceName(run.conformance)}: ${run.conformance.reason}`
-        : `crash: ${run.crash?.message ?? 'unknown'}`;
-  const lines = [
-    `${statusText(run)}: ${headline}`,
-    `  scenario  ${run.scenario}${scenario === undefined ? '' : ` (${scenario.title})`}`,
-    `  seed      ${run.seed}   step ${failedStep(run)}   at ${run.violation?.atMs ?? run.conformance?.atMs ?? run.simulatedMs} ms simulated`,
-    `  world     ${run.nodes} nodes, ${run.resources} resources`,
-    `  swarm     ${run.swarmText}`,
-    `  settings  ${run.settingsText}`,
-    `  last ${run.tail.length} events:`,
-    ...run.tail.map((line) => `    ${line}`),
-  ];
-  if (run.crash !== null)
-    lines.push('  stack:', ...run.crash.stack.split('\n').map((l) => `    ${l}`));
-  if (extra.tracePath !== undefined) lines.push(`  trace     ${extra.tracePath}`);
-  lines.push(`  reproduce ${reproduceCommand(run, extra)}`);
-  return lines.join('\n');
+  return formatReport(run, extra);
 }
 
 /** The step at which a run failed (its last step when it passed). */

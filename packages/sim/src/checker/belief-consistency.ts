@@ -33,7 +33,7 @@ export function checkBeliefConsistency(
   if (nowMs >= claimableByAnyoneFromTrueMs(record.expiresAtMs, bounds)) {
     return violation(
       'I-2',
-      `${who(belief)}, but at ${nowMs - epochMs} ms a clock within the skew bound (+${bounds.skewMs / 2} ms) reads past its claimable point (expiry ${record.expiresAtMs} + grace ${bounds.graceMs} + skew ${bounds.skewMs})`,
+      `${who(belief)}, but at ${nowMs - epochMs} ms a clock within the skew bound (+${bounds.skewMs / 2} ms) reads past its claimable point (its expiry at ${record.expiresAtMs - epochMs} ms, ttl ${record.ttlMs} ms, + grace ${bounds.graceMs} + skew ${bounds.skewMs})`,
     );
   }
   const bound = ledger.belief;

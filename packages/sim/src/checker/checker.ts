@@ -226,7 +226,7 @@ export class Checker {
       if (before !== null && before.status === 'held') {
         this.#fail(checkRenewalOwnership(by.node, leaseToken, before, after));
       }
-      this.#fail(checkNoResurrection(by.node, before, leaseToken, by.wallMs));
+      this.#fail(checkNoResurrection(by.node, before, leaseToken, by.wallMs, this.#epochMs));
       this.#fail(checkFencingMonotonic(before, after, ledger.tokenMax));
     } else if (op?.kind === 'acquire') {
       this.#fail(checkFencingMonotonic(before, after, ledger.tokenMax, true));
@@ -296,11 +296,17 @@ export class Checker {
     if (op.kind !== 'acquire' || step.result !== 'held') return;
     const seen = this.#lastRead.get(op.node);
     if (seen !== undefined && seen.op === op.id && seen.resource === op.resource) {
-      this.#fail(checkHeldAnswer(op.node, seen.record, seen.wallMs, this.bounds));
+      this.#fail(checkHeldAnswer(op.node, seen.record, seen.wallMs, this.bounds, this.#epochMs));
     } else {
       // Answered without a read of its own: judged on the store as it is now.
       this.#fail(
-        checkHeldAnswer(op.node, this.ledger(op.resource).record, step.wallMs, this.bounds),
+        checkHeldAnswer(
+          op.node,
+          this.ledger(op.resource).record,
+          step.wallMs,
+          this.bounds,
+          this.#epochMs,
+        ),
       );
     }
   }

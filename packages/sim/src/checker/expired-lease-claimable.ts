@@ -3,22 +3,24 @@ import { claimableOnWall, claimFromWallMs, type TimeBounds } from './time-rules.
 
 /**
  * I-4 ExpiredLeaseClaimable (safety half): an acquire answered `held` although the record the
- * node last read (and decided on) was claimable on its own wall clock at that instant.
+ * node last read (and decided on) was claimable on its own wall clock at that instant. Messages
+ * give wall times since `epochMs` (the run's start; 0 for real clocks).
  */
 export function checkHeldAnswer(
   node: string,
   seen: LeaseRecord | null,
   wallMs: number,
   bounds: TimeBounds,
+  epochMs: number,
 ): InvariantViolation | null {
   if (!claimableOnWall(seen, wallMs, bounds)) return null;
   const what =
     seen === null || seen.status !== 'held'
       ? 'nobody held it'
-      : `it was claimable from ${claimFromWallMs(seen.expiresAtMs, bounds)} (expiry ${seen.expiresAtMs})`;
+      : `it was claimable from ${claimFromWallMs(seen.expiresAtMs, bounds) - epochMs} ms (its expiry at ${seen.expiresAtMs - epochMs} ms, ttl ${seen.ttlMs} ms)`;
   return violation(
     'I-4',
-    `acquire by ${node} was answered held at wall ${wallMs}, but ${what} on its own clock`,
+    `acquire by ${node} was answered held at ${wallMs - epochMs} ms on its wall clock, but ${what} on its own clock`,
   );
 }
 

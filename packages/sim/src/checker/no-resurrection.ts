@@ -3,13 +3,15 @@ import { violation, type InvariantViolation, type LeaseRecord } from '@leasehold
 /**
  * I-7 NoResurrection, for one applied renewal: the record it replaced still held the grant being
  * renewed (not released, force-released, expired, or superseded), and the renewer's own wall
- * clock when it sent the request (the world read it) was before that record's expiry.
+ * clock when it sent the request (the world read it) was before that record's expiry. Messages
+ * give wall times since the run started (`epochMs`).
  */
 export function checkNoResurrection(
   writer: string,
   before: LeaseRecord | null,
   leaseToken: number | null,
   writerWallMs: number,
+  epochMs: number,
 ): InvariantViolation | null {
   const what = `renew of ${before === null ? 'a lease' : JSON.stringify(before.resource)} by ${writer}`;
   if (before === null) return violation('I-7', `${what} succeeded on a lease that never existed`);
@@ -28,7 +30,7 @@ export function checkNoResurrection(
   if (writerWallMs >= before.expiresAtMs) {
     return violation(
       'I-7',
-      `${what} sent at wall ${writerWallMs} succeeded at or after its expiry ${before.expiresAtMs}`,
+      `${what} sent at ${writerWallMs - epochMs} ms on its wall clock succeeded at or after the lease's expiry at ${before.expiresAtMs - epochMs} ms (token ${before.token}, ttl ${before.ttlMs} ms)`,
     );
   }
   return null;
