@@ -10,6 +10,7 @@ const SCRIPTS: readonly [string, string][] = [
   ['bench-model.ts', 'bench:model'],
   ['bench-store.ts', 'bench:store'],
   ['bench-zoo.ts', 'bench:zoo'],
+  ['bench-pool.ts', 'bench:pool'],
   ['production-bugs.ts', 'bugs'],
   ['mutation-survivors.ts', 'mutation:survivors'],
 ];

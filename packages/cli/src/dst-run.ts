@@ -278,7 +278,7 @@ export function scenarioFlag(name: string) {
   return scenario;
 }
 
-type Finished = TaskResult & { readonly index: number; readonly wallMs: number };
+export type Finished = TaskResult & { readonly index: number; readonly wallMs: number };
 
 export async function dstRun(values: DstRunValues, io: CliIo): Promise<number> {
   const settings = await dstRunSettings(values, io);
@@ -364,7 +364,8 @@ async function runInProcess(
   return results;
 }
 
-async function runInWorkers(
+/** Runs the sweep's tasks in `--jobs` worker processes (exported for `npm run bench:pool`). */
+export async function runInWorkers(
   settings: DstRunSettings,
   onResult: (f: Finished) => boolean,
 ): Promise<Finished[]> {

@@ -3,3 +3,5 @@ export { createProgram, runCli } from './program.js';
 export type { Done } from './program.js';
 export { EXIT, UsageError } from './io.js';
 export type { CliIo } from './io.js';
+export { dstRunSettings, runInWorkers } from './dst-run.js';
+export type { DstRunSettings, DstRunValues, Finished } from './dst-run.js';
