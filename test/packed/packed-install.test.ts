@@ -3,12 +3,15 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commands, readmeBlock } from '../readme-blocks';
 
 /**
- * leasehold as a user gets it: every workspace package built and packed (`npm pack`), the
- * tarballs installed with `npm install` into an empty project outside the repository (no
- * workspace links), and used there under plain Node: the CLI, a TypeScript implementation with
- * `--impl`, a vitest suite with `describeDst`, and the client and SQLite store from a `.mjs` file.
+ * leasehold as a user gets it, by the README's own blocks: every workspace package built and
+ * packed (`npm pack --workspaces`), the tarballs installed with `npm install` into an empty
+ * project outside the repository (no workspace links), and used there under plain Node: the
+ * CLI, a TypeScript implementation with `--impl`, the README's vitest suites (`describeDst`, and
+ * fast-check properties in both styles), and its `.mjs` file that imports the client and the
+ * SQLite store.
  *
  * Run by `npm run test:packed` (and `.ci/run`), not `npm test`: the install compiles
  * better-sqlite3 where no prebuilt binary is reachable, a minute or two.
@@ -51,6 +54,11 @@ function ok(ran: Ran, what: string): Ran {
   return ran;
 }
 
+/** A README command, as a shell runs it. */
+function bash(command: string, cwd: string, timeout = COMMAND_MS_MAX): Ran {
+  return run('bash', ['-c', `set -eo pipefail\n${command}`], cwd, timeout);
+}
+
 /** The version the repository itself uses, so the project tests what the repository tests. */
 function installedVersion(name: string): string {
   const manifest = JSON.parse(
@@ -58,53 +66,6 @@ function installedVersion(name: string): string {
   ) as { version: string };
   return manifest.version;
 }
-
-const USER_SUITE = `import { describeDst } from '@leasehold/sim/vitest';
-import { implementation } from './my-lease.ts';
-
-describeDst('my lease under storage faults', {
-  scenario: 'storage-faults',
-  seeds: 5,
-  implementation,
-  implementationModule: 'my-lease.ts',
-});
-`;
-
-const USER_PROPERTY = `import fc from 'fast-check';
-import { test } from 'vitest';
-import { leaseProperty } from '@leasehold/sim/fast-check';
-import { implementation } from './my-lease.ts';
-
-test('my lease holds over arbitrary worlds', async () => {
-  await fc.assert(leaseProperty({ implementation, implementationModule: 'my-lease.ts' }), {
-    numRuns: 25,
-  });
-});
-`;
-
-const PLAIN_NODE = `import { LeaseClient, systemClock } from '@leasehold/client';
-import { resolveConfig } from '@leasehold/core';
-import { openSqliteStore } from '@leasehold/store-sqlite';
-
-const opened = openSqliteStore(process.argv[2]);
-if (opened.kind !== 'ok') throw new Error(opened.reason);
-const config = resolveConfig({});
-if (config.kind !== 'ok') throw new Error(config.reason);
-const client = new LeaseClient({
-  store: opened.store,
-  clock: systemClock(),
-  holder: 'agent-1',
-  config: config.config,
-});
-const first = await client.acquire('docs/readme', { ttlMs: 60_000 });
-if (first.kind !== 'granted') throw new Error(first.kind);
-console.log('granted token ' + first.lease.token);
-console.log('released: ' + (await client.release(first.lease)).kind);
-const second = await client.acquire('docs/readme', { ttlMs: 60_000 });
-if (second.kind !== 'granted') throw new Error(second.kind);
-console.log('granted token ' + second.lease.token);
-opened.store.close();
-`;
 
 const TSCONFIG = {
   compilerOptions: {
@@ -117,45 +78,50 @@ const TSCONFIG = {
     types: ['node'],
     skipLibCheck: false,
   },
-  include: ['*.ts', '*.mts'],
+  include: ['src/*.ts'],
 };
 
 describe('packed packages installed into an empty project (plain Node, no workspace)', () => {
   beforeAll(() => {
     ok(run('npm', ['run', 'build', '--silent'], root), 'npm run build');
     work = mkdtempSync(join(tmpdir(), 'leasehold-packed-'));
-    const tarballs = join(work, 'tarballs');
+    // The README's two commands: pack in this repository (installed already, so without its
+    // `npm ci`), then install beside it, from ../leasehold-tarballs.
+    const [pack, install] = commands(readmeBlock('npm ci && npm pack --workspaces'));
+    expect(pack).toBe('npm ci && npm pack --workspaces --pack-destination ../leasehold-tarballs');
+    const tarballs = join(work, 'leasehold-tarballs');
     mkdirSync(tarballs);
     const packed = ok(
       run('npm', ['pack', '--workspaces', '--json', '--pack-destination', tarballs], root),
       'npm pack',
     );
-    const files = (JSON.parse(packed.stdout) as { filename: string }[]).map((p) =>
-      join(tarballs, p.filename),
-    );
-    expect(files.length).toBe(9);
+    expect((JSON.parse(packed.stdout) as unknown[]).length).toBe(9);
     project = join(work, 'project');
-    mkdirSync(project);
+    mkdirSync(join(project, 'src'), { recursive: true });
     writeFileSync(
       join(project, 'package.json'),
       `${JSON.stringify({ name: 'leasehold-user', private: true, type: 'module', allowScripts: ALLOW_SCRIPTS }, null, 2)}\n`,
     );
-    const tools = ['vitest', 'tsx', 'typescript', '@types/node', 'fast-check'].map(
+    ok(bash(install!, project, INSTALL_MS_MAX), install!);
+    // What this test needs besides: the type checker, and @fast-check/vitest for the README's
+    // second property style.
+    const tools = ['typescript', '@types/node', '@fast-check/vitest'].map(
       (name) => `${name}@${installedVersion(name)}`,
     );
     ok(
-      run(
-        'npm',
-        ['install', '--no-audit', '--no-fund', ...files, ...tools],
-        project,
-        INSTALL_MS_MAX,
-      ),
-      'npm install',
+      run('npm', ['install', '--no-audit', '--no-fund', ...tools], project, INSTALL_MS_MAX),
+      'npm install (tools)',
     );
-    copyFileSync(join(root, 'examples', 'my-lease.ts'), join(project, 'my-lease.ts'));
-    writeFileSync(join(project, 'lease.test.ts'), USER_SUITE);
-    writeFileSync(join(project, 'property.test.ts'), USER_PROPERTY);
-    writeFileSync(join(project, 'use-sqlite.mjs'), PLAIN_NODE);
+    copyFileSync(join(root, 'examples', 'my-lease.ts'), join(project, 'src', 'my-lease.ts'));
+    writeFileSync(
+      join(project, 'src', 'lease.test.ts'),
+      readmeBlock("import { describeDst } from '@leasehold/sim/vitest';").body,
+    );
+    writeFileSync(
+      join(project, 'src', 'property.test.ts'),
+      readmeBlock("import fc from 'fast-check';").body,
+    );
+    writeFileSync(join(project, 'use-sqlite.mjs'), readmeBlock('// use-sqlite.mjs').body);
     writeFileSync(join(project, 'tsconfig.json'), `${JSON.stringify(TSCONFIG, null, 2)}\n`);
   }, INSTALL_MS_MAX);
 
@@ -173,18 +139,19 @@ describe('packed packages installed into an empty project (plain Node, no worksp
     expect(lock).not.toContain('"link": true');
   });
 
-  it('npx leasehold dst run --seeds 20: a seeded sweep of every scenario passes', () => {
-    const ran = ok(run('npx', ['leasehold', 'dst', 'run', '--seeds', '20'], project), 'dst run');
+  const inProject = commands(readmeBlock('npx leasehold dst run --seeds 20'));
+
+  it(`${inProject[0]}: a seeded sweep of every scenario passes`, () => {
+    const ran = ok(bash(inProject[0]!, project), inProject[0]!);
     expect(ran.stdout + ran.stderr).toContain('all runs passed');
   });
 
-  it('--impl runs a TypeScript implementation of the user, and a zoo bug is reported', () => {
-    const mine = run(
-      'npx',
-      ['leasehold', 'dst', 'run', '--impl', 'my-lease.ts', '--scenario', 'swarm', '--seeds', '10'],
-      project,
-    );
-    expect(mine.status, mine.stderr).toBe(0);
+  it(`${inProject[1]}: the user's TypeScript implementation under the harness`, () => {
+    const ran = ok(bash(inProject[1]!, project), inProject[1]!);
+    expect(ran.stdout + ran.stderr).toContain('all runs passed');
+  });
+
+  it('a bug of the zoo is reported, its reproduce line naming it', () => {
     const broken = run(
       'npx',
       ['leasehold', 'dst', 'run', '--impl', 'zoo:Z8', '--scenario', 'swarm', '--seed', '2'],
@@ -194,14 +161,15 @@ describe('packed packages installed into an empty project (plain Node, no worksp
     expect(broken.stdout).toContain('--impl zoo:Z8');
   });
 
-  it('a vitest suite with describeDst runs against the user implementation', () => {
-    const ran = ok(run('npx', ['vitest', 'run', 'lease.test.ts'], project), 'vitest');
-    expect(ran.stdout).toMatch(/5 passed/);
+  it(`${inProject[2]}: the README's describeDst suites and fast-check properties pass`, () => {
+    const ran = ok(bash(inProject[2]!, project), inProject[2]!);
+    expect(ran.stdout).toMatch(/Test Files {2}2 passed \(2\)/);
+    expect(ran.stdout).not.toMatch(/failed/);
   });
 
-  it('a fast-check property runs against the user implementation', () => {
-    const ran = ok(run('npx', ['vitest', 'run', 'property.test.ts'], project), 'vitest');
-    expect(ran.stdout).toMatch(/1 passed/);
+  it("the README's use-sqlite.mjs: the client and the SQLite store from plain JavaScript", () => {
+    const ran = ok(run(process.execPath, ['use-sqlite.mjs'], project), 'node use-sqlite.mjs');
+    expect(ran.stdout).toBe('granted token 1\nreleased: released\n');
   });
 
   it('--reporter junit writes its report under plain Node', () => {
@@ -239,13 +207,7 @@ describe('packed packages installed into an empty project (plain Node, no worksp
     expect(help.stdout).toMatch(/^Usage: leasehold dst run /);
   });
 
-  it('the client and the SQLite store import from a plain .mjs file', () => {
-    const db = join(project, 'leases.db');
-    const ran = ok(run(process.execPath, ['use-sqlite.mjs', db], project), 'node use-sqlite.mjs');
-    expect(ran.stdout).toBe('granted token 1\nreleased: released\ngranted token 2\n');
-  });
-
-  it('the type declarations check under NodeNext (exports carry types)', () => {
+  it('the type declarations check under NodeNext (exports carry types), the README snippets with them', () => {
     ok(run('npx', ['tsc', '-p', 'tsconfig.json'], project), 'tsc');
   });
 });
