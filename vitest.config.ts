@@ -7,7 +7,12 @@ import { defineConfig } from 'vitest/config';
  * another file's assertions; last, the production-bug sweeps, each a whole default sweep that
  * takes both cores, one after the other.
  */
-const SHARED_CLUSTER = ['packages/store-etcd/test/**/*.test.ts', 'test/chaos.test.ts'];
+const SHARED_CLUSTER = [
+  'packages/store-etcd/test/**/*.test.ts',
+  'test/chaos.test.ts',
+  // Its chaos:etcd command kills cluster members too.
+  'test/readme.test.ts',
+];
 const WHOLE_SWEEPS = ['test/production-bugs.test.ts'];
 
 /**
