@@ -99,91 +99,96 @@ function runsAsPrinted(block: ReadmeBlock, skip: (command: string) => string | n
   }
 }
 
-describe('README.md: every shell block runs as printed (small settings)', () => {
-  const quick = claim('npm ci && npm run dst');
-  it('quick start: `npm ci && npm run dst` (npm ci is .ci/run; the sweep with one seed each)', () => {
-    const [first, second] = commands(quick);
-    expect(first).toMatch(/^npm ci && npm run dst\b/);
-    expect(second).toMatch(/^npm test\b/);
-    const ci = readFileSync(join(root, '.ci', 'run'), 'utf8');
-    expect(ci).toMatch(/^npm ci\b/m);
-    expect(ci).toMatch(/^npm test$/m);
-    const ran = sh(small('npm run dst'));
-    expect(ran.status, ran.out).toBe(0);
-    expect(ran.out).toContain('all runs passed');
-    expect(ran.out).toContain(`${SCENARIOS.length} runs,`);
-  });
-
-  describe('dst commands', () => runsAsPrinted(claim('npx leasehold dst scenarios')));
-
-  describe('the shrink example prints what the README shows', () => {
-    const block = claim('npx leasehold dst run --scenario swarm --seed 2 --impl zoo:Z8');
-    it('the sweep fails, shrinks to the run shown, and the shrunk trace replays byte for byte', () => {
-      const [run, replay] = commands(block);
-      const ran = sh(run!);
-      expect(ran.status, ran.out).toBe(1);
-      const printed = block.body.split('\n').filter((l) => l.startsWith('# '));
-      const shrunk = printed.find((l) => l.startsWith('# ... shrunk: '))!.slice('# ... '.length);
-      const [before, after] = shrunk.split(/\(\d+\.\d s\)/);
-      expect(ran.out).toContain(before);
-      expect(ran.out).toContain(after);
-      const reproduce = printed.find((l) => l.startsWith('# reproduce '))!.slice('# '.length);
-      expect(ran.out).toContain(reproduce.slice(0, reproduce.indexOf(" --faults '")));
-      // The replay re-runs the failing run: byte-identical, and failing again (exit 1).
-      const replayed = sh(replay!);
-      expect(replayed.out).toContain(
-        'replay is byte-identical to .dst/traces/swarm-454-shrunk.jsonl',
-      );
-      expect(replayed.status).toBe(1);
-    });
-  });
-
-  describe('production bugs', () =>
-    runsAsPrinted(claim('npm run bugs'), (command) =>
-      command === 'npm run bugs'
-        ? 'every bug: test/production-bugs.test.ts runs this whole table in npm test'
-        : null,
-    ));
-
-  describe('CI', () => runsAsPrinted(claim('npx leasehold dst run --seed-base 0x$(git rev-parse')));
-
-  describe('bring your own implementation', () =>
-    runsAsPrinted(claim('npx leasehold dst run --impl examples/my-lease.ts')));
-
-  describe('the model', () => {
-    const block = claim('npx leasehold dst explore --config safe');
-    runsAsPrinted(block, (command) =>
-      command.startsWith('npx leasehold dst explore --config safe')
-        ? 'run below, with its state count checked'
-        : command === 'npm run bench:model'
-          ? 'a benchmark: its flags are tested in test/script-flags.test.ts, its figures are BENCHMARKS.md'
-          : null,
-    );
-    it('dst explore --config safe: the state count the README states, no violation', () => {
-      const command = commands(block)[0]!;
-      const stated = /# ([\d,]+) states, no violation/.exec(block.body)![1]!;
-      expect(command).toBe('npx leasehold dst explore --config safe');
-      const ran = sh(small(command));
+describe(
+  'README.md: every shell block runs as printed (small settings)',
+  { timeout: COMMAND_MS_MAX },
+  () => {
+    const quick = claim('npm ci && npm run dst');
+    it('quick start: `npm ci && npm run dst` (npm ci is .ci/run; the sweep with one seed each)', () => {
+      const [first, second] = commands(quick);
+      expect(first).toMatch(/^npm ci && npm run dst\b/);
+      expect(second).toMatch(/^npm test\b/);
+      const ci = readFileSync(join(root, '.ci', 'run'), 'utf8');
+      expect(ci).toMatch(/^npm ci\b/m);
+      expect(ci).toMatch(/^npm test$/m);
+      const ran = sh(small('npm run dst'));
       expect(ran.status, ran.out).toBe(0);
-      expect(ran.out).toContain(`${stated} distinct states`);
-      expect(ran.out).toContain('no invariant violated');
+      expect(ran.out).toContain('all runs passed');
+      expect(ran.out).toContain(`${SCENARIOS.length} runs,`);
     });
-  });
 
-  describe('chaos runs', () =>
-    runsAsPrinted(claim('npm run chaos:sqlite'), (command) =>
-      command.includes('chaos:etcd') && !etcdGiven()
-        ? 'needs an etcd cluster: test/chaos.test.ts runs it in CI'
-        : null,
-    ));
-});
+    describe('dst commands', () => runsAsPrinted(claim('npx leasehold dst scenarios')));
+
+    describe('the shrink example prints what the README shows', () => {
+      const block = claim('npx leasehold dst run --scenario swarm --seed 2 --impl zoo:Z8');
+      it('the sweep fails, shrinks to the run shown, and the shrunk trace replays byte for byte', () => {
+        const [run, replay] = commands(block);
+        const ran = sh(run!);
+        expect(ran.status, ran.out).toBe(1);
+        const printed = block.body.split('\n').filter((l) => l.startsWith('# '));
+        const shrunk = printed.find((l) => l.startsWith('# ... shrunk: '))!.slice('# ... '.length);
+        const [before, after] = shrunk.split(/\(\d+\.\d s\)/);
+        expect(ran.out).toContain(before);
+        expect(ran.out).toContain(after);
+        const reproduce = printed.find((l) => l.startsWith('# reproduce '))!.slice('# '.length);
+        expect(ran.out).toContain(reproduce.slice(0, reproduce.indexOf(" --faults '")));
+        // The replay re-runs the failing run: byte-identical, and failing again (exit 1).
+        const replayed = sh(replay!);
+        expect(replayed.out).toContain(
+          'replay is byte-identical to .dst/traces/swarm-454-shrunk.jsonl',
+        );
+        expect(replayed.status).toBe(1);
+      });
+    });
+
+    describe('production bugs', () =>
+      runsAsPrinted(claim('npm run bugs'), (command) =>
+        command === 'npm run bugs'
+          ? 'every bug: test/production-bugs.test.ts runs this whole table in npm test'
+          : null,
+      ));
+
+    describe('CI', () =>
+      runsAsPrinted(claim('npx leasehold dst run --seed-base 0x$(git rev-parse')));
+
+    describe('bring your own implementation', () =>
+      runsAsPrinted(claim('npx leasehold dst run --impl examples/my-lease.ts')));
+
+    describe('the model', () => {
+      const block = claim('npx leasehold dst explore --config safe');
+      runsAsPrinted(block, (command) =>
+        command.startsWith('npx leasehold dst explore --config safe')
+          ? 'run below, with its state count checked'
+          : command === 'npm run bench:model'
+            ? 'a benchmark: its flags are tested in test/script-flags.test.ts, its figures are BENCHMARKS.md'
+            : null,
+      );
+      it('dst explore --config safe: the state count the README states, no violation', () => {
+        const command = commands(block)[0]!;
+        const stated = /# ([\d,]+) states, no violation/.exec(block.body)![1]!;
+        expect(command).toBe('npx leasehold dst explore --config safe');
+        const ran = sh(small(command));
+        expect(ran.status, ran.out).toBe(0);
+        expect(ran.out).toContain(`${stated} distinct states`);
+        expect(ran.out).toContain('no invariant violated');
+      });
+    });
+
+    describe('chaos runs', () =>
+      runsAsPrinted(claim('npm run chaos:sqlite'), (command) =>
+        command.includes('chaos:etcd') && !etcdGiven()
+          ? 'needs an etcd cluster: test/chaos.test.ts runs it in CI'
+          : null,
+      ));
+  },
+);
 
 /** Whether the environment names an etcd cluster for these runs (CI starts one). */
 function etcdGiven(): boolean {
   return process.env.LEASEHOLD_REQUIRE_ETCD === '1';
 }
 
-describe('README.md: TypeScript snippets type-check and run', () => {
+describe('README.md: TypeScript snippets type-check and run', { timeout: COMMAND_MS_MAX }, () => {
   const dir = join(root, 'test', '.readme');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
