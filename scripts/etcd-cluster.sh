@@ -7,6 +7,7 @@
 #   scripts/etcd-cluster.sh endpoints        print the client endpoints (comma separated)
 #   scripts/etcd-cluster.sh kill-member N    SIGKILL member N (1..3), keeping its data
 #   scripts/etcd-cluster.sh start-member N   restart member N on its existing data
+#   scripts/etcd-cluster.sh wait-healthy     wait until every member is healthy (or fail)
 #
 # Needs the etcd binary (Debian: `apt-get install -y etcd-server`) and node (for the health probe;
 # etcdctl ships in another Debian package, so it is not used). Ports are distinct from etcd's
@@ -136,6 +137,9 @@ case "${1:-}" in
   status)
     health
     ;;
+  wait-healthy)
+    wait_healthy
+    ;;
   endpoints)
     endpoints
     ;;
@@ -150,7 +154,7 @@ case "${1:-}" in
     wait_healthy
     ;;
   *)
-    echo "usage: $0 start|stop|status|endpoints|kill-member N|start-member N" >&2
+    echo "usage: $0 start|stop|status|wait-healthy|endpoints|kill-member N|start-member N" >&2
     exit 2
     ;;
 esac
