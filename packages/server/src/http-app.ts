@@ -1,0 +1,135 @@
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { ApiKeys, Principal } from './auth.js';
+import { handleError } from './http-errors.js';
+import { BODY_BYTES_MAX, PATH_PARAM_LENGTH_MAX, RATE_LIMIT_PER_MINUTE_DEFAULT } from './limits.js';
+import type { LeaseService } from './lease-service.js';
+import type { ServiceMetrics } from './metrics.js';
+import { adminRoutes } from './routes-admin.js';
+import { leaseRoutes } from './routes-leases.js';
+
+export interface HttpAppOptions {
+  readonly service: LeaseService;
+  readonly metrics: ServiceMetrics;
+  /** With keys, every /v1 request needs one; without, the service is open (bind it to loopback). */
+  readonly apiKeys?: ApiKeys;
+  /** fastify's logger (pino) options, or false. */
+  readonly logger?: FastifyServerOptions['logger'];
+  readonly rateLimitPerMinute?: number;
+  /** Readiness beyond "listening": e.g. the store answers a read. */
+  readonly ready?: () => Promise<boolean>;
+  /** Adds `POST /v1/admin/test/advance-clock`: for tests of expiry against a real process. */
+  readonly advanceClock?: (ms: number) => void;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export type App = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  import('fastify').FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/**
+ * The HTTP shell around a LeaseService: schemas in, JSON out, nothing decided here. Errors are
+ * JSON naming the field; a bad request never reaches the store.
+ */
+export async function buildHttpApp(options: HttpAppOptions): Promise<App> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_BYTES_MAX,
+    routerOptions: { maxParamLength: PATH_PARAM_LENGTH_MAX },
+    // Unknown fields are refused, not silently dropped; a "5" is not a number.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.decorateRequest('principal', null);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      error: 'not_found',
+      message: `no route ${request.method} ${request.url.split('?')[0]}`,
+    }),
+  );
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'leasehold lease service',
+        version: '1',
+        description: 'Time-bound exclusive leases with fencing tokens, for agents and processes.',
+      },
+      components: {
+        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
+      },
+    },
+  });
+  const apiKeys = options.apiKeys;
+  app.addHook('onRequest', async (request, reply) => {
+    if (apiKeys === undefined || !request.url.startsWith('/v1/')) return;
+    request.principal = apiKeys.principalOf(request.headers.authorization);
+    if (request.principal === null) {
+      return reply
+        .code(401)
+        .send({ error: 'unauthorized', message: 'send Authorization: Bearer <API key>' });
+    }
+    if (request.url.startsWith('/v1/admin/') && !request.principal.admin) {
+      return reply
+        .code(403)
+        .send({ error: 'forbidden', message: 'admin routes need an admin key' });
+    }
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    options.metrics.observeRequest(
+      request.method,
+      route,
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
+  });
+  await app.register(rateLimit, {
+    max: options.rateLimitPerMinute ?? RATE_LIMIT_PER_MINUTE_DEFAULT,
+    timeWindow: 60_000,
+    // After the body is parsed, so an acquire is counted against the holder it names.
+    hook: 'preHandler',
+    keyGenerator: (request) => {
+      const holder =
+        request.principal?.holder ?? (request.body as { holder?: unknown } | undefined)?.holder;
+      return typeof holder === 'string' ? `holder:${holder}` : `ip:${request.ip}`;
+    },
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      error: 'rate_limited',
+      message: `more than ${context.max} requests a minute; retry in ${context.after}`,
+    }),
+  });
+  leaseRoutes(app, options.service);
+  adminRoutes(app, options.service, options.advanceClock);
+  probeRoutes(app, options);
+  return app;
+}
+
+function probeRoutes(app: App, options: HttpAppOptions): void {
+  const unlimited = { rateLimit: false } as const;
+  app.get('/healthz', { config: unlimited, schema: { hide: true } }, async () => ({
+    status: 'ok',
+  }));
+  app.get('/readyz', { config: unlimited, schema: { hide: true } }, async (_request, reply) => {
+    const ready = (await options.ready?.()) ?? true;
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'store unavailable' });
+  });
+  app.get('/metrics', { config: unlimited, schema: { hide: true } }, async (_request, reply) => {
+    const body = await options.metrics.registry.metrics();
+    return reply.type(options.metrics.registry.contentType).send(body);
+  });
+  app.get('/openapi.json', { config: unlimited, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+}

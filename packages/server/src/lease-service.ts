@@ -1,0 +1,474 @@
+import {
+  checkResource,
+  checkTtlMs,
+  decideAcquire,
+  decideExpire,
+  decideForceRelease,
+  decideRelease,
+  decideRenew,
+  endedGrantReason,
+  invalid,
+  type Decision,
+  type HeldRecord,
+  type LeaseRecord,
+} from '@leasehold/core';
+import type { LeaseStore } from '@leasehold/store';
+import { decodeLeaseId, encodeLeaseId, type LeaseRef } from './lease-id.js';
+import {
+  SERVICE_ATTEMPTS_MAX,
+  SERVICE_BACKOFF_MS_BASE,
+  SERVICE_BACKOFF_MS_MAX,
+  WAIT_MS_MAX,
+  WAIT_ROUNDS_MAX,
+} from './limits.js';
+import { newOwnerKey, newRequestId, secretsEqual, type RandomBytes } from './secrets.js';
+import type {
+  AcquireAnswer,
+  ForceReleaseAnswer,
+  LeaseView,
+  ReleaseAnswer,
+  RenewAnswer,
+  ServiceClock,
+  ServiceObserver,
+  ServiceUnavailable,
+  SettingsStore,
+} from './service-types.js';
+import {
+  applySettingsPatch,
+  DEFAULT_SETTINGS,
+  settingsView,
+  type ServiceSettings,
+} from './service-settings.js';
+import { Waiters } from './waiters.js';
+import { LeaseQueries } from './lease-queries.js';
+
+export interface LeaseServiceOptions {
+  readonly store: LeaseStore;
+  readonly clock: ServiceClock;
+  readonly random: RandomBytes;
+  /** Where settings changed at runtime are kept; without one they last until a restart. */
+  readonly settingsStore?: SettingsStore;
+  readonly observer?: ServiceObserver;
+}
+
+export interface AcquireInput {
+  readonly resource: string;
+  readonly holder: string;
+  readonly ttlMs?: number;
+  /** Caller-chosen: a retry carrying it yields at most one grant (I-8), and the same answer. */
+  readonly requestId?: string;
+  /** Wait up to this long for the lease to be released or to become claimable. */
+  readonly waitMs?: number;
+}
+
+export interface RenewInput {
+  readonly leaseId: string;
+  readonly ownerKey: string;
+  readonly ttlMs?: number;
+  /** The heartbeat throttle: inside this interval since the last write, skip the renewal. */
+  readonly minIntervalMs?: number;
+  /** The holder the caller's API key is bound to, when the service checks API keys. */
+  readonly asHolder?: string;
+}
+
+export interface ReleaseInput {
+  readonly leaseId: string;
+  readonly ownerKey: string;
+  readonly asHolder?: string;
+}
+
+/** What one pass of read -> decide -> compare-and-set ended with. */
+type Mutated<R> = { readonly kind: 'ok'; readonly result: R } | ServiceUnavailable;
+
+/**
+ * The lease service, independent of any transport: each request is validated, then read ->
+ * pure decision (`@leasehold/core`) -> compare-and-set on the store, retried within a bound. The
+ * service's own clock decides expiry for every lease, so agents on machines with skewed clocks
+ * still agree; the agents keep their belief from their own monotonic clocks. It reads time and
+ * randomness only through the injected clock and random source, so the simulator can run it.
+ */
+export class LeaseService {
+  readonly #store: LeaseStore;
+  readonly #clock: ServiceClock;
+  readonly #random: RandomBytes;
+  readonly #settingsStore: SettingsStore | undefined;
+  readonly #observer: ServiceObserver;
+  readonly #waiters: Waiters;
+  readonly queries: LeaseQueries;
+  #settings: ServiceSettings = DEFAULT_SETTINGS;
+
+  private constructor(options: LeaseServiceOptions) {
+    this.#store = options.store;
+    this.#clock = options.clock;
+    this.#random = options.random;
+    this.#settingsStore = options.settingsStore;
+    this.#observer = options.observer ?? {};
+    this.#waiters = new Waiters({ sleep: (ms, signal) => this.#clock.sleep(ms, signal) });
+    this.queries = new LeaseQueries(options.store, () => this.#clock.wallMs());
+  }
+
+  /** A service over `store`, with the settings kept there (or the defaults). */
+  static async open(
+    options: LeaseServiceOptions,
+  ): Promise<{ kind: 'ok'; service: LeaseService } | { kind: 'refused'; reason: string }> {
+    const service = new LeaseService(options);
+    const saved = await options.settingsStore?.load();
+    if (saved !== undefined && saved !== null) {
+      const applied = applySettingsPatch(DEFAULT_SETTINGS, saved);
+      if (applied.kind === 'invalid') {
+        return { kind: 'refused', reason: `the stored settings are invalid: ${applied.reason}` };
+      }
+      service.#settings = applied.settings;
+    }
+    return { kind: 'ok', service };
+  }
+
+  get settings(): ServiceSettings {
+    return this.#settings;
+  }
+
+  /** Acquires waiting at this moment. */
+  get waiting(): number {
+    return this.#waiters.count;
+  }
+
+  /** Checks and applies a settings patch, keeps it in the store, and uses it from now on. */
+  async updateSettings(patch: unknown): Promise<ReturnType<typeof applySettingsPatch>> {
+    const applied = applySettingsPatch(this.#settings, patch);
+    if (applied.kind === 'invalid') return applied;
+    await this.#settingsStore?.save(settingsView(applied.settings));
+    this.#settings = applied.settings;
+    return applied;
+  }
+
+  async acquire(input: AcquireInput): Promise<AcquireAnswer> {
+    const config = this.#settings.lease;
+    const ttlMs = input.ttlMs ?? config.ttlMsDefault;
+    const waitMs = input.waitMs ?? 0;
+    const problem = checkTtlMs(ttlMs, config) ?? checkWaitMs(waitMs);
+    if (problem !== null) return problem;
+    const requestId = input.requestId ?? newRequestId(this.#random);
+    const attempt = { uncertainToken: null as number | null, ownerKey: newOwnerKey(this.#random) };
+    const deadlineMonoMs = this.#clock.monoMs() + waitMs;
+    for (let round = 0; round < WAIT_ROUNDS_MAX; round++) {
+      const answer = await this.#acquireOnce(input, requestId, ttlMs, attempt);
+      if (answer.kind !== 'held') return answer;
+      const leftMs = deadlineMonoMs - this.#clock.monoMs();
+      if (leftMs <= 0) {
+        this.#observer.conflict?.(input.resource);
+        return answer;
+      }
+      const wait = this.#waiters.wait(input.resource, Math.min(leftMs, answer.retryAfterMs));
+      if (wait === null) return { kind: 'unavailable', reason: 'too many waiting acquires' };
+      if ((await wait) === 'closing') return { kind: 'unavailable', reason: 'shutting down' };
+    }
+    return { kind: 'unavailable', reason: `waited ${WAIT_ROUNDS_MAX} rounds` };
+  }
+
+  async #acquireOnce(
+    input: AcquireInput,
+    requestId: string,
+    ttlMs: number,
+    attempt: { uncertainToken: number | null; ownerKey: string },
+  ): Promise<AcquireAnswer> {
+    const mutated = await this.#mutate(
+      input.resource,
+      (record, nowMs) =>
+        decideAcquire(
+          record,
+          {
+            resource: input.resource,
+            holder: input.holder,
+            requestId,
+            // A retry of a granted request is answered with the grant: it needs the key it got.
+            ownerKey: replayedOwnerKey(record, requestId, input.holder) ?? attempt.ownerKey,
+            ttlMs,
+            uncertainToken: attempt.uncertainToken,
+          },
+          nowMs,
+          this.#settings.lease,
+        ),
+      (proposed) => {
+        attempt.uncertainToken = Math.min(attempt.uncertainToken ?? proposed.token, proposed.token);
+      },
+    );
+    if (mutated.kind === 'unavailable') return mutated;
+    const { result } = mutated;
+    switch (result.kind) {
+      case 'granted':
+        if (!result.replayed) this.#observer.granted?.(input.resource);
+        return { kind: 'granted', lease: leaseView(result.lease), replayed: result.replayed };
+      case 'expired':
+        return { kind: 'gone', token: result.token, reason: result.reason };
+      case 'held':
+      case 'invalid':
+        return result;
+    }
+  }
+
+  async renew(input: RenewInput): Promise<RenewAnswer> {
+    const config = this.#settings.lease;
+    if (input.ttlMs !== undefined) {
+      const problem = checkTtlMs(input.ttlMs, config);
+      if (problem !== null) return problem;
+    }
+    const ref = decodeLeaseId(input.leaseId);
+    if (ref === null) return { kind: 'notFound' };
+    const requestId = newRequestId(this.#random);
+    const mutated = await this.#mutate<RenewAnswer>(ref.resource, (record, nowMs) => {
+      const refusal = this.#ownerRefusal(record, ref, input.ownerKey, input.asHolder);
+      if (refusal !== null) return { result: refusal, write: null };
+      const held = record as HeldRecord;
+      const sinceMs = nowMs - held.updatedAtMs;
+      if (input.minIntervalMs !== undefined && sinceMs < input.minIntervalMs) {
+        if (nowMs < held.expiresAtMs) {
+          return { result: { kind: 'skipped', lease: leaseView(held) }, write: null };
+        }
+      }
+      const request = {
+        resource: ref.resource,
+        holder: held.holder,
+        token: ref.token,
+        ownerKey: input.ownerKey,
+        requestId,
+        ttlMs: input.ttlMs ?? held.ttlMs,
+      };
+      const decision = decideRenew(record, request, nowMs, config);
+      return { result: renewAnswer(decision.result), write: decision.write };
+    });
+    if (mutated.kind === 'ok' && mutated.result.kind === 'renewed' && !mutated.result.replayed) {
+      this.#observer.renewed?.(ref.resource);
+    }
+    return mutated.kind === 'ok' ? mutated.result : mutated;
+  }
+
+  async release(input: ReleaseInput): Promise<ReleaseAnswer> {
+    const ref = decodeLeaseId(input.leaseId);
+    if (ref === null) return { kind: 'notFound' };
+    const requestId = newRequestId(this.#random);
+    const mutated = await this.#mutate<ReleaseAnswer>(ref.resource, (record, nowMs) => {
+      if (record !== null && record.status === 'free' && record.token === ref.token) {
+        // Already ended. Its own release, retried, answers `released`; any other end is gone.
+        if (record.freedBy !== 'released') return { result: gone(record, ref.token), write: null };
+        return { result: { kind: 'released', token: ref.token, replayed: true }, write: null };
+      }
+      const refusal = this.#ownerRefusal(record, ref, input.ownerKey, input.asHolder);
+      if (refusal !== null) return { result: refusal as ReleaseAnswer, write: null };
+      const held = record as HeldRecord;
+      const request = {
+        resource: ref.resource,
+        holder: held.holder,
+        token: ref.token,
+        ownerKey: input.ownerKey,
+        requestId,
+      };
+      const decision = decideRelease(record, request, nowMs);
+      if (decision.result.kind === 'notHolder')
+        return { result: gone(record, ref.token), write: null };
+      return { result: decision.result, write: decision.write };
+    });
+    if (mutated.kind === 'unavailable') return mutated;
+    if (mutated.result.kind === 'released' && !mutated.result.replayed) {
+      this.#observer.released?.(ref.resource);
+      this.#waiters.wake(ref.resource);
+    }
+    return mutated.result;
+  }
+
+  /** Admin: frees `resource` whoever holds it (or only `expectedHolder`), bumping the token. */
+  async forceRelease(
+    resource: string,
+    expectedHolder: string | null,
+    by: string,
+  ): Promise<ForceReleaseAnswer> {
+    const problem = checkResource(resource);
+    if (problem !== null) return problem;
+    const request = { resource, expectedHolder, requestId: newRequestId(this.#random), by };
+    const mutated = await this.#mutate(resource, (record, nowMs) =>
+      decideForceRelease(record, request, nowMs),
+    );
+    if (mutated.kind === 'unavailable') return mutated;
+    const { result } = mutated;
+    switch (result.kind) {
+      case 'forceReleased':
+        this.#observer.forceReleased?.(resource);
+        this.#waiters.wake(resource);
+        return result;
+      case 'notHolder':
+        return result.holder === null
+          ? { kind: 'notHeld' }
+          : { kind: 'holderMismatch', holder: result.holder };
+      case 'notHeld':
+      case 'invalid':
+        return result;
+    }
+  }
+
+  /** Admin: force-releases every lease `holder` holds (an agent that crashed). */
+  async releaseHolder(
+    holder: string,
+    by: string,
+  ): Promise<
+    | { kind: 'ok'; released: { resource: string; token: number }[]; remaining: boolean }
+    | ServiceUnavailable
+  > {
+    const held = await this.queries.heldBy(holder);
+    if (held.kind === 'unavailable') return held;
+    const released: { resource: string; token: number }[] = [];
+    for (const record of held.records) {
+      const answer = await this.forceRelease(record.resource, holder, by);
+      if (answer.kind === 'unavailable') return answer;
+      if (answer.kind === 'forceReleased')
+        released.push({ resource: record.resource, token: answer.token });
+    }
+    return { kind: 'ok', released, remaining: held.truncated };
+  }
+
+  /**
+   * Cleanup: marks every lease past its claimable point free (so listings and history show it
+   * ended; waiters are woken), and deletes history older than the retention.
+   */
+  async cleanup(): Promise<
+    { kind: 'ok'; expired: string[]; pruned: number; scanned: number } | ServiceUnavailable
+  > {
+    const config = this.#settings.lease;
+    const candidates = await this.queries.pastExpiry();
+    if (candidates.kind === 'unavailable') return candidates;
+    const expired: string[] = [];
+    for (const record of candidates.records) {
+      const request = { resource: record.resource, requestId: newRequestId(this.#random) };
+      const mutated = await this.#mutate(record.resource, (current, nowMs) =>
+        decideExpire(current, request, nowMs, config),
+      );
+      if (mutated.kind === 'unavailable') return mutated;
+      if (mutated.result.kind === 'expiredNow') {
+        expired.push(record.resource);
+        this.#observer.expired?.(record.resource);
+        this.#waiters.wake(record.resource);
+      }
+    }
+    const beforeMs = this.#clock.wallMs() - this.#settings.historyRetentionMs;
+    const pruned = await this.#store.pruneHistory(beforeMs);
+    if (pruned.kind === 'unavailable') return pruned;
+    return { kind: 'ok', expired, pruned: pruned.removed, scanned: candidates.scanned };
+  }
+
+  /** Ends every waiting acquire (they answer `unavailable`: shutting down). */
+  closeWaiters(): void {
+    this.#waiters.close();
+  }
+
+  /** Wakes the acquires waiting for `resource` (a change seen by a watch or poll). */
+  wake(resource: string): void {
+    this.#waiters.wake(resource);
+  }
+
+  waitedResources(): string[] {
+    return this.#waiters.resources();
+  }
+
+  /**
+   * Renew and release are for the owner only: the lease id must name a grant this service
+   * issued, the owner key must match (compared in constant time), and an API key bound to a
+   * holder must be that holder's. Null when the caller owns the current grant.
+   */
+  #ownerRefusal(
+    record: LeaseRecord | null,
+    ref: LeaseRef,
+    ownerKey: string,
+    asHolder: string | undefined,
+  ): RenewAnswer | null {
+    if (record === null || ref.token > record.token) return { kind: 'notFound' };
+    if (record.status === 'free' || record.token !== ref.token) return gone(record, ref.token);
+    if (!secretsEqual(record.ownerKey, ownerKey)) {
+      return { kind: 'forbidden', reason: 'the owner key does not match this lease' };
+    }
+    if (asHolder !== undefined && asHolder !== record.holder) {
+      return { kind: 'forbidden', reason: 'this API key belongs to another holder' };
+    }
+    return null;
+  }
+
+  async #mutate<R>(
+    resource: string,
+    decide: (record: LeaseRecord | null, nowMs: number) => Decision<R>,
+    onIndeterminate?: (proposed: LeaseRecord) => void,
+  ): Promise<Mutated<R>> {
+    let reason = 'no attempt made';
+    for (let attempt = 1; attempt <= SERVICE_ATTEMPTS_MAX; attempt++) {
+      const read = await this.#store.read(resource);
+      if (read.kind === 'unavailable') {
+        reason = `store read failed: ${read.reason}`;
+        await this.#backoff(attempt);
+        continue;
+      }
+      const decision = decide(read.record, this.#clock.wallMs());
+      if (decision.write === null) return { kind: 'ok', result: decision.result };
+      const { record, event } = decision.write;
+      const cas = await this.#store.compareAndSet(resource, read.version, record, event);
+      if (cas.kind === 'ok') return { kind: 'ok', result: decision.result };
+      if (cas.kind === 'conflict') {
+        reason = 'compare-and-set conflicts (contention)';
+        continue;
+      }
+      reason = `store write failed: ${cas.reason}`;
+      if (cas.maybeApplied) onIndeterminate?.(record);
+      await this.#backoff(attempt);
+    }
+    return { kind: 'unavailable', reason };
+  }
+
+  async #backoff(attempt: number): Promise<void> {
+    if (attempt >= SERVICE_ATTEMPTS_MAX) return;
+    const ms = Math.min(SERVICE_BACKOFF_MS_MAX, SERVICE_BACKOFF_MS_BASE * 2 ** (attempt - 1));
+    await this.#clock.sleep(ms);
+  }
+}
+
+function checkWaitMs(waitMs: number) {
+  if (Number.isSafeInteger(waitMs) && waitMs >= 0 && waitMs <= WAIT_MS_MAX) return null;
+  return invalid('waitMs', `must be an integer from 0 to ${WAIT_MS_MAX}`);
+}
+
+function replayedOwnerKey(
+  record: LeaseRecord | null,
+  requestId: string,
+  holder: string,
+): string | null {
+  if (record === null || record.status !== 'held' || record.holder !== holder) return null;
+  const mark = record.recentGrants.find((m) => m.requestId === requestId);
+  return mark !== undefined && mark.token === record.token ? record.ownerKey : null;
+}
+
+function gone(record: LeaseRecord | null, token: number): RenewAnswer & { kind: 'gone' } {
+  const reason = record === null ? 'superseded' : endedGrantReason(record, token);
+  return { kind: 'gone', token, reason };
+}
+
+function renewAnswer(result: ReturnType<typeof decideRenew>['result']): RenewAnswer {
+  switch (result.kind) {
+    case 'renewed':
+      return { kind: 'renewed', lease: leaseView(result.lease), replayed: result.replayed };
+    case 'expired':
+      return { kind: 'gone', token: result.token, reason: result.reason };
+    case 'notHolder':
+      return { kind: 'forbidden', reason: 'not the holder of this lease' };
+    case 'maxRenewalsReached':
+    case 'invalid':
+      return result;
+  }
+}
+
+export function leaseView(lease: Omit<LeaseView, 'leaseId'>): LeaseView {
+  return {
+    leaseId: encodeLeaseId(lease.resource, lease.token),
+    resource: lease.resource,
+    holder: lease.holder,
+    token: lease.token,
+    ownerKey: lease.ownerKey,
+    ttlMs: lease.ttlMs,
+    acquiredAtMs: lease.acquiredAtMs,
+    expiresAtMs: lease.expiresAtMs,
+    renewals: lease.renewals,
+  };
+}
