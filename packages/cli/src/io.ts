@@ -20,6 +20,8 @@ export const EXIT = {
   /** A step the spec does not allow, with no invariant broken (trace validation). */
   nonconforming: 5,
   usage: 64,
+  /** A service the command needs (a store, a port, a lease server) could not be reached. */
+  unavailable: 69,
   /** The harness itself failed (a bug in leasehold, not in the implementation under test). */
   internal: 70,
 } as const;

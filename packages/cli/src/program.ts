@@ -7,6 +7,7 @@ import { dstScenariosCommand } from './dst-scenarios.js';
 import { dstValidateCommand } from './dst-validate.js';
 import { dstZooCommand } from './dst-zoo.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
+import { serveCommand } from './serve.js';
 
 /** How a command's action hands its exit code back to `runCli`. */
 export type Done = (code: number) => void;
@@ -46,6 +47,7 @@ export function createProgram(io: CliIo, done: Done): Command {
   ]) {
     dst.addCommand(command.copyInheritedSettings(dst));
   }
+  program.addCommand(serveCommand(io, done).copyInheritedSettings(program));
   return program;
 }
 

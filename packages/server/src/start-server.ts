@@ -80,7 +80,9 @@ export async function startServer(options: ServerOptions): Promise<StartResult> 
   const close = () => {
     closing ??= (async () => {
       service.closeWaiters();
-      await Promise.race([app.close(), clock.sleep(SHUTDOWN_MS_MAX)]);
+      const timeout = new AbortController();
+      await Promise.race([app.close(), clock.sleep(SHUTDOWN_MS_MAX, timeout.signal)]);
+      timeout.abort();
       await options.store.close();
     })();
     return closing;
