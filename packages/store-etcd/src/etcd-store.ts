@@ -18,10 +18,12 @@ import type { Keys } from './keys.js';
 import type { LeaderRoute } from './leader-route.js';
 import {
   ETCD_TXN_OPS_MAX,
+  ETCD_WATCHES_MAX,
   READ_CACHE_ENTRIES_MAX,
   SCAN_PAGES_MAX,
   SCAN_PAGE_KEYS,
 } from './limits.js';
+import { watchRecord } from './watch-record.js';
 
 /** What the store last saw of a record: enough to check a write against it without a read. */
 interface Seen {
@@ -44,6 +46,7 @@ export class EtcdStore implements LeaseStore {
   readonly #timeoutMs: number;
   readonly #seen = new Map<string, Seen>();
   #closed = false;
+  #watches = 0;
 
   constructor(pool: Etcd3, route: LeaderRoute, keys: Keys, timeoutMs: number) {
     this.#pool = pool;
@@ -250,6 +253,27 @@ export class EtcdStore implements LeaseStore {
       return { kind: 'unavailable', reason: `${got.reason} (${removed} removed)` };
     }
     return { kind: 'ok', removed };
+  }
+
+  /**
+   * Resolves when the record of `resource` may have changed (an etcd watch on its key saw a
+   * write), or when `signal` aborts. At most ETCD_WATCHES_MAX are open; past it, and while etcd
+   * cannot be watched, a watch ends only with its signal.
+   */
+  async watch(resource: string, signal: AbortSignal): Promise<void> {
+    this.#assertOpen();
+    if (signal.aborted) return;
+    if (this.#watches >= ETCD_WATCHES_MAX) {
+      return new Promise((resolve) => {
+        signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+    }
+    this.#watches += 1;
+    try {
+      await watchRecord(this.#pool, this.#keys.record(resource), signal, this.#timeoutMs);
+    } finally {
+      this.#watches -= 1;
+    }
   }
 
   async close(): Promise<void> {

@@ -33,3 +33,10 @@ export const PREFIX_BYTES_MAX = 256;
  * endpoints), how often requests may trigger a new round of status questions (leader-route.ts).
  */
 export const LEADER_ASK_INTERVAL_MS = 1_000;
+
+/**
+ * Watches (`EtcdStore.watch`) one store keeps open at once, each an etcd watch on one record key
+ * over the shared watch stream. Past it a watch ends only with its signal, and the caller's own
+ * timer paces it.
+ */
+export const ETCD_WATCHES_MAX = 1_000;

@@ -1,6 +1,8 @@
 // The public API of @leasehold/store-sqlite.
 export {
   BOOT_ID_LENGTH_MAX,
+  HANDOFF_POLLS_MAX,
+  HANDOFF_POLL_MS,
   PRUNE_BATCHES_MAX,
   PRUNE_BATCH_ROWS,
   RECOVERY_BATCH_ROWS,

@@ -23,3 +23,15 @@ export const RECOVERY_BATCH_ROWS = 1_000;
 
 /** Longest boot id accepted (Linux gives a 36-character UUID). */
 export const BOOT_ID_LENGTH_MAX = 128;
+
+/**
+ * How often a watch (`SqliteStore.watch`) reads the version of its resource, to see writes other
+ * processes (or other store objects on the file) committed; writes by this store object wake it
+ * at once. One indexed read per interval per waiting watch.
+ */
+export const HANDOFF_POLL_MS = 50;
+/**
+ * Polls one watch makes before it resolves anyway (a watch may resolve spuriously; the caller
+ * re-reads and watches again): about a minute at HANDOFF_POLL_MS.
+ */
+export const HANDOFF_POLLS_MAX = 1_200;

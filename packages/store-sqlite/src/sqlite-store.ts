@@ -4,6 +4,7 @@ import {
   exceedsCeilings,
   pageLimit,
   raisedCeilings,
+  ResourceWatchers,
   type Ceilings,
   type RecoveryMark,
   type CasResult,
@@ -19,7 +20,13 @@ import {
 } from '@leasehold/store';
 import type Database from 'better-sqlite3';
 import { APPEND_HISTORY_SQL, historyParams } from './history-row.js';
-import { PRUNE_BATCHES_MAX, PRUNE_BATCH_ROWS } from './limits.js';
+import {
+  HANDOFF_POLLS_MAX,
+  HANDOFF_POLL_MS,
+  PRUNE_BATCHES_MAX,
+  PRUNE_BATCH_ROWS,
+} from './limits.js';
+import { pollUntilChanged, type PolledVersion } from './poll-version.js';
 import { decodeRecord, encodeRecord, type RecordRow } from './record-codec.js';
 import { absentUnderQuarantine, closeUnsyncedWriter, type Recovery } from './recovery.js';
 import { resourceKey, resourceOfKey } from './resource-key.js';
@@ -82,6 +89,8 @@ export class SqliteStore implements LeaseStore {
   readonly #writerId: number | null;
   #ceilings: Ceilings;
   #closed = false;
+  /** Watches woken by this object's own commits (other writers are seen by polling). */
+  readonly #watchers = new ResourceWatchers();
   #commits = 0;
   #syncedCommits = 0;
 
@@ -178,12 +187,50 @@ export class SqliteStore implements LeaseStore {
     const first = this.#syncedIf(guess, () =>
       this.#compareAndSet(resource, expectedVersion, record, event, guess),
     );
-    if (first !== MUST_SYNC) return first;
-    const again = this.#syncedIf(true, () =>
-      this.#compareAndSet(resource, expectedVersion, record, event, true),
-    );
-    assert(again !== MUST_SYNC, 'a synced write never asks to be synced');
-    return again;
+    const result =
+      first !== MUST_SYNC
+        ? first
+        : this.#syncedIf(true, () =>
+            this.#compareAndSet(resource, expectedVersion, record, event, true),
+          );
+    assert(result !== MUST_SYNC, 'a synced write never asks to be synced');
+    if (result.kind === 'ok') this.#watchers.wake(resource);
+    return result;
+  }
+
+  /**
+   * Resolves when the record of `resource` may have changed, or when `signal` aborts: at once on a
+   * commit by this store object, and within about HANDOFF_POLL_MS of a commit by anyone else on
+   * the file (another process, another store object), which only a read of the version can see.
+   */
+  async watch(resource: string, signal: AbortSignal): Promise<void> {
+    this.#assertOpen();
+    if (signal.aborted) return;
+    const ended = new AbortController();
+    const end = (): void => ended.abort();
+    signal.addEventListener('abort', end, { once: true });
+    try {
+      const from = this.#pollVersion(resource);
+      await Promise.race([
+        this.#watchers.wait(resource, ended.signal),
+        pollUntilChanged(
+          () => this.#pollVersion(resource),
+          from,
+          ended.signal,
+          HANDOFF_POLL_MS,
+          HANDOFF_POLLS_MAX,
+        ),
+      ]);
+    } finally {
+      signal.removeEventListener('abort', end);
+      ended.abort();
+    }
+  }
+
+  #pollVersion(resource: string): PolledVersion {
+    if (this.#closed) return 'closed';
+    const read = this.readNow(resource);
+    return read.kind === 'ok' ? read.version : 'unavailable';
   }
 
   /** Runs `write` with synchronous=FULL when `synced` on a NORMAL connection. */
@@ -334,6 +381,7 @@ export class SqliteStore implements LeaseStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#watchers.wakeAll();
     try {
       if (this.#writerId !== null) closeUnsyncedWriter(this.#db, this.#writerId);
     } catch (error) {

@@ -270,6 +270,34 @@ export function describeLeaseStore(name: string, open: () => Promise<LeaseStore>
       });
     });
 
+    describe('watch (optional capability)', () => {
+      // A store without `watch` is still a complete store: a blocking acquire then sleeps until the
+      // holder's lease could be claimable instead of taking a release at once. These tests skip.
+      const NO_WATCH = 'this store has no watch (optional): blocking acquires poll on their timer';
+
+      it('resolves after a write to the watched resource commits', async (ctx) => {
+        if (store.watch === undefined) return ctx.skip(NO_WATCH);
+        await acquire(store, 'watched', 'a', 1_000);
+        const stop = new AbortController();
+        let fired = false;
+        const watching = store.watch('watched', stop.signal).then(() => (fired = true));
+        // A watch may resolve spuriously, but not before it is set up and a write lands.
+        expect(await release(store, 'watched', 1_100)).toMatchObject({ kind: 'ok' });
+        await watching;
+        expect(fired).toBe(true);
+        stop.abort();
+      });
+
+      it('resolves when its signal aborts, with no write', async (ctx) => {
+        if (store.watch === undefined) return ctx.skip(NO_WATCH);
+        const stop = new AbortController();
+        const watching = store.watch('quiet', stop.signal);
+        stop.abort();
+        await expect(watching).resolves.toBeUndefined();
+        await expect(store.watch('quiet', AbortSignal.abort())).resolves.toBeUndefined();
+      });
+    });
+
     describe('resource names round-trip exactly', () => {
       const names: Array<[string, string]> = [
         ['quotes', `it's "quoted" and 'single'`],

@@ -13,7 +13,7 @@ export type {
   Unavailable,
   VersionedRecord,
 } from './lease-store.js';
-export { CEILING_STEP, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from './limits.js';
+export { CEILING_STEP, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, WATCHERS_MAX } from './limits.js';
 export { compareResources, MemoryStore } from './memory-store.js';
 export type { MemoryStoreOptions, PowerLoss, QuarantineWrite } from './memory-store.js';
 export {
@@ -27,4 +27,5 @@ export {
   recoveryMark,
 } from './recovery.js';
 export type { Ceilings, RecoveryMark, RecoveryRule } from './recovery.js';
+export { ResourceWatchers } from './resource-watchers.js';
 export { assertWritable, pageLimit } from './write-checks.js';

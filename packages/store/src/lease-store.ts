@@ -33,6 +33,14 @@ export interface LeaseStore {
   history(resource: string, options?: HistoryOptions): Promise<HistoryResult>;
   /** Deletes history events with `atMs` before `beforeMs` (retention). Records are never deleted. */
   pruneHistory(beforeMs: number): Promise<PruneResult>;
+  /**
+   * Optional: resolves when the record of `resource` may have changed (a write committed after the
+   * call) or when `signal` aborts, whichever comes first; it may also resolve spuriously, so the
+   * caller re-reads. A blocking acquire waits on it to take a released lease at once, instead of
+   * sleeping until the holder's lease could have expired. It never rejects. A store without it
+   * leaves the caller to its timer (the simulator's store has none: its schedule stays as it was).
+   */
+  watch?(resource: string, signal: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -9,3 +9,10 @@ export const LIST_LIMIT_DEFAULT = 100;
  * resource must be synced; a recovery after lost commits skips at most this many of either.
  */
 export const CEILING_STEP = 1_000;
+
+/**
+ * Watches (`LeaseStore.watch`) one store keeps waiting at once. Past it a watch never fires (it
+ * ends only when its signal aborts), so a caller falls back to its own timer: memory stays flat
+ * however many clients block, and no caller spins on watches that resolve at once.
+ */
+export const WATCHERS_MAX = 10_000;

@@ -24,6 +24,7 @@ import {
   type RecoveryRule,
 } from './recovery.js';
 import { CEILING_STEP } from './limits.js';
+import { ResourceWatchers } from './resource-watchers.js';
 import { assertWritable, pageLimit } from './write-checks.js';
 
 /**
@@ -85,6 +86,7 @@ export class MemoryStore implements LeaseStore {
   #ceilings: Ceilings = NO_CEILINGS;
   /** The last recovery, and the secret of its quarantine (resources without a record). */
   #quarantine: { readonly mark: RecoveryMark; readonly ownerKey: string } | null = null;
+  readonly #watchers = new ResourceWatchers();
 
   constructor(options: MemoryStoreOptions = {}) {
     this.#historyEntriesMax = options.historyEntriesMax ?? Infinity;
@@ -138,6 +140,7 @@ export class MemoryStore implements LeaseStore {
     );
     this.#commit(resource, current, version + 1, record, event);
     this.#sync(record, version + 1);
+    this.#watchers.wake(resource);
     return { kind: 'ok', version: version + 1 };
   }
 
@@ -209,6 +212,7 @@ export class MemoryStore implements LeaseStore {
     this.#unsynced = [];
     this.#ceilings = ceilingsAfterRecovery(this.#ceilings, mark, this.#ceilingStep);
     this.#quarantine = { mark, ownerKey };
+    this.#watchers.wakeAll();
     return { lost: forgotten.map((commit) => commit.event), mark, quarantined };
   }
 
@@ -251,8 +255,20 @@ export class MemoryStore implements LeaseStore {
     return { kind: 'ok', removed: before - this.#history.length };
   }
 
+  /** Resolves on the next committed write to `resource`, or when `signal` aborts. */
+  watch(resource: string, signal: AbortSignal): Promise<void> {
+    this.#assertOpen();
+    return this.#watchers.wait(resource, signal);
+  }
+
+  /** Watches waiting now (bounded by WATCHERS_MAX; each is removed when it ends). */
+  watchers(): number {
+    return this.#watchers.size;
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
+    this.#watchers.wakeAll();
   }
 
   #page(keep: (record: LeaseRecord) => boolean, options: ListOptions): VersionedRecord[] {

@@ -6,6 +6,7 @@ import {
   quarantineRecord,
   raisedCeilings,
   RECOVERY_HOLDER,
+  ResourceWatchers,
 } from '@leasehold/store';
 import { describe, expect, it } from 'vitest';
 
@@ -211,5 +212,47 @@ describe('recovery rules (recovery.ts)', () => {
     expect(loss.mark.ttlMs).toBe(2_000);
     expect(store.readNow('short')).toMatchObject({ record: { expiresAtMs: 7_000 } });
     expect(store.readNow('long')).toMatchObject({ record: { expiresAtMs: 61_000 } });
+  });
+});
+
+describe('MemoryStore watch', () => {
+  it('wakes the watchers of the written resource only, and removes every watcher that ends', async () => {
+    const store = new MemoryStore();
+    const stop = new AbortController();
+    const woken: string[] = [];
+    const job = store.watch('job', stop.signal).then(() => woken.push('job'));
+    void store.watch('other', stop.signal).then(() => woken.push('other'));
+    expect(store.watchers()).toBe(2);
+    const d = decideAcquire(
+      null,
+      { resource: 'job', holder: 'a', requestId: 'q', ownerKey: 'k', ttlMs: 1_000 },
+      0,
+      DEFAULT_CONFIG,
+    );
+    expect(store.compareAndSetNow('job', 0, d.write!.record, d.write!.event).kind).toBe('ok');
+    await job;
+    expect(woken).toEqual(['job']);
+    expect(store.watchers()).toBe(1);
+    stop.abort();
+    await Promise.resolve();
+    expect(woken).toEqual(['job', 'other']);
+    expect(store.watchers()).toBe(0);
+  });
+
+  it(`past WATCHERS_MAX a watch ends only with its signal (no spinning, no growth)`, async () => {
+    const watchers = new ResourceWatchers(1);
+    const stop = new AbortController();
+    let first = false;
+    let second = false;
+    void watchers.wait('r', stop.signal).then(() => (first = true));
+    void watchers.wait('r', stop.signal).then(() => (second = true));
+    expect(watchers.size).toBe(1);
+    watchers.wake('r');
+    await Promise.resolve();
+    expect([first, second]).toEqual([true, false]);
+    stop.abort();
+    await Promise.resolve();
+    expect(second).toBe(true);
+    expect(watchers.size).toBe(0);
   });
 });
