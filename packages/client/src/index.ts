@@ -1,15 +1,38 @@
 // The public API of @leasehold/client.
+export { acquireAll } from './acquire-all.js';
+export type { AcquireAllHost, AcquireAllOptions, AcquireAllOutcome } from './acquire-all.js';
+export { attemptsBudget } from './attempts-budget.js';
+export type { BudgetOptions } from './attempts-budget.js';
+export { HeldLeases } from './held-leases.js';
 export { counterIds, randomIds } from './ids.js';
 export type { IdSource } from './ids.js';
+export { KeepAliveLoop, LeaseEndedError } from './keep-alive.js';
+export type { KeepAlive, KeepAliveEnd, KeepAliveHost, KeepAliveOptions } from './keep-alive.js';
 export { LeaseClient } from './lease-client.js';
 export type { AcquireOptions, LeaseClientOptions, LeaseDecisions } from './lease-client.js';
+export { LeaseEvents, warnListenerError } from './lease-events.js';
+export type {
+  LeaseEventMap,
+  LeaseEventName,
+  LeaseListener,
+  ListenerErrorHandler,
+  LostReason,
+} from './lease-events.js';
 export {
+  ACQUIRE_ALL_RESOURCES_MAX,
   ACQUIRE_POLL_MS_MAX,
   ACQUIRE_ROUNDS_MAX,
   ATTEMPTS_MAX,
   BACKOFF_MS_BASE,
   BACKOFF_MS_MAX,
+  HELD_LEASES_MAX,
+  KEEPALIVE_RENEW_FRACTION_DIVISOR,
+  KEEPALIVE_RETRY_MS_BASE,
+  KEEPALIVE_RETRY_MS_MAX,
+  KEEPALIVE_ROUNDS_MAX,
+  KEEPALIVES_MAX,
   KNOWN_RECORDS_MAX,
+  LISTENERS_MAX,
   RETRIES_CAS_MAX,
   UNCERTAIN_ACQUIRES_MAX,
 } from './limits.js';
@@ -24,3 +47,5 @@ export type {
   ReleaseOutcome,
   RenewOutcome,
 } from './outcomes.js';
+export { withLease } from './with-lease.js';
+export type { LeaseScope, WithLeaseHost, WithLeaseOptions, WithLeaseResult } from './with-lease.js';

@@ -1,5 +1,6 @@
 import {
   DEFAULT_CONFIG,
+  assert,
   beliefDurationMs,
   beliefEndsAtMonoFromWallMs,
   beliefEndsAtMonoMs,
@@ -19,18 +20,41 @@ import {
   type LeaseGrant,
   type LeaseRecord,
 } from '@leasehold/core';
-import type { LeaseStore, Unavailable } from '@leasehold/store';
+import { compareResources, type LeaseStore, type Unavailable } from '@leasehold/store';
+import { acquireAll, type AcquireAllOptions, type AcquireAllOutcome } from './acquire-all.js';
+import { attemptsBudget, type BudgetOptions } from './attempts-budget.js';
+import { HeldLeases } from './held-leases.js';
 import { randomIds, type IdSource } from './ids.js';
+import {
+  KeepAliveLoop,
+  type KeepAlive,
+  type KeepAliveEnd,
+  type KeepAliveOptions,
+} from './keep-alive.js';
+import {
+  LeaseEvents,
+  warnListenerError,
+  type LeaseEventName,
+  type LeaseListener,
+  type ListenerErrorHandler,
+} from './lease-events.js';
 import {
   ACQUIRE_POLL_MS_MAX,
   ACQUIRE_ROUNDS_MAX,
   ATTEMPTS_MAX,
   BACKOFF_MS_BASE,
   BACKOFF_MS_MAX,
+  KEEPALIVES_MAX,
   KNOWN_RECORDS_MAX,
   RETRIES_CAS_MAX,
   UNCERTAIN_ACQUIRES_MAX,
 } from './limits.js';
+import {
+  withLease,
+  type LeaseScope,
+  type WithLeaseOptions,
+  type WithLeaseResult,
+} from './with-lease.js';
 import type {
   AcquireOutcome,
   ClientUnavailable,
@@ -56,6 +80,8 @@ export interface LeaseClientOptions {
    * under the harness before changing the core. Production code leaves this alone.
    */
   readonly decisions?: Partial<LeaseDecisions>;
+  /** Hears exceptions thrown by event listeners; defaults to a process warning. */
+  readonly onListenerError?: ListenerErrorHandler;
 }
 
 /** The decision functions a client runs (all pure; see `@leasehold/core`). */
@@ -79,8 +105,22 @@ export interface AcquireOptions {
   readonly ttlMs?: number;
   /** Reuse an id to make a retried call idempotent across calls (I-8). */
   readonly requestId?: string;
-  /** Block up to this long (monotonic ms) while the lease is held by someone else. 0: do not wait. */
+  /**
+   * Block up to this long (monotonic ms) while the lease is held by someone else. 0: do not wait.
+   * With a store that can watch, a release is taken over at once; else the wait sleeps until the
+   * lease could be claimable (or ACQUIRE_POLL_MS_MAX) and looks again.
+   */
   readonly waitMs?: number;
+  /** Store round trips per attempt (1..ATTEMPTS_MAX; see BudgetOptions). */
+  readonly attemptsMax?: number;
+}
+
+/** What #mutate needs besides the decision (see there). */
+interface MutateOptions {
+  readonly attemptsMax: number;
+  readonly retryUntilMonoMs?: (firstIndeterminateSendMonoMs: number) => number;
+  readonly onIndeterminate?: (proposed: LeaseRecord, sendMonoMs: number) => void;
+  readonly priorSendMonoMs?: number | null;
 }
 
 /** What a mutation loop ends with: the decision's result, and when its write may have been sent. */
@@ -130,6 +170,10 @@ export class LeaseClient {
     string,
     { readonly ownerKey: string; uncertainToken: number; sendMonoMs: number }
   >();
+  readonly #events: LeaseEvents;
+  /** Leases this client holds, as its own calls left them (holds, releaseAll). */
+  readonly #held = new HeldLeases();
+  readonly #keepAlives = new Set<KeepAliveLoop>();
 
   constructor(options: LeaseClientOptions) {
     this.holder = options.holder;
@@ -138,6 +182,12 @@ export class LeaseClient {
     this.#clock = options.clock;
     this.#ids = options.ids ?? randomIds();
     this.#decide = { ...CORE_DECISIONS, ...options.decisions };
+    this.#events = new LeaseEvents(options.onListenerError ?? warnListenerError);
+  }
+
+  /** Subscribes to a client event (granted, renewed, released, lost, conflict); returns unsubscribe. */
+  on<E extends LeaseEventName>(event: E, listener: LeaseListener<E>): () => void {
+    return this.#events.on(event, listener);
   }
 
   /** Acquires `resource`; with `waitMs`, waits for the holder's lease to become claimable. */
@@ -153,18 +203,34 @@ export class LeaseClient {
     // Bad input is refused before any store call: the store never sees a name it cannot hold.
     const invalid = checkAcquireRequest(request, this.config);
     if (invalid !== null) return invalid;
+    const attemptsMax = attemptsBudget(options);
+    if (typeof attemptsMax !== 'number') return attemptsMax;
     const waitMs = options.waitMs ?? 0;
     const deadlineMonoMs = this.#clock.monoMs() + waitMs;
     for (let round = 0; round < ACQUIRE_ROUNDS_MAX; round++) {
-      const outcome = await this.#acquireOnce(request);
+      // Watch before reading: a release between this round's read and the wait still wakes it.
+      const watch = waitMs > 0 ? this.#watch(resource) : null;
+      const outcome = await this.#acquireOnce(request, attemptsMax);
       if (outcome.kind === 'granted' || outcome.kind === 'expired')
         this.#uncertain.delete(requestId);
-      if (outcome.kind !== 'held') return outcome;
+      if (outcome.kind !== 'held') {
+        watch?.stop.abort();
+        return this.#acquired(outcome);
+      }
       const leftMs = deadlineMonoMs - this.#clock.monoMs();
-      if (leftMs <= 0) return outcome;
-      await this.#clock.sleep(
-        Math.max(1, Math.min(outcome.retryAfterMs, leftMs, ACQUIRE_POLL_MS_MAX)),
-      );
+      if (round === 0) this.#conflict(resource, outcome, leftMs > 0);
+      if (leftMs <= 0) {
+        watch?.stop.abort();
+        return outcome;
+      }
+      const sleepMs = Math.max(1, Math.min(outcome.retryAfterMs, leftMs, ACQUIRE_POLL_MS_MAX));
+      if (watch === null) {
+        await this.#clock.sleep(sleepMs);
+      } else {
+        // Whichever first: a write to the resource, the lease becoming claimable, the deadline.
+        await Promise.race([watch.changed, this.#clock.sleep(sleepMs)]);
+        watch.stop.abort();
+      }
     }
     return {
       kind: 'unavailable',
@@ -173,7 +239,50 @@ export class LeaseClient {
     };
   }
 
-  async #acquireOnce(request: Parameters<typeof decideAcquire>[1]): Promise<AcquireOutcome> {
+  /** The store's watch on `resource`, if it has one (a store without it keeps the plain sleep). */
+  #watch(
+    resource: string,
+  ): { readonly changed: Promise<void>; readonly stop: AbortController } | null {
+    if (this.#store.watch === undefined) return null;
+    const stop = new AbortController();
+    // A watch that fails only costs the hand-off: the timer still paces the wait.
+    const changed = this.#store.watch(resource, stop.signal).then(noop, noop);
+    return { changed, stop };
+  }
+
+  #acquired(outcome: AcquireOutcome): AcquireOutcome {
+    if (outcome.kind !== 'granted') return outcome;
+    const { lease } = outcome;
+    this.#held.note(lease, this.#clock.monoMs());
+    this.#events.emit('granted', {
+      resource: lease.resource,
+      holder: lease.holder,
+      token: lease.token,
+      lease,
+    });
+    return outcome;
+  }
+
+  #conflict(
+    resource: string,
+    held: Extract<AcquireOutcome, { kind: 'held' }>,
+    waiting: boolean,
+  ): void {
+    this.#events.emit('conflict', {
+      resource,
+      holder: this.holder,
+      heldBy: held.holder,
+      token: held.token,
+      expiresAtMs: held.expiresAtMs,
+      retryAfterMs: held.retryAfterMs,
+      waiting,
+    });
+  }
+
+  async #acquireOnce(
+    request: Parameters<typeof decideAcquire>[1],
+    attemptsMax: number,
+  ): Promise<AcquireOutcome> {
     const decide = (record: LeaseRecord | null, nowMs: number) =>
       this.#decide.acquire(
         record,
@@ -188,14 +297,13 @@ export class LeaseClient {
         nowMs,
         this.config,
       );
-    const settled = await this.#mutate(
-      request.resource,
-      decide,
-      (sendMonoMs) => sendMonoMs + beliefDurationMs(request.ttlMs, this.config),
-      (proposed, sendMonoMs) =>
+    const settled = await this.#mutate(request.resource, decide, {
+      attemptsMax,
+      retryUntilMonoMs: (sendMonoMs) => sendMonoMs + beliefDurationMs(request.ttlMs, this.config),
+      onIndeterminate: (proposed, sendMonoMs) =>
         this.#noteUncertain(request.requestId, request.ownerKey, proposed.token, sendMonoMs),
-      this.#uncertain.get(request.requestId)?.sendMonoMs ?? null,
-    );
+      priorSendMonoMs: this.#uncertain.get(request.requestId)?.sendMonoMs ?? null,
+    });
     if (settled.kind === 'unavailable') return settled;
     const { result } = settled;
     if (result.kind !== 'granted') return result;
@@ -207,7 +315,10 @@ export class LeaseClient {
   }
 
   /** Extends `lease` by its TTL (or `ttlMs`) from now. Only the holder, before expiry (I-3, I-7). */
-  async renew(lease: Lease, options: { readonly ttlMs?: number } = {}): Promise<RenewOutcome> {
+  async renew(
+    lease: Lease,
+    options: { readonly ttlMs?: number } & BudgetOptions = {},
+  ): Promise<RenewOutcome> {
     const request = {
       resource: lease.resource,
       holder: this.holder,
@@ -218,19 +329,28 @@ export class LeaseClient {
     };
     const invalid = checkRenewRequest(request, this.config);
     if (invalid !== null) return invalid;
+    const attemptsMax = attemptsBudget(options);
+    if (typeof attemptsMax !== 'number') return attemptsMax;
     const settled = await this.#mutate(
       lease.resource,
       (record, nowMs) => this.#decide.renew(record, request, nowMs, this.config),
-      () => lease.validUntilMonoMs,
+      { attemptsMax, retryUntilMonoMs: () => lease.validUntilMonoMs },
     );
     if (settled.kind === 'unavailable') return settled;
     const { result } = settled;
+    if (result.kind === 'notHolder' || result.kind === 'expired') {
+      this.#held.forget(lease.resource, lease.token);
+    }
     if (result.kind !== 'renewed') return result;
-    return { kind: 'renewed', lease: this.#leaseFrom(result.lease, settled) };
+    const renewed = this.#leaseFrom(result.lease, settled);
+    this.#held.note(renewed, this.#clock.monoMs());
+    const { resource, holder, token } = renewed;
+    this.#events.emit('renewed', { resource, holder, token, lease: renewed });
+    return { kind: 'renewed', lease: renewed };
   }
 
   /** Releases `lease`. Safe to retry: releasing an already-released lease answers `released`. */
-  async release(lease: Lease): Promise<ReleaseOutcome> {
+  async release(lease: Lease, options: BudgetOptions = {}): Promise<ReleaseOutcome> {
     const request = {
       resource: lease.resource,
       holder: this.holder,
@@ -240,10 +360,23 @@ export class LeaseClient {
     };
     const invalid = checkReleaseRequest(request);
     if (invalid !== null) return invalid;
-    const settled = await this.#mutate(lease.resource, (record, nowMs) =>
-      this.#decide.release(record, request, nowMs),
+    const attemptsMax = attemptsBudget(options);
+    if (typeof attemptsMax !== 'number') return attemptsMax;
+    const settled = await this.#mutate(
+      lease.resource,
+      (record, nowMs) => this.#decide.release(record, request, nowMs),
+      { attemptsMax },
     );
-    return settled.kind === 'unavailable' ? settled : settled.result;
+    if (settled.kind === 'unavailable') return settled;
+    const { result } = settled;
+    if (result.kind === 'released' || result.kind === 'notHolder') {
+      this.#held.forget(lease.resource, lease.token);
+    }
+    if (result.kind === 'released') {
+      const { resource, holder, token } = lease;
+      this.#events.emit('released', { resource, holder, token, replayed: result.replayed });
+    }
+    return result;
   }
 
   /** Admin: frees `resource` whoever holds it (or only if `expectedHolder` does), bumping the token. */
@@ -259,10 +392,15 @@ export class LeaseClient {
     };
     const invalid = checkForceReleaseRequest(request);
     if (invalid !== null) return invalid;
-    const settled = await this.#mutate(resource, (record, nowMs) =>
-      this.#decide.forceRelease(record, request, nowMs),
+    const settled = await this.#mutate(
+      resource,
+      (record, nowMs) => this.#decide.forceRelease(record, request, nowMs),
+      { attemptsMax: ATTEMPTS_MAX },
     );
-    return settled.kind === 'unavailable' ? settled : settled.result;
+    if (settled.kind === 'unavailable') return settled;
+    // Forcing out this client's own lease ends it here too (the token went up past it).
+    if (settled.result.kind === 'forceReleased') this.#held.forget(resource, settled.result.token);
+    return settled.result;
   }
 
   /**
@@ -273,10 +411,86 @@ export class LeaseClient {
     const request = { resource, requestId: this.#ids.requestId() };
     const invalid = checkExpireRequest(request);
     if (invalid !== null) return invalid;
-    const settled = await this.#mutate(resource, (record, nowMs) =>
-      this.#decide.expire(record, request, nowMs, this.config),
+    const settled = await this.#mutate(
+      resource,
+      (record, nowMs) => this.#decide.expire(record, request, nowMs, this.config),
+      { attemptsMax: ATTEMPTS_MAX },
     );
     return settled.kind === 'unavailable' ? settled : settled.result;
+  }
+
+  /**
+   * Keeps `lease` renewed (about every third of its TTL) until `stop()`, the caller's signal, or
+   * its loss: on notHolder, expired or maxRenewalsReached at once, and when renewals fail, at its
+   * belief end at the latest, even while a renewal hangs. Loss aborts `signal` and emits `lost`.
+   */
+  keepAlive(lease: Lease, options: KeepAliveOptions = {}): KeepAlive {
+    assert(this.#keepAlives.size < KEEPALIVES_MAX, `more than ${KEEPALIVES_MAX} keep-alives`);
+    const loop = new KeepAliveLoop(lease, options, {
+      clock: this.#clock,
+      renew: (current) => this.renew(current),
+      ended: (ended, end) => this.#keepAliveEnded(ended, end),
+    });
+    this.#keepAlives.add(loop);
+    loop.start();
+    return loop;
+  }
+
+  #keepAliveEnded(loop: KeepAliveLoop, end: KeepAliveEnd): void {
+    this.#keepAlives.delete(loop);
+    if (end.kind !== 'lost') return;
+    const { resource, holder, token } = end.lease;
+    this.#events.emit('lost', {
+      resource,
+      holder,
+      token,
+      reason: end.reason,
+      renewals: end.renewals,
+    });
+  }
+
+  /**
+   * Acquires `resource`, runs `fn` with a keep-alive, and releases, always (also when `fn` throws;
+   * its error is rethrown after the release). Not granted: `{ kind: 'notAcquired', outcome }`.
+   */
+  withLease<T>(
+    resource: string,
+    fn: (scope: LeaseScope) => Promise<T> | T,
+    options: WithLeaseOptions = {},
+  ): Promise<WithLeaseResult<T>> {
+    return withLease(this, resource, fn, options);
+  }
+
+  /** Takes every resource, in compareResources order, or none (rolled back in reverse order). */
+  acquireAll(
+    resources: readonly string[],
+    options: AcquireAllOptions = {},
+  ): Promise<AcquireAllOutcome> {
+    const host = {
+      monoMs: () => this.#clock.monoMs(),
+      acquire: (resource: string, o: AcquireOptions) => this.acquire(resource, o),
+      release: (lease: Lease) => this.release(lease),
+    };
+    return acquireAll(host, resources, options);
+  }
+
+  /**
+   * Graceful shutdown: stops this client's keep-alives, then releases every lease it holds, in
+   * reverse compareResources order (the reverse of acquireAll's). Answers per resource.
+   */
+  async releaseAll(): Promise<{ readonly resource: string; readonly outcome: ReleaseOutcome }[]> {
+    for (const loop of [...this.#keepAlives]) await loop.stop();
+    const leases = this.#held.all().sort((a, b) => compareResources(b.resource, a.resource));
+    const outcomes: { readonly resource: string; readonly outcome: ReleaseOutcome }[] = [];
+    for (const lease of leases) {
+      outcomes.push({ resource: lease.resource, outcome: await this.release(lease) });
+    }
+    return outcomes;
+  }
+
+  /** The gate before acting as owner: this client holds `resource` and its belief has not ended. */
+  holds(resource: string): boolean {
+    return this.#held.believed(resource, this.#clock.monoMs()) !== null;
   }
 
   /** True while the holder may still act as owner of `lease` (monotonic clock, send-time based). */
@@ -314,14 +528,15 @@ export class LeaseClient {
   async #mutate<R>(
     resource: string,
     decide: (record: LeaseRecord | null, nowMs: number) => Decision<R>,
-    retryUntilMonoMs?: (firstIndeterminateSendMonoMs: number) => number,
-    onIndeterminate?: (proposed: LeaseRecord, sendMonoMs: number) => void,
-    priorSendMonoMs: number | null = null,
+    options: MutateOptions,
   ): Promise<Settled<R>> {
+    const { attemptsMax, retryUntilMonoMs, onIndeterminate } = options;
+    const priorSendMonoMs = options.priorSendMonoMs ?? null;
+    assert(attemptsMax >= 1 && attemptsMax <= ATTEMPTS_MAX, 'attemptsMax within ATTEMPTS_MAX');
     let conflicts = 0;
     let indeterminateSendMonoMs: number | null = null;
     let reason = 'no attempt made';
-    for (let attempt = 1; attempt <= ATTEMPTS_MAX; attempt++) {
+    for (let attempt = 1; attempt <= attemptsMax; attempt++) {
       if (indeterminateSendMonoMs !== null && retryUntilMonoMs !== undefined) {
         if (this.#clock.monoMs() >= retryUntilMonoMs(indeterminateSendMonoMs)) {
           const why = `${reason}; stopped retrying: the outcome can no longer be used`;
@@ -332,7 +547,7 @@ export class LeaseClient {
       const state = cached ?? (await this.#read(resource));
       if (state.kind === 'unavailable') {
         reason = `read failed: ${state.reason}`;
-        await this.#backoff(attempt);
+        await this.#backoff(attempt, attemptsMax);
         continue;
       }
       // Both clocks are sampled together, right before the write is sent, with no await in
@@ -370,9 +585,9 @@ export class LeaseClient {
         indeterminateSendMonoMs = Math.min(indeterminateSendMonoMs ?? monoMs, monoMs);
         onIndeterminate?.(record, monoMs);
       }
-      await this.#backoff(attempt);
+      await this.#backoff(attempt, attemptsMax);
     }
-    return { kind: 'unavailable', reason, attempts: ATTEMPTS_MAX };
+    return { kind: 'unavailable', reason, attempts: attemptsMax };
   }
 
   #noteUncertain(requestId: string, ownerKey: string, token: number, sendMonoMs: number): void {
@@ -406,8 +621,8 @@ export class LeaseClient {
     return known;
   }
 
-  async #backoff(attempt: number): Promise<void> {
-    if (attempt >= ATTEMPTS_MAX) return;
+  async #backoff(attempt: number, attemptsMax: number): Promise<void> {
+    if (attempt >= attemptsMax) return;
     await this.#clock.sleep(Math.min(BACKOFF_MS_MAX, BACKOFF_MS_BASE * 2 ** (attempt - 1)));
   }
 }
@@ -416,3 +631,5 @@ function earliest(a: number | null, b: number | null): number | null {
   if (a === null) return b;
   return b === null ? a : Math.min(a, b);
 }
+
+function noop(): void {}

@@ -13,3 +13,20 @@ export const ACQUIRE_ROUNDS_MAX = 10_000;
 export const KNOWN_RECORDS_MAX = 1_000;
 /** Acquires with an unknown outcome whose owner key and proposed token a client remembers (I-8). */
 export const UNCERTAIN_ACQUIRES_MAX = 1_000;
+
+/** A keep-alive renews after ttlMs / KEEPALIVE_RENEW_FRACTION_DIVISOR: two more tries fit in a TTL. */
+export const KEEPALIVE_RENEW_FRACTION_DIVISOR = 3;
+/** First wait of a keep-alive after an unavailable renewal; doubles up to the max below. */
+export const KEEPALIVE_RETRY_MS_BASE = 50;
+/** Longest wait between renewal tries (never past the belief end, where the lease is lost). */
+export const KEEPALIVE_RETRY_MS_MAX = 2_000;
+/** Renewal tries one keep-alive makes at most, successful or not; then the lease runs out. */
+export const KEEPALIVE_ROUNDS_MAX = 10_000_000;
+/** Keep-alives one client runs at once (one per lease it keeps; more is a leak in the caller). */
+export const KEEPALIVES_MAX = 1_000;
+/** Leases a client tracks for `holds` and `releaseAll`; past it, ended ones go first, then the oldest. */
+export const HELD_LEASES_MAX = 1_000;
+/** Resources one `acquireAll` call may take. */
+export const ACQUIRE_ALL_RESOURCES_MAX = 100;
+/** Listeners per event kind on one client (more is a leak in the caller). */
+export const LISTENERS_MAX = 100;

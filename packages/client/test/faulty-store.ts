@@ -12,6 +12,8 @@ export class FaultyStore implements LeaseStore {
   readonly faults: Fault[] = [];
   writes = 0;
   onSend: () => void = () => {};
+  /** While true, a compare-and-set is never applied and never answered (a hung store). */
+  hangWrites = false;
   /** Runs after a write was applied, before its reply is delivered (simulates reply latency). */
   beforeReply: () => Promise<void> = async () => {};
 
@@ -30,6 +32,7 @@ export class FaultyStore implements LeaseStore {
     event: HistoryEvent,
   ): Promise<CasResult> {
     this.onSend();
+    if (this.hangWrites) return new Promise<CasResult>(() => {});
     const fault = this.faults[0];
     if (fault === 'writeFailsBefore') {
       this.faults.shift();

@@ -1,0 +1,55 @@
+import { ManualClock } from '@leasehold/client';
+import { MemoryStore } from '@leasehold/store';
+import { describe, expect, it } from 'vitest';
+import { client } from './helpers';
+
+describe('releaseAll and holds', () => {
+  it('releases every lease held, stops keep-alives, and answers per resource', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryStore();
+    const a = client(store, clock, 'a');
+    await a.acquire('x');
+    const y = await a.acquire('y');
+    await a.acquire('z');
+    if (y.kind !== 'granted') throw new Error(y.kind);
+    const keep = a.keepAlive(y.lease);
+    const outcomes = await a.releaseAll();
+    expect(outcomes).toEqual([
+      { resource: 'z', outcome: { kind: 'released', token: 1, replayed: false } },
+      { resource: 'y', outcome: { kind: 'released', token: 1, replayed: false } },
+      { resource: 'x', outcome: { kind: 'released', token: 1, replayed: false } },
+    ]);
+    expect(await keep.done).toMatchObject({ kind: 'stopped' });
+    expect(await store.listByHolder('a')).toEqual({ kind: 'ok', records: [] });
+    expect(await a.releaseAll()).toEqual([]);
+  });
+
+  it('I-2: holds is true while the belief lasts and false from its end on', async () => {
+    const clock = new ManualClock();
+    const a = client(new MemoryStore(), clock, 'a');
+    const got = await a.acquire('job');
+    if (got.kind !== 'granted') throw new Error(got.kind);
+    expect(a.holds('job')).toBe(true);
+    expect(a.holds('other')).toBe(false);
+    clock.advance(got.lease.validUntilMonoMs - 1);
+    expect(a.holds('job')).toBe(true);
+    clock.advance(1);
+    expect(a.holds('job')).toBe(false);
+  });
+
+  it('holds is false after a release, and after the store answered notHolder', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryStore();
+    const a = client(store, clock, 'a');
+    const got = await a.acquire('job');
+    if (got.kind !== 'granted') throw new Error(got.kind);
+    await a.release(got.lease);
+    expect(a.holds('job')).toBe(false);
+    const again = await a.acquire('job');
+    if (again.kind !== 'granted') throw new Error(again.kind);
+    await client(store, clock, 'admin').forceRelease('job');
+    await client(store, clock, 'b').acquire('job');
+    expect(await a.renew(again.lease)).toMatchObject({ kind: 'notHolder' });
+    expect(a.holds('job')).toBe(false);
+  });
+});
