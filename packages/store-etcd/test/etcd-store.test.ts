@@ -69,6 +69,28 @@ describe.skipIf(!available)('etcd store', () => {
     await store.close();
   });
 
+  it('I-4: a blocking acquire through another store object takes over right after a release (watch)', async () => {
+    // Real time, capped by the wait; asserts a hand-off (granted before the first lease could
+    // have expired), never a speed.
+    const prefix = `leasehold-test-handoff-${Math.floor(performance.now())}/`;
+    const [one, two] = [openTestStore({ prefix }), openTestStore({ prefix })];
+    const clock = systemClock();
+    const a = new LeaseClient({ store: one, clock, holder: 'a' });
+    const b = new LeaseClient({ store: two, clock, holder: 'b' });
+    const first = await a.acquire('handoff', { ttlMs: 30_000 });
+    if (first.kind !== 'granted') throw new Error(first.kind);
+    const waiting = new Promise<void>((resolve) => b.on('conflict', () => resolve()));
+    const pending = b.acquire('handoff', { ttlMs: 30_000, waitMs: 30_000 });
+    await waiting;
+    expect(await a.release(first.lease)).toMatchObject({ kind: 'released' });
+    const got = await pending;
+    expect(got).toMatchObject({ kind: 'granted', lease: { holder: 'b', token: 2 } });
+    if (got.kind === 'granted') {
+      expect(got.lease.acquiredAtMs).toBeLessThan(first.lease.expiresAtMs);
+    }
+    await Promise.all([one.close(), two.close()]);
+  }, 60_000);
+
   it('a compare-and-set from a store that did not read first checks the current record', async () => {
     const writer = openTestStore({ prefix: 'leasehold-test-shared/' });
     const other = openTestStore({ prefix: 'leasehold-test-shared/' });
