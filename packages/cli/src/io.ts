@@ -14,6 +14,8 @@ export interface CliIo {
 export const EXIT = {
   ok: 0,
   safety: 1,
+  /** An agent command was refused: the lease is held by another, lost, or not this agent's. */
+  refused: 1,
   liveness: 2,
   crash: 3,
   nondeterminism: 4,

@@ -8,6 +8,7 @@ import { dstValidateCommand } from './dst-validate.js';
 import { dstZooCommand } from './dst-zoo.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import { serveCommand } from './serve.js';
+import { agentCommands } from './agent-commands.js';
 
 /** How a command's action hands its exit code back to `runCli`. */
 export type Done = (code: number) => void;
@@ -47,7 +48,9 @@ export function createProgram(io: CliIo, done: Done): Command {
   ]) {
     dst.addCommand(command.copyInheritedSettings(dst));
   }
-  program.addCommand(serveCommand(io, done).copyInheritedSettings(program));
+  for (const command of [serveCommand(io, done), ...agentCommands(io, done)]) {
+    program.addCommand(command.copyInheritedSettings(program));
+  }
   return program;
 }
 

@@ -37,7 +37,7 @@ const VERSION = (
 ).version;
 
 describe('leasehold: help, version and unknown flags come from one definition', () => {
-  it('knows every dst command', () => {
+  it('knows every command', () => {
     expect(PATHS.map((p) => p.join(' '))).toEqual([
       'dst',
       'dst run',
@@ -46,6 +46,13 @@ describe('leasehold: help, version and unknown flags come from one definition', 
       'dst explore',
       'dst validate',
       'dst zoo',
+      'serve',
+      'claim',
+      'heartbeat',
+      'release',
+      'leases',
+      'gate',
+      'cleanup',
     ]);
   });
 

@@ -1,0 +1,108 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { checkHolder } from '@leasehold/core';
+import { openSqliteStore } from '@leasehold/store-sqlite';
+import {
+  BackendUnavailable,
+  httpBackend,
+  localBackend,
+  type AgentBackend,
+} from './agent-backend.js';
+import { AgentStateFile } from './agent-state.js';
+import { UsageError, type CliIo } from './io.js';
+import { DB_FILE_DEFAULT } from './open-store.js';
+
+/** Flags every agent command takes. */
+export interface AgentFlags {
+  readonly agent?: string;
+  readonly server?: string;
+  readonly db?: string;
+  readonly 'state-dir'?: string;
+  readonly config?: string;
+  readonly json?: boolean;
+}
+
+/** The config file's fields (all optional; flags and environment win). */
+interface AgentConfigFile {
+  readonly agent?: string;
+  readonly server?: string;
+  readonly db?: string;
+  readonly state_dir?: string;
+}
+
+export const CONFIG_FILE_DEFAULT = '.leasehold/config.json';
+export const STATE_DIR_DEFAULT = '.leasehold';
+
+export interface AgentContext {
+  readonly agent: string;
+  readonly backend: AgentBackend;
+  readonly state: AgentStateFile;
+  readonly json: boolean;
+}
+
+/**
+ * Who this agent is and where its leases live. Agent id: `--agent`, `LEASEHOLD_AGENT`, or the
+ * config file's "agent". Service: `--server`, `LEASEHOLD_URL`, or the config's "server"; without
+ * one, a local SQLite file (`--db`, `LEASEHOLD_DB`, the config's "db", else leases.db). API key:
+ * `LEASEHOLD_API_KEY` (never a flag: flags show in process listings).
+ */
+export async function agentContext(flags: AgentFlags, io: CliIo): Promise<AgentContext> {
+  const config = readConfig(flags, io);
+  const env = (name: string) => (io.env[name] === '' ? undefined : io.env[name]);
+  const resolve = (path: string) => (isAbsolute(path) ? path : join(io.cwd, path));
+  const agent = flags.agent ?? env('LEASEHOLD_AGENT') ?? config.agent;
+  if (agent === undefined || agent === '') {
+    throw new UsageError(
+      `name this agent: --agent ID, LEASEHOLD_AGENT, or "agent" in ${CONFIG_FILE_DEFAULT}`,
+    );
+  }
+  const problem = checkHolder(agent, 'agent');
+  if (problem !== null) throw new UsageError(`--${problem.reason}`);
+  const server = flags.server ?? env('LEASEHOLD_URL') ?? config.server;
+  const stateDir = resolve(
+    flags['state-dir'] ?? env('LEASEHOLD_STATE_DIR') ?? config.state_dir ?? STATE_DIR_DEFAULT,
+  );
+  const state = new AgentStateFile(stateDir, agent);
+  const json = flags.json === true;
+  if (server !== undefined) {
+    if (flags.db !== undefined)
+      throw new UsageError('--db names a local file; leave it out with --server');
+    if (!/^https?:\/\/\S+$/.test(server)) {
+      throw new UsageError(
+        `--server must be an http:// or https:// URL (got ${JSON.stringify(server)})`,
+      );
+    }
+    return { agent, backend: httpBackend(server, env('LEASEHOLD_API_KEY')), state, json };
+  }
+  const db = flags.db ?? env('LEASEHOLD_DB') ?? config.db ?? DB_FILE_DEFAULT;
+  const opened = openSqliteStore(resolve(db));
+  if (opened.kind === 'refused') throw new BackendUnavailable(opened.reason);
+  return { agent, backend: await localBackend(opened.store, `file ${db}`), state, json };
+}
+
+function readConfig(flags: AgentFlags, io: CliIo): AgentConfigFile {
+  const named = flags.config ?? io.env.LEASEHOLD_CONFIG;
+  const path = named ?? join(io.cwd, CONFIG_FILE_DEFAULT);
+  const full = isAbsolute(path) ? path : join(io.cwd, path);
+  if (named === undefined && !existsSync(full)) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(full, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`cannot read the config file ${path}: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new UsageError(`the config file ${path} must hold a JSON object`);
+  }
+  const known = ['agent', 'server', 'db', 'state_dir'];
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!known.includes(key)) {
+      throw new UsageError(
+        `the config file ${path}: "${key}" is not a setting (known: ${known.join(', ')})`,
+      );
+    }
+    if (typeof value !== 'string')
+      throw new UsageError(`the config file ${path}: "${key}" must be a string`);
+  }
+  return parsed as AgentConfigFile;
+}

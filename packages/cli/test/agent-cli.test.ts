@@ -1,0 +1,177 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { BIN, startServerProcess, type ServerProcess } from '../../server/test/server-process.js';
+
+// The agent commands end to end, as separate processes (each command is one, as in a hook):
+// against a real `leasehold serve` process, and against a local SQLite file.
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  json(): any;
+}
+
+function leasehold(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { ...withoutLeaseholdVars(process.env), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  return new Promise((resolve) =>
+    child.once('close', (code) =>
+      resolve({ code, stdout, stderr, json: () => JSON.parse(stdout.trim().split('\n').at(-1)!) }),
+    ),
+  );
+}
+
+/** The test's environment without LEASEHOLD_* settings: each test names its own. */
+function withoutLeaseholdVars(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('LEASEHOLD_')));
+}
+
+function workflow(where: () => { cwd: string; flags: string[] }) {
+  const run = (agent: string, args: string[]) => {
+    const { cwd, flags } = where();
+    return leasehold(cwd, [...args, '--agent', agent, ...flags]);
+  };
+
+  test('claim, conflict, gate, heartbeat (throttled), leases, release, re-claim with a higher token', async () => {
+    const claimed = await run('agent-a', ['claim', 'src/app.ts', '--ttl', '60m', '--json']);
+    expect(claimed.code, claimed.stderr).toBe(0);
+    expect(claimed.json()).toMatchObject({
+      ok: true,
+      resource: 'src/app.ts',
+      agent: 'agent-a',
+      token: 1,
+    });
+    const other = await run('agent-b', ['claim', 'src/app.ts']);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('held by agent-a');
+    expect((await run('agent-a', ['claim', 'src/app.ts'])).stdout).toContain(
+      'already held by agent-a',
+    );
+    expect((await run('agent-a', ['gate', 'src/app.ts'])).code).toBe(0);
+    const gateB = await run('agent-b', ['gate', 'src/app.ts']);
+    expect(gateB.code).toBe(1);
+    expect(gateB.stderr).toContain('agent-b holds no lease on src/app.ts');
+    const throttled = await run('agent-a', [
+      'heartbeat',
+      'src/app.ts',
+      '--min-interval',
+      '15m',
+      '--json',
+    ]);
+    expect(throttled.code).toBe(0);
+    expect(throttled.json()).toMatchObject({ skipped: true, token: 1 });
+    const renewed = await run('agent-a', ['heartbeat', 'src/app.ts', '--json']);
+    expect(renewed.json()).toMatchObject({ skipped: false, token: 1 });
+    const listed = await run('agent-a', ['leases', '--json']);
+    expect(listed.json().leases).toEqual([
+      expect.objectContaining({ resource: 'src/app.ts', holder: 'agent-a', status: 'held' }),
+    ]);
+    expect((await run('agent-a', ['leases'])).stdout).toMatch(
+      /^held +src\/app\.ts {2}agent-a {2}token 1/,
+    );
+    expect((await run('agent-a', ['release', 'src/app.ts'])).code).toBe(0);
+    expect((await run('agent-a', ['gate', 'src/app.ts'])).code).toBe(1);
+    const again = await run('agent-b', ['claim', 'src/app.ts', '--json']);
+    expect(again.json()).toMatchObject({ ok: true, token: 2 });
+  });
+
+  test('claim --force fences the holder: its heartbeat then reports the lease lost (exit 1)', async () => {
+    await run('agent-a', ['claim', 'docs/spec.md']);
+    const forced = await run('agent-b', ['claim', 'docs/spec.md', '--force', '--json']);
+    expect(forced.json()).toMatchObject({ ok: true, taken_over_from: 'agent-a', token: 3 });
+    const lost = await run('agent-a', ['heartbeat', 'docs/spec.md']);
+    expect(lost.code).toBe(1);
+    expect(lost.stderr).toContain('docs/spec.md is lost');
+    expect((await run('agent-a', ['gate', 'docs/spec.md'])).code).toBe(1);
+    expect((await run('agent-b', ['gate', 'docs/spec.md'])).code).toBe(0);
+  });
+
+  test("release --expected-holder (admin) frees a crashed agent's lease only if it still holds it", async () => {
+    await run('crashed', ['claim', 'task/42']);
+    const wrong = await run('admin', ['release', 'task/42', '--expected-holder', 'someone-else']);
+    expect(wrong.code).toBe(1);
+    const freed = await run('admin', [
+      'release',
+      'task/42',
+      '--expected-holder',
+      'crashed',
+      '--json',
+    ]);
+    expect(freed.json()).toMatchObject({ ok: true, previous_holder: 'crashed' });
+    const cleanup = await run('admin', ['cleanup', '--json']);
+    expect(cleanup.code).toBe(0);
+    expect(cleanup.json()).toMatchObject({ ok: true, expired: [] });
+  });
+
+  test('bad input is a usage error (64) naming the flag', async () => {
+    const ttl = await run('agent-a', ['claim', 'x', '--ttl', '5']);
+    expect(ttl.code).toBe(64);
+    expect(ttl.stderr).toContain('--ttl');
+    expect((await run('agent-a', ['claim', 'x', '--ttl', 'soon'])).code).toBe(64);
+    const { cwd, flags } = where();
+    const anonymous = await leasehold(cwd, ['claim', 'x', ...flags]);
+    expect(anonymous.code).toBe(64);
+    expect(anonymous.stderr).toContain('name this agent');
+  });
+}
+
+describe('agent CLI against a real lease server', { timeout: 300_000 }, () => {
+  let server: ServerProcess;
+  const cwd = mkdtempSync(join(tmpdir(), 'leasehold-agent-http-'));
+  beforeAll(async () => {
+    server = await startServerProcess(['--db', join(cwd, 'server.db'), '--log-level', 'warn']);
+  }, 120_000);
+  afterAll(async () => {
+    await server.stop();
+  });
+  workflow(() => ({ cwd, flags: ['--server', server.url] }));
+
+  test('the owner key stays in a private state file; the service is unreachable -> exit 69', async () => {
+    const state = join(cwd, '.leasehold', 'agent-agent-b.json');
+    expect(statSync(state).mode & 0o777).toBe(0o600);
+    expect(readFileSync(state, 'utf8')).toContain('owner_key');
+    const down = await leasehold(cwd, ['leases', '--agent', 'a', '--server', 'http://127.0.0.1:9']);
+    expect(down.code).toBe(69);
+    expect(down.stderr).toContain('cannot reach');
+  });
+});
+
+describe('agent CLI against a local SQLite file', { timeout: 300_000 }, () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'leasehold-agent-file-'));
+  workflow(() => ({ cwd, flags: ['--db', 'agents.db'] }));
+
+  test('agent id and file from the config file and the environment', async () => {
+    writeFileSync(
+      join(cwd, 'config.json'),
+      JSON.stringify({ agent: 'from-config', db: 'agents.db' }),
+    );
+    const claimed = await leasehold(cwd, [
+      'claim',
+      'configured',
+      '--config',
+      'config.json',
+      '--json',
+    ]);
+    expect(claimed.json()).toMatchObject({ ok: true, agent: 'from-config' });
+    const fromEnv = await leasehold(cwd, ['gate', 'configured', '--db', 'agents.db'], {
+      LEASEHOLD_AGENT: 'from-config',
+    });
+    expect(fromEnv.code).toBe(0);
+    writeFileSync(join(cwd, 'bad.json'), JSON.stringify({ agnet: 'typo' }));
+    const typo = await leasehold(cwd, ['gate', 'configured', '--config', 'bad.json']);
+    expect(typo.code).toBe(64);
+    expect(typo.stderr).toContain('"agnet" is not a setting');
+  });
+});
