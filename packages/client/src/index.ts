@@ -8,7 +8,10 @@ export { counterIds, randomIds } from './ids.js';
 export type { IdSource } from './ids.js';
 export { KeepAliveLoop, LeaseEndedError } from './keep-alive.js';
 export type { KeepAlive, KeepAliveEnd, KeepAliveHost, KeepAliveOptions } from './keep-alive.js';
+export { HttpLeaseClient } from './http-lease-client.js';
+export type { HttpLease, HttpLeaseClientOptions } from './http-lease-client.js';
 export { LeaseClient } from './lease-client.js';
+export type { AcquireCallOptions, LeaseClientApi } from './lease-client-api.js';
 export type { AcquireOptions, LeaseClientOptions, LeaseDecisions } from './lease-client.js';
 export { LeaseEvents, warnListenerError } from './lease-events.js';
 export type {
@@ -26,6 +29,8 @@ export {
   BACKOFF_MS_BASE,
   BACKOFF_MS_MAX,
   HELD_LEASES_MAX,
+  HTTP_REQUEST_MS_DEFAULT,
+  HTTP_WAIT_MS_MAX,
   KEEPALIVE_RENEW_FRACTION_DIVISOR,
   KEEPALIVE_RETRY_MS_BASE,
   KEEPALIVE_RETRY_MS_MAX,
@@ -37,7 +42,7 @@ export {
   UNCERTAIN_ACQUIRES_MAX,
 } from './limits.js';
 export { ManualClock } from './manual-clock.js';
-export { systemClock } from './system-clock.js';
+export { systemClock, systemTimeoutSignal } from './system-clock.js';
 export type {
   AcquireOutcome,
   ClientUnavailable,

@@ -25,6 +25,7 @@ import { acquireAll, type AcquireAllOptions, type AcquireAllOutcome } from './ac
 import { attemptsBudget, type BudgetOptions } from './attempts-budget.js';
 import { HeldLeases } from './held-leases.js';
 import { randomIds, type IdSource } from './ids.js';
+import type { LeaseClientApi } from './lease-client-api.js';
 import {
   KeepAliveLoop,
   type KeepAlive,
@@ -151,7 +152,7 @@ interface KnownRecord {
  * the same request id, and the core recognises an already-applied request (I-8). Belief is
  * measured from when the successful request was sent, never from when the reply arrived.
  */
-export class LeaseClient {
+export class LeaseClient implements LeaseClientApi {
   readonly holder: string;
   readonly config: LeaseConfig;
   readonly #store: LeaseStore;

@@ -30,3 +30,7 @@ export const HELD_LEASES_MAX = 1_000;
 export const ACQUIRE_ALL_RESOURCES_MAX = 100;
 /** Listeners per event kind on one client (more is a leak in the caller). */
 export const LISTENERS_MAX = 100;
+/** Longest one HTTP request may take (beyond the wait it asks for) before its outcome counts as unknown. */
+export const HTTP_REQUEST_MS_DEFAULT = 10_000;
+/** Longest wait one acquire request asks the service for (the service's own bound). */
+export const HTTP_WAIT_MS_MAX = 60_000;

@@ -22,3 +22,8 @@ async function sleepChunked(ms: number): Promise<void> {
     leftMs -= chunkMs;
   } while (leftMs > 0);
 }
+
+/** A signal aborted after `ms` of real time (an unreferenced timer: it never keeps a process up). */
+export function systemTimeoutSignal(ms: number): AbortSignal {
+  return AbortSignal.timeout(ms);
+}

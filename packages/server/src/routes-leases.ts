@@ -100,7 +100,8 @@ export function leaseRoutes(app: App, service: LeaseService): void {
             reply,
             409,
             'max_renewals_reached',
-            `the lease was renewed ${answer.renewals} times, the most allowed (${answer.maxRenewals})`,
+            `the lease was renewed ${answer.renewals} times, the most allowed`,
+            { renewals: answer.renewals, max_renewals: answer.maxRenewals },
           );
         case 'invalid':
           return invalidReply(reply, answer, ttl?.field);
@@ -255,6 +256,7 @@ function grantBody(lease: LeaseView) {
     token: lease.token,
     owner_key: lease.ownerKey,
     acquired_at: iso(lease.acquiredAtMs),
+    acquired_at_ms: lease.acquiredAtMs,
     expires_at: iso(lease.expiresAtMs),
     expires_at_ms: lease.expiresAtMs,
     ttl_ms: lease.ttlMs,

@@ -119,6 +119,7 @@ export const LeaseReply = Type.Object({
   token: Type.Integer(),
   owner_key: Type.String({ description: 'Secret: renew and release must present it' }),
   acquired_at: Iso,
+  acquired_at_ms: Type.Integer(),
   expires_at: Iso,
   expires_at_ms: Type.Integer(),
   ttl_ms: Type.Integer(),
@@ -161,6 +162,8 @@ export const ErrorReply = Type.Object({
   reason: Type.Optional(Type.String()),
   holder: Type.Optional(Type.String()),
   token: Type.Optional(Type.Integer()),
+  renewals: Type.Optional(Type.Integer()),
+  max_renewals: Type.Optional(Type.Integer()),
 });
 
 export const StatusReply = Type.Object({

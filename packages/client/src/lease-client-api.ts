@@ -1,0 +1,50 @@
+import type { AcquireAllOptions, AcquireAllOutcome } from './acquire-all.js';
+import type { BudgetOptions } from './attempts-budget.js';
+import type { KeepAlive, KeepAliveOptions } from './keep-alive.js';
+import type { LeaseEventName, LeaseListener } from './lease-events.js';
+import type {
+  AcquireOutcome,
+  ForceReleaseOutcome,
+  Lease,
+  ReleaseOutcome,
+  RenewOutcome,
+} from './outcomes.js';
+import type { LeaseScope, WithLeaseOptions, WithLeaseResult } from './with-lease.js';
+
+export interface AcquireCallOptions extends BudgetOptions {
+  readonly ttlMs?: number;
+  /** Reuse an id to make a retried call idempotent across calls (I-8). */
+  readonly requestId?: string;
+  /** Block up to this long (monotonic ms) while the lease is held by someone else. 0: do not wait. */
+  readonly waitMs?: number;
+}
+
+/**
+ * The one client interface, whatever carries it: `LeaseClient` runs the decisions itself over a
+ * `LeaseStore` in this process; `HttpLeaseClient` asks the lease service over HTTP. Code written
+ * against this interface (an agent, a worker, a test) runs on either.
+ */
+export interface LeaseClientApi {
+  readonly holder: string;
+  on<E extends LeaseEventName>(event: E, listener: LeaseListener<E>): () => void;
+  acquire(resource: string, options?: AcquireCallOptions): Promise<AcquireOutcome>;
+  renew(lease: Lease, options?: { readonly ttlMs?: number } & BudgetOptions): Promise<RenewOutcome>;
+  release(lease: Lease, options?: BudgetOptions): Promise<ReleaseOutcome>;
+  /** Admin: frees `resource` whoever holds it (or only if `expectedHolder` does), bumping the token. */
+  forceRelease(
+    resource: string,
+    options?: { readonly expectedHolder?: string },
+  ): Promise<ForceReleaseOutcome>;
+  keepAlive(lease: Lease, options?: KeepAliveOptions): KeepAlive;
+  withLease<T>(
+    resource: string,
+    fn: (scope: LeaseScope) => Promise<T> | T,
+    options?: WithLeaseOptions,
+  ): Promise<WithLeaseResult<T>>;
+  acquireAll(resources: readonly string[], options?: AcquireAllOptions): Promise<AcquireAllOutcome>;
+  releaseAll(): Promise<{ readonly resource: string; readonly outcome: ReleaseOutcome }[]>;
+  /** The gate before acting as owner: this client holds `resource` and its belief has not ended. */
+  holds(resource: string): boolean;
+  believes(lease: Lease): boolean;
+  timeLeftMs(lease: Lease): number;
+}
