@@ -1,5 +1,6 @@
 import {
   buildHttpApp,
+  storeSettings,
   LeaseService,
   serviceMetrics,
   systemRandom,
@@ -76,11 +77,13 @@ export async function localBackend(store: LeaseStore, description: string): Prom
     activeLeases: async () => null,
     waiters: () => made.service?.waiting ?? 0,
   });
+  const settingsStore = storeSettings(store);
   const opened = await LeaseService.open({
     store,
     clock: systemServiceClock(),
     random: systemRandom,
     observer: metrics.observer,
+    ...(settingsStore === null ? {} : { settingsStore }),
   });
   if (opened.kind === 'refused') throw new BackendUnavailable(opened.reason);
   made.service = opened.service;

@@ -36,5 +36,6 @@ export type {
   SettingsStore,
 } from './service-types.js';
 export { startServer } from './start-server.js';
+export { SETTINGS_NAME, storeSettings } from './store-settings.js';
 export type { RunningServer, ServerOptions, StartResult } from './start-server.js';
 export { systemRandom, systemServiceClock } from './system-clock.js';

@@ -112,8 +112,12 @@ export class LeaseService {
     options: LeaseServiceOptions,
   ): Promise<{ kind: 'ok'; service: LeaseService } | { kind: 'refused'; reason: string }> {
     const service = new LeaseService(options);
-    const saved = await options.settingsStore?.load();
-    if (saved !== undefined && saved !== null) {
+    const loaded = await options.settingsStore?.load();
+    if (loaded?.kind === 'unavailable') {
+      return { kind: 'refused', reason: `cannot read the stored settings: ${loaded.reason}` };
+    }
+    const saved = loaded?.settings ?? null;
+    if (saved !== null) {
       const applied = applySettingsPatch(DEFAULT_SETTINGS, saved);
       if (applied.kind === 'invalid') {
         return { kind: 'refused', reason: `the stored settings are invalid: ${applied.reason}` };
@@ -133,10 +137,14 @@ export class LeaseService {
   }
 
   /** Checks and applies a settings patch, keeps it in the store, and uses it from now on. */
-  async updateSettings(patch: unknown): Promise<ReturnType<typeof applySettingsPatch>> {
+  async updateSettings(
+    patch: unknown,
+  ): Promise<ReturnType<typeof applySettingsPatch> | ServiceUnavailable> {
     const applied = applySettingsPatch(this.#settings, patch);
     if (applied.kind === 'invalid') return applied;
-    await this.#settingsStore?.save(settingsView(applied.settings));
+    // Kept first, used second: a setting the store did not take is not applied either.
+    const saved = await this.#settingsStore?.save(settingsView(applied.settings));
+    if (saved?.kind === 'unavailable') return saved;
     this.#settings = applied.settings;
     return applied;
   }
@@ -151,16 +159,20 @@ export class LeaseService {
     const attempt = { uncertainToken: null as number | null, ownerKey: newOwnerKey(this.#random) };
     const deadlineMonoMs = this.#clock.monoMs() + waitMs;
     for (let round = 0; round < WAIT_ROUNDS_MAX; round++) {
+      // Watched from before the read: a release by another process in between still wakes it.
+      const watch = waitMs > 0 ? this.#watchStore(input.resource) : null;
       const answer = await this.#acquireOnce(input, requestId, ttlMs, attempt);
-      if (answer.kind !== 'held') return answer;
       const leftMs = deadlineMonoMs - this.#clock.monoMs();
-      if (leftMs <= 0) {
-        this.#observer.conflict?.(input.resource);
+      if (answer.kind !== 'held' || leftMs <= 0) {
+        watch?.abort();
+        if (answer.kind === 'held') this.#observer.conflict?.(input.resource);
         return answer;
       }
       const wait = this.#waiters.wait(input.resource, Math.min(leftMs, answer.retryAfterMs));
-      if (wait === null) return { kind: 'unavailable', reason: 'too many waiting acquires' };
-      if ((await wait) === 'closing') return { kind: 'unavailable', reason: 'shutting down' };
+      const ended = wait === null ? null : await wait;
+      watch?.abort();
+      if (ended === null) return { kind: 'unavailable', reason: 'too many waiting acquires' };
+      if (ended === 'closing') return { kind: 'unavailable', reason: 'shutting down' };
     }
     return { kind: 'unavailable', reason: `waited ${WAIT_ROUNDS_MAX} rounds` };
   }
@@ -351,6 +363,20 @@ export class LeaseService {
     const pruned = await this.#store.pruneHistory(beforeMs);
     if (pruned.kind === 'unavailable') return pruned;
     return { kind: 'ok', expired, pruned: pruned.removed, scanned: candidates.scanned };
+  }
+
+  /**
+   * Changes other processes make (another service on the same SQLite file or etcd cluster) wake
+   * this service's waiters through the store's watch, when it has one; this service's own
+   * releases wake them directly.
+   */
+  #watchStore(resource: string): AbortController | null {
+    if (this.#store.watch === undefined) return null;
+    const stop = new AbortController();
+    void this.#store.watch(resource, stop.signal).then(() => {
+      if (!stop.signal.aborted) this.#waiters.wake(resource);
+    });
+    return stop;
   }
 
   /** Ends every waiting acquire (they answer `unavailable`: shutting down). */

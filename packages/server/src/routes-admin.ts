@@ -98,6 +98,7 @@ export function adminRoutes(
     async (request, reply) => {
       const applied = await service.updateSettings(request.body);
       if (applied.kind === 'invalid') return invalidReply(reply, applied);
+      if (applied.kind === 'unavailable') return unavailableReply(reply, applied);
       return reply.send(settingsView(applied.settings));
     },
   );

@@ -102,8 +102,9 @@ export interface ServiceObserver {
 
 /** Where the service keeps its settings (the store's own settings table or key). */
 export interface SettingsStore {
-  load(): Promise<unknown>;
-  save(settings: unknown): Promise<void>;
+  /** The saved settings patch, or null when none was ever saved. */
+  load(): Promise<{ readonly kind: 'ok'; readonly settings: unknown } | ServiceUnavailable>;
+  save(settings: object): Promise<{ readonly kind: 'ok' } | ServiceUnavailable>;
 }
 
 export type { Invalid };

@@ -6,6 +6,7 @@ import { LeaseService } from './lease-service.js';
 import { PORT_DEFAULT, SHUTDOWN_MS_MAX } from './limits.js';
 import { serviceMetrics } from './metrics.js';
 import type { SettingsStore } from './service-types.js';
+import { storeSettings } from './store-settings.js';
 import { systemRandom, systemServiceClock } from './system-clock.js';
 
 export interface ServerOptions {
@@ -14,6 +15,7 @@ export interface ServerOptions {
   /** 0 picks a free port. */
   readonly port?: number;
   readonly apiKeys?: ApiKeys;
+  /** Where runtime settings are kept (default: the store's own settings, if it keeps any). */
   readonly settingsStore?: SettingsStore;
   readonly logger?: FastifyServerOptions['logger'];
   readonly rateLimitPerMinute?: number;
@@ -45,12 +47,13 @@ export async function startServer(options: ServerOptions): Promise<StartResult> 
     activeLeases: async () => (made.service === undefined ? 0 : made.service.queries.countActive()),
     waiters: () => made.service?.waiting ?? 0,
   });
+  const settingsStore = options.settingsStore ?? storeSettings(options.store);
   const opened = await LeaseService.open({
     store: options.store,
     clock,
     random: systemRandom,
     observer: metrics.observer,
-    ...(options.settingsStore === undefined ? {} : { settingsStore: options.settingsStore }),
+    ...(settingsStore === null ? {} : { settingsStore }),
   });
   if (opened.kind === 'refused') return opened;
   const service = opened.service;

@@ -150,12 +150,18 @@ describe('bad input never changes state or stops the server', { timeout: 300_000
 });
 
 describe('restart and shutdown', { timeout: 300_000 }, () => {
-  test('a restart keeps every lease: same holder, token, expiry; the old owner key still renews', async () => {
+  test('a restart keeps every lease (same holder, token, expiry; the old owner key still renews) and the runtime settings', async () => {
     const db = tempDb();
     const first = await startServerProcess(['--db', db, '--log-level', 'warn']);
     const lease = (
       await first.post('/v1/leases/acquire', { resource: 'durable', holder: 'agent-a' })
     ).body;
+    const put = await fetch(`${first.url}/v1/admin/config`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ default_ttl_ms: 120_000, history_retention_ms: 86_400_000 }),
+    });
+    expect(put.status).toBe(200);
     expect(await first.stop()).toBe(0);
     const second = await startServerProcess(['--db', db, '--log-level', 'warn']);
     try {
@@ -170,6 +176,11 @@ describe('restart and shutdown', { timeout: 300_000 }, () => {
         (await second.post('/v1/leases/acquire', { resource: 'durable', holder: 'agent-b' }))
           .status,
       ).toBe(409);
+      // The runtime settings are kept in the store too.
+      expect((await second.get('/v1/admin/config')).body).toMatchObject({
+        default_ttl_ms: 120_000,
+        history_retention_ms: 86_400_000,
+      });
       const renewed = await second.post('/v1/leases/renew', {
         lease_id: lease.lease_id,
         owner_key: lease.owner_key,
@@ -177,6 +188,40 @@ describe('restart and shutdown', { timeout: 300_000 }, () => {
       expect(renewed.status).toBe(200);
     } finally {
       await second.stop();
+    }
+  });
+
+  test('two services on one SQLite file: a release through one hands off to a waiter on the other', async () => {
+    const db = tempDb();
+    const [one, two] = await Promise.all([
+      startServerProcess(['--db', db, '--log-level', 'warn']),
+      startServerProcess(['--db', db, '--log-level', 'warn']),
+    ]);
+    try {
+      const lease = (
+        await one.post('/v1/leases/acquire', { resource: 'shared', holder: 'agent-a' })
+      ).body;
+      const waiting = two.post('/v1/leases/acquire', {
+        resource: 'shared',
+        holder: 'agent-b',
+        wait_ms: 60_000,
+      });
+      await expect
+        .poll(async () => /^leasehold_waiters 1$/m.test((await two.get('/metrics')).body), {
+          timeout: 30_000,
+        })
+        .toBe(true);
+      await one.post('/v1/leases/release', {
+        lease_id: lease.lease_id,
+        owner_key: lease.owner_key,
+      });
+      const granted = await waiting;
+      expect(granted.status).toBe(201);
+      // Five minutes of lease were left: only the release (seen through the file) ended the wait.
+      expect(granted.body).toMatchObject({ holder: 'agent-b', token: lease.token + 1 });
+      expect(granted.body.acquired_at < lease.expires_at).toBe(true);
+    } finally {
+      await Promise.all([one.stop(), two.stop()]);
     }
   });
 

@@ -1,5 +1,6 @@
 import { assert, type HistoryEvent, type LeaseRecord } from '@leasehold/core';
 import {
+  assertSetting,
   assertWritable,
   pageLimit,
   type CasResult,
@@ -9,6 +10,8 @@ import {
   type ListResult,
   type PruneResult,
   type ReadResult,
+  type SettingResult,
+  type Unavailable,
   type VersionedRecord,
 } from '@leasehold/store';
 import type { Etcd3, IKeyValue, IRangeResponse, IResponseHeader } from 'etcd3';
@@ -231,6 +234,31 @@ export class EtcdStore implements LeaseStore {
       seq: int64(kv.create_revision),
     }));
     return { kind: 'ok', events };
+  }
+
+  async readSetting(name: string): Promise<SettingResult> {
+    this.#assertOpen();
+    assertSetting(name);
+    const client = this.#client();
+    const got = await boundedCall(this.#timeoutMs, 'read setting', (deadline) =>
+      client.get(this.#keys.setting(name)).options({ deadline }).exec(),
+    );
+    this.#outcome(client, got);
+    if (got.kind === 'failed') return { kind: 'unavailable', reason: got.reason };
+    const kv = got.value.kvs[0];
+    return { kind: 'ok', value: kv === undefined ? null : kv.value.toString('utf8') };
+  }
+
+  async writeSetting(name: string, value: string): Promise<{ readonly kind: 'ok' } | Unavailable> {
+    this.#assertOpen();
+    assertSetting(name, value);
+    const client = this.#client();
+    const got = await boundedCall(this.#timeoutMs, 'write setting', (deadline) =>
+      client.put(this.#keys.setting(name)).value(value).options({ deadline }).exec(),
+    );
+    this.#outcome(client, got);
+    if (got.kind === 'failed') return { kind: 'unavailable', reason: got.reason };
+    return { kind: 'ok' };
   }
 
   async pruneHistory(beforeMs: number): Promise<PruneResult> {

@@ -8,12 +8,15 @@ import { assert } from '@leasehold/core';
  *
  *   <prefix>r/<utf16be(resource)>                          the record (etcd key version = version)
  *   <prefix>h/<u16 units><utf16be(resource)><u64 version>  one history event per write
+ *   <prefix>s/<name>                                       a named setting
  */
 export class Keys {
   readonly #records: Buffer;
   readonly #history: Buffer;
+  readonly #settings: Buffer;
 
   constructor(prefix: string) {
+    this.#settings = Buffer.from(`${prefix}s/`, 'utf8');
     this.#records = Buffer.from(`${prefix}r/`, 'utf8');
     this.#history = Buffer.from(`${prefix}h/`, 'utf8');
   }
@@ -48,6 +51,11 @@ export class Keys {
     const suffix = Buffer.alloc(8);
     suffix.writeBigUInt64BE(BigInt(version));
     return Buffer.concat([this.historyPrefix(resource), suffix]);
+  }
+
+  /** A named setting (names are lower-case ASCII, checked by the caller). */
+  setting(name: string): Buffer {
+    return Buffer.concat([this.#settings, Buffer.from(name, 'utf8')]);
   }
 
   historyStart(): Buffer {

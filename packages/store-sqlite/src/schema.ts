@@ -65,6 +65,13 @@ export const MIGRATIONS: readonly string[] = [
       COALESCE(MAX(CASE WHEN status = 'held' THEN json_extract(record, '$.ttlMs') END), 0)
     FROM leases;
   `,
+  // 3: named settings kept beside the leases (the lease service's runtime configuration).
+  `
+  CREATE TABLE leasehold_settings (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,5 +1,6 @@
 import { assert, type HistoryEvent, type HistoryKind, type LeaseRecord } from '@leasehold/core';
 import {
+  assertSetting,
   assertWritable,
   exceedsCeilings,
   pageLimit,
@@ -16,6 +17,8 @@ import {
   type ListResult,
   type PruneResult,
   type ReadResult,
+  type SettingResult,
+  type Unavailable,
   type VersionedRecord,
 } from '@leasehold/store';
 import type Database from 'better-sqlite3';
@@ -137,6 +140,11 @@ export class SqliteStore implements LeaseStore {
       history: db.prepare(
         `SELECT seq, key, kind, holder, token, at_ms, request_id, previous_holder
          FROM lease_history WHERE key = ? AND seq > ? ORDER BY seq LIMIT ?`,
+      ),
+      readSetting: db.prepare('SELECT value FROM leasehold_settings WHERE name = ?'),
+      writeSetting: db.prepare(
+        `INSERT INTO leasehold_settings (name, value) VALUES (?, ?)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
       ),
       prune: db.prepare(
         `DELETE FROM lease_history WHERE seq IN
@@ -370,6 +378,28 @@ export class SqliteStore implements LeaseStore {
       return { kind: 'unavailable', reason: `${unavailableReason(error)} (${removed} removed)` };
     }
     return { kind: 'ok', removed };
+  }
+
+  async readSetting(name: string): Promise<SettingResult> {
+    this.#assertOpen();
+    assertSetting(name);
+    try {
+      const row = this.#statements.readSetting.get(name) as { value: string } | undefined;
+      return { kind: 'ok', value: row?.value ?? null };
+    } catch (error) {
+      return { kind: 'unavailable', reason: unavailableReason(error) };
+    }
+  }
+
+  async writeSetting(name: string, value: string): Promise<{ readonly kind: 'ok' } | Unavailable> {
+    this.#assertOpen();
+    assertSetting(name, value);
+    try {
+      this.#statements.writeSetting.run(name, value);
+      return { kind: 'ok' };
+    } catch (error) {
+      return { kind: 'unavailable', reason: unavailableReason(error) };
+    }
   }
 
   /**

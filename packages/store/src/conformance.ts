@@ -298,6 +298,25 @@ export function describeLeaseStore(name: string, open: () => Promise<LeaseStore>
       });
     });
 
+    describe('settings (optional capability)', () => {
+      // A store without settings is still a complete store: the lease service then keeps its
+      // runtime configuration in memory until a restart. These tests skip.
+      const NO_SETTINGS = 'this store keeps no settings (optional): a service keeps them in memory';
+
+      it('reads null before a write, then the last value written', async (ctx) => {
+        if (store.readSetting === undefined || store.writeSetting === undefined) {
+          return ctx.skip(NO_SETTINGS);
+        }
+        expect(await store.readSetting('service.config')).toEqual({ kind: 'ok', value: null });
+        const first = JSON.stringify({ default_ttl_ms: 60_000, note: 'ünïcödé 🧠 "quoted"' });
+        expect(await store.writeSetting('service.config', first)).toEqual({ kind: 'ok' });
+        expect(await store.readSetting('service.config')).toEqual({ kind: 'ok', value: first });
+        expect(await store.writeSetting('service.config', '{}')).toEqual({ kind: 'ok' });
+        expect(await store.readSetting('service.config')).toEqual({ kind: 'ok', value: '{}' });
+        expect(await store.readSetting('other')).toEqual({ kind: 'ok', value: null });
+      });
+    });
+
     describe('resource names round-trip exactly', () => {
       const names: Array<[string, string]> = [
         ['quotes', `it's "quoted" and 'single'`],

@@ -10,10 +10,18 @@ export type {
   ListResult,
   PruneResult,
   ReadResult,
+  SettingResult,
   Unavailable,
   VersionedRecord,
 } from './lease-store.js';
-export { CEILING_STEP, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, WATCHERS_MAX } from './limits.js';
+export {
+  CEILING_STEP,
+  LIST_LIMIT_DEFAULT,
+  LIST_LIMIT_MAX,
+  SETTING_NAME_LENGTH_MAX,
+  SETTING_VALUE_LENGTH_MAX,
+  WATCHERS_MAX,
+} from './limits.js';
 export { compareResources, MemoryStore } from './memory-store.js';
 export type { MemoryStoreOptions, PowerLoss, QuarantineWrite } from './memory-store.js';
 export {
@@ -28,4 +36,4 @@ export {
 } from './recovery.js';
 export type { Ceilings, RecoveryMark, RecoveryRule } from './recovery.js';
 export { ResourceWatchers } from './resource-watchers.js';
-export { assertWritable, pageLimit } from './write-checks.js';
+export { assertSetting, assertWritable, pageLimit } from './write-checks.js';

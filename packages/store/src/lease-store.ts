@@ -42,7 +42,15 @@ export interface LeaseStore {
    */
   watch?(resource: string, signal: AbortSignal): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Optional: a named setting kept beside the leases (the lease service's runtime configuration),
+   * as text; null when never written. Stores that lack it leave settings to the caller's memory.
+   */
+  readSetting?(name: string): Promise<SettingResult>;
+  writeSetting?(name: string, value: string): Promise<{ readonly kind: 'ok' } | Unavailable>;
 }
+
+export type SettingResult = { readonly kind: 'ok'; readonly value: string | null } | Unavailable;
 
 export interface Unavailable {
   readonly kind: 'unavailable';

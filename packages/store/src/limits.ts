@@ -16,3 +16,6 @@ export const CEILING_STEP = 1_000;
  * however many clients block, and no caller spins on watches that resolve at once.
  */
 export const WATCHERS_MAX = 10_000;
+/** Longest setting name, and value (UTF-16 code units), a store keeps (readSetting/writeSetting). */
+export const SETTING_NAME_LENGTH_MAX = 64;
+export const SETTING_VALUE_LENGTH_MAX = 65_536;

@@ -1,5 +1,6 @@
 import { assert, type HistoryEvent, type LeaseRecord } from '@leasehold/core';
 import type {
+  SettingResult,
   CasResult,
   HistoryEntry,
   HistoryOptions,
@@ -25,7 +26,7 @@ import {
 } from './recovery.js';
 import { CEILING_STEP } from './limits.js';
 import { ResourceWatchers } from './resource-watchers.js';
-import { assertWritable, pageLimit } from './write-checks.js';
+import { assertSetting, assertWritable, pageLimit } from './write-checks.js';
 
 /**
  * The in-memory store: a reference implementation of the contract, the store for tests, and the
@@ -75,6 +76,7 @@ interface UnsyncedCommit {
 
 export class MemoryStore implements LeaseStore {
   readonly #records = new Map<string, VersionedRecord>();
+  readonly #settings = new Map<string, string>();
   #history: HistoryEntry[] = [];
   #seq = 0;
   #closed = false;
@@ -264,6 +266,19 @@ export class MemoryStore implements LeaseStore {
   /** Watches waiting now (bounded by WATCHERS_MAX; each is removed when it ends). */
   watchers(): number {
     return this.#watchers.size;
+  }
+
+  async readSetting(name: string): Promise<SettingResult> {
+    this.#assertOpen();
+    assertSetting(name);
+    return { kind: 'ok', value: this.#settings.get(name) ?? null };
+  }
+
+  async writeSetting(name: string, value: string): Promise<{ readonly kind: 'ok' }> {
+    this.#assertOpen();
+    assertSetting(name, value);
+    this.#settings.set(name, value);
+    return { kind: 'ok' };
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,10 @@
 import { assert, type HistoryEvent, type LeaseRecord } from '@leasehold/core';
-import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from './limits.js';
+import {
+  LIST_LIMIT_DEFAULT,
+  LIST_LIMIT_MAX,
+  SETTING_NAME_LENGTH_MAX,
+  SETTING_VALUE_LENGTH_MAX,
+} from './limits.js';
 
 /**
  * What every store asserts before it applies a write, once the version check has passed (a stale
@@ -43,4 +48,17 @@ export function pageLimit(limit: number | undefined): number {
   if (limit === undefined) return LIST_LIMIT_DEFAULT;
   assert(Number.isInteger(limit) && limit >= 1, `limit must be a whole number >= 1 (got ${limit})`);
   return Math.min(limit, LIST_LIMIT_MAX);
+}
+
+/** Setting names and values are the caller's own constants and JSON: a bad one is a bug. */
+export function assertSetting(name: string, value?: string): void {
+  assert(
+    /^[a-z][a-z0-9_.-]*$/.test(name) && name.length <= SETTING_NAME_LENGTH_MAX,
+    `a setting name is lower-case, at most ${SETTING_NAME_LENGTH_MAX} characters (got ${JSON.stringify(name)})`,
+  );
+  if (value === undefined) return;
+  assert(
+    value.length <= SETTING_VALUE_LENGTH_MAX,
+    `a setting value is at most ${SETTING_VALUE_LENGTH_MAX} characters`,
+  );
 }
