@@ -204,7 +204,7 @@ function heldOutcome(context: AgentContext, resource: string, answer: ApiAnswer)
   const who = mine ? `${holder} (this agent id, in another session)` : holder;
   return {
     code: EXIT.refused,
-    text: `leasehold: ${resource} is held by ${who} until ${expires_at}; claimable in ${formatDuration(retry_after_ms)} (or claim --force)`,
+    text: `leasehold: ${resource} is held by ${who} until ${expires_at}; claimable in ${formatDuration(Math.ceil(retry_after_ms / 1000) * 1000)} (or claim --force)`,
     json: { resource, holder, token, expires_at, retry_after_ms },
   };
 }
@@ -228,7 +228,7 @@ async function heartbeat(
   if (minIntervalMs !== undefined && sinceMs < minIntervalMs) {
     return {
       code: EXIT.ok,
-      text: `skipped: last heartbeat of ${resource} ${formatDuration(sinceMs)} ago (min interval ${formatDuration(minIntervalMs)})`,
+      text: `skipped: last heartbeat of ${resource} ${formatDuration(Math.floor(sinceMs / 1000) * 1000)} ago (min interval ${formatDuration(minIntervalMs)})`,
       json: { resource, skipped: true, token: lease.token, expires_at: lease.expires_at },
     };
   }

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import { checkHolder } from '@leasehold/core';
 import { openSqliteStore } from '@leasehold/store-sqlite';
 import {
@@ -75,6 +75,8 @@ export async function agentContext(flags: AgentFlags, io: CliIo): Promise<AgentC
     return { agent, backend: httpBackend(server, env('LEASEHOLD_API_KEY')), state, json };
   }
   const db = flags.db ?? env('LEASEHOLD_DB') ?? config.db ?? DB_FILE_DEFAULT;
+  // A file under the state directory (.leasehold/leases.db) needs the directory first.
+  mkdirSync(dirname(resolve(db)), { recursive: true });
   const opened = openSqliteStore(resolve(db));
   if (opened.kind === 'refused') throw new BackendUnavailable(opened.reason);
   return { agent, backend: await localBackend(opened.store, `file ${db}`), state, json };
