@@ -11,6 +11,7 @@ const SCRIPTS: readonly [string, string][] = [
   ['bench-store.ts', 'bench:store'],
   ['bench-zoo.ts', 'bench:zoo'],
   ['bench-pool.ts', 'bench:pool'],
+  ['bench-http.ts', 'bench:http'],
   ['production-bugs.ts', 'bugs'],
   ['mutation-survivors.ts', 'mutation:survivors'],
 ];
