@@ -16,6 +16,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SCENARIOS } from '@leasehold/sim';
 import { ZOO } from '@leasehold/sim/zoo';
 import { PRODUCTION_BUGS as BUGS } from '../scripts/production-bugs/bugs';
+import { startServerProcess } from '../packages/server/test/server-process';
 import { commands, readmeBlock, readmeBlocks, type ReadmeBlock } from './readme-blocks';
 
 /**
@@ -174,6 +175,34 @@ describe(
       });
     });
 
+    describe('agent commands (a local file in an empty directory)', () =>
+      runsAsPrinted(claim('npx leasehold claim src/app.ts --agent agent-1')));
+
+    describe('leasehold serve: each starts, says where it listens, and stops on SIGTERM', () => {
+      for (const command of commands(claim('npx leasehold serve'))) {
+        it(command, async (ctx) => {
+          if (command.includes('--store etcd') && !etcdGiven()) {
+            console.warn('README serve --store etcd: LEASEHOLD_REQUIRE_ETCD=1 (CI) runs it');
+            return ctx.skip();
+          }
+          writeFileSync(
+            join(work, 'keys.json'),
+            JSON.stringify({ keys: [{ key: 'readme-admin-key-0123456789', admin: true }] }),
+          );
+          const args = command
+            .replace(/^npx leasehold serve/, '')
+            .replace(/--port \d+/, '')
+            .replace(/--etcd-endpoints \S+/, `--etcd-endpoints ${etcdEndpoints().join(',')}`)
+            .trim()
+            .split(/\s+/)
+            .filter((a) => a !== '');
+          const server = await startServerProcess([...args, '--port', '0'], work);
+          const code = await server.stop();
+          expect(code, server.stderr()).toBe(0);
+        });
+      }
+    });
+
     describe('chaos runs', () =>
       runsAsPrinted(claim('npm run chaos:sqlite'), (command) =>
         command.includes('chaos:etcd')
@@ -186,6 +215,16 @@ describe(
 /** Whether the environment names an etcd cluster for these runs (CI starts one). */
 function etcdGiven(): boolean {
   return process.env.LEASEHOLD_REQUIRE_ETCD === '1';
+}
+
+/** The CI cluster's client URLs (scripts/etcd-cluster.sh's ports). */
+function etcdEndpoints(): string[] {
+  return (
+    process.env.LEASEHOLD_ETCD_ENDPOINTS ??
+    [1, 2, 3]
+      .map((n) => `http://127.0.0.1:${Number(process.env.LEASEHOLD_ETCD_PORT_BASE ?? 23790) + n}`)
+      .join(',')
+  ).split(',');
 }
 
 describe('README.md: TypeScript snippets type-check and run', { timeout: COMMAND_MS_MAX }, () => {
@@ -208,6 +247,25 @@ import { MemoryStore } from '@leasehold/store';
 
 ${claim('const config = resolveConfig(').body}`,
   );
+  const features = write(
+    'client-features.ts',
+    `import { LeaseClient, systemClock } from '@leasehold/client';
+import { resolveConfig } from '@leasehold/core';
+import { MemoryStore } from '@leasehold/store';
+
+${readmeBlock('const config = resolveConfig(').body.split('const ttl = ')[0]}
+${claim("client.on('lost'").body}
+if (done.kind !== 'done' || all.kind !== 'granted') throw new Error('the README example did not run');
+`,
+  );
+  const httpClient = write(
+    'http-client.ts',
+    `import { HttpLeaseClient, systemClock } from '@leasehold/client';
+
+${claim('const agent = new HttpLeaseClient(').body.replace("'http://127.0.0.1:8105'", 'process.env.README_SERVER_URL!')}
+if (result.kind !== 'done') throw new Error(result.kind);
+`,
+  );
   const conformance = write(
     'conformance.ts',
     claim("import { describeLeaseStore } from '@leasehold/store/conformance';").body,
@@ -224,12 +282,7 @@ if (got.kind !== 'granted') throw new Error(got.kind);
 await opened.store.close();
 `,
   );
-  const endpoints = (
-    process.env.LEASEHOLD_ETCD_ENDPOINTS ??
-    [1, 2, 3]
-      .map((n) => `http://127.0.0.1:${Number(process.env.LEASEHOLD_ETCD_PORT_BASE ?? 23790) + n}`)
-      .join(',')
-  ).split(',');
+  const endpoints = etcdEndpoints();
   const etcd = write(
     'etcd.ts',
     `import { openEtcdStore } from '@leasehold/store-etcd';
@@ -270,6 +323,21 @@ if (read.kind !== 'ok') throw new Error(read.kind);
       `npx leasehold dst run --impl ${JSON.stringify(byo)} --scenario swarm --seeds 3`,
     );
     expect(ran.status, ran.out).toBe(0);
+  });
+
+  it('the client features example (withLease, acquireAll, keepAlive, releaseAll) runs', async () => {
+    await import(pathToFileURL(features).href);
+  });
+
+  it('the HttpLeaseClient example runs against a real server', async () => {
+    const server = await startServerProcess(['--db', join(work, 'http-readme.db')], work);
+    try {
+      process.env.README_SERVER_URL = server.url;
+      await import(pathToFileURL(httpClient).href);
+    } finally {
+      delete process.env.README_SERVER_URL;
+      await server.stop();
+    }
   });
 
   it('the SQLite store opens and grants', async () => {

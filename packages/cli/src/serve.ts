@@ -77,6 +77,12 @@ export async function serve(values: ServeValues, io: CliIo): Promise<number> {
     if (loaded.kind === 'refused') throw new UsageError(loaded.reason);
     apiKeys = loaded.keys;
   }
+  // Listening for the signals before anything can be told the URL: a supervisor that stops the
+  // service the moment it hears of it still gets a graceful shutdown.
+  const stopSignal = new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
   const opened = openStoreFromFlags(values, io.cwd);
   if (opened.kind === 'refused') {
     io.stderr(`leasehold: ${opened.reason}\n`);
@@ -98,10 +104,7 @@ export async function serve(values: ServeValues, io: CliIo): Promise<number> {
   }
   const auth = apiKeys === undefined ? 'no API keys' : 'API keys required';
   io.stderr(`leasehold: serving on ${started.server.url} (${opened.description}; ${auth})\n`);
-  const signal = await new Promise<string>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
+  const signal = await stopSignal;
   io.stderr(`leasehold: ${signal}: shutting down\n`);
   await started.server.close();
   io.stderr('leasehold: stopped; every lease is kept in the store\n');

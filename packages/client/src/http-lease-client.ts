@@ -60,7 +60,7 @@ export interface HttpLeaseClientOptions {
   /** The holder's clock: belief is measured on its monotonic clock, from each request's send. */
   readonly clock: Clock;
   /** Sent as `Authorization: Bearer <apiKey>` when the service checks API keys. */
-  readonly apiKey?: string;
+  readonly apiKey?: string | undefined;
   /** The belief margins (`safetyMarginMs`, `clockDriftPpmMax`); the service decides expiry. */
   readonly config?: LeaseConfig;
   /** Request ids (a retry of one acquire reuses its id: I-8). */

@@ -32,8 +32,12 @@ export function tempDb(): string {
 }
 
 /** Starts `leasehold serve --port 0 ...` as a real process and waits for its URL. */
-export async function startServerProcess(args: readonly string[]): Promise<ServerProcess> {
+export async function startServerProcess(
+  args: readonly string[],
+  cwd: string = process.cwd(),
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], {
+    cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
