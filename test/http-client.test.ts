@@ -129,6 +129,23 @@ describe('HttpLeaseClient over a real lease server', { timeout: 300_000 }, () =>
     });
   });
 
+  test('forceClaim over HTTP fences the holder and takes the lease', async () => {
+    const stuck = client('stuck');
+    const held = await stuck.acquire('http/forced');
+    if (held.kind !== 'granted') throw new Error(held.kind);
+    const rescuer = client('rescuer');
+    const taken = await rescuer.forceClaim('http/forced');
+    expect(taken).toMatchObject({
+      kind: 'granted',
+      tookOverFrom: 'stuck',
+      lease: { token: held.lease.token + 2 },
+    });
+    expect(await stuck.renew(held.lease)).toMatchObject({
+      kind: 'expired',
+      reason: 'forceReleased',
+    });
+  });
+
   test('bad input is invalid naming the field; an unreachable service is unavailable', async () => {
     expect(await client('x').acquire('', {})).toMatchObject({ kind: 'invalid', field: 'resource' });
     expect(await client('x').acquire('r', { ttlMs: 5 })).toMatchObject({

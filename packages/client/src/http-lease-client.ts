@@ -12,6 +12,7 @@ import {
 import { compareResources } from '@leasehold/store';
 import { acquireAll, type AcquireAllOptions, type AcquireAllOutcome } from './acquire-all.js';
 import { attemptsBudget, type BudgetOptions } from './attempts-budget.js';
+import { forceClaim, type ForceClaimOptions, type ForceClaimOutcome } from './force-claim.js';
 import { HeldLeases } from './held-leases.js';
 import { randomIds, type IdSource } from './ids.js';
 import {
@@ -278,6 +279,14 @@ export class HttpLeaseClient implements LeaseClientApi {
     if (status === 409 && answer.error === 'not_held') return { kind: 'notHeld' };
     if (status === 409) return { kind: 'notHolder', holder: String(answer.holder) };
     return refusal(sent.reply);
+  }
+
+  /**
+   * Takes `resource` over from its holder (or only from `expectedHolder`): a force-release that
+   * fences the holder, then an acquire. An admin action, for a crashed or stuck holder.
+   */
+  forceClaim(resource: string, options: ForceClaimOptions = {}): Promise<ForceClaimOutcome> {
+    return forceClaim(this, resource, options);
   }
 
   keepAlive(lease: Lease, options: KeepAliveOptions = {}): KeepAlive {

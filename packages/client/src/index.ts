@@ -3,6 +3,8 @@ export { acquireAll } from './acquire-all.js';
 export type { AcquireAllHost, AcquireAllOptions, AcquireAllOutcome } from './acquire-all.js';
 export { attemptsBudget } from './attempts-budget.js';
 export type { BudgetOptions } from './attempts-budget.js';
+export { forceClaim } from './force-claim.js';
+export type { ForceClaimHost, ForceClaimOptions, ForceClaimOutcome } from './force-claim.js';
 export { HeldLeases } from './held-leases.js';
 export { counterIds, randomIds } from './ids.js';
 export type { IdSource } from './ids.js';

@@ -1,5 +1,6 @@
 import type { AcquireAllOptions, AcquireAllOutcome } from './acquire-all.js';
 import type { BudgetOptions } from './attempts-budget.js';
+import type { ForceClaimOptions, ForceClaimOutcome } from './force-claim.js';
 import type { KeepAlive, KeepAliveOptions } from './keep-alive.js';
 import type { LeaseEventName, LeaseListener } from './lease-events.js';
 import type {
@@ -35,6 +36,8 @@ export interface LeaseClientApi {
     resource: string,
     options?: { readonly expectedHolder?: string },
   ): Promise<ForceReleaseOutcome>;
+  /** Takes `resource` over from its holder: a fencing force-release, then an acquire. */
+  forceClaim(resource: string, options?: ForceClaimOptions): Promise<ForceClaimOutcome>;
   keepAlive(lease: Lease, options?: KeepAliveOptions): KeepAlive;
   withLease<T>(
     resource: string,

@@ -23,6 +23,7 @@ import {
 import { compareResources, type LeaseStore, type Unavailable } from '@leasehold/store';
 import { acquireAll, type AcquireAllOptions, type AcquireAllOutcome } from './acquire-all.js';
 import { attemptsBudget, type BudgetOptions } from './attempts-budget.js';
+import { forceClaim, type ForceClaimOptions, type ForceClaimOutcome } from './force-claim.js';
 import { HeldLeases } from './held-leases.js';
 import { randomIds, type IdSource } from './ids.js';
 import type { LeaseClientApi } from './lease-client-api.js';
@@ -418,6 +419,14 @@ export class LeaseClient implements LeaseClientApi {
       { attemptsMax: ATTEMPTS_MAX },
     );
     return settled.kind === 'unavailable' ? settled : settled.result;
+  }
+
+  /**
+   * Takes `resource` over from its holder (or only from `expectedHolder`): a force-release that
+   * fences the holder, then an acquire. An admin action, for a crashed or stuck holder.
+   */
+  forceClaim(resource: string, options: ForceClaimOptions = {}): Promise<ForceClaimOutcome> {
+    return forceClaim(this, resource, options);
   }
 
   /**
