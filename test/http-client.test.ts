@@ -142,7 +142,7 @@ describe('HttpLeaseClient over a real lease server', { timeout: 300_000 }, () =>
     });
     expect(await stuck.renew(held.lease)).toMatchObject({
       kind: 'expired',
-      reason: 'forceReleased',
+      reason: 'superseded',
     });
   });
 
