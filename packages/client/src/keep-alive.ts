@@ -178,9 +178,14 @@ export class KeepAliveLoop implements KeepAlive {
       }
       if (nowMs >= targetMonoMs) return true;
       const waitMs = Math.min(targetMonoMs, beliefEndMs) - nowMs;
-      if ((await Promise.race([this.#host.clock.sleep(waitMs), this.#ended])) === ENDED) {
-        return false;
-      }
+      // The sleep that loses the race is aborted: it leaves no timer (or simulated wake-up) behind.
+      const sleeping = new AbortController();
+      const woke = await Promise.race([
+        this.#host.clock.sleep(waitMs, sleeping.signal),
+        this.#ended,
+      ]);
+      sleeping.abort();
+      if (woke === ENDED) return false;
     }
     return this.#end === null;
   }
@@ -193,8 +198,12 @@ export class KeepAliveLoop implements KeepAlive {
       this.#lose('beliefEnded', null);
       return null;
     }
-    const beliefEnd = this.#host.clock.sleep(leftMs).then((): typeof BELIEF_ENDED => BELIEF_ENDED);
+    const sleeping = new AbortController();
+    const beliefEnd = this.#host.clock
+      .sleep(leftMs, sleeping.signal)
+      .then((): typeof BELIEF_ENDED => BELIEF_ENDED);
     const got = await Promise.race([this.#host.renew(lease), beliefEnd, this.#ended]);
+    if (got !== BELIEF_ENDED) sleeping.abort();
     if (got === ENDED || this.#end !== null) return null;
     if (got === BELIEF_ENDED) {
       this.#lose('beliefEnded', null);

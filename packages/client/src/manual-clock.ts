@@ -30,13 +30,23 @@ export class ManualClock implements Clock {
     return this.#monoMs;
   }
 
-  sleep(ms: number): Promise<void> {
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
     assert(
       Number.isFinite(ms) && ms >= 0,
       `sleep needs a finite, non-negative duration (got ${ms})`,
     );
     return new Promise((wake) => {
-      this.#sleepers.push({ wakeAtMonoMs: this.#monoMs + ms, order: this.#order++, wake });
+      if (signal?.aborted === true) return wake();
+      const sleeper = { wakeAtMonoMs: this.#monoMs + ms, order: this.#order++, wake };
+      this.#sleepers.push(sleeper);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.#sleepers = this.#sleepers.filter((s) => s !== sleeper);
+          wake();
+        },
+        { once: true },
+      );
     });
   }
 

@@ -10,15 +10,24 @@ export function systemClock(): Clock {
   return {
     wallMs: () => Date.now(),
     monoMs: () => Math.floor(performance.now()),
-    sleep: (ms) => sleepChunked(ms),
+    sleep: (ms, signal) => sleepChunked(ms, signal),
   };
 }
 
-async function sleepChunked(ms: number): Promise<void> {
+async function sleepChunked(ms: number, signal?: AbortSignal): Promise<void> {
   let leftMs = Math.max(0, ms);
   do {
+    if (signal?.aborted === true) return;
     const chunkMs = Math.min(leftMs, TTL_MS_LIMIT_MAX);
-    await new Promise<void>((resolve) => setTimeout(resolve, chunkMs));
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, chunkMs);
+      signal?.addEventListener('abort', done, { once: true });
+    });
     leftMs -= chunkMs;
   } while (leftMs > 0);
 }
