@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,7 +95,7 @@ describe('packed packages installed into an empty project (plain Node, no worksp
       run('npm', ['pack', '--workspaces', '--json', '--pack-destination', tarballs], root),
       'npm pack',
     );
-    expect((JSON.parse(packed.stdout) as unknown[]).length).toBe(9);
+    expect((JSON.parse(packed.stdout) as unknown[]).length).toBe(10);
     project = join(work, 'project');
     mkdirSync(join(project, 'src'), { recursive: true });
     writeFileSync(
@@ -205,6 +205,46 @@ describe('packed packages installed into an empty project (plain Node, no worksp
       'leasehold help dst run',
     );
     expect(help.stdout).toMatch(/^Usage: leasehold dst run /);
+  });
+
+  it('leasehold serve and the agent commands under plain Node: over HTTP and on a local file', async () => {
+    // The installed binary itself (not through npx, which might not pass SIGTERM on).
+    const bin = join(project, 'node_modules', '@leasehold', 'cli', 'bin', 'leasehold.js');
+    const server = spawn(process.execPath, [bin, 'serve', '--port', '0', '--db', 'served.db'], {
+      cwd: project,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    server.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
+    try {
+      await expect
+        .poll(() => /serving on (\S+)/.exec(err)?.[1], { timeout: COMMAND_MS_MAX })
+        .toBeTruthy();
+      const url = /serving on (\S+)/.exec(err)![1]!;
+      for (const where of [
+        ['--server', url],
+        ['--db', 'agents.db'],
+      ]) {
+        const agent = ['--agent', 'packed-agent', ...where];
+        ok(
+          run('npx', ['leasehold', 'claim', 'src/app.ts', '--ttl', '10m', ...agent], project),
+          'claim',
+        );
+        ok(run('npx', ['leasehold', 'gate', 'src/app.ts', ...agent], project), 'gate');
+        const other = run(
+          'npx',
+          ['leasehold', 'claim', 'src/app.ts', '--agent', 'other', ...where],
+          project,
+        );
+        expect(other.status, other.stderr).toBe(1);
+        expect(other.stderr).toContain('held by packed-agent');
+        ok(run('npx', ['leasehold', 'release', 'src/app.ts', ...agent], project), 'release');
+      }
+    } finally {
+      server.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
   });
 
   it('the type declarations check under NodeNext (exports carry types), the README snippets with them', () => {

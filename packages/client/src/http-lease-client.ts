@@ -1,5 +1,4 @@
 import {
-  assert,
   beliefDurationMs,
   beliefEndsAtMonoMs,
   DEFAULT_CONFIG,
@@ -9,21 +8,14 @@ import {
   type Invalid,
   type LeaseConfig,
 } from '@leasehold/core';
-import { compareResources } from '@leasehold/store';
 import { acquireAll, type AcquireAllOptions, type AcquireAllOutcome } from './acquire-all.js';
 import { attemptsBudget, type BudgetOptions } from './attempts-budget.js';
 import { forceClaim, type ForceClaimOptions, type ForceClaimOutcome } from './force-claim.js';
-import { HeldLeases } from './held-leases.js';
+import { HolderState } from './holder-state.js';
 import { randomIds, type IdSource } from './ids.js';
-import {
-  KeepAliveLoop,
-  type KeepAlive,
-  type KeepAliveEnd,
-  type KeepAliveOptions,
-} from './keep-alive.js';
+import type { KeepAlive, KeepAliveOptions } from './keep-alive.js';
 import type { AcquireCallOptions, LeaseClientApi } from './lease-client-api.js';
 import {
-  LeaseEvents,
   warnListenerError,
   type LeaseEventName,
   type LeaseListener,
@@ -35,7 +27,6 @@ import {
   BACKOFF_MS_MAX,
   HTTP_REQUEST_MS_DEFAULT,
   HTTP_WAIT_MS_MAX,
-  KEEPALIVES_MAX,
 } from './limits.js';
 import type {
   AcquireOutcome,
@@ -103,9 +94,8 @@ export class HttpLeaseClient implements LeaseClientApi {
   readonly #fetch: typeof fetch;
   readonly #requestMsMax: number;
   readonly #timeoutSignal: (ms: number) => AbortSignal;
-  readonly #events: LeaseEvents;
-  readonly #held = new HeldLeases();
-  readonly #keepAlives = new Set<KeepAliveLoop>();
+  /** Events, the leases this client holds as its own calls left them, its keep-alives. */
+  readonly #state: HolderState;
 
   constructor(options: HttpLeaseClientOptions) {
     this.holder = options.holder;
@@ -117,11 +107,15 @@ export class HttpLeaseClient implements LeaseClientApi {
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#requestMsMax = options.requestMsMax ?? HTTP_REQUEST_MS_DEFAULT;
     this.#timeoutSignal = options.timeoutSignal ?? systemTimeoutSignal;
-    this.#events = new LeaseEvents(options.onListenerError ?? warnListenerError);
+    this.#state = new HolderState(
+      options.holder,
+      options.clock,
+      options.onListenerError ?? warnListenerError,
+    );
   }
 
   on<E extends LeaseEventName>(event: E, listener: LeaseListener<E>): () => void {
-    return this.#events.on(event, listener);
+    return this.#state.on(event, listener);
   }
 
   /**
@@ -150,9 +144,9 @@ export class HttpLeaseClient implements LeaseClientApi {
       const sent = await this.#send('/v1/leases/acquire', body, attemptsMax, waitMs);
       if (sent.reply.kind === 'unavailable') return sent.reply;
       const outcome = this.#acquireOutcome(sent.reply, sent.firstSendMonoMs);
-      if (outcome.kind !== 'held') return this.#acquired(outcome);
+      if (outcome.kind !== 'held') return this.#state.acquired(outcome);
       const leftMs = deadlineMonoMs - this.#clock.monoMs();
-      if (round === 0) this.#conflict(resource, outcome, leftMs > 0);
+      if (round === 0) this.#state.conflict(resource, outcome, leftMs > 0);
       if (leftMs <= 0) return outcome;
       // The service waited and the lease is still held (its wait round ran out): ask again.
       if (waitMs === 0)
@@ -213,13 +207,11 @@ export class HttpLeaseClient implements LeaseClientApi {
         { ...answer, owner_key: lease.ownerKey, acquired_at_ms: lease.acquiredAtMs },
         sent.firstSendMonoMs,
       );
-      this.#held.note(renewed, this.#clock.monoMs());
-      const { resource, holder, token } = renewed;
-      this.#events.emit('renewed', { resource, holder, token, lease: renewed });
+      this.#state.renewed(renewed);
       return { kind: 'renewed', lease: renewed };
     }
     if (status === 410 || status === 403 || status === 404)
-      this.#held.forget(lease.resource, lease.token);
+      this.#state.forget(lease.resource, lease.token);
     if (status === 410)
       return { kind: 'expired', token: lease.token, reason: goneReason(answer.reason) };
     if (status === 403 || status === 404) return { kind: 'notHolder', holder: null };
@@ -245,11 +237,9 @@ export class HttpLeaseClient implements LeaseClientApi {
     );
     if (sent.reply.kind === 'unavailable') return sent.reply;
     const { status, body } = sent.reply;
-    if (status === 200 || status === 410 || status === 404)
-      this.#held.forget(lease.resource, lease.token);
+    if (status === 410 || status === 404) this.#state.forget(lease.resource, lease.token);
     if (status === 200) {
-      const { resource, holder, token } = lease;
-      this.#events.emit('released', { resource, holder, token, replayed: body.replayed === true });
+      this.#state.released(lease, body.replayed === true);
       return { kind: 'released', token: lease.token, replayed: body.replayed === true };
     }
     if (status === 410 || status === 403 || status === 404)
@@ -269,7 +259,7 @@ export class HttpLeaseClient implements LeaseClientApi {
     if (sent.reply.kind === 'unavailable') return sent.reply;
     const { status, body: answer } = sent.reply;
     if (status === 200) {
-      this.#held.forget(resource, Number(answer.token));
+      this.#state.forget(resource, Number(answer.token));
       return {
         kind: 'forceReleased',
         previousHolder: String(answer.previous_holder),
@@ -290,15 +280,7 @@ export class HttpLeaseClient implements LeaseClientApi {
   }
 
   keepAlive(lease: Lease, options: KeepAliveOptions = {}): KeepAlive {
-    assert(this.#keepAlives.size < KEEPALIVES_MAX, `more than ${KEEPALIVES_MAX} keep-alives`);
-    const loop = new KeepAliveLoop(lease, options, {
-      clock: this.#clock,
-      renew: (current) => this.renew(current),
-      ended: (ended, end) => this.#keepAliveEnded(ended, end),
-    });
-    this.#keepAlives.add(loop);
-    loop.start();
-    return loop;
+    return this.#state.keepAlive(lease, options, (current) => this.renew(current));
   }
 
   withLease<T>(
@@ -322,66 +304,19 @@ export class HttpLeaseClient implements LeaseClientApi {
   }
 
   async releaseAll(): Promise<{ readonly resource: string; readonly outcome: ReleaseOutcome }[]> {
-    for (const loop of [...this.#keepAlives]) await loop.stop();
-    const leases = this.#held.all().sort((a, b) => compareResources(b.resource, a.resource));
-    const outcomes: { readonly resource: string; readonly outcome: ReleaseOutcome }[] = [];
-    for (const lease of leases)
-      outcomes.push({ resource: lease.resource, outcome: await this.release(lease) });
-    return outcomes;
+    return this.#state.releaseAll((lease) => this.release(lease));
   }
 
   holds(resource: string): boolean {
-    return this.#held.believed(resource, this.#clock.monoMs()) !== null;
+    return this.#state.holds(resource);
   }
 
   believes(lease: Lease): boolean {
-    return this.#clock.monoMs() < lease.validUntilMonoMs;
+    return this.#state.believes(lease);
   }
 
   timeLeftMs(lease: Lease): number {
-    return Math.max(0, lease.validUntilMonoMs - this.#clock.monoMs());
-  }
-
-  #keepAliveEnded(loop: KeepAliveLoop, end: KeepAliveEnd): void {
-    this.#keepAlives.delete(loop);
-    if (end.kind !== 'lost') return;
-    const { resource, holder, token } = end.lease;
-    this.#events.emit('lost', {
-      resource,
-      holder,
-      token,
-      reason: end.reason,
-      renewals: end.renewals,
-    });
-  }
-
-  #acquired(outcome: AcquireOutcome): AcquireOutcome {
-    if (outcome.kind !== 'granted') return outcome;
-    const { lease } = outcome;
-    this.#held.note(lease, this.#clock.monoMs());
-    this.#events.emit('granted', {
-      resource: lease.resource,
-      holder: lease.holder,
-      token: lease.token,
-      lease,
-    });
-    return outcome;
-  }
-
-  #conflict(
-    resource: string,
-    held: Extract<AcquireOutcome, { kind: 'held' }>,
-    waiting: boolean,
-  ): void {
-    this.#events.emit('conflict', {
-      resource,
-      holder: this.holder,
-      heldBy: held.holder,
-      token: held.token,
-      expiresAtMs: held.expiresAtMs,
-      retryAfterMs: held.retryAfterMs,
-      waiting,
-    });
+    return this.#state.timeLeftMs(lease);
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,11 +1,9 @@
 // The public API of @leasehold/client.
 export { acquireAll } from './acquire-all.js';
 export type { AcquireAllHost, AcquireAllOptions, AcquireAllOutcome } from './acquire-all.js';
-export { attemptsBudget } from './attempts-budget.js';
 export type { BudgetOptions } from './attempts-budget.js';
 export { forceClaim } from './force-claim.js';
 export type { ForceClaimHost, ForceClaimOptions, ForceClaimOutcome } from './force-claim.js';
-export { HeldLeases } from './held-leases.js';
 export { counterIds, randomIds } from './ids.js';
 export type { IdSource } from './ids.js';
 export { KeepAliveLoop, LeaseEndedError } from './keep-alive.js';
@@ -15,7 +13,7 @@ export type { HttpLease, HttpLeaseClientOptions } from './http-lease-client.js';
 export { LeaseClient } from './lease-client.js';
 export type { AcquireCallOptions, LeaseClientApi } from './lease-client-api.js';
 export type { AcquireOptions, LeaseClientOptions, LeaseDecisions } from './lease-client.js';
-export { LeaseEvents, warnListenerError } from './lease-events.js';
+export { warnListenerError } from './lease-events.js';
 export type {
   LeaseEventMap,
   LeaseEventName,

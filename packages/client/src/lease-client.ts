@@ -20,21 +20,15 @@ import {
   type LeaseGrant,
   type LeaseRecord,
 } from '@leasehold/core';
-import { compareResources, type LeaseStore, type Unavailable } from '@leasehold/store';
+import type { LeaseStore, Unavailable } from '@leasehold/store';
 import { acquireAll, type AcquireAllOptions, type AcquireAllOutcome } from './acquire-all.js';
 import { attemptsBudget, type BudgetOptions } from './attempts-budget.js';
 import { forceClaim, type ForceClaimOptions, type ForceClaimOutcome } from './force-claim.js';
-import { HeldLeases } from './held-leases.js';
+import { HolderState } from './holder-state.js';
 import { randomIds, type IdSource } from './ids.js';
 import type { LeaseClientApi } from './lease-client-api.js';
+import type { KeepAlive, KeepAliveOptions } from './keep-alive.js';
 import {
-  KeepAliveLoop,
-  type KeepAlive,
-  type KeepAliveEnd,
-  type KeepAliveOptions,
-} from './keep-alive.js';
-import {
-  LeaseEvents,
   warnListenerError,
   type LeaseEventName,
   type LeaseListener,
@@ -46,7 +40,6 @@ import {
   ATTEMPTS_MAX,
   BACKOFF_MS_BASE,
   BACKOFF_MS_MAX,
-  KEEPALIVES_MAX,
   KNOWN_RECORDS_MAX,
   RETRIES_CAS_MAX,
   UNCERTAIN_ACQUIRES_MAX,
@@ -172,10 +165,8 @@ export class LeaseClient implements LeaseClientApi {
     string,
     { readonly ownerKey: string; uncertainToken: number; sendMonoMs: number }
   >();
-  readonly #events: LeaseEvents;
-  /** Leases this client holds, as its own calls left them (holds, releaseAll). */
-  readonly #held = new HeldLeases();
-  readonly #keepAlives = new Set<KeepAliveLoop>();
+  /** Events, the leases this client holds as its own calls left them, its keep-alives. */
+  readonly #state: HolderState;
 
   constructor(options: LeaseClientOptions) {
     this.holder = options.holder;
@@ -184,12 +175,16 @@ export class LeaseClient implements LeaseClientApi {
     this.#clock = options.clock;
     this.#ids = options.ids ?? randomIds();
     this.#decide = { ...CORE_DECISIONS, ...options.decisions };
-    this.#events = new LeaseEvents(options.onListenerError ?? warnListenerError);
+    this.#state = new HolderState(
+      options.holder,
+      options.clock,
+      options.onListenerError ?? warnListenerError,
+    );
   }
 
   /** Subscribes to a client event (granted, renewed, released, lost, conflict); returns unsubscribe. */
   on<E extends LeaseEventName>(event: E, listener: LeaseListener<E>): () => void {
-    return this.#events.on(event, listener);
+    return this.#state.on(event, listener);
   }
 
   /** Acquires `resource`; with `waitMs`, waits for the holder's lease to become claimable. */
@@ -217,10 +212,10 @@ export class LeaseClient implements LeaseClientApi {
         this.#uncertain.delete(requestId);
       if (outcome.kind !== 'held') {
         watch?.stop.abort();
-        return this.#acquired(outcome);
+        return this.#state.acquired(outcome);
       }
       const leftMs = deadlineMonoMs - this.#clock.monoMs();
-      if (round === 0) this.#conflict(resource, outcome, leftMs > 0);
+      if (round === 0) this.#state.conflict(resource, outcome, leftMs > 0);
       if (leftMs <= 0) {
         watch?.stop.abort();
         return outcome;
@@ -250,35 +245,6 @@ export class LeaseClient implements LeaseClientApi {
     // A watch that fails only costs the hand-off: the timer still paces the wait.
     const changed = this.#store.watch(resource, stop.signal).then(noop, noop);
     return { changed, stop };
-  }
-
-  #acquired(outcome: AcquireOutcome): AcquireOutcome {
-    if (outcome.kind !== 'granted') return outcome;
-    const { lease } = outcome;
-    this.#held.note(lease, this.#clock.monoMs());
-    this.#events.emit('granted', {
-      resource: lease.resource,
-      holder: lease.holder,
-      token: lease.token,
-      lease,
-    });
-    return outcome;
-  }
-
-  #conflict(
-    resource: string,
-    held: Extract<AcquireOutcome, { kind: 'held' }>,
-    waiting: boolean,
-  ): void {
-    this.#events.emit('conflict', {
-      resource,
-      holder: this.holder,
-      heldBy: held.holder,
-      token: held.token,
-      expiresAtMs: held.expiresAtMs,
-      retryAfterMs: held.retryAfterMs,
-      waiting,
-    });
   }
 
   async #acquireOnce(
@@ -341,13 +307,11 @@ export class LeaseClient implements LeaseClientApi {
     if (settled.kind === 'unavailable') return settled;
     const { result } = settled;
     if (result.kind === 'notHolder' || result.kind === 'expired') {
-      this.#held.forget(lease.resource, lease.token);
+      this.#state.forget(lease.resource, lease.token);
     }
     if (result.kind !== 'renewed') return result;
     const renewed = this.#leaseFrom(result.lease, settled);
-    this.#held.note(renewed, this.#clock.monoMs());
-    const { resource, holder, token } = renewed;
-    this.#events.emit('renewed', { resource, holder, token, lease: renewed });
+    this.#state.renewed(renewed);
     return { kind: 'renewed', lease: renewed };
   }
 
@@ -371,13 +335,8 @@ export class LeaseClient implements LeaseClientApi {
     );
     if (settled.kind === 'unavailable') return settled;
     const { result } = settled;
-    if (result.kind === 'released' || result.kind === 'notHolder') {
-      this.#held.forget(lease.resource, lease.token);
-    }
-    if (result.kind === 'released') {
-      const { resource, holder, token } = lease;
-      this.#events.emit('released', { resource, holder, token, replayed: result.replayed });
-    }
+    if (result.kind === 'notHolder') this.#state.forget(lease.resource, lease.token);
+    if (result.kind === 'released') this.#state.released(lease, result.replayed);
     return result;
   }
 
@@ -401,7 +360,7 @@ export class LeaseClient implements LeaseClientApi {
     );
     if (settled.kind === 'unavailable') return settled;
     // Forcing out this client's own lease ends it here too (the token went up past it).
-    if (settled.result.kind === 'forceReleased') this.#held.forget(resource, settled.result.token);
+    if (settled.result.kind === 'forceReleased') this.#state.forget(resource, settled.result.token);
     return settled.result;
   }
 
@@ -435,28 +394,7 @@ export class LeaseClient implements LeaseClientApi {
    * belief end at the latest, even while a renewal hangs. Loss aborts `signal` and emits `lost`.
    */
   keepAlive(lease: Lease, options: KeepAliveOptions = {}): KeepAlive {
-    assert(this.#keepAlives.size < KEEPALIVES_MAX, `more than ${KEEPALIVES_MAX} keep-alives`);
-    const loop = new KeepAliveLoop(lease, options, {
-      clock: this.#clock,
-      renew: (current) => this.renew(current),
-      ended: (ended, end) => this.#keepAliveEnded(ended, end),
-    });
-    this.#keepAlives.add(loop);
-    loop.start();
-    return loop;
-  }
-
-  #keepAliveEnded(loop: KeepAliveLoop, end: KeepAliveEnd): void {
-    this.#keepAlives.delete(loop);
-    if (end.kind !== 'lost') return;
-    const { resource, holder, token } = end.lease;
-    this.#events.emit('lost', {
-      resource,
-      holder,
-      token,
-      reason: end.reason,
-      renewals: end.renewals,
-    });
+    return this.#state.keepAlive(lease, options, (current) => this.renew(current));
   }
 
   /**
@@ -489,28 +427,22 @@ export class LeaseClient implements LeaseClientApi {
    * reverse compareResources order (the reverse of acquireAll's). Answers per resource.
    */
   async releaseAll(): Promise<{ readonly resource: string; readonly outcome: ReleaseOutcome }[]> {
-    for (const loop of [...this.#keepAlives]) await loop.stop();
-    const leases = this.#held.all().sort((a, b) => compareResources(b.resource, a.resource));
-    const outcomes: { readonly resource: string; readonly outcome: ReleaseOutcome }[] = [];
-    for (const lease of leases) {
-      outcomes.push({ resource: lease.resource, outcome: await this.release(lease) });
-    }
-    return outcomes;
+    return this.#state.releaseAll((lease) => this.release(lease));
   }
 
   /** The gate before acting as owner: this client holds `resource` and its belief has not ended. */
   holds(resource: string): boolean {
-    return this.#held.believed(resource, this.#clock.monoMs()) !== null;
+    return this.#state.holds(resource);
   }
 
   /** True while the holder may still act as owner of `lease` (monotonic clock, send-time based). */
   believes(lease: Lease): boolean {
-    return this.#clock.monoMs() < lease.validUntilMonoMs;
+    return this.#state.believes(lease);
   }
 
   /** Monotonic milliseconds of belief left on `lease`; 0 once it has ended. */
   timeLeftMs(lease: Lease): number {
-    return Math.max(0, lease.validUntilMonoMs - this.#clock.monoMs());
+    return this.#state.timeLeftMs(lease);
   }
 
   #leaseFrom(grant: LeaseGrant, settled: Settled<unknown> & { kind: 'settled' }): Lease {
