@@ -24,8 +24,11 @@ import {
 import { newOwnerKey, newRequestId, secretsEqual, type RandomBytes } from './secrets.js';
 import type {
   AcquireAnswer,
+  Forbidden,
   ForceReleaseAnswer,
+  Gone,
   LeaseView,
+  NotFound,
   ReleaseAnswer,
   RenewAnswer,
   ServiceClock,
@@ -265,7 +268,7 @@ export class LeaseService {
         return { result: { kind: 'released', token: ref.token, replayed: true }, write: null };
       }
       const refusal = this.#ownerRefusal(record, ref, input.ownerKey, input.asHolder);
-      if (refusal !== null) return { result: refusal as ReleaseAnswer, write: null };
+      if (refusal !== null) return { result: refusal, write: null };
       const held = record as HeldRecord;
       const request = {
         resource: ref.resource,
@@ -403,7 +406,7 @@ export class LeaseService {
     ref: LeaseRef,
     ownerKey: string,
     asHolder: string | undefined,
-  ): RenewAnswer | null {
+  ): NotFound | Forbidden | Gone | null {
     if (record === null || ref.token > record.token) return { kind: 'notFound' };
     if (record.status === 'free' || record.token !== ref.token) return gone(record, ref.token);
     if (!secretsEqual(record.ownerKey, ownerKey)) {
@@ -466,7 +469,7 @@ function replayedOwnerKey(
   return mark !== undefined && mark.token === record.token ? record.ownerKey : null;
 }
 
-function gone(record: LeaseRecord | null, token: number): RenewAnswer & { kind: 'gone' } {
+function gone(record: LeaseRecord | null, token: number): Gone {
   const reason = record === null ? 'superseded' : endedGrantReason(record, token);
   return { kind: 'gone', token, reason };
 }
