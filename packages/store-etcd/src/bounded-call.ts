@@ -39,6 +39,20 @@ function describe(error: unknown): string {
   return String(error);
 }
 
+/** Resolves after `ms`, or at once when `signal` aborts (a watch's pause between set-up tries). */
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
 /** Milliseconds on the process's monotonic clock, for intervals (leader-route.ts). */
 export function monotonicMs(): number {
   return performance.now();

@@ -21,6 +21,7 @@ import type { Keys } from './keys.js';
 import type { LeaderRoute } from './leader-route.js';
 import {
   ETCD_TXN_OPS_MAX,
+  ETCD_WATCH_RETRY_MS,
   ETCD_WATCHES_MAX,
   READ_CACHE_ENTRIES_MAX,
   SCAN_PAGES_MAX,
@@ -50,6 +51,8 @@ export class EtcdStore implements LeaseStore {
   readonly #seen = new Map<string, Seen>();
   #closed = false;
   #watches = 0;
+  /** The newest revision any reply has carried: a watch starts just after it. 0 before any. */
+  #revision = 0n;
 
   constructor(pool: Etcd3, route: LeaderRoute, keys: Keys, timeoutMs: number) {
     this.#pool = pool;
@@ -75,8 +78,11 @@ export class EtcdStore implements LeaseStore {
 
   /** Tells the route how a call through `used` went (a reply's raft term, or a failure). */
   #outcome<T extends { readonly header: IResponseHeader }>(used: Etcd3, got: Bounded<T>): void {
-    if (got.kind === 'ok') this.#route.observed(got.value.header);
-    else this.#route.failed(used);
+    if (got.kind === 'ok') {
+      this.#route.observed(got.value.header);
+      const revision = BigInt(got.value.header.revision);
+      if (revision > this.#revision) this.#revision = revision;
+    } else this.#route.failed(used);
   }
 
   async read(resource: string): Promise<ReadResult> {
@@ -284,13 +290,16 @@ export class EtcdStore implements LeaseStore {
   }
 
   /**
-   * Resolves when the record of `resource` may have changed (an etcd watch on its key saw a
-   * write), or when `signal` aborts. At most ETCD_WATCHES_MAX are open; past it, and while etcd
-   * cannot be watched, a watch ends only with its signal.
+   * Resolves when the record of `resource` may have changed (an etcd watch on its key saw a write
+   * at a revision after the newest reply this store has had), or when `signal` aborts. Whatever
+   * the caller read before or reads after the call, a write it has not seen wakes it. Before this
+   * store has had any reply it knows no revision to start from, so it resolves at once (a spurious
+   * wake: the caller reads, and its next watch starts after that read). At most ETCD_WATCHES_MAX
+   * are open; past it a watch ends only with its signal, and the caller's timer paces it.
    */
   async watch(resource: string, signal: AbortSignal): Promise<void> {
     this.#assertOpen();
-    if (signal.aborted) return;
+    if (signal.aborted || this.#revision === 0n) return;
     if (this.#watches >= ETCD_WATCHES_MAX) {
       return new Promise((resolve) => {
         signal.addEventListener('abort', () => resolve(), { once: true });
@@ -298,7 +307,9 @@ export class EtcdStore implements LeaseStore {
     }
     this.#watches += 1;
     try {
-      await watchRecord(this.#pool, this.#keys.record(resource), signal, this.#timeoutMs);
+      const key = this.#keys.record(resource);
+      const from = this.#revision + 1n;
+      await watchRecord(this.#pool, key, from, signal, this.#timeoutMs, ETCD_WATCH_RETRY_MS);
     } finally {
       this.#watches -= 1;
     }

@@ -40,3 +40,9 @@ export const LEADER_ASK_INTERVAL_MS = 1_000;
  * timer paces it.
  */
 export const ETCD_WATCHES_MAX = 1_000;
+
+/**
+ * Pause between tries to set up a watch that could not be set up (etcd slow or unreachable). The
+ * watch keeps its start revision across tries, so a retry loses no write.
+ */
+export const ETCD_WATCH_RETRY_MS = 250;

@@ -1,43 +1,53 @@
 import type { Etcd3, Watcher } from 'etcd3';
-import { boundedCall } from './bounded-call.js';
+import { boundedCall, pause } from './bounded-call.js';
 
 /**
- * Resolves when the etcd key `key` is written (put or delete) after this call's first read, or
- * when `signal` aborts. The watch starts at the revision after a read of the key, sent before any
- * await, so a write that lands between a caller's own read and the watch's creation is not missed.
- * If the watch cannot be set up or fails, it ends only with `signal` (the caller's timer paces
- * it), never at once: a watch that resolved at once while etcd is down would spin the caller.
+ * Resolves when the etcd key `key` is written (put or delete) at revision `fromRevision` or later,
+ * or when `signal` aborts. The caller passes the revision after the newest reply it has had, so a
+ * write it has not read yet is never missed, however late the watch is set up; etcd replays
+ * writes from that revision on. A watch etcd cancels (its start revision compacted away) resolves:
+ * the caller re-reads, which is what a spurious wake costs. A watch that cannot be set up is tried
+ * again every `retryMs` until `signal` aborts, from the same revision, so a slow or briefly
+ * unreachable cluster delays the wake-up but never loses it, and never spins the caller.
  */
 export async function watchRecord(
   pool: Etcd3,
   key: Buffer,
+  fromRevision: bigint,
   signal: AbortSignal,
   timeoutMs: number,
+  retryMs: number,
 ): Promise<void> {
-  if (signal.aborted) return;
-  const aborted = new Promise<void>((resolve) => {
-    signal.addEventListener('abort', () => resolve(), { once: true });
-  });
-  const start = await boundedCall(timeoutMs, 'watch start', (deadline) =>
-    pool.get(key).options({ deadline }).exec(),
-  );
-  if (start.kind === 'failed') return aborted;
-  const fromRevision = (BigInt(start.value.header.revision) + 1n).toString();
-  const created = await boundedCall(timeoutMs, 'watch', () =>
-    pool.watch().key(key).startRevision(fromRevision).create(),
-  );
-  if (created.kind === 'failed') return aborted;
-  const watcher: Watcher = created.value;
+  while (!signal.aborted) {
+    const created = pool.watch().key(key).startRevision(fromRevision.toString()).create();
+    const bounded = await boundedCall(timeoutMs, 'watch', () => created);
+    if (bounded.kind === 'failed') {
+      // Set up after its time ran out: cancel it then (one more request; nobody waits for it).
+      created.then(
+        (late) => late.cancel().catch(() => undefined),
+        () => undefined,
+      );
+      await pause(retryMs, signal);
+      continue;
+    }
+    await changed(bounded.value, signal);
+    return;
+  }
+}
+
+async function changed(watcher: Watcher, signal: AbortSignal): Promise<void> {
+  let onAbort = (): void => undefined;
   try {
     if (signal.aborted) return;
-    await Promise.race([
-      aborted,
-      new Promise<void>((resolve) => {
-        watcher.on('put', () => resolve());
-        watcher.on('delete', () => resolve());
-      }),
-    ]);
+    await new Promise<void>((resolve) => {
+      onAbort = resolve;
+      signal.addEventListener('abort', onAbort, { once: true });
+      watcher.on('put', () => resolve());
+      watcher.on('delete', () => resolve());
+      watcher.on('error', () => resolve());
+    });
   } finally {
+    signal.removeEventListener('abort', onAbort);
     // Cancelling is one more request; nobody waits for it (a dead cluster must not hold us).
     watcher.cancel().catch(() => undefined);
   }

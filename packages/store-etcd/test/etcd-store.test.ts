@@ -91,6 +91,32 @@ describe.skipIf(!available)('etcd store', () => {
     await Promise.all([one.close(), two.close()]);
   }, 60_000);
 
+  it('a watch is woken by a write its store has not seen yet, even one made before the watch', async () => {
+    // The window a waiting acquire has between its read and its watch being set up: another
+    // process's write in it must still wake the waiter (the watch starts after the newest reply
+    // this store had, not after whatever etcd holds when the watch is set up).
+    const prefix = `leasehold-test-watch-${Math.floor(performance.now())}/`;
+    const [reader, writer] = [openTestStore({ prefix }), openTestStore({ prefix })];
+    const request = { resource: 'w', holder: 'a', requestId: 'q', ownerKey: 'k', ttlMs: 10_000 };
+    const granted = decideAcquire(null, request, 1_000, DEFAULT_CONFIG);
+    const { record, event } = granted.write!;
+    expect(await writer.compareAndSet('w', 0, record, event)).toMatchObject({ kind: 'ok' });
+    expect(await reader.read('w')).toMatchObject({ kind: 'ok', version: 1 });
+    const released = decideRelease(record, { ...request, token: record.token }, 1_100);
+    const { record: freed, event: freedEvent } = released.write!;
+    expect(await writer.compareAndSet('w', 1, freed, freedEvent)).toMatchObject({ kind: 'ok' });
+    const stop = new AbortController();
+    await reader.watch!('w', stop.signal); // resolves: the release is after the reader's read
+    // Once the store has read the release, a watch waits for the next write (here: none).
+    expect(await reader.read('w')).toMatchObject({ kind: 'ok', version: 2 });
+    const quiet = reader.watch!('w', stop.signal).then(() => 'woken');
+    const later = new Promise((resolve) => setTimeout(() => resolve('still waiting'), 300));
+    expect(await Promise.race([quiet, later])).toBe('still waiting');
+    stop.abort();
+    expect(await quiet).toBe('woken');
+    await Promise.all([reader.close(), writer.close()]);
+  }, 60_000);
+
   it('a compare-and-set from a store that did not read first checks the current record', async () => {
     const writer = openTestStore({ prefix: 'leasehold-test-shared/' });
     const other = openTestStore({ prefix: 'leasehold-test-shared/' });
