@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Clock, HistoryEvent, LeaseRecord } from '@leasehold/core';
+import type { Clock } from '@leasehold/core';
 import {
   buildHttpApp,
   LeaseService,
@@ -8,18 +8,9 @@ import {
   systemServiceClock,
 } from '@leasehold/server';
 import type { Op } from '@leasehold/step';
-import type {
-  CasResult,
-  HistoryOptions,
-  HistoryResult,
-  LeaseStore,
-  ListOptions,
-  ListResult,
-  PruneResult,
-  ReadResult,
-} from '@leasehold/store';
+import type { LeaseStore } from '@leasehold/store';
 import type { Journal } from '../chaos/journal';
-import { sharedNowMs } from '../chaos/shared-clock';
+import { JournaledStore, type JournalCaller } from '../chaos/recording-store';
 import { RATE_LIMIT_PER_MINUTE_BENCH } from './limits';
 
 /** Who sent the HTTP request a store call serves: the agent's name and its logical operation. */
@@ -38,12 +29,8 @@ export const OP_HEADER = 'x-bench-op';
  * service makes the store calls, but the checker judges each write by the node and logical
  * operation that asked for it, as it judges the chaos nodes' own calls.
  */
-export class RequestRecordingStore implements LeaseStore {
-  readonly #inner: LeaseStore;
-  readonly #journal: Journal;
-  readonly #clock: Clock;
+export class RequestRecordingStore extends JournaledStore {
   readonly #facts: AsyncLocalStorage<RequestFacts>;
-  readonly #casCounts = new Map<string, number>();
   readonly watch?: (resource: string, signal: AbortSignal) => Promise<void>;
 
   constructor(
@@ -52,77 +39,17 @@ export class RequestRecordingStore implements LeaseStore {
     clock: Clock,
     facts: AsyncLocalStorage<RequestFacts>,
   ) {
-    this.#inner = inner;
-    this.#journal = journal;
-    this.#clock = clock;
+    super(inner, journal, clock);
     this.#facts = facts;
     const watch = inner.watch?.bind(inner);
     if (watch !== undefined) this.watch = watch;
   }
 
   /** Store calls outside any agent's request (probes, metrics) are the service's own. */
-  #node(): RequestFacts {
-    return this.#facts.getStore() ?? { node: 'service', op: null };
-  }
-
-  async read(resource: string): Promise<ReadResult> {
-    const read = await this.#inner.read(resource);
-    const { node } = this.#node();
-    if (read.kind === 'ok' && node !== 'service') {
-      const wallMs = this.#clock.wallMs();
-      const { record, version } = read;
-      this.#journal.append({ e: 'read', node, resource, record, version, wallMs });
-    }
-    return read;
-  }
-
-  async compareAndSet(
-    resource: string,
-    expectedVersion: number,
-    record: LeaseRecord,
-    event: HistoryEvent,
-  ): Promise<CasResult> {
-    const { node, op } = this.#node();
-    const id = (this.#casCounts.get(node) ?? 0) + 1;
-    this.#casCounts.set(node, id);
-    const decidedAtSharedMs = sharedNowMs();
-    const wallMs = this.#clock.wallMs();
-    this.#journal.append({
-      e: 'cas',
-      node,
-      id,
-      resource,
-      expectedVersion,
-      record,
-      event,
-      decidedAtSharedMs,
-      wallMs,
-      op,
-    });
-    const result = await this.#inner.compareAndSet(resource, expectedVersion, record, event);
-    const maybeApplied = result.kind === 'unavailable' && result.maybeApplied;
-    this.#journal.append({ e: 'casResult', node, id, kind: result.kind, maybeApplied });
-    return result;
-  }
-
-  list(options?: ListOptions): Promise<ListResult> {
-    return this.#inner.list(options);
-  }
-
-  listByHolder(holder: string, options?: ListOptions): Promise<ListResult> {
-    return this.#inner.listByHolder(holder, options);
-  }
-
-  history(resource: string, options?: HistoryOptions): Promise<HistoryResult> {
-    return this.#inner.history(resource, options);
-  }
-
-  pruneHistory(beforeMs: number): Promise<PruneResult> {
-    return this.#inner.pruneHistory(beforeMs);
-  }
-
-  close(): Promise<void> {
-    return this.#inner.close();
+  protected caller(): JournalCaller {
+    const facts = this.#facts.getStore();
+    if (facts === undefined) return { node: 'service', op: null, journalReads: false };
+    return { ...facts, journalReads: true };
   }
 }
 
