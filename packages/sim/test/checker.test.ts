@@ -229,6 +229,42 @@ describe('Checker: judges from facts, one hand-made broken history per check', (
     expect(h.checker.violation?.invariant).toBe('I-3');
   });
 
+  it('I-3: a renew of a grant a power loss forgot applied to a later grant of the same holder', () => {
+    const h = new History();
+    const first = h.grant('a', 0);
+    // The loss forgets the grant (nothing survived); the recovery quarantines with a raised token.
+    const quarantine: HeldRecord = {
+      ...first,
+      token: 10,
+      holder: 'leasehold:recovery',
+      ownerKey: 'recovery',
+      requestId: 'leasehold-recovery-10',
+      acquiredAtMs: EPOCH + 100,
+      updatedAtMs: EPOCH + 100,
+      expiresAtMs: EPOCH + 1_500,
+      ttlMs: 1_400,
+    };
+    h.feed({
+      kind: 'powerLoss',
+      atMs: 100,
+      lost: 1,
+      records: [
+        { resource: 'r', before: first, survived: null, after: quarantine, versionAfter: 10 },
+      ],
+    });
+    h.record = quarantine;
+    h.version = 10;
+    const second = h.grant('a', 2_000);
+    expect(second.token).toBe(11);
+    expect(h.checker.violation).toBeNull();
+    const stale = h.begin('renew', 'a', 2_010, { leaseOp: 1 });
+    h.write('a', stale, 2_010, renewRecord(second, EPOCH + 2_010));
+    expect(h.checker.violation?.invariant).toBe('I-3');
+    expect(h.checker.violation?.message).toMatch(
+      /grant with token 1 applied to the grant with token 11/,
+    );
+  });
+
   it('I-3: a request the store refused changed the record anyway', () => {
     const h = new History();
     const a = h.grant('a', 0);

@@ -74,8 +74,13 @@ export class Checker {
   readonly #epochMs: number;
   readonly #resources = new Map<string, ResourceLedger>();
   readonly #ops = new Map<number, Op>();
-  /** acquire op -> the token it obtained (I-8; renew and release find their grant here). */
+  /** acquire op -> the token it obtained, until a power loss forgets it (I-8: may be granted again). */
   readonly #opGrants = new Map<number, number>();
+  /**
+   * acquire op -> the token it last obtained, kept across power losses: a renew of a grant the
+   * store forgot still acts on that token, and must not apply to a newer grant (I-3).
+   */
+  readonly #leaseTokens = new Map<number, number>();
   readonly #calls = new Map<number, CallInFlight>();
   readonly #lastRead = new Map<string, ReadSeen>();
   #healedAtMs: number | null = null;
@@ -219,7 +224,7 @@ export class Checker {
   ): void {
     const op = by.op;
     const leaseToken =
-      (op?.leaseOp ?? null) === null ? null : (this.#opGrants.get(op!.leaseOp!) ?? null);
+      (op?.leaseOp ?? null) === null ? null : (this.#leaseTokens.get(op!.leaseOp!) ?? null);
     const grant = isNewGrant(before, after);
     if (op?.kind === 'renew' || (op === null && !grant)) {
       // A renewal is judged as a renewal first: its most specific statement (I-3, then I-7).
@@ -241,6 +246,7 @@ export class Checker {
           ),
         );
         this.#opGrants.set(op.id, after.token);
+        this.#leaseTokens.set(op.id, after.token);
       }
     } else {
       this.#fail(checkFencingMonotonic(before, after, ledger.tokenMax));
