@@ -1,5 +1,4 @@
 import { assert, type Clock } from '@leasehold/core';
-import { compareResources } from '@leasehold/store';
 import { HeldLeases } from './held-leases.js';
 import {
   KeepAliveLoop,
@@ -15,6 +14,7 @@ import {
 } from './lease-events.js';
 import { KEEPALIVES_MAX } from './limits.js';
 import type { AcquireOutcome, Lease, ReleaseOutcome, RenewOutcome } from './outcomes.js';
+import { releaseAll, type ReleaseAllOutcome } from './release-all.js';
 
 /**
  * The holder's side of a client, whatever carries its requests: the events it emits, the leases
@@ -119,19 +119,13 @@ export class HolderState {
     });
   }
 
-  /**
-   * Graceful shutdown: stops the keep-alives, then releases every lease held, in reverse
-   * compareResources order (the reverse of acquireAll's). Answers per resource.
-   */
-  async releaseAll(
-    release: (lease: Lease) => Promise<ReleaseOutcome>,
-  ): Promise<{ readonly resource: string; readonly outcome: ReleaseOutcome }[]> {
-    for (const loop of [...this.#keepAlives]) await loop.stop();
-    const leases = this.#held.all().sort((a, b) => compareResources(b.resource, a.resource));
-    const outcomes: { readonly resource: string; readonly outcome: ReleaseOutcome }[] = [];
-    for (const lease of leases)
-      outcomes.push({ resource: lease.resource, outcome: await release(lease) });
-    return outcomes;
+  /** Graceful shutdown (see `releaseAll`): this client's keep-alives and held leases. */
+  releaseAll(release: (lease: Lease) => Promise<ReleaseOutcome>): Promise<ReleaseAllOutcome> {
+    return releaseAll({
+      keepAlives: () => [...this.#keepAlives],
+      held: () => this.#held.all(),
+      release,
+    });
   }
 
   holds(resource: string): boolean {

@@ -52,5 +52,7 @@ export type {
   ReleaseOutcome,
   RenewOutcome,
 } from './outcomes.js';
+export { releaseAll } from './release-all.js';
+export type { ReleaseAllHost, ReleaseAllOutcome } from './release-all.js';
 export { withLease } from './with-lease.js';
 export type { LeaseScope, WithLeaseHost, WithLeaseOptions, WithLeaseResult } from './with-lease.js';

@@ -1,4 +1,4 @@
-import { ManualClock } from '@leasehold/client';
+import { ManualClock, releaseAll, type KeepAlive, type Lease } from '@leasehold/client';
 import { MemoryStore } from '@leasehold/store';
 import { describe, expect, it } from 'vitest';
 import { client } from './helpers';
@@ -22,6 +22,30 @@ describe('releaseAll and holds', () => {
     expect(await keep.done).toMatchObject({ kind: 'stopped' });
     expect(await store.listByHolder('a')).toEqual({ kind: 'ok', records: [] });
     expect(await a.releaseAll()).toEqual([]);
+  });
+
+  it('the helper stops every keep-alive before it asks for the leases, then releases them in reverse order', async () => {
+    const log: string[] = [];
+    const lease = (resource: string) => ({ resource, token: 1 }) as unknown as Lease;
+    const loop = (name: string) =>
+      ({
+        stop: async () => {
+          log.push(`stop ${name}`);
+        },
+      }) as unknown as KeepAlive;
+    const outcomes = await releaseAll({
+      keepAlives: () => [loop('k1'), loop('k2')],
+      held: () => {
+        log.push('held');
+        return [lease('b'), lease('c'), lease('a')];
+      },
+      release: async (l) => {
+        log.push(`release ${l.resource}`);
+        return { kind: 'released', token: 1, replayed: false };
+      },
+    });
+    expect(log).toEqual(['stop k1', 'stop k2', 'held', 'release c', 'release b', 'release a']);
+    expect(outcomes.map((o) => o.resource)).toEqual(['c', 'b', 'a']);
   });
 
   it('I-2: holds is true while the belief lasts and false from its end on', async () => {
