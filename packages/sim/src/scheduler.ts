@@ -12,6 +12,13 @@ interface QueuedEvent {
   readonly tie: number;
   readonly seq: number;
   readonly fire: () => void | Promise<void>;
+  /** Set by `cancel`: the event is dropped when it comes up, without counting as a step. */
+  cancelled: boolean;
+}
+
+/** A queued event, which `Scheduler.cancel` can withdraw before it fires (an aborted sleep). */
+export interface Queued {
+  readonly atMs: number;
 }
 
 interface Deferred {
@@ -28,11 +35,29 @@ function deferred(): Deferred {
 }
 
 /**
+ * Calls `resume` once every microtask queued so far, and every one they queue, has run: the point
+ * where all simulated code has settled (it only ever awaits the world, whose events this queue
+ * fires). Not a clock: nothing simulated can tell when it fires, only that everything ran first.
+ */
+function afterMicrotasks(resume: () => void): void {
+  // eslint-disable-next-line no-restricted-globals -- a barrier after the microtask queue, not time
+  setImmediate(resume);
+}
+
+/**
  * True time and the event queue. When several events are enabled at one instant, the scheduler's
  * PRNG stream picks which runs first (each event draws a tie-break key when it is queued), so
  * interleavings do not come only from latency draws. Node code runs one piece at a time: waking a
  * node resolves its await, and the scheduler waits until that node awaits again (or finishes)
  * before it fires the next event, so every run is sequential and exactly reproducible.
+ *
+ * A node normally runs one flow (its workload), which says when it awaits again (`yielded`). A
+ * node that runs several at once (a keep-alive renewing beside the work it guards) is woken with
+ * `drain`: a woken flow may settle promises other flows of its node await, or finish into a
+ * promise nobody awaits any more (a renewal that lost its race with the belief end), so the
+ * scheduler waits until no code is left to run at all (every microtask drained) instead. Nodes
+ * only meet through the world's events, so the other nodes' flows stay parked meanwhile, and
+ * microtasks run in one fixed order: such runs are exactly reproducible too.
  */
 export class Scheduler {
   readonly #heap: QueuedEvent[] = [];
@@ -41,6 +66,8 @@ export class Scheduler {
   #nowMs = EPOCH_MS;
   #step = 0;
   #yield: Deferred | null = null;
+  /** Whether the wake in progress waits for every flow of its node to settle. */
+  #draining = false;
   /** Events that ran while another was enabled at the same instant (coverage). */
   choices = 0;
 
@@ -66,13 +93,14 @@ export class Scheduler {
   }
 
   /** Queues `fire` at `atMs` (never in the past). */
-  at(atMs: number, fire: () => void | Promise<void>): void {
+  at(atMs: number, fire: () => void | Promise<void>): Queued {
     const heap = this.#heap;
     const event: QueuedEvent = {
       atMs: Math.max(atMs, this.#nowMs),
       tie: this.#prng.int(TIE_BOUND),
       seq: this.#seq++,
       fire,
+      cancelled: false,
     };
     // Sift up: parents move down into the hole until the event's place is found.
     let i = heap.length;
@@ -85,11 +113,18 @@ export class Scheduler {
       i = parent;
     }
     heap[i] = event;
+    return event;
+  }
+
+  /** Withdraws a queued event: it is dropped when it comes up, without counting as a step. */
+  cancel(queued: Queued): void {
+    (queued as QueuedEvent).cancelled = true;
   }
 
   /** Fires the next event and waits for whatever node code it woke; false when none is left. */
   async runOne(): Promise<boolean> {
-    const event = this.#pop();
+    let event = this.#pop();
+    while (event?.cancelled === true) event = this.#pop();
     if (event === undefined) return false;
     this.#nowMs = event.atMs;
     this.#step += 1;
@@ -100,19 +135,34 @@ export class Scheduler {
     return true;
   }
 
-  /** Resolves a node's await (`resume`) and waits until that node awaits again or finishes. */
-  wake(resume: () => void): Promise<void> {
+  /**
+   * Resolves a node's await (`resume`) and waits until that node awaits again or finishes, or, with
+   * `drain` (a node running several flows), until all of its code has settled.
+   */
+  wake(resume: () => void, drain = false): Promise<void> {
     const waiter = deferred();
-    this.#yield = waiter;
+    this.#draining = drain;
+    this.#yield = drain ? null : waiter;
     resume();
+    if (drain) afterMicrotasks(waiter.resolve);
     return waiter.promise;
   }
 
   /** Node code calls this at every await it makes on the world (and when it finishes). */
   yielded(): void {
     const waiter = this.#yield;
+    if (waiter === null) return;
     this.#yield = null;
-    waiter?.resolve();
+    if (this.#draining) afterMicrotasks(waiter.resolve);
+    else waiter.resolve();
+  }
+
+  /**
+   * The woken node starts a flow beside the one that runs: this wake, too, waits for all of its
+   * code to settle.
+   */
+  drainThisWake(): void {
+    this.#draining = true;
   }
 
   #pop(): QueuedEvent | undefined {

@@ -3,8 +3,11 @@ import type { Clock } from '@leasehold/core';
 /** What a simulated clock needs from the world: true time, and a way to wait on it. */
 export interface ClockHost {
   nowMs(): number;
-  /** Resolves when true time reaches `trueMs` (a scheduling point the simulator controls). */
-  sleepUntil(trueMs: number): Promise<void>;
+  /**
+   * Resolves when true time reaches `trueMs` (a scheduling point the simulator controls), or at
+   * once when `signal` aborts (the wake-up is then withdrawn).
+   */
+  sleepUntil(trueMs: number, signal?: AbortSignal): Promise<void>;
 }
 
 export interface ClockSettings {
@@ -65,9 +68,9 @@ export class SimClock implements Clock {
     return this.#monoAt(this.#host.nowMs());
   }
 
-  sleep(ms: number): Promise<void> {
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const target = this.monoMs() + Math.max(0, Math.ceil(ms));
-    return this.#host.sleepUntil(this.trueMsAtMono(target));
+    return this.#host.sleepUntil(this.trueMsAtMono(target), signal);
   }
 
   /** Steps the wall clock by `deltaMs` (NTP step, either direction), clamped into the bound. */
