@@ -135,9 +135,8 @@ describe(
         expect(ran.out).toContain(reproduce.slice(0, reproduce.indexOf(" --faults '")));
         // The replay re-runs the failing run: byte-identical, and failing again (exit 1).
         const replayed = sh(replay!);
-        expect(replayed.out).toContain(
-          'replay is byte-identical to .dst/traces/swarm-454-shrunk.jsonl',
-        );
+        const trace = /--trace (\S+)/.exec(replay!)![1]!;
+        expect(replayed.out).toContain(`replay is byte-identical to ${trace}`);
         expect(replayed.status).toBe(1);
       });
     });

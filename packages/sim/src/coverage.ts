@@ -29,6 +29,12 @@ export const MARKS = [
   'lateRelease',
   'badInputSent',
   'powerLossForgotGrant',
+  'acquireAllHeldSeveral',
+  'acquireAllRolledBack',
+  'forceClaimTookOver',
+  'keepAliveRenewed',
+  'keepAliveLost',
+  'releaseAllWithKeepAlives',
 ] as const;
 
 export type Mark = (typeof MARKS)[number];
@@ -60,6 +66,12 @@ export const MARK_DESCRIPTIONS: Readonly<Record<Mark, string>> = {
     'a lease that had ended was released late (a finally block after the lease was lost)',
   badInputSent: 'an operation was sent with an input just outside (or on) a documented limit',
   powerLossForgotGrant: 'a power loss forgot a grant, and the recovery quarantined its resource',
+  acquireAllHeldSeveral: 'an acquireAll was granted a set of leases, held together',
+  acquireAllRolledBack: 'an acquireAll failed part way and released what it had taken, in reverse',
+  forceClaimTookOver: 'a forceClaim force-released a holder and was granted the lease',
+  keepAliveRenewed: 'a keep-alive renewed a lease while its holder worked',
+  keepAliveLost: "a keep-alive gave a lease up and aborted its holder's signal",
+  releaseAllWithKeepAlives: 'a releaseAll stopped running keep-alives and released their leases',
 };
 
 /**
@@ -96,6 +108,12 @@ export const MARK_NEEDS: Readonly<Record<Mark, readonly FaultKind[] | null>> = {
   lateRelease: null,
   badInputSent: null,
   powerLossForgotGrant: ['storePowerLoss', 'storeServerPowerLoss'],
+  acquireAllHeldSeveral: null,
+  acquireAllRolledBack: null,
+  forceClaimTookOver: null,
+  keepAliveRenewed: null,
+  keepAliveLost: null,
+  releaseAllWithKeepAlives: null,
 };
 
 /** Whether a scenario with this fault menu can reach `mark`. */

@@ -30,8 +30,11 @@ export interface SimNode {
   incarnation: number;
   down: boolean;
   client: LeaseClientLike | null;
-  /** The lease the workload currently acts on (the world asks the client whether it believes). */
-  held: HeldLease | null;
+  /**
+   * The leases the workload currently acts on, by resource (the world asks the client whether it
+   * believes in each): one, or several after an acquireAll.
+   */
+  readonly held: Map<string, HeldLease>;
   /** The workload's logical operation in progress (every store call made meanwhile carries it). */
   op: Op | null;
   /** Grants whose reply was lost, by resource: token (coverage). */
@@ -39,8 +42,15 @@ export interface SimNode {
   /** The last lease of each resource this incarnation stopped using (a late keep-alive may fire). */
   readonly ended: Map<string, HeldLease>;
   readonly workload: Prng;
+  /**
+   * Whether a turn is a composite client call (acquireAll, forceClaim): its own stream, drawn only
+   * when the seed's share of them is above 0, so seeds without them run as they did before.
+   */
+  readonly compose: Prng;
   /** A probe node only runs the liveness check, untouched by faults. */
   readonly probe: boolean;
+  /** Flows this incarnation runs beside its workload (keep-alives): see `NodeProcesses.beside`. */
+  beside: number;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -76,19 +86,22 @@ export class NodeProcesses {
       clock: new SimClock(
         {
           nowMs: () => ctx.scheduler.nowMs,
-          sleepUntil: (trueMs: number) => this.sleepUntil(node, trueMs),
+          sleepUntil: (trueMs: number, signal?: AbortSignal) =>
+            this.sleepUntil(node, trueMs, signal),
         },
         settings,
       ),
       incarnation: 0,
       down: true,
       client: null,
-      held: null,
+      held: new Map(),
       op: null,
       lostGrants: new Map(),
       ended: new Map(),
       workload: new Prng(ctx.seed, `workload:${id}`),
+      compose: new Prng(ctx.seed, `compose:${id}`),
       probe,
+      beside: 0,
     };
     this.nodes.push(node);
     return node;
@@ -127,7 +140,7 @@ export class NodeProcesses {
   start(node: SimNode, run: (node: SimNode) => Promise<void>): Promise<void> | undefined {
     const ctx = this.#ctx;
     node.down = false;
-    node.held = null;
+    node.held.clear();
     node.op = null;
     node.ended.clear();
     const incarnation = node.incarnation;
@@ -168,14 +181,25 @@ export class NodeProcesses {
     );
   }
 
+  /**
+   * `node` starts (+1) or stops (-1) running flows beside its workload (keep-alives renewing while
+   * it works): the scheduler then waits for every flow to settle at each wake.
+   */
+  beside(node: SimNode, delta: 1 | -1): void {
+    node.beside += delta;
+    if (delta === 1) this.#ctx.scheduler.drainThisWake();
+  }
+
   crash(node: SimNode): void {
     const ctx = this.#ctx;
-    if (node.held !== null) ctx.mark('crashWhileHolding');
+    if (node.held.size > 0) ctx.mark('crashWhileHolding');
+    // Its flows die with it.
+    node.beside = 0;
     ctx.record({ kind: 'crash', node: node.id, inc: node.incarnation });
     node.incarnation += 1;
     node.down = true;
     node.client = null;
-    node.held = null;
+    node.held.clear();
     node.op = null;
     ctx.fired('nodeCrash', node.id);
   }
@@ -193,6 +217,9 @@ export class NodeProcesses {
    */
   atAwait(node: SimNode): AtAwait {
     const ctx = this.#ctx;
+    // A flow still running when its node crashed (one beside the flow that met the crash) goes
+    // no further: its await never resolves, as if the crash had come first.
+    if (node.down) return null;
     if (ctx.phase() !== 'safety' || node.probe) return { delayMs: 0, crashAfterSend: false };
     const swarm = ctx.swarm();
     const faults = ctx.faults;
@@ -207,7 +234,7 @@ export class NodeProcesses {
       ctx.fired('nodePause', node.id, delayMs);
     }
     if (fires(swarm, 'clockJump', faults)) this.#jumpClock(node);
-    if (fires(swarm, 'suspendBeyondMargin', faults) && node.held !== null) {
+    if (fires(swarm, 'suspendBeyondMargin', faults) && node.held.size > 0) {
       const ttlMin = ctx.settings.ttlMs[0]!;
       const suspendMs = faults.between(Math.max(50, Math.floor(ttlMin / 2)), SUSPEND_MS_MAX);
       node.clock.suspend(suspendMs);
@@ -226,29 +253,46 @@ export class NodeProcesses {
     node.clock.jumpWall(target - node.clock.wallErrorMs());
     const afterMs = node.clock.wallMs();
     ctx.fired('clockJump', node.id, afterMs - beforeMs);
-    const held = node.held;
-    if (held !== null) {
+    for (const held of node.held.values()) {
       const expiresAtMs = held.lease.expiresAtMs;
       if (beforeMs < expiresAtMs !== afterMs < expiresAtMs) ctx.mark('clockJumpPastExpiry');
     }
   }
 
-  /** A node's sleep: a scheduling point, subject to the faults at an await. */
-  sleepUntil(node: SimNode, trueMs: number): Promise<void> {
+  /**
+   * A node's sleep: a scheduling point, subject to the faults at an await. A sleep given a signal
+   * ends at once when it aborts, and its wake-up is withdrawn (the Clock contract): the flow that
+   * aborted it goes on running, so nothing is woken.
+   */
+  sleepUntil(node: SimNode, trueMs: number, signal?: AbortSignal): Promise<void> {
     const ctx = this.#ctx;
+    if (signal?.aborted === true) return Promise.resolve();
     const incarnation = node.incarnation;
     ctx.scheduler.yielded();
     return new Promise((resolve) => {
       const injected = this.atAwait(node);
       if (injected === null || injected.crashAfterSend) return;
-      ctx.scheduler.at(trueMs + injected.delayMs, () => this.wake(node, incarnation, resolve));
+      const atMs = trueMs + injected.delayMs;
+      if (signal === undefined) {
+        ctx.scheduler.at(atMs, () => this.wake(node, incarnation, resolve));
+        return;
+      }
+      const queued = ctx.scheduler.at(atMs, () => {
+        signal.removeEventListener('abort', aborted);
+        return this.wake(node, incarnation, resolve);
+      });
+      const aborted = (): void => {
+        ctx.scheduler.cancel(queued);
+        if (node.incarnation === incarnation && !node.down) resolve();
+      };
+      signal.addEventListener('abort', aborted, { once: true });
     });
   }
 
   /** Resolves a node's await, unless the node crashed since it made it. */
   wake(node: SimNode, incarnation: number, resume: () => void): Promise<void> | undefined {
     if (node.incarnation !== incarnation || node.down || this.#ctx.stopped()) return undefined;
-    return this.#ctx.scheduler.wake(resume);
+    return this.#ctx.scheduler.wake(resume, node.beside > 0);
   }
 
   /** Heal: wall clocks back to true time; crashed nodes restart. */

@@ -45,6 +45,12 @@ export interface SimSettings {
   readonly stalePct: number;
   /** Percent of operations sent with one input just outside (or on) a documented limit. */
   readonly badPct: number;
+  /**
+   * Percent of a node's turns spent on a composite client call: `withLease` (a keep-alive renews
+   * beside the work), `acquireAll` over several resources (held together, half the time kept
+   * alive, then `releaseAll`), or `forceClaim` of a resource.
+   */
+  readonly composePct: number;
 }
 
 type Key = keyof SimSettings;
@@ -66,6 +72,7 @@ const RANGES: Readonly<Record<Exclude<Key, 'ttlMs' | 'renewals'>, readonly [numb
   cleanupPct: [0, 100],
   stalePct: [0, 100],
   badPct: [0, 100],
+  composePct: [0, 100],
 };
 
 /** TTLs a seed picks from (ms); each is above the largest margin any drawn setting gives it. */
@@ -92,6 +99,7 @@ const NAMES: readonly (readonly [Key, string])[] = [
   ['cleanupPct', 'cleanup'],
   ['stalePct', 'stale'],
   ['badPct', 'bad'],
+  ['composePct', 'compose'],
 ];
 
 /** Picks a band by weight, then a value in it: edges get real weight, not one chance in a range. */
@@ -164,6 +172,8 @@ export function drawSettings(prng: Draws): SimSettings {
       [30, 21, 100],
     ]),
     badPct: prng.chance(1, 2) ? 0 : prng.between(1, 5),
+    // Drawn last, so the draws above are what they were before composite calls existed.
+    composePct: prng.chance(1, 2) ? 0 : prng.between(1, 20),
   };
 }
 
@@ -302,4 +312,5 @@ export const FIXED_SETTINGS: SimSettings = Object.freeze({
   cleanupPct: 0,
   stalePct: 0,
   badPct: 0,
+  composePct: 0,
 });

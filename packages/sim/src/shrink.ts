@@ -263,6 +263,7 @@ function quietest(settings: SimSettings): SimSettings | null {
     stalePct: 0,
     abandonPct: 0,
     badPct: 0,
+    composePct: 0,
   };
   const same = (Object.keys(quiet) as (keyof SimSettings)[]).every(
     (key) => String(quiet[key]) === String(settings[key]),
@@ -285,6 +286,7 @@ function* workloadCandidates(shape: RunShape): Generator<[Candidate, string]> {
     'abandonPct',
     'blockingPct',
     'badPct',
+    'composePct',
   ] as const;
   for (const key of quiet) {
     if (settings[key] > 0) options.push([{ ...settings, [key]: 0 }, `${key} -> 0`]);

@@ -1,4 +1,15 @@
-import type { AcquireOutcome, Lease } from '@leasehold/client';
+import {
+  acquireAll,
+  forceClaim,
+  KeepAliveLoop,
+  releaseAll,
+  withLease,
+  type AcquireOutcome,
+  type KeepAlive,
+  type Lease,
+  type ReleaseOutcome,
+  type RenewOutcome,
+} from '@leasehold/client';
 import type { Op } from '@leasehold/step';
 import { drawBadInput, type BadInput } from './bad-input.js';
 import type { LeaseClientLike } from './implementation.js';
@@ -20,9 +31,10 @@ const RENEW_NEW_TTL_PCT = 20;
  * fenced resource while it believes it holds the lease, renew when half the TTL is gone (and keep
  * working on its earlier belief when a renew's outcome is unknown), then release it, or abandon it
  * to let it expire; a lease it lost or abandoned may be released late (a `finally` block that
- * runs after the lease was lost). Every intended operation is one logical op, shared by the
- * client's retries and by the workload's own retry of an acquire or release that ended
- * `unavailable`.
+ * runs after the lease was lost). By the seed's compose share, a turn is a composite client call
+ * instead (`withLease` with its keep-alive, `acquireAll` then `releaseAll`, `forceClaim`). Every
+ * intended operation is one logical op, shared by the client's retries and by the workload's own
+ * retry of an acquire or release that ended `unavailable`.
  */
 export async function runWorkload(world: World, node: SimNode): Promise<void> {
   const client = node.client!;
@@ -36,6 +48,10 @@ export async function runWorkload(world: World, node: SimNode): Promise<void> {
       // The finally block of a lease the node stopped using without releasing runs at last.
       node.ended.delete(late.lease.resource);
       await lateRelease(world, node, client, late, true);
+      continue;
+    }
+    if (settings.composePct > 0 && node.compose.int(100) < settings.composePct) {
+      await composite(world, node, client);
       continue;
     }
     const turn = prng.int(100);
@@ -82,12 +98,323 @@ async function acquireAndHold(world: World, node: SimNode, client: LeaseClientLi
   await holdLease(world, node, client, { lease: got.lease, op: op.id }, retried);
 }
 
+/** Resources an acquireAll names at most (a repeat among them is taken once). */
+const ACQUIRE_ALL_NAMES_MAX = 3;
+
+/**
+ * A composite client call, run through the client package's own `acquireAll`, `withLease` (and
+ * the `KeepAliveLoop` both clients renew with), `releaseAll` and `forceClaim` over this node's
+ * client: each acquire, renew, release and force-release they make is one logical op of its own,
+ * with the same bookkeeping as a plain call, so the checker judges every write they cause.
+ */
+async function composite(world: World, node: SimNode, client: LeaseClientLike): Promise<void> {
+  const pick = node.workload.int(3);
+  if (pick === 0 && client.forceRelease !== undefined) {
+    await claimByForce(world, node, client);
+  } else if (pick === 1) {
+    await withLeaseTurn(world, node, client);
+  } else {
+    await acquireAllAndHold(world, node, client);
+  }
+}
+
+/**
+ * The node's store calls, one logical op at a time: the world names the op every call carries by
+ * the node's op in progress, so a keep-alive's renewal and the work beside it take turns (a release
+ * waits for a renewal still in flight).
+ */
+const turns = new WeakMap<SimNode, { readonly incarnation: number; tail: Promise<unknown> }>();
+
+function inTurn<T>(node: SimNode, call: () => Promise<T>): Promise<T> {
+  // A flow still running just after its node crashed (beside the one that met the crash) goes no
+  // further, and leaves nothing in the next incarnation's queue.
+  if (node.down) return new Promise<T>(() => {});
+  let queue = turns.get(node);
+  if (queue === undefined || queue.incarnation !== node.incarnation) {
+    queue = { incarnation: node.incarnation, tail: Promise.resolve() };
+    turns.set(node, queue);
+  }
+  const run = queue.tail.then(call);
+  queue.tail = run.catch(() => undefined);
+  return run;
+}
+
+/** One acquire op of a composite call (`ops` learns which op got each resource's grant). */
+function acquireHost(
+  world: World,
+  node: SimNode,
+  client: LeaseClientLike,
+  ttlMs: number,
+  ops: Map<string, number>,
+) {
+  return (
+    resource: string,
+    options: { ttlMs?: number; waitMs?: number; attemptsMax?: number },
+  ): Promise<AcquireOutcome> =>
+    inTurn(node, async () => {
+      const op = world.beginOp(node, 'acquire', resource, { ttlMs, requestId: null });
+      world.acquireWaits(node, op, options.waitMs ?? 0);
+      const outcome = await client.acquire(resource, options);
+      endAcquire(world, node, op, outcome);
+      if (outcome.kind === 'granted') ops.set(resource, op.id);
+      return outcome;
+    });
+}
+
+/**
+ * A keep-alive of `held` (the production loop), beside the node's work: each renewal one renew
+ * op, and a renewed lease is what the node then holds.
+ */
+function keepAlive(
+  world: World,
+  node: SimNode,
+  client: LeaseClientLike,
+  held: HeldLease,
+): KeepAlive {
+  const loop = new KeepAliveLoop(
+    held.lease,
+    {},
+    {
+      clock: node.clock,
+      renew: (lease) => renewInTurn(world, node, client, lease, held.op),
+      ended: (_loop, end) => {
+        if (end.kind === 'lost') world.mark('keepAliveLost');
+      },
+    },
+  );
+  loop.start();
+  return loop;
+}
+
+function renewInTurn(
+  world: World,
+  node: SimNode,
+  client: LeaseClientLike,
+  lease: Lease,
+  leaseOp: number,
+): Promise<RenewOutcome> {
+  return inTurn(node, async () => {
+    const op = world.beginOp(node, 'renew', lease.resource, { ttlMs: lease.ttlMs, leaseOp });
+    const renewed = await client.renew(lease);
+    world.endOp(node, op, renewed, renewed.kind === 'renewed' ? renewed.lease.token : null);
+    const holding = node.held.get(lease.resource)?.lease.token === lease.token;
+    if (renewed.kind === 'renewed') {
+      world.mark('keepAliveRenewed');
+      if (holding) world.setHeld(node, lease.resource, { lease: renewed.lease, op: leaseOp });
+    } else if ((renewed.kind === 'notHolder' || renewed.kind === 'expired') && holding) {
+      // The lease is gone: the work stops acting on it at once (its signal aborts next).
+      world.setHeld(node, lease.resource, null);
+    }
+    return renewed;
+  });
+}
+
+/**
+ * `withLease`: acquire, work on the lease while a keep-alive renews it (a fenced write per round,
+ * for as long as its signal is not aborted and the client believes), then release, always.
+ */
+async function withLeaseTurn(world: World, node: SimNode, client: LeaseClientLike): Promise<void> {
+  const prng = node.workload;
+  const settings = world.settings;
+  const resource = prng.pick(world.resources);
+  const ttlMs = prng.pick(settings.ttlMs);
+  const waitMs = prng.int(100) < settings.blockingPct ? prng.between(1, settings.waitMs) : 0;
+  // Up to a few TTLs of work: long enough that the keep-alive has to renew.
+  const rounds = prng.between(1, 2 * settings.writes);
+  const ops = new Map<string, number>();
+  let beside = false;
+  await withLease(
+    {
+      acquire: acquireHost(world, node, client, ttlMs, ops),
+      keepAlive: (lease) => {
+        world.processes.beside(node, 1);
+        beside = true;
+        return keepAlive(world, node, client, { lease, op: ops.get(lease.resource)! });
+      },
+      release: (lease) => {
+        world.setHeld(node, lease.resource, null);
+        return inTurn(node, () => releaseOp(world, node, client, lease, ops.get(lease.resource)!));
+      },
+    },
+    resource,
+    async (scope) => {
+      for (let i = 0; i < rounds && world.phase() === 'safety'; i++) {
+        if (scope.signal.aborted) return;
+        const lease = scope.current();
+        if (!client.believes(lease)) {
+          world.disbelieved(node, lease);
+          world.mark('beliefLapsedWhileHolding');
+          return;
+        }
+        await world.fencedWrite(node, resource, scope.token);
+        await node.clock.sleep(prng.between(10, settings.workMs), scope.signal);
+      }
+    },
+    { ttlMs, waitMs },
+  );
+  if (beside) await besideEnded(world, node);
+}
+
+/**
+ * The work beside which keep-alives ran is over and they are stopped: once the last store call
+ * any of them left in flight (a renewal that lost its race with the belief end) has been answered,
+ * the node runs one flow again.
+ */
+async function besideEnded(world: World, node: SimNode): Promise<void> {
+  await inTurn(node, async () => undefined);
+  world.processes.beside(node, -1);
+}
+
+async function acquireAllAndHold(
+  world: World,
+  node: SimNode,
+  client: LeaseClientLike,
+): Promise<void> {
+  const prng = node.workload;
+  const settings = world.settings;
+  const names = prng.between(2, ACQUIRE_ALL_NAMES_MAX);
+  const resources = Array.from({ length: names }, () => prng.pick(world.resources));
+  const ttlMs = prng.pick(settings.ttlMs);
+  const waitMs = prng.int(100) < settings.blockingPct ? prng.between(1, settings.waitMs) : 0;
+  const kept = prng.chance(1, 2);
+  const ops = new Map<string, number>();
+  const got = await acquireAll(
+    {
+      monoMs: () => node.clock.monoMs(),
+      acquire: acquireHost(world, node, client, ttlMs, ops),
+      release: (lease) => {
+        world.setHeld(node, lease.resource, null);
+        world.mark('acquireAllRolledBack');
+        return inTurn(node, () => releaseOp(world, node, client, lease, ops.get(lease.resource)!));
+      },
+    },
+    resources,
+    { ttlMs, waitMs },
+  );
+  if (got.kind !== 'granted') return;
+  if (got.leases.length > 1) world.mark('acquireAllHeldSeveral');
+  const granted = got.leases.map((lease) => ({ lease, op: ops.get(lease.resource)! }));
+  if (!kept) {
+    await holdSeveral(world, node, client, granted, []);
+    return;
+  }
+  world.processes.beside(node, 1);
+  const loops = granted.map((held) => keepAlive(world, node, client, held));
+  await holdSeveral(world, node, client, granted, loops);
+  await besideEnded(world, node);
+}
+
+/**
+ * Works on several leases at once: a fenced write to each it still believes in (and whose
+ * keep-alive, if it has one, has not given it up), round after round; a lease whose belief ends
+ * is dropped, and released late or never. Then `releaseAll`: the keep-alives stop, and the rest
+ * are released in reverse order.
+ */
+async function holdSeveral(
+  world: World,
+  node: SimNode,
+  client: LeaseClientLike,
+  granted: readonly HeldLease[],
+  loops: readonly KeepAlive[],
+): Promise<void> {
+  const prng = node.workload;
+  const alive = new Map(granted.map((held, i) => [held.lease.resource, loops[i] ?? null]));
+  let holding = [...granted];
+  const writes = prng.between(1, (loops.length > 0 ? 2 : 1) * world.settings.writes);
+  for (let i = 0; i < writes && holding.length > 0 && world.phase() === 'safety'; i++) {
+    const kept: HeldLease[] = [];
+    for (const held of holding) {
+      const resource = held.lease.resource;
+      const current = node.held.get(resource) ?? held;
+      const loop = alive.get(resource) ?? null;
+      if (loop?.signal.aborted === true) {
+        world.setHeld(node, resource, null);
+        continue;
+      }
+      if (!client.believes(current.lease)) {
+        world.disbelieved(node, current.lease);
+        world.mark('beliefLapsedWhileHolding');
+        world.setHeld(node, resource, null);
+        node.ended.set(resource, ended(world, node, current));
+        continue;
+      }
+      await world.fencedWrite(node, resource, current.lease.token);
+      kept.push(current);
+    }
+    holding = kept;
+    await node.clock.sleep(prng.between(10, world.settings.workMs));
+  }
+  const running = loops.filter((loop) => !loop.signal.aborted);
+  if (running.length > 0) world.mark('releaseAllWithKeepAlives');
+  const ops = new Map(holding.map((held) => [held.lease.resource, held.op]));
+  await releaseAll({
+    keepAlives: () => running,
+    held: () => holding.map((held) => (node.held.get(held.lease.resource) ?? held).lease),
+    release: (lease) => {
+      world.setHeld(node, lease.resource, null);
+      return inTurn(node, () => releaseOp(world, node, client, lease, ops.get(lease.resource)!));
+    },
+  });
+}
+
+/** An admin takes a resource over with forceClaim: acquire, force-release its holder, acquire. */
+async function claimByForce(world: World, node: SimNode, client: LeaseClientLike): Promise<void> {
+  const prng = node.workload;
+  const resource = prng.pick(world.resources);
+  const ttlMs = prng.pick(world.settings.ttlMs);
+  const only = prng.chance(1, 2) ? null : prng.pick(world.nodes).id;
+  let acquireOp: Op | null = null;
+  const got = await forceClaim(
+    {
+      acquire: async (name, options) => {
+        const op = world.beginOp(node, 'acquire', name, { ttlMs, requestId: null });
+        world.acquireWaits(node, op, 0);
+        const outcome = await client.acquire(name, options);
+        endAcquire(world, node, op, outcome);
+        acquireOp = op;
+        return outcome;
+      },
+      forceRelease: async (name, options) => {
+        const expectedHolder = options.expectedHolder ?? null;
+        const op = world.beginOp(node, 'forceRelease', name, { expectedHolder });
+        const result = await client.forceRelease!(name, options);
+        world.endOp(node, op, result, result.kind === 'forceReleased' ? result.token : null);
+        return result;
+      },
+    },
+    resource,
+    { ttlMs, ...(only === null ? {} : { expectedHolder: only }) },
+  );
+  if (got.kind !== 'granted' || acquireOp === null) return;
+  if (got.tookOverFrom !== null) world.mark('forceClaimTookOver');
+  const op: Op = acquireOp;
+  await holdLease(world, node, client, { lease: got.lease, op: op.id }, false);
+}
+
+/** One release op of `lease` (acquired by op `leaseOp`), retried once when it ends unavailable. */
+async function releaseOp(
+  world: World,
+  node: SimNode,
+  client: LeaseClientLike,
+  lease: Lease,
+  leaseOp: number,
+): Promise<ReleaseOutcome> {
+  const op = world.beginOp(node, 'release', lease.resource, { leaseOp });
+  let released = await client.release(lease);
+  if (released.kind === 'unavailable' && node.workload.int(100) < RETRY_UNAVAILABLE_PCT) {
+    world.endOp(node, op, released, null, false);
+    released = await client.release(lease);
+  }
+  world.endOp(node, op, released, null);
+  return released;
+}
+
 function endAcquire(world: World, node: SimNode, op: Op, got: AcquireOutcome): void {
   world.endOp(node, op, got, got.kind === 'granted' ? got.lease.token : null);
   if (got.kind !== 'granted') return;
   if (node.lostGrants.get(op.resource) === got.lease.token) world.mark('replyLostThenRetried');
   node.lostGrants.delete(op.resource);
-  world.setHeld(node, { lease: got.lease, op: op.id });
+  world.setHeld(node, got.lease.resource, { lease: got.lease, op: op.id });
 }
 
 async function holdLease(
@@ -106,7 +433,7 @@ async function holdLease(
     if (!client.believes(lease)) {
       world.disbelieved(node, lease);
       world.mark('beliefLapsedWhileHolding');
-      world.setHeld(node, null);
+      world.setHeld(node, resource, null);
       await lateRelease(world, node, client, { lease, op: granted.op });
       await staleRenew(world, node, client, { lease, op: granted.op }, true);
       return;
@@ -134,7 +461,7 @@ async function holdLease(
     world.endOp(node, op, renewed, renewed.kind === 'renewed' ? renewed.lease.token : null);
     if (renewed.kind === 'renewed') {
       lease = renewed.lease;
-      world.setHeld(node, { lease, op: granted.op });
+      world.setHeld(node, resource, { lease, op: granted.op });
       continue;
     }
     if (renewed.kind === 'invalid') continue;
@@ -147,12 +474,12 @@ async function holdLease(
     }
     if (renewed.kind === 'expired' && renewed.reason === 'pastExpiry')
       world.mark('expiryDuringRenew');
-    world.setHeld(node, null);
+    world.setHeld(node, resource, null);
     await lateRelease(world, node, client, { lease, op: granted.op });
     await staleRenew(world, node, client, { lease, op: granted.op }, true);
     return;
   }
-  world.setHeld(node, null);
+  world.setHeld(node, resource, null);
   if (world.phase() === 'safety' && prng.int(100) < settings.abandonPct) {
     node.ended.set(resource, ended(world, node, { lease, op: granted.op }));
     return;
@@ -168,13 +495,7 @@ async function release(
   leaseOp: number,
   afterLostReply: boolean,
 ): Promise<void> {
-  const op = world.beginOp(node, 'release', lease.resource, { leaseOp });
-  let released = await client.release(lease);
-  if (released.kind === 'unavailable' && node.workload.int(100) < RETRY_UNAVAILABLE_PCT) {
-    world.endOp(node, op, released, null, false);
-    released = await client.release(lease);
-  }
-  world.endOp(node, op, released, null);
+  const released = await releaseOp(world, node, client, lease, leaseOp);
   if (released.kind === 'released' && afterLostReply) world.mark('releaseAfterLostReply');
   await staleRenew(world, node, client, { lease, op: leaseOp }, true);
 }
@@ -327,8 +648,8 @@ export async function runProbe(
     waitedMs: world.scheduler.nowMs - healedAtMs,
   });
   if (got.kind === 'granted') {
-    world.setHeld(node, { lease: got.lease, op: op.id });
-    world.setHeld(node, null);
+    world.setHeld(node, got.lease.resource, { lease: got.lease, op: op.id });
+    world.setHeld(node, got.lease.resource, null);
     const back = world.beginOp(node, 'release', resource, { leaseOp: op.id });
     const released = await client.release(got.lease);
     world.endOp(node, back, released, null);

@@ -303,19 +303,20 @@ export class World implements WorldContext {
     if (!this.#checks) return;
     const beliefs: Belief[] = [];
     for (const node of this.processes.nodes) {
-      const held = node.held;
-      if (held === null || node.down || node.client === null) continue;
-      let believes: boolean;
-      try {
-        believes = node.client.believes(held.lease);
-      } catch (error) {
-        this.failure(error);
-        return;
-      }
-      if (believes) {
-        beliefs.push({ node: node.id, resource: held.lease.resource, token: held.lease.token });
-      } else {
-        this.disbelieved(node, held.lease);
+      if (node.down || node.client === null) continue;
+      for (const held of node.held.values()) {
+        let believes: boolean;
+        try {
+          believes = node.client.believes(held.lease);
+        } catch (error) {
+          this.failure(error);
+          return;
+        }
+        if (believes) {
+          beliefs.push({ node: node.id, resource: held.lease.resource, token: held.lease.token });
+        } else {
+          this.disbelieved(node, held.lease);
+        }
       }
     }
     if (beliefs.length === 0) return;
@@ -401,10 +402,16 @@ export class World implements WorldContext {
     });
   }
 
-  /** The node starts acting on `held` (or stops, with null); the checker's instants are sampled. */
-  setHeld(node: SimNode, held: HeldLease | null): void {
-    node.held = held;
-    if (held === null) return;
+  /**
+   * The node starts acting on `held` (a lease of `resource`), or stops acting on `resource` (null);
+   * the checker's instants are sampled.
+   */
+  setHeld(node: SimNode, resource: string, held: HeldLease | null): void {
+    if (held === null) {
+      node.held.delete(resource);
+      return;
+    }
+    node.held.set(resource, held);
     const scheduler = this.scheduler;
     for (const atMs of this.checker.watchInstants(held.lease.resource)) {
       if (atMs > scheduler.nowMs) scheduler.at(atMs, () => undefined);

@@ -26,7 +26,7 @@ describe('steps: every step as typed data, one record for checker, trace and lis
       else expect(sameRecord(s.after, s.before)).toBe(true);
       last.set(s.resource, s.after);
     }
-    expect(writes).toBeGreaterThan(100);
+    expect(writes).toBeGreaterThan(50);
     const kinds = new Set(seen.map((s) => s.kind));
     for (const kind of ['begin', 'call', 'apply', 'reply', 'fence', 'outcome', 'heal', 'probe'])
       expect(kinds).toContain(kind);
