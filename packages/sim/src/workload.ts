@@ -195,7 +195,15 @@ function renewInTurn(
 ): Promise<RenewOutcome> {
   return inTurn(node, async () => {
     const op = world.beginOp(node, 'renew', lease.resource, { ttlMs: lease.ttlMs, leaseOp });
-    const renewed = await client.renew(lease);
+    let renewed: RenewOutcome;
+    try {
+      renewed = await client.renew(lease);
+    } catch (error) {
+      // The implementation under test crashed in a flow nobody awaits: reported like a crash of
+      // the workload's own flow, and the keep-alive waits for ever (the run stops here).
+      world.failure(error);
+      return new Promise<RenewOutcome>(() => {});
+    }
     world.endOp(node, op, renewed, renewed.kind === 'renewed' ? renewed.lease.token : null);
     const holding = node.held.get(lease.resource)?.lease.token === lease.token;
     if (renewed.kind === 'renewed') {
