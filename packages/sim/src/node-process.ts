@@ -43,8 +43,9 @@ export interface SimNode {
   readonly ended: Map<string, HeldLease>;
   readonly workload: Prng;
   /**
-   * Whether a turn is a composite client call (acquireAll, forceClaim): its own stream, drawn only
-   * when the seed's share of them is above 0, so seeds without them run as they did before.
+   * Whether a turn is a composite client call (withLease, acquireAll, forceClaim): its own
+   * stream, drawn only when the seed's share of them is above 0, so seeds without them run as they
+   * did before.
    */
   readonly compose: Prng;
   /** A probe node only runs the liveness check, untouched by faults. */
