@@ -69,7 +69,26 @@ interface Ran {
   readonly out: string;
 }
 
-function sh(command: string): Ran {
+/** A git repository of its own, where the agent commands keep their local file. */
+const repository = mkdtempSync(join(tmpdir(), 'leasehold-readme-repo-'));
+spawnSync('git', ['init', '-q', repository], { env: withoutGitVars() });
+afterAll(() => rmSync(repository, { recursive: true, force: true }));
+
+function withoutGitVars(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GIT_')));
+}
+
+function sh(command: string, inRepository = false): Ran {
+  if (inRepository) {
+    const result = spawnSync('bash', ['-c', `${PRELUDE}${command}`], {
+      cwd: repository,
+      encoding: 'utf8',
+      timeout: COMMAND_MS_MAX,
+      env: { ...withoutGitVars(), NO_COLOR: '1', DST_SEED: '' },
+    });
+    if (result.error !== undefined) throw result.error;
+    return { status: result.status, out: `${result.stdout}${result.stderr}` };
+  }
   const cwd = command.startsWith('npm ') ? root : work;
   const result = spawnSync('bash', ['-c', `${PRELUDE}${command}`], {
     cwd,
@@ -89,12 +108,16 @@ function expectedStatus(command: string): number {
   return 0;
 }
 
-function runsAsPrinted(block: ReadmeBlock, skip: (command: string) => string | null = () => null) {
+function runsAsPrinted(
+  block: ReadmeBlock,
+  skip: (command: string) => string | null = () => null,
+  inRepository = false,
+) {
   for (const command of commands(block)) {
     const why = skip(command);
     it(why === null ? small(command) : `${command} (${why})`, () => {
       if (why !== null) return;
-      const ran = sh(small(command));
+      const ran = sh(small(command), inRepository);
       expect(ran.status, ran.out).toBe(expectedStatus(command));
     });
   }
@@ -174,8 +197,8 @@ describe(
       });
     });
 
-    describe('agent commands (a local file in an empty directory)', () =>
-      runsAsPrinted(claim('npx leasehold claim src/app.ts --agent agent-1')));
+    describe("agent commands (a new git repository's local file)", () =>
+      runsAsPrinted(claim('npx leasehold claim src/app.ts --agent agent-1'), () => null, true));
 
     describe('leasehold serve: each starts, says where it listens, and stops on SIGTERM', () => {
       for (const command of commands(claim('npx leasehold serve'))) {

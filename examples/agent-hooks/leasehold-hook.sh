@@ -11,7 +11,8 @@
 # The hook's JSON arrives on stdin; its session_id names the agent (claude-<session_id>) unless
 # LEASEHOLD_AGENT is set. What is leased: LEASEHOLD_RESOURCE, else the git branch of the project
 # (branch:<name>, or project:<directory> outside git). Where: LEASEHOLD_URL (a lease server), else the SQLite file LEASEHOLD_DB
-# (default .leasehold/leases.db in the project). Tuning: LEASEHOLD_TTL (default 30m),
+# (default: the git repository's own, shared by all its worktrees; .leasehold/leases.db in the
+# project outside git). Tuning: LEASEHOLD_TTL (default 30m),
 # LEASEHOLD_HEARTBEAT_INTERVAL (default 5m). LEASEHOLD_BIN runs another leasehold binary.
 set -uo pipefail
 
@@ -27,7 +28,9 @@ field() { # the named string field of the hook's JSON input, or nothing
 session="$(field session_id)"
 export LEASEHOLD_AGENT="${LEASEHOLD_AGENT:-claude-${session:-$$}}"
 export LEASEHOLD_STATE_DIR="${LEASEHOLD_STATE_DIR:-$project/.leasehold}"
-if [ -z "${LEASEHOLD_URL:-}" ]; then export LEASEHOLD_DB="${LEASEHOLD_DB:-$project/.leasehold/leases.db}"; fi
+if [ -z "${LEASEHOLD_URL:-}" ] && [ -z "${LEASEHOLD_DB:-}" ] && ! git -C "$project" rev-parse --git-dir >/dev/null 2>&1; then
+  export LEASEHOLD_DB="$project/.leasehold/leases.db"
+fi
 resource="${LEASEHOLD_RESOURCE:-}"
 if [ -z "$resource" ]; then
   if branch="$(git -C "$project" symbolic-ref --short HEAD 2>/dev/null)"; then

@@ -43,7 +43,7 @@ function agentCommand<V extends AgentFlags>(
     .option('--server <url>', 'the lease service (or LEASEHOLD_URL); without one, a local file')
     .option(
       '--db <file>',
-      'local SQLite file when no server is named (or LEASEHOLD_DB; default leases.db)',
+      "local SQLite file when no server is named (or LEASEHOLD_DB; default: the git repository's, shared by its worktrees)",
     )
     .option(
       '--state-dir <dir>',

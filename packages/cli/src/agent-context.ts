@@ -10,7 +10,7 @@ import {
 } from './agent-backend.js';
 import { AgentStateFile } from './agent-state.js';
 import { UsageError, type CliIo } from './io.js';
-import { DB_FILE_DEFAULT } from './open-store.js';
+import { repositoryDb } from './repository-db.js';
 
 /** Flags every agent command takes. */
 export interface AgentFlags {
@@ -43,8 +43,10 @@ export interface AgentContext {
 /**
  * Who this agent is and where its leases live. Agent id: `--agent`, `LEASEHOLD_AGENT`, or the
  * config file's "agent". Service: `--server`, `LEASEHOLD_URL`, or the config's "server"; without
- * one, a local SQLite file (`--db`, `LEASEHOLD_DB`, the config's "db", else leases.db). API key:
- * `LEASEHOLD_API_KEY` (never a flag: flags show in process listings).
+ * one, a local SQLite file (`--db`, `LEASEHOLD_DB`, the config's "db", else the git repository's
+ * own file, shared by its worktrees: `repository-db.ts`; outside a repository the command refuses
+ * rather than guess a file two agents might not share). API key: `LEASEHOLD_API_KEY` (never a
+ * flag: flags show in process listings).
  */
 export async function agentContext(flags: AgentFlags, io: CliIo): Promise<AgentContext> {
   const config = readConfig(flags, io);
@@ -74,12 +76,21 @@ export async function agentContext(flags: AgentFlags, io: CliIo): Promise<AgentC
     }
     return { agent, backend: httpBackend(server, env('LEASEHOLD_API_KEY')), state, json };
   }
-  const db = flags.db ?? env('LEASEHOLD_DB') ?? config.db ?? DB_FILE_DEFAULT;
+  const named = flags.db ?? env('LEASEHOLD_DB') ?? config.db;
+  const db = named === undefined ? repositoryDb(io.cwd) : resolve(named);
+  if (db === null) {
+    throw new UsageError(
+      `${io.cwd} is not in a git repository, so there is no local lease file every agent of it ` +
+        `would share: name the lease service (--server URL or LEASEHOLD_URL) or a file ` +
+        `(--db FILE or LEASEHOLD_DB)`,
+    );
+  }
   // A file under the state directory (.leasehold/leases.db) needs the directory first.
-  mkdirSync(dirname(resolve(db)), { recursive: true });
-  const opened = openSqliteStore(resolve(db));
+  mkdirSync(dirname(db), { recursive: true });
+  const opened = openSqliteStore(db);
   if (opened.kind === 'refused') throw new BackendUnavailable(opened.reason);
-  return { agent, backend: await localBackend(opened.store, `file ${db}`), state, json };
+  const description = `file ${named ?? db}`;
+  return { agent, backend: await localBackend(opened.store, description), state, json };
 }
 
 function readConfig(flags: AgentFlags, io: CliIo): AgentConfigFile {

@@ -1,10 +1,16 @@
 import { performance } from 'node:perf_hooks';
 import { Command } from 'commander';
 import { faultsFlag, reproduceCommand, shapeOverrides } from '@leasehold/sim';
-import { findZooVariant, runZoo, ZOO, type ZooReport } from '@leasehold/sim/zoo';
+import {
+  findZooVariant,
+  runZoo,
+  ZOO,
+  ZOO_BASES_DEFAULT,
+  ZOO_BUDGET_DEFAULT,
+  type ZooReport,
+} from '@leasehold/sim/zoo';
 import { palette } from './format.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
-import { ZOO_BASES_DEFAULT, ZOO_BUDGET_DEFAULT } from './limits.js';
 import { intFlag } from './parse-flags.js';
 import { flagValues, type Done } from './program.js';
 

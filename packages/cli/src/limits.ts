@@ -8,6 +8,5 @@ export const REPORTS_MAX = 3;
 export const VIOLATION_LINES_MAX = 20;
 /** Progress lines a non-interactive sweep prints (every 10 %). */
 export const PROGRESS_LINES = 10;
-/** `dst zoo`: seeds per base sweep, and base sweeps per variant. */
-export const ZOO_BUDGET_DEFAULT = 50;
-export const ZOO_BASES_DEFAULT = 5;
+/** Directories the agent commands climb from the working directory looking for a git repository. */
+export const REPOSITORY_DEPTH_MAX = 256;

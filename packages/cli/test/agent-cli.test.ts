@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -175,3 +175,61 @@ describe('agent CLI against a local SQLite file', { timeout: 300_000 }, () => {
     expect(typo.stderr).toContain('"agnet" is not a setting');
   });
 });
+
+describe(
+  'agent CLI without a server or a named file: one file per git repository',
+  {
+    timeout: 300_000,
+  },
+  () => {
+    const git = (cwd: string, args: string[]) => {
+      const env = Object.fromEntries(
+        Object.entries(process.env).filter(([k]) => !k.startsWith('GIT_')),
+      );
+      const ran = spawnSync('git', args, { cwd, env, encoding: 'utf8' });
+      expect(ran.status, ran.stderr).toBe(0);
+    };
+
+    test('two agents in two worktrees of one repository contend for the same lease', async () => {
+      const base = mkdtempSync(join(tmpdir(), 'leasehold-worktrees-'));
+      const main = join(base, 'main');
+      git(base, ['init', '-q', 'main']);
+      git(main, [
+        '-c',
+        'user.name=t',
+        '-c',
+        'user.email=t@t',
+        'commit',
+        '-q',
+        '--allow-empty',
+        '-m',
+        'first',
+      ]);
+      git(main, ['worktree', 'add', '-q', join(base, 'second')]);
+      const nested = join(base, 'second', 'src', 'deep');
+      mkdirSync(nested, { recursive: true });
+      const first = await leasehold(main, ['claim', 'src/app.ts', '--agent', 'agent-a']);
+      expect(first.code, first.stderr).toBe(0);
+      const second = await leasehold(nested, ['claim', 'src/app.ts', '--agent', 'agent-b']);
+      expect(second.code, second.stdout).toBe(1);
+      expect(second.stderr).toContain('src/app.ts is held by agent-a');
+      expect(existsSync(join(main, '.git', 'leasehold', 'leases.db'))).toBe(true);
+      const listed = await leasehold(join(base, 'second'), ['leases', '--agent', 'b', '--json']);
+      expect(listed.json().leases).toEqual([
+        expect.objectContaining({ resource: 'src/app.ts', holder: 'agent-a' }),
+      ]);
+    });
+
+    test('outside a repository the command refuses (64) and says how to name a file or service', async () => {
+      const plain = mkdtempSync(join(tmpdir(), 'leasehold-no-repo-'));
+      const refused = await leasehold(plain, ['claim', 'x', '--agent', 'a']);
+      expect(refused.code).toBe(64);
+      expect(refused.stderr).toContain('is not in a git repository');
+      expect(refused.stderr).toContain('--db FILE or LEASEHOLD_DB');
+      const named = await leasehold(plain, ['claim', 'x', '--agent', 'a'], {
+        LEASEHOLD_DB: 'x.db',
+      });
+      expect(named.code, named.stderr).toBe(0);
+    });
+  },
+);

@@ -126,3 +126,12 @@ export const TAPE_FAULTS_INTS = 64;
 export const TAPE_SETTINGS_INTS = 48;
 /** Picks from the TTL menu while drawing a world's TTLs (a seed needs a few; a tape may repeat). */
 export const TTL_PICKS_MAX = 64;
+
+/**
+ * `dst zoo`: seeds per base sweep before a variant counts as missed, and base sweeps per variant.
+ * A variant is caught with margin when every base finds it within ZOO_MARGIN_PCT of the budget
+ * (`test/zoo-cli.test.ts` holds every variant to it).
+ */
+export const ZOO_BUDGET_DEFAULT = 50;
+export const ZOO_BASES_DEFAULT = 5;
+export const ZOO_MARGIN_PCT = 50;

@@ -368,7 +368,7 @@ export class StoreUnderFaults {
       before.set(resource, snapshot.record);
     }
     const keep = faults.int(this.store.unsyncedCommits() + 1);
-    const downMs = faults.between(STORE_DOWN_MS_MIN, STORE_DOWN_MS_MAX);
+    const downMs = this.#powerLossDownMs();
     let loss;
     try {
       loss = this.store.powerLoss(keep, nowMs, `recovery-key-${faults.int(1_000_000)}`);
@@ -400,6 +400,19 @@ export class StoreUnderFaults {
       if (node.down || node.probe) continue;
       this.#nodes.crashFor(node, downMs + faults.between(NODE_DOWN_MS_MIN, NODE_DOWN_MS_MAX));
     }
+  }
+
+  /**
+   * How long the store stays down after a power loss: half the time a restart quicker than the
+   * shortest lease it may have forgotten (a restart that waits out every lease hides a recovery
+   * that grants at once, the restart problem of Redlock), else anything up to the longest outage.
+   */
+  #powerLossDownMs(): number {
+    const faults = this.#ctx.faults;
+    const quickMs = Math.max(STORE_DOWN_MS_MIN, Math.floor(this.#ctx.settings.ttlMs[0]! / 4));
+    return faults.chance(3, 4)
+      ? faults.between(STORE_DOWN_MS_MIN, quickMs)
+      : faults.between(STORE_DOWN_MS_MIN, STORE_DOWN_MS_MAX);
   }
 
   /** Heal: the store is back, whatever its down window said. */

@@ -14,3 +14,4 @@ export { findZooVariant, ZOO } from './zoo.js';
 export type { ZooVariant } from './zoo.js';
 export { firstFailure, median, runZoo, zooBase } from './zoo-run.js';
 export type { ZooOptions, ZooReport, ZooVariantReport } from './zoo-run.js';
+export { ZOO_BASES_DEFAULT, ZOO_BUDGET_DEFAULT, ZOO_MARGIN_PCT } from '../limits.js';
