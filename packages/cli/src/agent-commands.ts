@@ -1,6 +1,14 @@
 import { Command } from 'commander';
 import { formatDuration, parseDuration } from '@leasehold/core';
-import { BackendUnavailable, type ApiAnswer } from './agent-backend.js';
+import {
+  agentFailure,
+  claimLease,
+  gateLease,
+  heartbeatLease,
+  releaseLease,
+  type AgentFailure,
+} from '@leasehold/client';
+import { BackendUnavailable } from './agent-backend.js';
 import {
   agentContext,
   CONFIG_FILE_DEFAULT,
@@ -8,7 +16,6 @@ import {
   type AgentContext,
   type AgentFlags,
 } from './agent-context.js';
-import type { HeldLease } from './agent-state.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import { flagValues, type Done } from './program.js';
 
@@ -81,17 +88,20 @@ async function runAgent<V extends AgentFlags>(
   }
 }
 
-/** The code and line of an API answer no command expected (400, 401, 429, 503, ...). */
-function failure(answer: ApiAnswer, what: string): Outcome {
-  const message = String(answer.body?.message ?? `status ${answer.status}`);
-  if (answer.status === 400) throw new UsageError(`${what}: ${message}`);
-  if (answer.status >= 500 || answer.status === 429)
-    throw new BackendUnavailable(`${what}: ${message}`);
-  return {
-    code: EXIT.refused,
-    text: `leasehold: ${what}: ${message}`,
-    json: { status: answer.status, error: answer.body },
-  };
+/** The code and line of an answer no command expected (400, 401, 429, 503, ...). */
+function failure(outcome: AgentFailure, what: string): Outcome {
+  switch (outcome.kind) {
+    case 'invalid':
+      throw new UsageError(`${what}: ${outcome.message}`);
+    case 'unavailable':
+      throw new BackendUnavailable(`${what}: ${outcome.reason}`);
+    case 'refused':
+      return {
+        code: EXIT.refused,
+        text: `leasehold: ${what}: ${outcome.error.message}`,
+        json: { status: outcome.status, error: outcome.error },
+      };
+  }
 }
 
 function durationFlag(flag: string, value: string | undefined): number | undefined {
@@ -100,20 +110,6 @@ function durationFlag(flag: string, value: string | undefined): number | undefin
   if (parsed.kind === 'invalid') throw new UsageError(parsed.reason);
   return parsed.ms;
 }
-
-function remembered(answer: ApiAnswer, backend: string): HeldLease {
-  const b = answer.body;
-  return {
-    lease_id: b.lease_id,
-    owner_key: b.owner_key,
-    token: b.token,
-    expires_at: b.expires_at,
-    ttl_ms: b.ttl_ms,
-    backend,
-  };
-}
-
-const path = (resource: string) => `/v1/leases/${encodeURIComponent(resource)}`;
 
 interface ClaimValues extends AgentFlags {
   readonly ttl?: string;
@@ -124,89 +120,76 @@ interface ClaimValues extends AgentFlags {
 async function claim(
   context: AgentContext,
   values: ClaimValues,
-  [resource]: string[],
+  [resource = '']: string[],
 ): Promise<Outcome> {
   const ttlMs = durationFlag('ttl', values.ttl);
   const waitMs = durationFlag('wait', values.wait);
-  const body = {
-    resource,
-    holder: context.agent,
-    ...(ttlMs === undefined ? {} : { ttl_ms: ttlMs }),
-    ...(waitMs === undefined ? {} : { wait_ms: waitMs }),
-  };
-  let answer = await context.backend.request('POST', '/v1/leases/acquire', body);
-  let tookOverFrom: string | null = null;
-  if (answer.status === 409 && values.force === true && answer.body.holder !== context.agent) {
-    tookOverFrom = String(answer.body.holder);
-    const forced = await context.backend.request('POST', '/v1/admin/force-release', {
-      resource,
-      expected_holder: tookOverFrom,
-    });
-    if (forced.status !== 200 && forced.status !== 409)
-      return failure(forced, `force-claim of ${resource}`);
-    answer = await context.backend.request('POST', '/v1/leases/acquire', body);
+  const claimed = await claimLease(context.host, resource, {
+    ...(ttlMs === undefined ? {} : { ttlMs }),
+    ...(waitMs === undefined ? {} : { waitMs }),
+    ...(values.force === true ? { force: true } : {}),
+  });
+  switch (claimed.kind) {
+    case 'claimed': {
+      const { lease, tookOverFrom } = claimed;
+      const from = tookOverFrom === null ? '' : ` (taken over from ${tookOverFrom})`;
+      return {
+        code: EXIT.ok,
+        text: `claimed ${resource} as ${context.agent}: token ${lease.token}, expires ${lease.expires_at}${from}`,
+        json: {
+          resource,
+          agent: context.agent,
+          token: lease.token,
+          lease_id: lease.lease_id,
+          expires_at: lease.expires_at,
+          ttl_ms: lease.ttl_ms,
+          taken_over_from: tookOverFrom,
+        },
+      };
+    }
+    case 'alreadyHeld':
+      return {
+        code: EXIT.ok,
+        text: `${resource} is already held by ${context.agent} (token ${claimed.lease.token}, expires ${claimed.expiresAt}); heartbeat renews it`,
+        json: {
+          resource,
+          agent: context.agent,
+          token: claimed.lease.token,
+          lease_id: claimed.lease.lease_id,
+          expires_at: claimed.expiresAt,
+          already_held: true,
+        },
+      };
+    case 'held': {
+      const who = claimed.mine
+        ? `${claimed.holder} (this agent id, in another session)`
+        : claimed.holder;
+      const inMs = Math.ceil(claimed.retryAfterMs / 1000) * 1000;
+      return {
+        code: EXIT.refused,
+        text: `leasehold: ${resource} is held by ${who} until ${claimed.expiresAt}; claimable in ${formatDuration(inMs)} (or claim --force)`,
+        json: {
+          resource,
+          holder: claimed.holder,
+          token: claimed.token,
+          expires_at: claimed.expiresAt,
+          retry_after_ms: claimed.retryAfterMs,
+        },
+      };
+    }
+    case 'notKept':
+      throw new BackendUnavailable(
+        `cannot write ${context.state.path} (${claimed.error.message}); the lease was released`,
+      );
+    case 'invalid':
+      if (claimed.field === 'ttl_ms')
+        throw new UsageError(`--ttl: ${claimed.message.replace(/^(body )?ttl_ms /, '')}`);
+      if (claimed.field === 'wait_ms')
+        throw new UsageError(`--wait: ${claimed.message.replace(/^(body )?wait_ms /, '')}`);
+      return failure(claimed, `claim of ${resource}`);
+    default:
+      return failure(claimed, `claim of ${resource}`);
   }
-  if (answer.status === 409) return heldOutcome(context, resource ?? '', answer);
-  if (answer.status === 400 && answer.body?.field === 'ttl_ms') {
-    throw new UsageError(`--ttl: ${String(answer.body.message).replace(/^ttl_ms /, '')}`);
-  }
-  if (answer.status === 400 && answer.body?.field === 'wait_ms') {
-    throw new UsageError(`--wait: ${String(answer.body.message).replace(/^body wait_ms /, '')}`);
-  }
-  if (answer.status !== 201) return failure(answer, `claim of ${resource}`);
-  // The grant is the first write: a heartbeat right after it has nothing to renew.
-  const lease = { ...remembered(answer, context.backend.description), heartbeat_at_ms: Date.now() };
-  const failed = context.state.update((leases) => (leases[resource ?? ''] = lease));
-  if (failed !== null) {
-    // Without its owner key the lease could never be renewed or released: give it back.
-    await context.backend.request('POST', '/v1/leases/release', {
-      lease_id: lease.lease_id,
-      owner_key: lease.owner_key,
-    });
-    throw new BackendUnavailable(
-      `cannot write ${context.state.path} (${failed.message}); the lease was released`,
-    );
-  }
-  const from = tookOverFrom === null ? '' : ` (taken over from ${tookOverFrom})`;
-  return {
-    code: EXIT.ok,
-    text: `claimed ${resource} as ${context.agent}: token ${lease.token}, expires ${lease.expires_at}${from}`,
-    json: {
-      resource,
-      agent: context.agent,
-      token: lease.token,
-      lease_id: lease.lease_id,
-      expires_at: lease.expires_at,
-      ttl_ms: lease.ttl_ms,
-      taken_over_from: tookOverFrom,
-    },
-  };
-}
-
-function heldOutcome(context: AgentContext, resource: string, answer: ApiAnswer): Outcome {
-  const { holder, expires_at, retry_after_ms, token } = answer.body;
-  const mine = holder === context.agent;
-  const known = context.state.read().leases[resource];
-  if (mine && known !== undefined && known.token === token) {
-    return {
-      code: EXIT.ok,
-      text: `${resource} is already held by ${holder} (token ${token}, expires ${expires_at}); heartbeat renews it`,
-      json: {
-        resource,
-        agent: context.agent,
-        token,
-        lease_id: known.lease_id,
-        expires_at,
-        already_held: true,
-      },
-    };
-  }
-  const who = mine ? `${holder} (this agent id, in another session)` : holder;
-  return {
-    code: EXIT.refused,
-    text: `leasehold: ${resource} is held by ${who} until ${expires_at}; claimable in ${formatDuration(Math.ceil(retry_after_ms / 1000) * 1000)} (or claim --force)`,
-    json: { resource, holder, token, expires_at, retry_after_ms },
-  };
 }
 
 interface HeartbeatValues extends AgentFlags {
@@ -217,53 +200,54 @@ interface HeartbeatValues extends AgentFlags {
 async function heartbeat(
   context: AgentContext,
   values: HeartbeatValues,
-  [resource]: string[],
+  [resource = '']: string[],
   io: CliIo,
 ): Promise<Outcome> {
   const minIntervalMs = durationFlag('min-interval', values['min-interval']);
   const ttlMs = durationFlag('ttl', values.ttl);
-  const lease = context.state.read().leases[resource ?? ''];
-  if (lease === undefined) return notHeld(context, resource ?? '');
-  const sinceMs = Date.now() - (lease.heartbeat_at_ms ?? 0);
-  if (minIntervalMs !== undefined && sinceMs < minIntervalMs) {
-    return {
-      code: EXIT.ok,
-      text: `skipped: last heartbeat of ${resource} ${formatDuration(Math.floor(sinceMs / 1000) * 1000)} ago (min interval ${formatDuration(minIntervalMs)})`,
-      json: { resource, skipped: true, token: lease.token, expires_at: lease.expires_at },
-    };
-  }
-  const sentAtMs = Date.now();
-  const answer = await context.backend.request('POST', '/v1/leases/renew', {
-    lease_id: lease.lease_id,
-    owner_key: lease.owner_key,
-    ...(ttlMs === undefined ? {} : { ttl_ms: ttlMs }),
-    ...(minIntervalMs === undefined ? {} : { min_interval_ms: minIntervalMs }),
+  const beat = await heartbeatLease(context.host, resource, {
+    ...(minIntervalMs === undefined ? {} : { minIntervalMs }),
+    ...(ttlMs === undefined ? {} : { ttlMs }),
   });
-  if ([403, 404, 410].includes(answer.status)) {
-    context.state.forget(resource ?? '');
-    return {
-      ...failure(answer, `${resource} is lost`),
-      json: { resource, lost: true, error: answer.body },
-    };
+  switch (beat.kind) {
+    case 'notHeld':
+      return notHeld(context, resource);
+    case 'throttled':
+      return {
+        code: EXIT.ok,
+        text: `skipped: last heartbeat of ${resource} ${formatDuration(Math.floor(beat.sinceMs / 1000) * 1000)} ago (min interval ${formatDuration(minIntervalMs ?? 0)})`,
+        json: {
+          resource,
+          skipped: true,
+          token: beat.lease.token,
+          expires_at: beat.lease.expires_at,
+        },
+      };
+    case 'lost':
+      return {
+        code: EXIT.refused,
+        text: `leasehold: ${resource} is lost: ${beat.error.message}`,
+        json: { resource, lost: true, error: beat.error },
+      };
+    case 'renewed':
+      // The renewal happened; a state file we cannot write only loses the throttle's memory.
+      if (beat.stateError !== null)
+        io.stderr(
+          `leasehold: warning: cannot write ${context.state.path}: ${beat.stateError.message}\n`,
+        );
+      return {
+        code: EXIT.ok,
+        text: `${beat.skipped ? 'skipped (service throttle)' : 'renewed'} ${resource}: token ${beat.lease.token}, expires ${beat.lease.expires_at}`,
+        json: {
+          resource,
+          skipped: beat.skipped,
+          token: beat.lease.token,
+          expires_at: beat.lease.expires_at,
+        },
+      };
+    default:
+      return failure(beat, `heartbeat of ${resource}`);
   }
-  if (answer.status !== 200) return failure(answer, `heartbeat of ${resource}`);
-  const failed = context.state.update((leases) => {
-    leases[resource ?? ''] = {
-      ...lease,
-      expires_at: answer.body.expires_at,
-      ttl_ms: answer.body.ttl_ms,
-      heartbeat_at_ms: sentAtMs,
-    };
-  });
-  // The renewal happened; a state file we cannot write only loses the throttle's memory.
-  if (failed !== null)
-    io.stderr(`leasehold: warning: cannot write ${context.state.path}: ${failed.message}\n`);
-  const skipped = answer.body.skipped === true;
-  return {
-    code: EXIT.ok,
-    text: `${skipped ? 'skipped (service throttle)' : 'renewed'} ${resource}: token ${answer.body.token}, expires ${answer.body.expires_at}`,
-    json: { resource, skipped, token: answer.body.token, expires_at: answer.body.expires_at },
-  };
 }
 
 function notHeld(context: AgentContext, resource: string): Outcome {
@@ -281,42 +265,45 @@ interface ReleaseValues extends AgentFlags {
 async function release(
   context: AgentContext,
   values: ReleaseValues,
-  [resource]: string[],
+  [resource = '']: string[],
 ): Promise<Outcome> {
   const expected = values['expected-holder'];
-  if (expected !== undefined) {
-    const answer = await context.backend.request('POST', '/v1/admin/force-release', {
-      resource,
-      expected_holder: expected,
-    });
-    if (answer.status !== 200) return failure(answer, `release of ${resource} held by ${expected}`);
-    return {
-      code: EXIT.ok,
-      text: `released ${resource} (held by ${answer.body.previous_holder}); its token is now ${answer.body.token}`,
-      json: {
-        resource,
-        released: true,
-        previous_holder: answer.body.previous_holder,
-        token: answer.body.token,
-      },
-    };
+  const released = await releaseLease(
+    context.host,
+    resource,
+    expected === undefined ? {} : { expectedHolder: expected },
+  );
+  switch (released.kind) {
+    case 'forceReleased':
+      return {
+        code: EXIT.ok,
+        text: `released ${resource} (held by ${released.previousHolder}); its token is now ${released.token}`,
+        json: {
+          resource,
+          released: true,
+          previous_holder: released.previousHolder,
+          token: released.token,
+        },
+      };
+    case 'released': {
+      const ended =
+        released.alreadyEnded === null ? '' : ` (it had already ended: ${released.alreadyEnded})`;
+      return {
+        code: EXIT.ok,
+        text: `released ${resource}${ended}`,
+        json: { resource, released: true, token: released.token },
+      };
+    }
+    case 'notHeld':
+      return notHeld(context, resource);
+    default:
+      return failure(
+        released,
+        expected === undefined
+          ? `release of ${resource}`
+          : `release of ${resource} held by ${expected}`,
+      );
   }
-  const lease = context.state.read().leases[resource ?? ''];
-  if (lease === undefined) return notHeld(context, resource ?? '');
-  const answer = await context.backend.request('POST', '/v1/leases/release', {
-    lease_id: lease.lease_id,
-    owner_key: lease.owner_key,
-  });
-  if (answer.status === 200 || answer.status === 410) {
-    context.state.forget(resource ?? '');
-    const ended = answer.status === 410 ? ` (it had already ended: ${answer.body.reason})` : '';
-    return {
-      code: EXIT.ok,
-      text: `released ${resource}${ended}`,
-      json: { resource, released: true, token: lease.token },
-    };
-  }
-  return failure(answer, `release of ${resource}`);
 }
 
 interface LeasesValues extends AgentFlags {
@@ -326,19 +313,14 @@ interface LeasesValues extends AgentFlags {
 }
 
 async function leases(context: AgentContext, values: LeasesValues): Promise<Outcome> {
-  const query = new URLSearchParams({ limit: '1000' });
-  if (values.holder !== undefined) query.set('holder', values.holder);
-  if (values.prefix !== undefined) query.set('prefix', values.prefix);
-  if (values.status !== undefined) query.set('status', values.status);
-  const answer = await context.backend.request('GET', `/v1/leases?${query.toString()}`);
-  if (answer.status !== 200) return failure(answer, 'list');
-  const rows = answer.body.leases as {
-    resource: string;
-    status: string;
-    holder: string | null;
-    token: number;
-    expires_at: string | null;
-  }[];
+  const query: Record<string, string> = { limit: '1000' };
+  if (values.holder !== undefined) query.holder = values.holder;
+  if (values.prefix !== undefined) query.prefix = values.prefix;
+  if (values.status !== undefined) query.status = values.status;
+  const answer = await context.host.api.call('list', { query }, context.host.requestMs);
+  if (answer.kind !== 'reply' || answer.status !== 200)
+    return failure(agentFailure(answer), 'list');
+  const rows = answer.body.leases;
   const text =
     rows.length === 0
       ? 'no leases'
@@ -354,41 +336,53 @@ async function leases(context: AgentContext, values: LeasesValues): Promise<Outc
 async function gate(
   context: AgentContext,
   _values: AgentFlags,
-  [resource]: string[],
+  [resource = '']: string[],
 ): Promise<Outcome> {
-  const lease = context.state.read().leases[resource ?? ''];
-  if (lease === undefined) return notHeld(context, resource ?? '');
-  const answer = await context.backend.request('GET', path(resource ?? ''));
-  if (answer.status !== 200) return failure(answer, `gate of ${resource}`);
-  const status = answer.body;
-  const holds =
-    status.status === 'held' && status.holder === context.agent && status.token === lease.token;
-  if (holds) {
-    return {
-      code: EXIT.ok,
-      text: '',
-      json: { resource, holds: true, token: lease.token, expires_at: status.expires_at },
-    };
+  const gated = await gateLease(context.host, resource);
+  switch (gated.kind) {
+    case 'holds':
+      return {
+        code: EXIT.ok,
+        text: '',
+        json: {
+          resource,
+          holds: true,
+          token: gated.token,
+          expires_at: gated.expiresAt,
+          valid_until: new Date(gated.untilWallMs).toISOString(),
+        },
+      };
+    case 'notHeld':
+      return notHeld(context, resource);
+    case 'notHolder': {
+      const status = gated.status;
+      const now = gated.beliefEnded
+        ? `held by it, but not renewed in time to be sure of it: heartbeat, or claim it again`
+        : status.status === 'held'
+          ? `held by ${status.holder} (token ${status.token})`
+          : status.status;
+      return {
+        code: EXIT.refused,
+        text: `leasehold: gate: ${context.agent} does not hold ${resource} (it is ${now}); claim it first`,
+        json: {
+          resource,
+          holds: false,
+          status: status.status,
+          holder: status.holder,
+          token: status.token,
+        },
+      };
+    }
+    default:
+      return failure(gated, `gate of ${resource}`);
   }
-  const now =
-    status.status === 'held' ? `held by ${status.holder} (token ${status.token})` : status.status;
-  return {
-    code: EXIT.refused,
-    text: `leasehold: gate: ${context.agent} does not hold ${resource} (it is ${now}); claim it first`,
-    json: {
-      resource,
-      holds: false,
-      status: status.status,
-      holder: status.holder,
-      token: status.token,
-    },
-  };
 }
 
 async function cleanup(context: AgentContext): Promise<Outcome> {
-  const answer = await context.backend.request('POST', '/v1/admin/cleanup', {});
-  if (answer.status !== 200) return failure(answer, 'cleanup');
-  const expired = answer.body.expired as string[];
+  const answer = await context.host.api.call('cleanup', { body: {} }, context.host.requestMs);
+  if (answer.kind !== 'reply' || answer.status !== 200)
+    return failure(agentFailure(answer), 'cleanup');
+  const expired = answer.body.expired;
   return {
     code: EXIT.ok,
     text: `cleanup: ${expired.length} expired lease${expired.length === 1 ? '' : 's'} marked free${expired.length === 0 ? '' : `: ${expired.join(', ')}`}; ${answer.body.history_pruned} history events pruned`,

@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { checkHolder } from '@leasehold/core';
+import { LeaseApi } from '@leasehold/api';
+import type { AgentHost } from '@leasehold/client';
+import { checkHolder, DEFAULT_CONFIG } from '@leasehold/core';
 import { openSqliteStore } from '@leasehold/store-sqlite';
 import {
   BackendUnavailable,
@@ -38,6 +40,30 @@ export interface AgentContext {
   readonly backend: AgentBackend;
   readonly state: AgentStateFile;
   readonly json: boolean;
+  /** What the agent decisions of `@leasehold/client` run over. */
+  readonly host: AgentHost;
+}
+
+/** Longest one request to the service may take, beyond the wait it asks for. */
+const REQUEST_MS_MAX = 90_000;
+
+function contextOf(
+  agent: string,
+  backend: AgentBackend,
+  state: AgentStateFile,
+  json: boolean,
+): AgentContext {
+  const host: AgentHost = {
+    agent,
+    api: new LeaseApi(backend.transport),
+    state,
+    // Each command is a process of its own: the wall clock is the only one they share.
+    wallMs: () => Date.now(),
+    config: DEFAULT_CONFIG,
+    requestMs: REQUEST_MS_MAX,
+    description: backend.description,
+  };
+  return { agent, backend, state, json, host };
 }
 
 /**
@@ -74,7 +100,7 @@ export async function agentContext(flags: AgentFlags, io: CliIo): Promise<AgentC
         `--server must be an http:// or https:// URL (got ${JSON.stringify(server)})`,
       );
     }
-    return { agent, backend: httpBackend(server, env('LEASEHOLD_API_KEY')), state, json };
+    return contextOf(agent, httpBackend(server, env('LEASEHOLD_API_KEY')), state, json);
   }
   const named = flags.db ?? env('LEASEHOLD_DB') ?? config.db;
   const db = named === undefined ? repositoryDb(io.cwd) : resolve(named);
@@ -90,7 +116,7 @@ export async function agentContext(flags: AgentFlags, io: CliIo): Promise<AgentC
   const opened = openSqliteStore(db);
   if (opened.kind === 'refused') throw new BackendUnavailable(opened.reason);
   const description = `file ${named ?? db}`;
-  return { agent, backend: await localBackend(opened.store, description), state, json };
+  return contextOf(agent, await localBackend(opened.store, description), state, json);
 }
 
 function readConfig(flags: AgentFlags, io: CliIo): AgentConfigFile {

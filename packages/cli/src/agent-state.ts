@@ -1,21 +1,9 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-/** What an agent remembers of one lease between commands: the proof it owns it. */
-export interface HeldLease {
-  readonly lease_id: string;
-  readonly owner_key: string;
-  readonly token: number;
-  readonly expires_at: string;
-  readonly ttl_ms: number;
-  /** The service (URL or local file) that granted it. */
-  readonly backend: string;
-  /** Wall ms of the last renewal sent (the heartbeat throttle). */
-  readonly heartbeat_at_ms?: number;
-}
+import type { AgentLease, AgentLeaseState } from '@leasehold/client';
 
 export interface AgentState {
-  readonly leases: Record<string, HeldLease>;
+  readonly leases: Record<string, AgentLease>;
 }
 
 /**
@@ -23,14 +11,15 @@ export interface AgentState {
  * user), one file per agent in the state directory. Written whole to a temporary file and renamed
  * over the old one, so a crash never leaves half a file.
  */
-export class AgentStateFile {
+export class AgentStateFile implements AgentLeaseState {
   readonly path: string;
 
   constructor(dir: string, agent: string) {
     this.path = join(dir, `agent-${encodeURIComponent(agent)}.json`);
   }
 
-  read(): AgentState {
+  /** Every kept lease (an unreadable or missing file keeps none). */
+  readAll(): AgentState {
     let text: string;
     try {
       text = readFileSync(this.path, 'utf8');
@@ -45,31 +34,27 @@ export class AgentStateFile {
     }
   }
 
-  write(state: AgentState): void {
-    mkdirSync(join(this.path, '..'), { recursive: true, mode: 0o700 });
-    const temporary = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-    renameSync(temporary, this.path);
+  read(resource: string): AgentLease | undefined {
+    return this.readAll().leases[resource];
   }
 
-  /** Applies `change` to the stored state; returns the error of a failed write instead of throwing. */
-  update(change: (leases: Record<string, HeldLease>) => void): Error | null {
-    const state = this.read();
-    change(state.leases);
-    try {
-      this.write(state);
-      return null;
-    } catch (error) {
-      return error as Error;
-    }
+  put(resource: string, lease: AgentLease): Error | null {
+    const state = this.readAll();
+    return this.#write({ leases: { ...state.leases, [resource]: lease } });
   }
 
-  /** Forgets the lease on `resource` (released or lost). */
   forget(resource: string): Error | null {
-    const state = this.read();
+    const state = this.readAll();
     const leases = Object.fromEntries(Object.entries(state.leases).filter(([r]) => r !== resource));
+    return this.#write({ leases });
+  }
+
+  #write(state: AgentState): Error | null {
     try {
-      this.write({ leases });
+      mkdirSync(join(this.path, '..'), { recursive: true, mode: 0o700 });
+      const temporary = `${this.path}.${process.pid}.tmp`;
+      writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+      renameSync(temporary, this.path);
       return null;
     } catch (error) {
       return error as Error;

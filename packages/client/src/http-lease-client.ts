@@ -1,4 +1,13 @@
 import {
+  fetchTransport,
+  LeaseApi,
+  type Answer,
+  type ErrorReply,
+  type LeaseReply,
+  type RouteName,
+  type Transport,
+} from '@leasehold/api';
+import {
   beliefDurationMs,
   beliefEndsAtMonoMs,
   DEFAULT_CONFIG,
@@ -37,6 +46,7 @@ import type {
   RenewOutcome,
 } from './outcomes.js';
 import { systemTimeoutSignal } from './system-clock.js';
+import type { Static } from 'typebox';
 import {
   withLease,
   type LeaseScope,
@@ -45,8 +55,13 @@ import {
 } from './with-lease.js';
 
 export interface HttpLeaseClientOptions {
-  /** The lease service, e.g. `http://127.0.0.1:8105`. */
-  readonly url: string;
+  /** The lease service, e.g. `http://127.0.0.1:8105` (or give a `transport`). */
+  readonly url?: string;
+  /**
+   * What carries the requests (default: HTTP to `url` with `fetch`); the simulator gives a
+   * simulated network to simulated replicas of the service.
+   */
+  readonly transport?: Transport;
   /** This agent's holder id. */
   readonly holder: string;
   /** The holder's clock: belief is measured on its monotonic clock, from each request's send. */
@@ -70,10 +85,12 @@ export interface HttpLease extends Lease {
   readonly leaseId: string;
 }
 
-type Reply =
-  // The reply bodies are the service's JSON; each call reads the fields its route answers.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  { readonly kind: 'reply'; readonly status: number; readonly body: any } | ClientUnavailable;
+/** What one call ended with after its retries: a declared answer of its route, or unavailable. */
+type Sent<R extends RouteName> = {
+  readonly reply: Extract<Answer<R>, { kind: 'reply' }> | ClientUnavailable;
+  /** The earliest send that may have been applied: the belief counts from it. */
+  readonly firstSendMonoMs: number;
+};
 
 /**
  * The lease client over HTTP: the same interface as `LeaseClient`, asking the lease service
@@ -87,26 +104,20 @@ type Reply =
 export class HttpLeaseClient implements LeaseClientApi {
   readonly holder: string;
   readonly config: LeaseConfig;
-  readonly #url: string;
+  readonly #api: LeaseApi;
   readonly #clock: Clock;
-  readonly #apiKey: string | undefined;
   readonly #ids: IdSource;
-  readonly #fetch: typeof fetch;
   readonly #requestMsMax: number;
-  readonly #timeoutSignal: (ms: number) => AbortSignal;
   /** Events, the leases this client holds as its own calls left them, its keep-alives. */
   readonly #state: HolderState;
 
   constructor(options: HttpLeaseClientOptions) {
     this.holder = options.holder;
     this.config = options.config ?? DEFAULT_CONFIG;
-    this.#url = options.url.replace(/\/+$/, '');
+    this.#api = new LeaseApi(options.transport ?? defaultTransport(options));
     this.#clock = options.clock;
-    this.#apiKey = options.apiKey;
     this.#ids = options.ids ?? randomIds();
-    this.#fetch = options.fetch ?? globalThis.fetch;
     this.#requestMsMax = options.requestMsMax ?? HTTP_REQUEST_MS_DEFAULT;
-    this.#timeoutSignal = options.timeoutSignal ?? systemTimeoutSignal;
     this.#state = new HolderState(
       options.holder,
       options.clock,
@@ -141,7 +152,7 @@ export class HttpLeaseClient implements LeaseClientApi {
         ...(options.ttlMs === undefined ? {} : { ttl_ms: options.ttlMs }),
         ...(waitMs > 0 ? { wait_ms: waitMs } : {}),
       };
-      const sent = await this.#send('/v1/leases/acquire', body, attemptsMax, waitMs);
+      const sent = await this.#send('acquire', body, attemptsMax, waitMs);
       if (sent.reply.kind === 'unavailable') return sent.reply;
       const outcome = this.#acquireOutcome(sent.reply, sent.firstSendMonoMs);
       if (outcome.kind !== 'held') return this.#state.acquired(outcome);
@@ -160,29 +171,34 @@ export class HttpLeaseClient implements LeaseClientApi {
   }
 
   #acquireOutcome(
-    reply: Extract<Reply, { kind: 'reply' }>,
+    reply: Extract<Answer<'acquire'>, { kind: 'reply' }>,
     firstSendMonoMs: number,
   ): AcquireOutcome {
-    const { status, body } = reply;
-    if (status === 201) {
-      const lease = this.#lease(body, firstSendMonoMs);
-      if (lease.validUntilMonoMs <= this.#clock.monoMs()) {
-        return { kind: 'expired', token: lease.token, reason: 'pastExpiry' };
+    switch (reply.status) {
+      case 201: {
+        const lease = this.#lease(reply.body, reply.body.owner_key, firstSendMonoMs);
+        if (lease.validUntilMonoMs <= this.#clock.monoMs()) {
+          return { kind: 'expired', token: lease.token, reason: 'pastExpiry' };
+        }
+        return { kind: 'granted', lease };
       }
-      return { kind: 'granted', lease };
+      case 409:
+        return {
+          kind: 'held',
+          holder: reply.body.holder,
+          token: reply.body.token,
+          expiresAtMs: reply.body.expires_at_ms,
+          retryAfterMs: reply.body.retry_after_ms,
+        };
+      case 410:
+        return {
+          kind: 'expired',
+          token: reply.body.token ?? 0,
+          reason: goneReason(reply.body.reason),
+        };
+      default:
+        return refusal(reply.status, reply.body);
     }
-    if (status === 409) {
-      return {
-        kind: 'held',
-        holder: String(body.holder),
-        token: Number(body.token),
-        expiresAtMs: Number(body.expires_at_ms),
-        retryAfterMs: Number(body.retry_after_ms),
-      };
-    }
-    if (status === 410)
-      return { kind: 'expired', token: Number(body.token), reason: goneReason(body.reason) };
-    return refusal(reply);
   }
 
   async renew(
@@ -199,30 +215,31 @@ export class HttpLeaseClient implements LeaseClientApi {
       ...(options.ttlMs === undefined ? {} : { ttl_ms: options.ttlMs }),
     };
     // Retrying past the belief end is pointless: the renewal could no longer be used.
-    const sent = await this.#send('/v1/leases/renew', body, attemptsMax, 0, lease.validUntilMonoMs);
-    if (sent.reply.kind === 'unavailable') return sent.reply;
-    const { status, body: answer } = sent.reply;
-    if (status === 200) {
+    const sent = await this.#send('renew', body, attemptsMax, 0, lease.validUntilMonoMs);
+    const reply = sent.reply;
+    if (reply.kind === 'unavailable') return reply;
+    if (reply.status === 200) {
       const renewed = this.#lease(
-        { ...answer, owner_key: lease.ownerKey, acquired_at_ms: lease.acquiredAtMs },
+        { ...reply.body, acquired_at_ms: lease.acquiredAtMs },
+        lease.ownerKey,
         sent.firstSendMonoMs,
       );
       this.#state.renewed(renewed);
       return { kind: 'renewed', lease: renewed };
     }
-    if (status === 410 || status === 403 || status === 404)
+    if (reply.status === 410 || reply.status === 403 || reply.status === 404)
       this.#state.forget(lease.resource, lease.token);
-    if (status === 410)
-      return { kind: 'expired', token: lease.token, reason: goneReason(answer.reason) };
-    if (status === 403 || status === 404) return { kind: 'notHolder', holder: null };
-    if (status === 409 && answer.error === 'max_renewals_reached') {
+    if (reply.status === 410)
+      return { kind: 'expired', token: lease.token, reason: goneReason(reply.body.reason) };
+    if (reply.status === 403 || reply.status === 404) return { kind: 'notHolder', holder: null };
+    if (reply.status === 409 && reply.body.error === 'max_renewals_reached') {
       return {
         kind: 'maxRenewalsReached',
-        renewals: Number(answer.renewals),
-        maxRenewals: Number(answer.max_renewals),
+        renewals: reply.body.renewals ?? 0,
+        maxRenewals: reply.body.max_renewals ?? 0,
       };
     }
-    return refusal(sent.reply);
+    return refusal(reply.status, reply.body);
   }
 
   async release(lease: Lease, options: BudgetOptions = {}): Promise<ReleaseOutcome> {
@@ -231,20 +248,21 @@ export class HttpLeaseClient implements LeaseClientApi {
     const leaseId = leaseIdOf(lease);
     if (typeof leaseId !== 'string') return leaseId;
     const sent = await this.#send(
-      '/v1/leases/release',
+      'release',
       { lease_id: leaseId, owner_key: lease.ownerKey },
       attemptsMax,
     );
-    if (sent.reply.kind === 'unavailable') return sent.reply;
-    const { status, body } = sent.reply;
-    if (status === 410 || status === 404) this.#state.forget(lease.resource, lease.token);
-    if (status === 200) {
-      this.#state.released(lease, body.replayed === true);
-      return { kind: 'released', token: lease.token, replayed: body.replayed === true };
+    const reply = sent.reply;
+    if (reply.kind === 'unavailable') return reply;
+    if (reply.status === 410 || reply.status === 404)
+      this.#state.forget(lease.resource, lease.token);
+    if (reply.status === 200) {
+      this.#state.released(lease, reply.body.replayed);
+      return { kind: 'released', token: lease.token, replayed: reply.body.replayed };
     }
-    if (status === 410 || status === 403 || status === 404)
+    if (reply.status === 410 || reply.status === 403 || reply.status === 404)
       return { kind: 'notHolder', holder: null };
-    return refusal(sent.reply);
+    return refusal(reply.status, reply.body);
   }
 
   async forceRelease(
@@ -255,20 +273,20 @@ export class HttpLeaseClient implements LeaseClientApi {
       resource,
       ...(options.expectedHolder === undefined ? {} : { expected_holder: options.expectedHolder }),
     };
-    const sent = await this.#send('/v1/admin/force-release', body, attemptsBudget({}) as number);
-    if (sent.reply.kind === 'unavailable') return sent.reply;
-    const { status, body: answer } = sent.reply;
-    if (status === 200) {
-      this.#state.forget(resource, Number(answer.token));
+    const sent = await this.#send('forceRelease', body, attemptsBudget({}) as number);
+    const reply = sent.reply;
+    if (reply.kind === 'unavailable') return reply;
+    if (reply.status === 200) {
+      this.#state.forget(resource, reply.body.token);
       return {
         kind: 'forceReleased',
-        previousHolder: String(answer.previous_holder),
-        token: Number(answer.token),
+        previousHolder: reply.body.previous_holder,
+        token: reply.body.token,
       };
     }
-    if (status === 409 && answer.error === 'not_held') return { kind: 'notHeld' };
-    if (status === 409) return { kind: 'notHolder', holder: String(answer.holder) };
-    return refusal(sent.reply);
+    if (reply.status === 409 && reply.body.error === 'not_held') return { kind: 'notHeld' };
+    if (reply.status === 409) return { kind: 'notHolder', holder: reply.body.holder ?? null };
+    return refusal(reply.status, reply.body);
   }
 
   /**
@@ -319,51 +337,65 @@ export class HttpLeaseClient implements LeaseClientApi {
     return this.#state.timeLeftMs(lease);
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  #lease(body: any, sendMonoMs: number): HttpLease {
-    const ttlMs = Number(body.ttl_ms);
+  #lease(
+    body: Pick<
+      Static<typeof LeaseReply>,
+      | 'lease_id'
+      | 'resource'
+      | 'holder'
+      | 'token'
+      | 'ttl_ms'
+      | 'acquired_at_ms'
+      | 'expires_at_ms'
+      | 'renewals'
+    >,
+    ownerKey: string,
+    sendMonoMs: number,
+  ): HttpLease {
     return {
-      leaseId: String(body.lease_id),
-      resource: String(body.resource),
-      holder: String(body.holder),
-      token: Number(body.token),
-      ownerKey: String(body.owner_key),
-      ttlMs,
-      acquiredAtMs: Number(body.acquired_at_ms),
-      expiresAtMs: Number(body.expires_at_ms),
-      renewals: Number(body.renewals),
-      validUntilMonoMs: beliefEndsAtMonoMs(sendMonoMs, ttlMs, this.config),
+      leaseId: body.lease_id,
+      resource: body.resource,
+      holder: body.holder,
+      token: body.token,
+      ownerKey,
+      ttlMs: body.ttl_ms,
+      acquiredAtMs: body.acquired_at_ms,
+      expiresAtMs: body.expires_at_ms,
+      renewals: body.renewals,
+      validUntilMonoMs: beliefEndsAtMonoMs(sendMonoMs, body.ttl_ms, this.config),
     };
   }
 
   /**
-   * POSTs `body`, retrying within `attemptsMax` what may succeed on another try: a request that
-   * failed in flight (its outcome unknown), 429, and 5xx. `firstSendMonoMs` is the earliest send
-   * that may have been applied: the belief counts from it.
+   * Sends one call of `route`, retrying within `attemptsMax` what may succeed on another try: a
+   * request whose outcome is unknown (failed in flight, timed out, an undeclared answer such as a
+   * 5xx), 429 and 503. `firstSendMonoMs` is the earliest send that may have been applied: the
+   * belief counts from it.
    */
-  async #send(
-    path: string,
+  async #send<R extends RouteName>(
+    route: R,
     body: object,
     attemptsMax: number,
     waitMs = 0,
     retryUntilMonoMs = Number.POSITIVE_INFINITY,
-  ): Promise<{ reply: Reply; firstSendMonoMs: number }> {
+  ): Promise<Sent<R>> {
     let firstSendMonoMs: number | null = null;
     let reason = 'no attempt made';
     for (let attempt = 1; attempt <= attemptsMax; attempt++) {
       if (attempt > 1 && this.#clock.monoMs() >= retryUntilMonoMs) break;
       const sendMonoMs = this.#clock.monoMs();
-      const reply = await this.#post(path, body, this.#requestMsMax + waitMs);
-      if (reply.kind === 'reply' && reply.status < 500 && reply.status !== 429) {
+      const answer = await this.#api.call(route, { body }, this.#requestMsMax + waitMs);
+      if (answer.kind === 'reply' && answer.status !== 503 && answer.status !== 429) {
+        const reply = answer as Extract<Answer<R>, { kind: 'reply' }>;
         return { reply, firstSendMonoMs: Math.min(firstSendMonoMs ?? sendMonoMs, sendMonoMs) };
       }
-      // A 5xx or a failure in flight may have been applied; a 429 or 503 was not, but counting
-      // it only shortens the belief.
+      // An unknown outcome may have been applied; a 429 or 503 was not, but counting it only
+      // shortens the belief.
       firstSendMonoMs ??= sendMonoMs;
       reason =
-        reply.kind === 'reply'
-          ? `${path} answered ${reply.status}: ${String(reply.body?.message ?? '')}`
-          : reply.reason;
+        answer.kind === 'reply'
+          ? `${route} answered ${answer.status}: ${(answer.body as Static<typeof ErrorReply>).message}`
+          : answer.reason;
       if (attempt < attemptsMax)
         await this.#clock.sleep(Math.min(BACKOFF_MS_MAX, BACKOFF_MS_BASE * 2 ** (attempt - 1)));
     }
@@ -372,34 +404,19 @@ export class HttpLeaseClient implements LeaseClientApi {
       firstSendMonoMs: firstSendMonoMs ?? 0,
     };
   }
+}
 
-  async #post(path: string, body: object, timeoutMs: number): Promise<Reply> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (this.#apiKey !== undefined) headers.authorization = `Bearer ${this.#apiKey}`;
-    try {
-      const response = await this.#fetch(this.#url + path, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(body),
-        signal: this.#timeoutSignal(timeoutMs),
-      });
-      const text = await response.text();
-      let parsed: unknown = {};
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = { message: text.slice(0, 200) };
-      }
-      return { kind: 'reply', status: response.status, body: parsed };
-    } catch (error) {
-      const cause = (error as { cause?: { message?: string } }).cause?.message;
-      return {
-        kind: 'unavailable',
-        reason: `${path}: ${cause ?? (error as Error).message}`,
-        attempts: 1,
-      };
-    }
+/** HTTP to `url` with `fetch`, unless a transport was given. */
+function defaultTransport(options: HttpLeaseClientOptions): Transport {
+  if (options.url === undefined) {
+    throw new TypeError('HttpLeaseClient needs the service: a url, or a transport');
   }
+  return fetchTransport({
+    url: options.url,
+    apiKey: options.apiKey,
+    timeoutSignal: options.timeoutSignal ?? systemTimeoutSignal,
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  });
 }
 
 function leaseIdOf(lease: Lease): string | Invalid {
@@ -415,11 +432,9 @@ function goneReason(reason: unknown): Expired['reason'] {
 }
 
 /** A 4xx no call expected: bad input (named by the service), or a key that may not do this. */
-function refusal(reply: Extract<Reply, { kind: 'reply' }>): Invalid {
-  const { status, body } = reply;
-  const message = String(body?.message ?? `status ${status}`);
+function refusal(status: number, body: Static<typeof ErrorReply>): Invalid {
+  const message = body.message;
   if (status === 401) return invalid('apiKey', `was refused by the service: ${message}`);
   if (status === 403) return invalid('holder', `may not be used with this API key: ${message}`);
-  const field = typeof body?.field === 'string' ? body.field : 'request';
-  return { kind: 'invalid', field, reason: message };
+  return { kind: 'invalid', field: body.field ?? 'request', reason: message };
 }

@@ -2,6 +2,25 @@
 export { acquireAll } from './acquire-all.js';
 export type { AcquireAllHost, AcquireAllOptions, AcquireAllOutcome } from './acquire-all.js';
 export type { BudgetOptions } from './attempts-budget.js';
+export {
+  agentFailure,
+  claimLease,
+  gateLease,
+  heartbeatLease,
+  releaseLease,
+} from './agent-decisions.js';
+export type {
+  AgentFailure,
+  AgentHost,
+  ClaimOptions,
+  ClaimOutcome,
+  GateOutcome,
+  HeartbeatOptions,
+  HeartbeatOutcome,
+  ReleaseLeaseOutcome,
+} from './agent-decisions.js';
+export { MemoryAgentState } from './agent-state.js';
+export type { AgentLease, AgentLeaseState } from './agent-state.js';
 export { forceClaim } from './force-claim.js';
 export type { ForceClaimHost, ForceClaimOptions, ForceClaimOutcome } from './force-claim.js';
 export { counterIds, randomIds } from './ids.js';

@@ -69,6 +69,7 @@ export {
   beliefDurationMs,
   beliefEndsAtMonoFromWallMs,
   beliefEndsAtMonoMs,
+  beliefEndsAtWallMs,
   claimable,
   claimableAtMs,
   isLocked,

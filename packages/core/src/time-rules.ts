@@ -44,6 +44,16 @@ export function beliefEndsAtMonoMs(sendMonoMs: number, ttlMs: number, config: Le
 }
 
 /**
+ * Belief kept across processes of one machine, which share no monotonic clock (an agent's
+ * commands, each a process of its own): counted on the wall clock from the *send* of the
+ * successful request, shortened by the skew bound as well, since a wall clock may be stepped by up
+ * to that much between the two readings.
+ */
+export function beliefEndsAtWallMs(sendWallMs: number, ttlMs: number, config: LeaseConfig): number {
+  return sendWallMs + beliefDurationMs(ttlMs, config) - config.maxClockSkewMs;
+}
+
+/**
  * Belief for a grant whose send time is unknown (an idempotent replay across calls): derived from
  * the record's wall-clock expiry, shortened by the skew bound and the margin, so it still ends
  * before any in-bound claimant's clock makes the lease claimable.

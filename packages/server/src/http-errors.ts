@@ -1,37 +1,4 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import type { Invalid } from '@leasehold/core';
-
-/** The core names fields as the TypeScript API does; the HTTP API as its JSON bodies do. */
-const API_FIELD: Readonly<Record<string, string>> = {
-  ttlMs: 'ttl_ms',
-  requestId: 'request_id',
-  waitMs: 'wait_ms',
-  ownerKey: 'owner_key',
-  expectedHolder: 'expected_holder',
-};
-
-export function apiField(field: string): string {
-  return API_FIELD[field] ?? field;
-}
-
-/** A 400 for a refusal of the core (or the service), naming the field as the caller wrote it. */
-export function invalidReply(reply: FastifyReply, refusal: Invalid, ttlField = 'ttl_ms') {
-  const field = refusal.field === 'ttlMs' ? ttlField : apiField(refusal.field);
-  const message = refusal.reason.startsWith(refusal.field)
-    ? `${field}${refusal.reason.slice(refusal.field.length)}`
-    : refusal.reason;
-  return reply.code(400).send({ error: 'invalid', field, message });
-}
-
-export function errorReply(
-  reply: FastifyReply,
-  status: number,
-  error: string,
-  message: string,
-  extra: object = {},
-) {
-  return reply.code(status).send({ error, message, ...extra });
-}
 
 /**
  * Every error fastify raises before a handler runs becomes a JSON answer that names what was

@@ -8,6 +8,8 @@ export type { LeaseRef } from './lease-id.js';
 export { LeaseQueries, leaseStatus } from './lease-queries.js';
 export type { ListAnswer, ListFilter } from './lease-queries.js';
 export { LeaseService } from './lease-service.js';
+export { handleRequest } from './request-path.js';
+export type { Caller } from './request-path.js';
 export type {
   AcquireInput,
   LeaseServiceOptions,

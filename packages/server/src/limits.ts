@@ -9,8 +9,12 @@ export const SERVICE_ATTEMPTS_MAX = 8;
 export const SERVICE_BACKOFF_MS_BASE = 5;
 export const SERVICE_BACKOFF_MS_MAX = 500;
 
-/** Longest `wait_ms` an acquire may ask for: a request never hangs longer than a minute. */
-export const WAIT_MS_MAX = 60_000;
+export {
+  HISTORY_LIMIT_MAX,
+  LEASE_ID_LENGTH_MAX,
+  LIST_LIMIT_MAX,
+  WAIT_MS_MAX,
+} from '@leasehold/api';
 /** Rounds (try, wait, wake) one waiting acquire may take, however long its wait. */
 export const WAIT_ROUNDS_MAX = 1_000;
 /** Acquires waiting at once across the service; one more is answered 503. */
@@ -22,16 +26,12 @@ export const WAIT_POLL_MS = 50;
 export const OWNER_KEY_RANDOM_BYTES = 32;
 /** Random bytes in a request id the service chooses for the caller. */
 export const REQUEST_ID_RANDOM_BYTES = 16;
-/** Longest lease id the service will try to decode. */
-export const LEASE_ID_LENGTH_MAX = 2_048;
 
-/** Records one listing returns at most, and by default. */
-export const LIST_LIMIT_MAX = 1_000;
+/** Records one listing returns by default (at most LIST_LIMIT_MAX). */
 export const LIST_LIMIT_DEFAULT = 100;
 /** Records a filtered listing or a cleanup scans at most per call. */
 export const SCAN_RECORDS_MAX = 100_000;
-/** History events one call returns at most, and by default. */
-export const HISTORY_LIMIT_MAX = 1_000;
+/** History events one call returns by default (at most HISTORY_LIMIT_MAX). */
 export const HISTORY_LIMIT_DEFAULT = 100;
 /** Leases one `release-holder` call force-releases at most. */
 export const RELEASE_HOLDER_LEASES_MAX = 10_000;

@@ -1,18 +1,18 @@
 import { Type, type Static } from 'typebox';
 import { HOLDER_BYTES_MAX, REQUEST_ID_BYTES_MAX, RESOURCE_BYTES_MAX } from '@leasehold/core';
-import { HISTORY_LIMIT_MAX, LEASE_ID_LENGTH_MAX, LIST_LIMIT_MAX, WAIT_MS_MAX } from './limits.js';
+import { API_MS_MAX, LEASE_ID_LENGTH_MAX, OWNER_KEY_LENGTH_MAX, WAIT_MS_MAX } from './limits.js';
 
 /*
- * One definition per body, query and reply: fastify validates with it, @fastify/swagger turns it
- * into /openapi.json, and the handlers get their types from it. Unknown fields are refused
+ * One definition per body, query and reply: the service's request path checks every request
+ * with it (`input-check.ts`), the typed client checks every reply with it, @fastify/swagger turns
+ * it into /openapi.json, and both sides get their types from it. Unknown fields are refused
  * (`additionalProperties: false`), never dropped. Byte limits (UTF-8) are checked again by the
  * core, which counts bytes where JSON Schema counts characters.
  */
 
 const strict = { additionalProperties: false } as const;
 /** Milliseconds as a JSON integer; the lease limits narrow it further. */
-const Ms = (description: string) =>
-  Type.Integer({ minimum: 0, maximum: 2_147_483_647, description });
+const Ms = (description: string) => Type.Integer({ minimum: 0, maximum: API_MS_MAX, description });
 const Resource = Type.String({
   minLength: 1,
   maxLength: RESOURCE_BYTES_MAX,
@@ -20,7 +20,7 @@ const Resource = Type.String({
 });
 const Holder = Type.String({ minLength: 1, maxLength: HOLDER_BYTES_MAX });
 const LeaseId = Type.String({ minLength: 1, maxLength: LEASE_ID_LENGTH_MAX });
-const Secret = Type.String({ minLength: 1, maxLength: 128 });
+const Secret = Type.String({ minLength: 1, maxLength: OWNER_KEY_LENGTH_MAX });
 const Iso = Type.String({ description: 'ISO 8601 time on the service clock' });
 const NullableIso = Type.Union([Iso, Type.Null()]);
 const NullableInt = Type.Union([Type.Integer(), Type.Null()]);
@@ -65,7 +65,8 @@ export type ForceReleaseBody = Static<typeof ForceReleaseBody>;
 export const ReleaseHolderBody = Type.Object({ holder: Holder }, strict);
 export type ReleaseHolderBody = Static<typeof ReleaseHolderBody>;
 
-export const EmptyBody = Type.Union([Type.Object({}, strict), Type.Null()]);
+/** Cleanup takes no fields: an empty object, null, or no body at all. */
+export const CleanupBody = Type.Union([Type.Object({}, strict), Type.Null()]);
 
 export const ConfigBody = Type.Object(
   {
@@ -79,6 +80,8 @@ export const ConfigBody = Type.Object(
   },
   strict,
 );
+export type ConfigBody = Static<typeof ConfigBody>;
+
 export const ConfigReply = Type.Object({
   default_ttl_ms: Type.Integer(),
   min_ttl_ms: Type.Integer(),
@@ -221,5 +224,3 @@ export const CleanupReply = Type.Object({
 });
 
 export const HealthReply = Type.Object({ status: Type.String() });
-
-export { HISTORY_LIMIT_MAX, LIST_LIMIT_MAX };

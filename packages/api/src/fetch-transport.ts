@@ -1,0 +1,53 @@
+import { requestPath, ROUTES } from './routes.js';
+import type { Transport, TransportReply } from './transport.js';
+
+export interface FetchTransportOptions {
+  /** The lease service, e.g. `http://127.0.0.1:8105`. */
+  readonly url: string;
+  /** Sent as `Authorization: Bearer <apiKey>` when the service checks API keys. */
+  readonly apiKey?: string | undefined;
+  readonly fetch?: typeof fetch;
+  /** A signal aborted after `ms` (default `AbortSignal.timeout`: the one real timer here). */
+  readonly timeoutSignal?: (ms: number) => AbortSignal;
+}
+
+/** Longest reply text kept when a reply is not JSON (for the failure's reason). */
+const NOT_JSON_TEXT_MAX = 200;
+
+/** The lease API over HTTP, with `fetch`. */
+export function fetchTransport(options: FetchTransportOptions): Transport {
+  const base = options.url.replace(/\/+$/, '');
+  const send = options.fetch ?? globalThis.fetch;
+  const timeoutSignal = options.timeoutSignal ?? ((ms: number) => AbortSignal.timeout(ms));
+  return {
+    async send(request, { timeoutMs }): Promise<TransportReply> {
+      const spec = ROUTES[request.route];
+      const headers: Record<string, string> = {};
+      if (options.apiKey !== undefined) headers.authorization = `Bearer ${options.apiKey}`;
+      const hasBody = spec.method !== 'GET';
+      if (hasBody) headers['content-type'] = 'application/json';
+      try {
+        const response = await send(base + requestPath(request), {
+          method: spec.method,
+          headers,
+          signal: timeoutSignal(timeoutMs),
+          ...(hasBody ? { body: JSON.stringify(request.body ?? {}) } : {}),
+        });
+        const text = await response.text();
+        let body: unknown;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          body = { error: 'not_json', message: text.slice(0, NOT_JSON_TEXT_MAX) };
+        }
+        return { kind: 'reply', status: response.status, body };
+      } catch (error) {
+        const cause = (error as { cause?: { message?: string } }).cause?.message;
+        return {
+          kind: 'failed',
+          reason: `cannot reach ${base}: ${cause ?? (error as Error).message}`,
+        };
+      }
+    },
+  };
+}
