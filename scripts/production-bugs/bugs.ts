@@ -57,7 +57,7 @@ export const PRODUCTION_BUGS: readonly ProductionBug[] = [
   {
     id: 'B4',
     title: 'client: belief counted from when the reply arrived, not from the send',
-    file: 'packages/client/src/lease-client.ts',
+    file: 'packages/client/src/cas-loop.ts',
     find: 'const sendMonoMs = Math.min(indeterminateSendMonoMs ?? monoMs, monoMs);',
     replace: 'const sendMonoMs = this.#clock.monoMs();',
     expected: ['I-2', 'I-1'],

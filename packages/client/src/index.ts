@@ -21,6 +21,8 @@ export type {
 } from './agent-decisions.js';
 export { MemoryAgentState } from './agent-state.js';
 export type { AgentLease, AgentLeaseState } from './agent-state.js';
+export { CasLoop } from './cas-loop.js';
+export type { CasLoopOptions, MutateOptions, Settled } from './cas-loop.js';
 export { forceClaim } from './force-claim.js';
 export type { ForceClaimHost, ForceClaimOptions, ForceClaimOutcome } from './force-claim.js';
 export { counterIds, randomIds } from './ids.js';

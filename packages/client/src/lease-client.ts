@@ -1,6 +1,5 @@
 import {
   DEFAULT_CONFIG,
-  assert,
   beliefDurationMs,
   beliefEndsAtMonoFromWallMs,
   beliefEndsAtMonoMs,
@@ -15,14 +14,14 @@ import {
   decideRelease,
   decideRenew,
   type Clock,
-  type Decision,
   type LeaseConfig,
   type LeaseGrant,
   type LeaseRecord,
 } from '@leasehold/core';
-import type { LeaseStore, Unavailable } from '@leasehold/store';
+import type { LeaseStore } from '@leasehold/store';
 import { acquireAll, type AcquireAllOptions, type AcquireAllOutcome } from './acquire-all.js';
 import { attemptsBudget, type BudgetOptions } from './attempts-budget.js';
+import { CasLoop, type Settled } from './cas-loop.js';
 import { forceClaim, type ForceClaimOptions, type ForceClaimOutcome } from './force-claim.js';
 import { HolderState } from './holder-state.js';
 import { randomIds, type IdSource } from './ids.js';
@@ -38,10 +37,6 @@ import {
   ACQUIRE_POLL_MS_MAX,
   ACQUIRE_ROUNDS_MAX,
   ATTEMPTS_MAX,
-  BACKOFF_MS_BASE,
-  BACKOFF_MS_MAX,
-  KNOWN_RECORDS_MAX,
-  RETRIES_CAS_MAX,
   UNCERTAIN_ACQUIRES_MAX,
 } from './limits.js';
 import {
@@ -52,7 +47,6 @@ import {
 } from './with-lease.js';
 import type {
   AcquireOutcome,
-  ClientUnavailable,
   ExpireOutcome,
   ForceReleaseOutcome,
   Lease,
@@ -110,33 +104,6 @@ export interface AcquireOptions {
   readonly attemptsMax?: number;
 }
 
-/** What #mutate needs besides the decision (see there). */
-interface MutateOptions {
-  readonly attemptsMax: number;
-  readonly retryUntilMonoMs?: (firstIndeterminateSendMonoMs: number) => number;
-  readonly onIndeterminate?: (proposed: LeaseRecord, sendMonoMs: number) => void;
-  readonly priorSendMonoMs?: number | null;
-}
-
-/** What a mutation loop ends with: the decision's result, and when its write may have been sent. */
-type Settled<R> =
-  | {
-      readonly kind: 'settled';
-      readonly result: R;
-      /** Earliest send of an attempt that applied or may have applied; null if none was sent. */
-      readonly sendMonoMs: number | null;
-      readonly wallMs: number;
-      readonly monoMs: number;
-    }
-  | ClientUnavailable;
-
-/** A record as this client last saw it, with its store version. */
-interface KnownRecord {
-  readonly kind: 'ok';
-  readonly record: LeaseRecord | null;
-  readonly version: number;
-}
-
 /**
  * The lease client: each operation is read -> pure decision -> compare-and-set, retried within a
  * bounded budget. The client remembers the last record it read or wrote per resource and tries its
@@ -153,8 +120,8 @@ export class LeaseClient implements LeaseClientApi {
   readonly #clock: Clock;
   readonly #ids: IdSource;
   readonly #decide: LeaseDecisions;
-  /** The last record this client read or wrote, per resource (bounded; see #mutate). */
-  readonly #known = new Map<string, KnownRecord>();
+  /** Read -> decide -> compare-and-set, remembering the last record seen per resource. */
+  readonly #cas: CasLoop;
   /**
    * Acquires with a write whose outcome is unknown, by request id: the owner key (a retry under
    * the same id must present it), the lowest token such a write proposed (I-8), and the earliest
@@ -175,6 +142,7 @@ export class LeaseClient implements LeaseClientApi {
     this.#clock = options.clock;
     this.#ids = options.ids ?? randomIds();
     this.#decide = { ...CORE_DECISIONS, ...options.decisions };
+    this.#cas = new CasLoop({ store: options.store, clock: options.clock });
     this.#state = new HolderState(
       options.holder,
       options.clock,
@@ -265,7 +233,7 @@ export class LeaseClient implements LeaseClientApi {
         nowMs,
         this.config,
       );
-    const settled = await this.#mutate(request.resource, decide, {
+    const settled = await this.#cas.mutate(request.resource, decide, {
       attemptsMax,
       retryUntilMonoMs: (sendMonoMs) => sendMonoMs + beliefDurationMs(request.ttlMs, this.config),
       onIndeterminate: (proposed, sendMonoMs) =>
@@ -299,7 +267,7 @@ export class LeaseClient implements LeaseClientApi {
     if (invalid !== null) return invalid;
     const attemptsMax = attemptsBudget(options);
     if (typeof attemptsMax !== 'number') return attemptsMax;
-    const settled = await this.#mutate(
+    const settled = await this.#cas.mutate(
       lease.resource,
       (record, nowMs) => this.#decide.renew(record, request, nowMs, this.config),
       { attemptsMax, retryUntilMonoMs: () => lease.validUntilMonoMs },
@@ -328,7 +296,7 @@ export class LeaseClient implements LeaseClientApi {
     if (invalid !== null) return invalid;
     const attemptsMax = attemptsBudget(options);
     if (typeof attemptsMax !== 'number') return attemptsMax;
-    const settled = await this.#mutate(
+    const settled = await this.#cas.mutate(
       lease.resource,
       (record, nowMs) => this.#decide.release(record, request, nowMs),
       { attemptsMax },
@@ -353,7 +321,7 @@ export class LeaseClient implements LeaseClientApi {
     };
     const invalid = checkForceReleaseRequest(request);
     if (invalid !== null) return invalid;
-    const settled = await this.#mutate(
+    const settled = await this.#cas.mutate(
       resource,
       (record, nowMs) => this.#decide.forceRelease(record, request, nowMs),
       { attemptsMax: ATTEMPTS_MAX },
@@ -372,7 +340,7 @@ export class LeaseClient implements LeaseClientApi {
     const request = { resource, requestId: this.#ids.requestId() };
     const invalid = checkExpireRequest(request);
     if (invalid !== null) return invalid;
-    const settled = await this.#mutate(
+    const settled = await this.#cas.mutate(
       resource,
       (record, nowMs) => this.#decide.expire(record, request, nowMs, this.config),
       { attemptsMax: ATTEMPTS_MAX },
@@ -459,79 +427,6 @@ export class LeaseClient implements LeaseClientApi {
     return { ...grant, validUntilMonoMs };
   }
 
-  /**
-   * read -> decide -> compare-and-set, retried on conflict and on an unavailable store.
-   * `retryUntilMonoMs(firstSend)` ends retries of an indeterminate write once its outcome could no
-   * longer matter (the belief it would give has run out); `onIndeterminate` hears of every write
-   * whose outcome is unknown, with its send; `priorSendMonoMs` is the earliest send of an
-   * indeterminate write an earlier call made for the same operation (it moves the belief of a
-   * replayed result, never the retry limit: a new call may always try again).
-   */
-  async #mutate<R>(
-    resource: string,
-    decide: (record: LeaseRecord | null, nowMs: number) => Decision<R>,
-    options: MutateOptions,
-  ): Promise<Settled<R>> {
-    const { attemptsMax, retryUntilMonoMs, onIndeterminate } = options;
-    const priorSendMonoMs = options.priorSendMonoMs ?? null;
-    assert(attemptsMax >= 1 && attemptsMax <= ATTEMPTS_MAX, 'attemptsMax within ATTEMPTS_MAX');
-    let conflicts = 0;
-    let indeterminateSendMonoMs: number | null = null;
-    let reason = 'no attempt made';
-    for (let attempt = 1; attempt <= attemptsMax; attempt++) {
-      if (indeterminateSendMonoMs !== null && retryUntilMonoMs !== undefined) {
-        if (this.#clock.monoMs() >= retryUntilMonoMs(indeterminateSendMonoMs)) {
-          const why = `${reason}; stopped retrying: the outcome can no longer be used`;
-          return { kind: 'unavailable', reason: why, attempts: attempt - 1 };
-        }
-      }
-      const cached = this.#known.get(resource);
-      const state = cached ?? (await this.#read(resource));
-      if (state.kind === 'unavailable') {
-        reason = `read failed: ${state.reason}`;
-        await this.#backoff(attempt, attemptsMax);
-        continue;
-      }
-      // Both clocks are sampled together, right before the write is sent, with no await in
-      // between: the expiry the decision writes and the belief the holder keeps start together.
-      const wallMs = this.#clock.wallMs();
-      const monoMs = this.#clock.monoMs();
-      const decision = decide(state.record, wallMs);
-      if (decision.write === null) {
-        // A refusal is only ever answered from a fresh read, never from what we remembered.
-        if (cached !== undefined) {
-          this.#known.delete(resource);
-          continue;
-        }
-        // A result found in the store (a replayed grant) may stem from any write this operation
-        // sent, in this call or an earlier one: the belief counts from the earliest such send.
-        const sendMonoMs = earliest(indeterminateSendMonoMs, priorSendMonoMs);
-        return { kind: 'settled', result: decision.result, sendMonoMs, wallMs, monoMs };
-      }
-      const { record, event } = decision.write;
-      const cas = await this.#store.compareAndSet(resource, state.version, record, event);
-      if (cas.kind === 'ok') {
-        this.#remember(resource, record, cas.version);
-        const sendMonoMs = Math.min(indeterminateSendMonoMs ?? monoMs, monoMs);
-        return { kind: 'settled', result: decision.result, sendMonoMs, wallMs, monoMs };
-      }
-      this.#known.delete(resource);
-      if (cas.kind === 'conflict') {
-        conflicts += 1;
-        reason = `${conflicts} compare-and-set conflicts (contention)`;
-        if (conflicts > RETRIES_CAS_MAX) return { kind: 'unavailable', reason, attempts: attempt };
-        continue;
-      }
-      reason = `write failed: ${cas.reason}`;
-      if (cas.maybeApplied) {
-        indeterminateSendMonoMs = Math.min(indeterminateSendMonoMs ?? monoMs, monoMs);
-        onIndeterminate?.(record, monoMs);
-      }
-      await this.#backoff(attempt, attemptsMax);
-    }
-    return { kind: 'unavailable', reason, attempts: attemptsMax };
-  }
-
   #noteUncertain(requestId: string, ownerKey: string, token: number, sendMonoMs: number): void {
     const entry = this.#uncertain.get(requestId);
     if (entry !== undefined) {
@@ -545,33 +440,6 @@ export class LeaseClient implements LeaseClientApi {
     }
     this.#uncertain.set(requestId, { ownerKey, uncertainToken: token, sendMonoMs });
   }
-
-  async #read(resource: string): Promise<KnownRecord | Unavailable> {
-    const read = await this.#store.read(resource);
-    if (read.kind === 'unavailable') return read;
-    return this.#remember(resource, read.record, read.version);
-  }
-
-  #remember(resource: string, record: LeaseRecord | null, version: number): KnownRecord {
-    const known = { kind: 'ok', record, version } as const;
-    this.#known.delete(resource);
-    if (this.#known.size >= KNOWN_RECORDS_MAX) {
-      const oldest = this.#known.keys().next();
-      if (oldest.done !== true) this.#known.delete(oldest.value);
-    }
-    this.#known.set(resource, known);
-    return known;
-  }
-
-  async #backoff(attempt: number, attemptsMax: number): Promise<void> {
-    if (attempt >= attemptsMax) return;
-    await this.#clock.sleep(Math.min(BACKOFF_MS_MAX, BACKOFF_MS_BASE * 2 ** (attempt - 1)));
-  }
-}
-
-function earliest(a: number | null, b: number | null): number | null {
-  if (a === null) return b;
-  return b === null ? a : Math.min(a, b);
 }
 
 function noop(): void {}

@@ -12,6 +12,7 @@ import {
   type HeldRecord,
   type LeaseRecord,
 } from '@leasehold/core';
+import { CasLoop } from '@leasehold/client';
 import type { LeaseStore } from '@leasehold/store';
 import { decodeLeaseId, encodeLeaseId, type LeaseRef } from './lease-id.js';
 import {
@@ -97,6 +98,8 @@ export class LeaseService {
   readonly #settingsStore: SettingsStore | undefined;
   readonly #observer: ServiceObserver;
   readonly #waiters: Waiters;
+  /** The read -> decide -> compare-and-set engine LeaseClient runs too. */
+  readonly #cas: CasLoop;
   readonly queries: LeaseQueries;
   #settings: ServiceSettings = DEFAULT_SETTINGS;
 
@@ -107,6 +110,13 @@ export class LeaseService {
     this.#settingsStore = options.settingsStore;
     this.#observer = options.observer ?? {};
     this.#waiters = new Waiters({ sleep: (ms, signal) => this.#clock.sleep(ms, signal) });
+    this.#cas = new CasLoop({
+      store: options.store,
+      clock: options.clock,
+      backoffMsBase: SERVICE_BACKOFF_MS_BASE,
+      backoffMsMax: SERVICE_BACKOFF_MS_MAX,
+      conflictsMax: SERVICE_ATTEMPTS_MAX,
+    });
     this.queries = new LeaseQueries(options.store, () => this.#clock.wallMs());
   }
 
@@ -423,34 +433,12 @@ export class LeaseService {
     decide: (record: LeaseRecord | null, nowMs: number) => Decision<R>,
     onIndeterminate?: (proposed: LeaseRecord) => void,
   ): Promise<Mutated<R>> {
-    let reason = 'no attempt made';
-    for (let attempt = 1; attempt <= SERVICE_ATTEMPTS_MAX; attempt++) {
-      const read = await this.#store.read(resource);
-      if (read.kind === 'unavailable') {
-        reason = `store read failed: ${read.reason}`;
-        await this.#backoff(attempt);
-        continue;
-      }
-      const decision = decide(read.record, this.#clock.wallMs());
-      if (decision.write === null) return { kind: 'ok', result: decision.result };
-      const { record, event } = decision.write;
-      const cas = await this.#store.compareAndSet(resource, read.version, record, event);
-      if (cas.kind === 'ok') return { kind: 'ok', result: decision.result };
-      if (cas.kind === 'conflict') {
-        reason = 'compare-and-set conflicts (contention)';
-        continue;
-      }
-      reason = `store write failed: ${cas.reason}`;
-      if (cas.maybeApplied) onIndeterminate?.(record);
-      await this.#backoff(attempt);
-    }
-    return { kind: 'unavailable', reason };
-  }
-
-  async #backoff(attempt: number): Promise<void> {
-    if (attempt >= SERVICE_ATTEMPTS_MAX) return;
-    const ms = Math.min(SERVICE_BACKOFF_MS_MAX, SERVICE_BACKOFF_MS_BASE * 2 ** (attempt - 1));
-    await this.#clock.sleep(ms);
+    const settled = await this.#cas.mutate(resource, decide, {
+      attemptsMax: SERVICE_ATTEMPTS_MAX,
+      ...(onIndeterminate === undefined ? {} : { onIndeterminate }),
+    });
+    if (settled.kind === 'unavailable') return { kind: 'unavailable', reason: settled.reason };
+    return { kind: 'ok', result: settled.result };
   }
 }
 
