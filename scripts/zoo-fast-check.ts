@@ -99,6 +99,7 @@ async function runPlan(
           expectedVersion: v,
           proposed: record,
           copies: 1,
+          origin: null,
         });
         const before = snapshot();
         const result = memory.compareAndSetNow(r, v, record, event);

@@ -263,6 +263,7 @@ describe('trace validation: the input rule, judged on the inputs alone', () => {
         expectedVersion: null,
         proposed: null,
         copies: 1,
+        origin: null,
       });
     }
     steps.push({

@@ -177,6 +177,7 @@ function applyWrite(
     expectedVersion: version - 1,
     proposed: write.record,
     copies: 1,
+    origin: null,
   });
   checker.onStep({
     kind: 'apply',

@@ -1,5 +1,10 @@
 import { Type, type Static } from 'typebox';
-import { HOLDER_BYTES_MAX, REQUEST_ID_BYTES_MAX, RESOURCE_BYTES_MAX } from '@leasehold/core';
+import {
+  HOLDER_BYTES_MAX,
+  REQUEST_ID_BYTES_MAX,
+  RESOURCE_BYTES_MAX,
+  TOKEN_MAX,
+} from '@leasehold/core';
 import { API_MS_MAX, LEASE_ID_LENGTH_MAX, OWNER_KEY_LENGTH_MAX, WAIT_MS_MAX } from './limits.js';
 
 /*
@@ -36,6 +41,14 @@ export const AcquireBody = Type.Object(
     ttl_ms: Type.Optional(Ms('Lease time to live; default 5 minutes')),
     request_id: Type.Optional(Type.String({ minLength: 1, maxLength: REQUEST_ID_BYTES_MAX })),
     wait_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: WAIT_MS_MAX })),
+    token_floor: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: TOKEN_MAX,
+        description:
+          'The lowest token this request may be granted: one above the highest the caller has seen for the resource (or a held answer named). A copy of the request the network delivers late, or a retry, once the lease has been granted so often since that the service no longer remembers the request id, is answered 410 superseded instead of granted a second time.',
+      }),
+    ),
   },
   strict,
 );
@@ -167,6 +180,12 @@ export const ErrorReply = Type.Object({
   token: Type.Optional(Type.Integer()),
   renewals: Type.Optional(Type.Integer()),
   max_renewals: Type.Optional(Type.Integer()),
+  token_floor: Type.Optional(
+    Type.Integer({
+      description:
+        "503 to an acquire none of whose writes may have applied: a retry's token_floor may rise to this",
+    }),
+  ),
 });
 
 export const StatusReply = Type.Object({

@@ -6,7 +6,7 @@ import {
   storeSettings,
   systemRandom,
   systemServiceClock,
-} from '@leasehold/server';
+} from '@leasehold/server/service';
 import type { LeaseStore } from '@leasehold/store';
 
 /**

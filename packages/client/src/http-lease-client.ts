@@ -35,7 +35,10 @@ import {
   BACKOFF_MS_BASE,
   BACKOFF_MS_MAX,
   HTTP_REQUEST_MS_DEFAULT,
+  HTTP_TOKEN_FRESH_MS,
   HTTP_WAIT_MS_MAX,
+  KNOWN_RECORDS_MAX,
+  UNCERTAIN_ACQUIRES_MAX,
 } from './limits.js';
 import type {
   AcquireOutcome,
@@ -110,6 +113,17 @@ export class HttpLeaseClient implements LeaseClientApi {
   readonly #requestMsMax: number;
   /** Events, the leases this client holds as its own calls left them, its keep-alives. */
   readonly #state: HolderState;
+  /** The highest token seen per resource in any answer, and when (bounded: KNOWN_RECORDS_MAX). */
+  readonly #knownTokens = new Map<string, { readonly token: number; readonly atMonoMs: number }>();
+  /**
+   * Acquires by request id, from their first send on: the lowest token any attempt may be granted
+   * (one above the highest seen before that send, or above a holder's a `held` answer named) and
+   * the send itself. Any attempt may apply after its answer came (the network may deliver a copy
+   * of it later), so every attempt carries the floor (a copy decided after the service forgot the
+   * request id is refused, never granted twice: I-8), and a grant the service answers as replayed
+   * counts its belief from the first send. Bounded: UNCERTAIN_ACQUIRES_MAX.
+   */
+  readonly #sent = new Map<string, { floor: number; readonly firstSendMonoMs: number }>();
 
   constructor(options: HttpLeaseClientOptions) {
     this.holder = options.holder;
@@ -138,6 +152,14 @@ export class HttpLeaseClient implements LeaseClientApi {
     const attemptsMax = attemptsBudget(options);
     if (typeof attemptsMax !== 'number') return attemptsMax;
     const requestId = options.requestId ?? this.#ids.requestId();
+    let first = this.#sent.get(requestId);
+    if (first === undefined) {
+      const known = await this.#knownToken(resource, attemptsMax);
+      if (typeof known !== 'number') return known;
+      first = { floor: known + 1, firstSendMonoMs: this.#clock.monoMs() };
+      this.#noteSent(requestId, first);
+    }
+    const floor = first;
     const deadlineMonoMs = this.#clock.monoMs() + (options.waitMs ?? 0);
     const roundWaitMsMax = Math.min(
       HTTP_WAIT_MS_MAX,
@@ -145,16 +167,31 @@ export class HttpLeaseClient implements LeaseClientApi {
     );
     for (let round = 0; round < ACQUIRE_ROUNDS_MAX; round++) {
       const waitMs = Math.max(0, Math.min(deadlineMonoMs - this.#clock.monoMs(), roundWaitMsMax));
-      const body = {
+      const body = () => ({
         resource,
         holder: this.holder,
         request_id: requestId,
         ...(options.ttlMs === undefined ? {} : { ttl_ms: options.ttlMs }),
         ...(waitMs > 0 ? { wait_ms: waitMs } : {}),
-      };
-      const sent = await this.#send('acquire', body, attemptsMax, waitMs);
+        token_floor: floor.floor,
+      });
+      const sent = await this.#send('acquire', body, attemptsMax, waitMs, undefined, (reply) => {
+        // None of the service's writes applied: its floor is safe for every later attempt.
+        const hint = reply.status === 503 ? reply.body.token_floor : undefined;
+        if (hint !== undefined) floor.floor = Math.max(floor.floor, hint);
+      });
       if (sent.reply.kind === 'unavailable') return sent.reply;
-      const outcome = this.#acquireOutcome(sent.reply, sent.firstSendMonoMs);
+      const reply = sent.reply;
+      // A grant the service replayed was applied by some attempt of this request, perhaps one
+      // answered otherwise (a copy delivered late): its belief counts from the first send.
+      const replayed = reply.status === 201 && reply.body.replayed;
+      const fromMonoMs = replayed ? floor.firstSendMonoMs : sent.firstSendMonoMs;
+      const outcome = this.#acquireOutcome(reply, fromMonoMs);
+      if (outcome.kind === 'held') this.#noteToken(resource, outcome.token);
+      // `held` was decided where no attempt of this request had been granted: any that still
+      // may be (a copy delivered late) is decided after, above the holder's token.
+      if (outcome.kind === 'held') floor.floor = Math.max(floor.floor, outcome.token + 1);
+      if (outcome.kind === 'granted') this.#noteToken(resource, outcome.lease.token);
       if (outcome.kind !== 'held') return this.#state.acquired(outcome);
       const leftMs = deadlineMonoMs - this.#clock.monoMs();
       if (round === 0) this.#state.conflict(resource, outcome, leftMs > 0);
@@ -337,6 +374,53 @@ export class HttpLeaseClient implements LeaseClientApi {
     return this.#state.timeLeftMs(lease);
   }
 
+  /**
+   * The highest token this client has seen for `resource`, so that an acquire can carry a floor
+   * (`token_floor`): asked of the service (its status) unless an answer told it within
+   * HTTP_TOKEN_FRESH_MS. A floor the service has forgotten past refuses the acquire (410
+   * superseded), never grants it twice; a fresh one keeps that rare.
+   */
+  async #knownToken(resource: string, attemptsMax: number): Promise<number | ClientUnavailable> {
+    const known = this.#knownTokens.get(resource);
+    if (known !== undefined && this.#clock.monoMs() - known.atMonoMs < HTTP_TOKEN_FRESH_MS)
+      return known.token;
+    for (let attempt = 1; attempt <= attemptsMax; attempt++) {
+      const answer = await this.#api.call('status', { params: { resource } }, this.#requestMsMax);
+      if (answer.kind === 'reply' && answer.status === 200) {
+        this.#noteToken(resource, answer.body.token);
+        return answer.body.token;
+      }
+      // A name the service refuses: the acquire itself answers why.
+      if (answer.kind === 'reply' && answer.status === 400) return 0;
+      if (attempt < attemptsMax)
+        await this.#clock.sleep(Math.min(BACKOFF_MS_MAX, BACKOFF_MS_BASE * 2 ** (attempt - 1)));
+    }
+    return {
+      kind: 'unavailable',
+      reason: `cannot read the status of ${resource} to start an acquire`,
+      attempts: attemptsMax,
+    };
+  }
+
+  #noteToken(resource: string, token: number): void {
+    const known = this.#knownTokens.get(resource);
+    this.#knownTokens.delete(resource);
+    if (this.#knownTokens.size >= KNOWN_RECORDS_MAX) {
+      const oldest = this.#knownTokens.keys().next();
+      if (oldest.done !== true) this.#knownTokens.delete(oldest.value);
+    }
+    const highest = Math.max(known?.token ?? 0, token);
+    this.#knownTokens.set(resource, { token: highest, atMonoMs: this.#clock.monoMs() });
+  }
+
+  #noteSent(requestId: string, first: { floor: number; readonly firstSendMonoMs: number }): void {
+    if (this.#sent.size >= UNCERTAIN_ACQUIRES_MAX) {
+      const oldest = this.#sent.keys().next();
+      if (oldest.done !== true) this.#sent.delete(oldest.value);
+    }
+    this.#sent.set(requestId, first);
+  }
+
   #lease(
     body: Pick<
       Static<typeof LeaseReply>,
@@ -374,24 +458,36 @@ export class HttpLeaseClient implements LeaseClientApi {
    */
   async #send<R extends RouteName>(
     route: R,
-    body: object,
+    /** The body of each attempt (an acquire's differs after its first send). */
+    body: object | (() => object),
     attemptsMax: number,
     waitMs = 0,
     retryUntilMonoMs = Number.POSITIVE_INFINITY,
+    /** Hears each answer that is retried (429, 503). */
+    onRetried?: (reply: {
+      readonly status: number;
+      readonly body: Static<typeof ErrorReply>;
+    }) => void,
   ): Promise<Sent<R>> {
     let firstSendMonoMs: number | null = null;
     let reason = 'no attempt made';
     for (let attempt = 1; attempt <= attemptsMax; attempt++) {
       if (attempt > 1 && this.#clock.monoMs() >= retryUntilMonoMs) break;
       const sendMonoMs = this.#clock.monoMs();
-      const answer = await this.#api.call(route, { body }, this.#requestMsMax + waitMs);
+      const payload = typeof body === 'function' ? body() : body;
+      const answer = await this.#api.call(route, { body: payload }, this.#requestMsMax + waitMs);
       if (answer.kind === 'reply' && answer.status !== 503 && answer.status !== 429) {
         const reply = answer as Extract<Answer<R>, { kind: 'reply' }>;
-        return { reply, firstSendMonoMs: Math.min(firstSendMonoMs ?? sendMonoMs, sendMonoMs) };
+        return {
+          reply,
+          firstSendMonoMs: Math.min(firstSendMonoMs ?? sendMonoMs, sendMonoMs),
+        };
       }
       // An unknown outcome may have been applied; a 429 or 503 was not, but counting it only
       // shortens the belief.
       firstSendMonoMs ??= sendMonoMs;
+      if (answer.kind === 'reply')
+        onRetried?.({ status: answer.status, body: answer.body as Static<typeof ErrorReply> });
       reason =
         answer.kind === 'reply'
           ? `${route} answered ${answer.status}: ${(answer.body as Static<typeof ErrorReply>).message}`

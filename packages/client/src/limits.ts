@@ -32,5 +32,10 @@ export const ACQUIRE_ALL_RESOURCES_MAX = 100;
 export const LISTENERS_MAX = 100;
 /** Longest one HTTP request may take (beyond the wait it asks for) before its outcome counts as unknown. */
 export const HTTP_REQUEST_MS_DEFAULT = 10_000;
+/**
+ * How long a token an answer told `HttpLeaseClient` serves as an acquire's floor before it asks
+ * the service again (its status): a floor the service has forgotten past refuses the acquire.
+ */
+export const HTTP_TOKEN_FRESH_MS = 1_000;
 /** Longest wait one acquire request asks the service for (the service's own bound). */
 export const HTTP_WAIT_MS_MAX = 60_000;

@@ -63,6 +63,12 @@ export interface AcquireInput {
   readonly requestId?: string;
   /** Wait up to this long for the lease to be released or to become claimable. */
   readonly waitMs?: number;
+  /**
+   * The lowest token this request may be granted (the caller's knowledge of the resource). A copy
+   * or retry of the request decided after the record forgot the request id is refused, not
+   * granted a second time (I-8).
+   */
+  readonly tokenFloor?: number;
 }
 
 export interface RenewInput {
@@ -79,6 +85,17 @@ export interface ReleaseInput {
   readonly leaseId: string;
   readonly ownerKey: string;
   readonly asHolder?: string;
+}
+
+/** One acquire's state across its rounds and store attempts. */
+interface AcquireAttempt {
+  /** The lowest token a grant of this request may have (the caller's floor, or a write's). */
+  uncertainToken: number | null;
+  readonly ownerKey: string;
+  /** A write of this call may have applied (its outcome unknown). */
+  indeterminate: boolean;
+  /** One above the record's token when this call last decided to grant. */
+  passedFloor: number | null;
 }
 
 /** What one pass of read -> decide -> compare-and-set ended with. */
@@ -169,7 +186,12 @@ export class LeaseService {
     const problem = checkTtlMs(ttlMs, config) ?? checkWaitMs(waitMs);
     if (problem !== null) return problem;
     const requestId = input.requestId ?? newRequestId(this.#random);
-    const attempt = { uncertainToken: null as number | null, ownerKey: newOwnerKey(this.#random) };
+    const attempt: AcquireAttempt = {
+      uncertainToken: input.tokenFloor ?? null,
+      ownerKey: newOwnerKey(this.#random),
+      indeterminate: false,
+      passedFloor: null,
+    };
     const deadlineMonoMs = this.#clock.monoMs() + waitMs;
     for (let round = 0; round < WAIT_ROUNDS_MAX; round++) {
       // Watched from before the read: a release by another process in between still wakes it.
@@ -194,12 +216,16 @@ export class LeaseService {
     input: AcquireInput,
     requestId: string,
     ttlMs: number,
-    attempt: { uncertainToken: number | null; ownerKey: string },
+    attempt: AcquireAttempt,
   ): Promise<AcquireAnswer> {
     const mutated = await this.#mutate(
       input.resource,
-      (record, nowMs) =>
-        decideAcquire(
+      (record, nowMs) => {
+        // While nothing this call wrote may have applied, its last decision's floor holds: grants
+        // others made since (a herd of waiters woken together) do not make it unanswerable.
+        if (!attempt.indeterminate && attempt.passedFloor !== null)
+          attempt.uncertainToken = Math.max(attempt.uncertainToken ?? 0, attempt.passedFloor);
+        const decision = decideAcquire(
           record,
           {
             resource: input.resource,
@@ -212,12 +238,24 @@ export class LeaseService {
           },
           nowMs,
           this.#settings.lease,
-        ),
+        );
+        // A grant or `held` decided here found no grant of this request anywhere (no mark, and
+        // the floor check passed): any grant of it yet to come is above this record's token.
+        if (decision.write !== null || decision.result.kind === 'held')
+          attempt.passedFloor = (record?.token ?? 0) + 1;
+        return decision;
+      },
       (proposed) => {
+        attempt.indeterminate = true;
         attempt.uncertainToken = Math.min(attempt.uncertainToken ?? proposed.token, proposed.token);
       },
     );
-    if (mutated.kind === 'unavailable') return mutated;
+    if (mutated.kind === 'unavailable') {
+      // Nothing this call wrote may have applied: the caller may raise its floor (its retries
+      // are then not refused for grants made meanwhile by others).
+      const floor = attempt.indeterminate ? null : attempt.passedFloor;
+      return floor === null ? mutated : { ...mutated, tokenFloor: floor };
+    }
     const { result } = mutated;
     switch (result.kind) {
       case 'granted':

@@ -91,6 +91,7 @@ async function acquire(
     ...(ttl === undefined ? {} : { ttlMs: ttl.ms }),
     ...(body.request_id === undefined ? {} : { requestId: body.request_id }),
     ...(body.wait_ms === undefined ? {} : { waitMs: body.wait_ms }),
+    ...(body.token_floor === undefined ? {} : { tokenFloor: body.token_floor }),
   });
   switch (answer.kind) {
     case 'granted':
@@ -331,7 +332,8 @@ function gone(token: number, reason: string): ApiAnswer {
 }
 
 function unavailable(answer: ServiceUnavailable): ApiAnswer {
-  return error(503, 'unavailable', answer.reason);
+  const floor = answer.tokenFloor === undefined ? {} : { token_floor: answer.tokenFloor };
+  return error(503, 'unavailable', answer.reason, floor);
 }
 
 function ok(body: unknown): ApiAnswer {

@@ -17,8 +17,13 @@ export interface ServiceSettings {
   readonly historyRetentionMs: number;
 }
 
+/**
+ * The service keeps no belief of its own: the safety margin and the drift allowance are each
+ * holder's (its client's configuration), so the service's own are 0, and a short minimum TTL is
+ * not refused for a margin the service never uses.
+ */
 export const DEFAULT_SETTINGS: ServiceSettings = Object.freeze({
-  lease: DEFAULT_CONFIG,
+  lease: Object.freeze({ ...DEFAULT_CONFIG, safetyMarginMs: 0, clockDriftPpmMax: 0 }),
   historyRetentionMs: HISTORY_RETENTION_MS_DEFAULT,
 });
 

@@ -41,6 +41,11 @@ export interface LeaseStatus {
 export interface ServiceUnavailable {
   readonly kind: 'unavailable';
   readonly reason: string;
+  /**
+   * An acquire none of whose writes may have applied: the lowest token a later grant of its
+   * request may have (its caller's next floor).
+   */
+  readonly tokenFloor?: number;
 }
 /** No grant with this lease id was ever issued here. */
 export interface NotFound {

@@ -2,8 +2,10 @@ import { RATE_DENOMINATOR } from './limits.js';
 import type { Draws, Prng } from './prng.js';
 
 /**
- * Every fault the simulator injects (DESIGN.md section 5). Each is counted when it fires. The
- * first group keeps the timing assumptions; the last three break them on purpose.
+ * Every fault the simulator injects. Each is counted when it fires. The first group strikes the
+ * in-process world (nodes, the store and its network, clocks), the second the service topology
+ * (the network between agents and replicas of the lease service, the replicas' processes and
+ * clocks); ASSUMPTION_BREAKING_FAULTS break the timing assumptions on purpose.
  */
 export const FAULT_KINDS = [
   'storeWriteFail',
@@ -23,7 +25,27 @@ export const FAULT_KINDS = [
   'skewBeyondBound',
   'monoDriftBeyondBound',
   'suspendBeyondMargin',
+  'netRequestLost',
+  'netReplyLost',
+  'netDuplicate',
+  'netDelay',
+  'netLateDelivery',
+  'netPartition',
+  'replicaCrash',
+  'replicaPause',
+  'replicaClockOffset',
+  'replicaClockDrift',
+  'replicaClockJump',
+  'replicaSkewBeyondBound',
 ] as const;
+
+/** The faults that break the timing assumptions on purpose (assumption-breaking scenarios only). */
+export const ASSUMPTION_BREAKING_FAULTS: readonly FaultKind[] = [
+  'skewBeyondBound',
+  'monoDriftBeyondBound',
+  'suspendBeyondMargin',
+  'replicaSkewBeyondBound',
+];
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -53,6 +75,26 @@ export const FAULT_DESCRIPTIONS: Readonly<Record<FaultKind, string>> = {
     'ASSUMPTION-BREAKING: a monotonic clock runs slow far beyond the drift bound',
   suspendBeyondMargin:
     'ASSUMPTION-BREAKING: a node is suspended and its monotonic clock stops for longer than the margin',
+  netRequestLost: "an agent's request to the lease service is lost (the agent times out)",
+  netReplyLost:
+    "the lease service's answer is lost after it served the request (the agent times out; the request applied)",
+  netDuplicate:
+    "the network delivers an agent's request twice; the second copy's answer is dropped",
+  netDelay:
+    'latency up to hundreds of ms between agents and replicas, so requests and answers reorder',
+  netLateDelivery:
+    "the network holds an agent's request past the agent's timeout and delivers it after it gave up",
+  netPartition:
+    'a partition (one endpoint isolated, halves, majority/minority, a bridge, or a one-way cut) between agents, replicas and the store, healed after a while',
+  replicaCrash:
+    'a replica of the lease service crashes mid-request (its waiters and memory lost) and restarts',
+  replicaPause: 'a replica stalls at an await, mid-request (GC or event-loop pause)',
+  replicaClockOffset:
+    "replicas' wall clocks (which decide expiry) start offset from true time, within the skew bound",
+  replicaClockDrift: "replicas' clocks drift within the drift bound",
+  replicaClockJump: "replicas' wall clocks jump forward and backward, within the skew bound",
+  replicaSkewBeyondBound:
+    "ASSUMPTION-BREAKING: a replica's wall clock runs ahead far beyond the skew bound",
 };
 
 /** Rate ranges per fault, over RATE_DENOMINATOR (per call, per await, or per node at start). */
@@ -74,6 +116,18 @@ const RATE_RANGES: Readonly<Record<FaultKind, readonly [number, number]>> = {
   skewBeyondBound: [1_000, 1_000],
   monoDriftBeyondBound: [1_000, 1_000],
   suspendBeyondMargin: [10, 60],
+  netRequestLost: [20, 150],
+  netReplyLost: [20, 150],
+  netDuplicate: [20, 150],
+  netDelay: [1_000, 1_000],
+  netLateDelivery: [10, 100],
+  netPartition: [2, 20],
+  replicaCrash: [2, 20],
+  replicaPause: [10, 100],
+  replicaClockOffset: [1_000, 1_000],
+  replicaClockDrift: [1_000, 1_000],
+  replicaClockJump: [5, 40],
+  replicaSkewBeyondBound: [1_000, 1_000],
 };
 
 /** The faults one seed enables, and how often each fires (per RATE_DENOMINATOR). */

@@ -1,4 +1,6 @@
+import type { Transport } from '@leasehold/api';
 import {
+  HttpLeaseClient,
   LeaseClient,
   type AcquireOutcome,
   type ExpireOutcome,
@@ -9,7 +11,9 @@ import {
   type RenewOutcome,
 } from '@leasehold/client';
 import type { Clock, Fence, LeaseConfig } from '@leasehold/core';
+import { handleRequest, LeaseService, storeSettings } from '@leasehold/server/service';
 import type { LeaseStore, RecoveryRule } from '@leasehold/store';
+import type { ReplicaFactory } from './replicas.js';
 
 /**
  * What the harness needs of a lease client: the LeaseClient contract. `forceRelease` and `expire`
@@ -30,6 +34,19 @@ export interface LeaseClientLike {
     options?: { readonly expectedHolder?: string },
   ): Promise<ForceReleaseOutcome>;
   expire?(resource: string): Promise<ExpireOutcome>;
+}
+
+/** What an agent's client is made of in the service topology. */
+export interface AgentFactoryOptions {
+  /** The simulated network to the replicas of the lease service. */
+  readonly transport: Transport;
+  readonly clock: Clock;
+  readonly holder: string;
+  /** The belief margins (the service decides expiry). */
+  readonly config: LeaseConfig;
+  readonly ids: IdSource;
+  /** How long the agent waits for one answer before its request counts as failed. */
+  readonly requestMs: number;
 }
 
 export interface ClientFactoryOptions {
@@ -58,6 +75,40 @@ export interface Implementation {
    * `@leasehold/store`'s `recoveryMark`: a token and version jump, and the TTL ceiling).
    */
   readonly recovery?: RecoveryRule;
+  /**
+   * The service topology: what each replica of the lease service serves requests with, over its
+   * store, clock and randomness (default: `LeaseService` and the request path `handleRequest`).
+   */
+  readonly createReplica?: ReplicaFactory;
+  /** The service topology: an agent's client over the network (default: `HttpLeaseClient`). */
+  readonly createAgent?: (options: AgentFactoryOptions) => LeaseClientLike;
+}
+
+/** leasehold's own lease service, as each replica runs it. */
+export const leaseholdReplica: ReplicaFactory = async ({ store, clock, random }) => {
+  const settingsStore = storeSettings(store);
+  const opened = await LeaseService.open({
+    store,
+    clock,
+    random,
+    ...(settingsStore === null ? {} : { settingsStore }),
+  });
+  if (opened.kind === 'refused')
+    throw new Error(`the lease service refused to open: ${opened.reason}`);
+  const service = opened.service;
+  return (request, caller) => handleRequest(service, request, caller);
+};
+
+/** leasehold's own client over the lease service. */
+export function leaseholdAgent(options: AgentFactoryOptions): LeaseClientLike {
+  return new HttpLeaseClient({
+    transport: options.transport,
+    clock: options.clock,
+    holder: options.holder,
+    config: options.config,
+    ids: options.ids,
+    requestMsMax: options.requestMs,
+  });
 }
 
 export const leaseholdImplementation: Implementation = {

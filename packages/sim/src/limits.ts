@@ -113,6 +113,9 @@ export const SHRINK_SEEDS_OWN_FAULTS = 1_000;
 /** Calls in flight the checker remembers (a request, its duplicate, its reply); per run. */
 export const CALLS_IN_FLIGHT_MAX = 100_000;
 
+/** Ended logical ops the checker still resolves (a request served late names its op); per run. */
+export const ENDED_OPS_MAX = 10_000;
+
 /** Violations a checker lists (the first stops a simulated run; a replay lists them all). */
 export const FOUND_MAX = 100;
 
@@ -135,3 +138,19 @@ export const TTL_PICKS_MAX = 64;
 export const ZOO_BUDGET_DEFAULT = 50;
 export const ZOO_BASES_DEFAULT = 5;
 export const ZOO_MARGIN_PCT = 50;
+
+/** Replicas of the lease service in the service topology: the range a seed draws from. */
+export const REPLICAS_MIN = 1;
+export const REPLICAS_MAX = 3;
+/**
+ * An agent's request timeout in the service topology, as a multiple of the store's: a replica
+ * may spend several store round trips on one request, so most answers come in time and some
+ * do not (the agent then retries, not knowing whether its request applied).
+ */
+export const HTTP_TIMEOUT_FACTOR_MIN = 2;
+export const HTTP_TIMEOUT_FACTOR_MAX = 8;
+/** How long one network partition lasts (ms). */
+export const PARTITION_MS_MIN = 50;
+export const PARTITION_MS_MAX = 3_000;
+/** Requests an agent may have in flight at once (keep-alives beside its work); per run. */
+export const REQUESTS_IN_FLIGHT_MAX = 100_000;

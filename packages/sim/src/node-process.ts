@@ -1,4 +1,6 @@
-import { counterIds, type Lease } from '@leasehold/client';
+import type { ApiAnswer, ApiRequest } from '@leasehold/api';
+import type { Lease } from '@leasehold/client';
+import type { Caller } from '@leasehold/server/service';
 import type { Op } from '@leasehold/step';
 import { fires } from './faults.js';
 import type { LeaseClientLike } from './implementation.js';
@@ -11,7 +13,6 @@ import {
 } from './limits.js';
 import { Prng } from './prng.js';
 import { SimClock, type ClockSettings } from './sim-clock.js';
-import type { LeaseStore } from '@leasehold/store';
 import type { WorldContext } from './world-context.js';
 
 /** The lease a node's workload acts on, and the logical acquire that obtained it. */
@@ -22,9 +23,19 @@ export interface HeldLease {
   readonly lateAtMs?: number;
 }
 
-/** A simulated node: a process with its own clocks that crashes and restarts with its memory lost. */
+/** What a replica of the lease service serves requests with (its request path, this incarnation). */
+export type ReplicaHandler = (request: ApiRequest, caller: Caller) => Promise<ApiAnswer>;
+
+/**
+ * A simulated node: a process with its own clocks that crashes and restarts with its memory lost.
+ * A node runs the workload with a lease client (`role: 'node'`: in the service topology, an agent
+ * whose client talks to the service), or is a replica of the lease service (`role: 'replica'`).
+ */
 export interface SimNode {
   readonly id: string;
+  readonly role: 'node' | 'replica';
+  /** A replica's request path while it is up (null for nodes, and while it is down or starting). */
+  replica: ReplicaHandler | null;
   readonly clock: SimClock;
   /** Bumped at every crash: replies addressed to an earlier incarnation are dropped. */
   incarnation: number;
@@ -65,25 +76,36 @@ export type AtAwait = { readonly delayMs: number; readonly crashAfterSend: boole
  * jumps), and at every await it may crash, stall or see its wall clock stepped.
  */
 export class NodeProcesses {
+  /** The nodes that run the workload (and the liveness probes). */
   readonly nodes: SimNode[] = [];
+  /** The replicas of the lease service (service topology). */
+  readonly replicas: SimNode[] = [];
   readonly #ctx: WorldContext;
-  readonly #storeFor: (node: SimNode) => LeaseStore;
+  readonly #clientFor: (node: SimNode) => LeaseClientLike;
   #runner: (node: SimNode) => Promise<void> = async () => undefined;
+  #replicaRunner: (node: SimNode) => Promise<void> = async () => undefined;
 
-  constructor(ctx: WorldContext, storeFor: (node: SimNode) => LeaseStore) {
+  constructor(ctx: WorldContext, clientFor: (node: SimNode) => LeaseClientLike) {
     this.#ctx = ctx;
-    this.#storeFor = storeFor;
+    this.#clientFor = clientFor;
   }
 
   setRunner(runner: (node: SimNode) => Promise<void>): void {
     this.#runner = runner;
   }
 
-  add(id: string, probe: boolean): SimNode {
+  /** What a replica runs when it starts (opens its service); it serves requests from then on. */
+  setReplicaRunner(runner: (node: SimNode) => Promise<void>): void {
+    this.#replicaRunner = runner;
+  }
+
+  add(id: string, probe: boolean, role: SimNode['role'] = 'node'): SimNode {
     const ctx = this.#ctx;
-    const settings = probe ? inBoundClock(0) : this.#drawClock(id);
+    const settings = probe ? inBoundClock(0) : this.#drawClock(id, role);
     const node: SimNode = {
       id,
+      role,
+      replica: null,
       clock: new SimClock(
         {
           nowMs: () => ctx.scheduler.nowMs,
@@ -102,42 +124,54 @@ export class NodeProcesses {
       workload: new Prng(ctx.seed, `workload:${id}`),
       compose: new Prng(ctx.seed, `compose:${id}`),
       probe,
-      beside: 0,
+      // A replica serves many requests at once: every wake waits for all of them to settle.
+      beside: role === 'replica' ? 1 : 0,
     };
-    this.nodes.push(node);
+    (role === 'replica' ? this.replicas : this.nodes).push(node);
     return node;
   }
 
   /** Each wall clock within half the skew bound, with real weight on the bounds themselves. */
-  #drawClock(id: string): ClockSettings {
+  #drawClock(id: string, role: SimNode['role']): ClockSettings {
     const ctx = this.#ctx;
     const halfMs = ctx.settings.skewMs / 2;
     const driftPpm = ctx.settings.driftPpm;
     const clocks = ctx.clocks;
     const swarm = ctx.swarm();
     const settings: Mutable<ClockSettings> = inBoundClock(halfMs);
-    if (swarm.clockOffset !== undefined) {
+    const replica = role === 'replica';
+    const offset = replica ? 'replicaClockOffset' : 'clockOffset';
+    const drift = replica ? 'replicaClockDrift' : 'clockDrift';
+    if (swarm[offset] !== undefined) {
       settings.wallOffsetMs = atBoundsOrBetween(clocks, halfMs);
-      ctx.fired('clockOffset', id, settings.wallOffsetMs);
+      ctx.fired(offset, id, settings.wallOffsetMs);
     }
-    if (swarm.clockDrift !== undefined) {
+    if (swarm[drift] !== undefined) {
       settings.wallDriftPpm = atBoundsOrBetween(clocks, driftPpm);
       settings.monoDriftPpm = atBoundsOrBetween(clocks, driftPpm);
-      ctx.fired('clockDrift', id, settings.monoDriftPpm);
+      ctx.fired(drift, id, settings.monoDriftPpm);
+    }
+    if (swarm.replicaSkewBeyondBound !== undefined && id === 'r1') {
+      settings.wallErrorMsMax = null;
+      settings.wallOffsetMs = Math.max(ctx.settings.skewMs, 100) * clocks.between(4, 20);
+      ctx.fired('replicaSkewBeyondBound', id, settings.wallOffsetMs);
     }
     if (swarm.skewBeyondBound !== undefined && id === 'n1') {
       settings.wallErrorMsMax = null;
       settings.wallOffsetMs = Math.max(ctx.settings.skewMs, 100) * clocks.between(4, 20);
       ctx.fired('skewBeyondBound', id, settings.wallOffsetMs);
     }
-    if (swarm.monoDriftBeyondBound !== undefined && id !== 'n1') {
+    if (swarm.monoDriftBeyondBound !== undefined && id !== 'n1' && !replica) {
       settings.monoDriftPpm = -(driftPpm + clocks.between(50_000, 300_000));
       ctx.fired('monoDriftBeyondBound', id, settings.monoDriftPpm);
     }
     return settings;
   }
 
-  /** Starts (or restarts) a node's process: a new client with empty memory. */
+  /**
+   * Starts (or restarts) a node's process with empty memory: a new client for a node; a replica
+   * runs `run` to open its service.
+   */
   start(node: SimNode, run: (node: SimNode) => Promise<void>): Promise<void> | undefined {
     const ctx = this.#ctx;
     node.down = false;
@@ -145,17 +179,13 @@ export class NodeProcesses {
     node.op = null;
     node.ended.clear();
     const incarnation = node.incarnation;
-    try {
-      node.client = ctx.implementation.createClient({
-        store: this.#storeFor(node),
-        clock: node.clock,
-        holder: node.id,
-        config: ctx.config,
-        ids: counterIds(`${node.id}.${incarnation}`),
-      });
-    } catch (error) {
-      ctx.failure(error);
-      return undefined;
+    if (node.role === 'node') {
+      try {
+        node.client = this.#clientFor(node);
+      } catch (error) {
+        ctx.failure(error);
+        return undefined;
+      }
     }
     ctx.record({ kind: 'start', node: node.id, inc: incarnation });
     return ctx.scheduler.wake(() => {
@@ -171,12 +201,15 @@ export class NodeProcesses {
 
   restart(node: SimNode): Promise<void> | undefined {
     if (!node.down || this.#ctx.stopped()) return undefined;
-    return this.start(node, this.#runner);
+    return this.start(node, node.role === 'replica' ? this.#replicaRunner : this.#runner);
   }
 
-  /** Schedules every node's first start, one millisecond apart. */
+  /** Schedules every replica's and then every node's first start, one millisecond apart. */
   startAll(): void {
     const scheduler = this.#ctx.scheduler;
+    this.replicas.forEach((replica) =>
+      scheduler.at(scheduler.nowMs, () => this.start(replica, this.#replicaRunner)),
+    );
     this.nodes.forEach((node, i) =>
       scheduler.at(scheduler.nowMs + i, () => this.start(node, this.#runner)),
     );
@@ -195,14 +228,15 @@ export class NodeProcesses {
     const ctx = this.#ctx;
     if (node.held.size > 0) ctx.mark('crashWhileHolding');
     // Its flows die with it.
-    node.beside = 0;
+    node.beside = node.role === 'replica' ? 1 : 0;
     ctx.record({ kind: 'crash', node: node.id, inc: node.incarnation });
     node.incarnation += 1;
     node.down = true;
     node.client = null;
+    node.replica = null;
     node.held.clear();
     node.op = null;
-    ctx.fired('nodeCrash', node.id);
+    ctx.fired(node.role === 'replica' ? 'replicaCrash' : 'nodeCrash', node.id);
   }
 
   /** A crash and, `downMs` later, a restart. */
@@ -224,17 +258,19 @@ export class NodeProcesses {
     if (ctx.phase() !== 'safety' || node.probe) return { delayMs: 0, crashAfterSend: false };
     const swarm = ctx.swarm();
     const faults = ctx.faults;
+    const replica = node.role === 'replica';
     let delayMs = 0;
-    if (fires(swarm, 'nodeCrash', faults)) {
+    if (fires(swarm, replica ? 'replicaCrash' : 'nodeCrash', faults)) {
       const afterSend = faults.chance(1, 2);
       this.crashFor(node, faults.between(NODE_DOWN_MS_MIN, NODE_DOWN_MS_MAX));
       return afterSend ? { delayMs, crashAfterSend: true } : null;
     }
-    if (fires(swarm, 'nodePause', faults)) {
+    const pause = replica ? 'replicaPause' : 'nodePause';
+    if (fires(swarm, pause, faults)) {
       delayMs += faults.between(PAUSE_MS_MIN, PAUSE_MS_MAX);
-      ctx.fired('nodePause', node.id, delayMs);
+      ctx.fired(pause, node.id, delayMs);
     }
-    if (fires(swarm, 'clockJump', faults)) this.#jumpClock(node);
+    if (fires(swarm, replica ? 'replicaClockJump' : 'clockJump', faults)) this.#jumpClock(node);
     if (fires(swarm, 'suspendBeyondMargin', faults) && node.held.size > 0) {
       const ttlMin = ctx.settings.ttlMs[0]!;
       const suspendMs = faults.between(Math.max(50, Math.floor(ttlMin / 2)), SUSPEND_MS_MAX);
@@ -253,7 +289,11 @@ export class NodeProcesses {
     const target = atBoundsOrBetween(ctx.faults, halfMs);
     node.clock.jumpWall(target - node.clock.wallErrorMs());
     const afterMs = node.clock.wallMs();
-    ctx.fired('clockJump', node.id, afterMs - beforeMs);
+    ctx.fired(
+      node.role === 'replica' ? 'replicaClockJump' : 'clockJump',
+      node.id,
+      afterMs - beforeMs,
+    );
     for (const held of node.held.values()) {
       const expiresAtMs = held.lease.expiresAtMs;
       if (beforeMs < expiresAtMs !== afterMs < expiresAtMs) ctx.mark('clockJumpPastExpiry');
@@ -299,7 +339,10 @@ export class NodeProcesses {
   /** Heal: wall clocks back to true time; crashed nodes restart. */
   heal(): void {
     const scheduler = this.#ctx.scheduler;
+    for (const replica of this.replicas) replica.clock.resync();
     for (const node of this.nodes) node.clock.resync();
+    for (const replica of this.replicas)
+      if (replica.down) scheduler.at(scheduler.nowMs, () => this.restart(replica));
     for (const node of this.nodes)
       if (node.down) scheduler.at(scheduler.nowMs, () => this.restart(node));
   }

@@ -9,9 +9,12 @@ import {
   CONFIG_OFFERS_PER_RUN,
   DUPLICATE_DELAY_MS_MAX,
   HEAL_STEPS_MAX,
+  HTTP_TIMEOUT_FACTOR_MAX,
+  HTTP_TIMEOUT_FACTOR_MIN,
   LATENCY_MS_FAULT_MAX,
   NODES_MAX,
   PAUSE_MS_MAX,
+  REPLICAS_MAX,
   RESOURCES_MAX,
   SMALL_STEPS_MAX,
   SMALL_STEPS_MIN,
@@ -56,6 +59,8 @@ export interface RunOverrides {
   readonly swarm?: Swarm;
   /** Settings to use instead of the seed's draw (any subset; the rest is drawn). */
   readonly settings?: Partial<SimSettings>;
+  /** Replicas of the lease service (service topology). */
+  readonly replicas?: number;
 }
 
 /** The overrides that are set, without undefined keys (exactOptionalPropertyTypes). */
@@ -66,6 +71,7 @@ export function definedOverrides(o: RunOverrides): RunOverrides {
     ...(o.resources === undefined ? {} : { resources: o.resources }),
     ...(o.swarm === undefined ? {} : { swarm: o.swarm }),
     ...(o.settings === undefined ? {} : { settings: o.settings }),
+    ...(o.replicas === undefined ? {} : { replicas: o.replicas }),
   };
 }
 
@@ -189,6 +195,10 @@ export function planRun(options: RunOptions): {
   swarm: Swarm;
   settings: SimSettings;
   steps: number;
+  /** Replicas of the lease service (0 in the in-process topology). */
+  replicas: number;
+  /** An agent's request timeout (service topology). */
+  httpTimeoutMs: number;
 } {
   const { scenario, seed } = options;
   const shape = drawShape(scenario, seed);
@@ -198,12 +208,19 @@ export function planRun(options: RunOptions): {
     options.swarm ?? drawSwarm(scenario.faults, scenario.alwaysOn, new Prng(seed, 'swarm'));
   const drawn = drawSettings(new Prng(seed, 'settings'));
   const settings = options.settings === undefined ? drawn : withSettings(drawn, options.settings);
+  // Its own stream: the in-process topology's draws are what they were before it existed.
+  const service = new Prng(seed, 'service');
+  const isService = scenario.topology === 'service';
+  const replicasDrawn = isService ? service.between(scenario.replicas[0], scenario.replicas[1]) : 0;
+  const factor = service.between(HTTP_TIMEOUT_FACTOR_MIN, HTTP_TIMEOUT_FACTOR_MAX);
   return {
     nodes,
     resources: RESOURCE_NAMES.slice(0, resourceCount),
     swarm,
     settings,
     steps: options.steps ?? shape.steps,
+    replicas: isService ? Math.min(options.replicas ?? replicasDrawn, REPLICAS_MAX) : 0,
+    httpTimeoutMs: settings.timeoutMs * factor,
   };
 }
 
@@ -223,6 +240,7 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     steps: plan.steps,
     swarm: formatSwarm(plan.swarm),
     settings: formatSettings(plan.settings),
+    ...(plan.replicas === 0 ? {} : { replicas: plan.replicas }),
   });
   // The model judges by the configuration the settings ask for; the nodes use the core's
   // resolution of it (offerConfigs below holds that resolution to the model's rules; should the
@@ -244,7 +262,11 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     trace,
     ...(options.listeners === undefined ? {} : { listeners: options.listeners }),
     judges: validator === null ? [] : [judgeOf(validator)],
+    topology: scenario.topology,
+    replicas: plan.replicas,
+    httpTimeoutMs: plan.httpTimeoutMs,
   });
+  if (scenario.topology === 'service') await world.configureReplicas();
   const offers = new Prng(seed, 'config-offers');
   world.offerConfigs([
     offer,

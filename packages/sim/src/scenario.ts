@@ -1,5 +1,6 @@
 import type { FaultKind } from './faults.js';
-import { NODES_MAX, NODES_MIN, RESOURCES_MAX } from './limits.js';
+import type { Topology } from './world.js';
+import { NODES_MAX, NODES_MIN, REPLICAS_MAX, REPLICAS_MIN, RESOURCES_MAX } from './limits.js';
 
 /**
  * A scenario: a fault menu and the range of world shapes its seeds draw from. Each seed draws its
@@ -34,6 +35,14 @@ export interface Scenario {
    * small worlds rarely reach.
    */
   readonly smallWorlds: boolean;
+  /**
+   * `in-process`: nodes whose clients run the decisions themselves over the store. `service`:
+   * agents whose clients talk through a simulated network to replicas of the lease service (each
+   * with its own clock), which share the store.
+   */
+  readonly topology: Topology;
+  /** Replicas of the lease service per world, inclusive range (service topology). */
+  readonly replicas: readonly [number, number];
 }
 
 const IN_BOUND_FAULTS: readonly FaultKind[] = [
@@ -58,6 +67,35 @@ const base = {
   assumptionBreaking: false,
   validated: true,
   smallWorlds: true,
+  topology: 'in-process',
+  replicas: [0, 0],
+} as const;
+
+/** Faults of the network between agents and replicas, and of the replicas themselves. */
+const SERVICE_NETWORK_FAULTS: readonly FaultKind[] = [
+  'netRequestLost',
+  'netReplyLost',
+  'netDuplicate',
+  'netDelay',
+  'netLateDelivery',
+];
+const REPLICA_FAULTS: readonly FaultKind[] = [
+  'replicaCrash',
+  'replicaPause',
+  'replicaClockOffset',
+  'replicaClockDrift',
+  'replicaClockJump',
+];
+
+/**
+ * The service topology. Its steps are not validated against the model yet: the model's actions
+ * are those of a client deciding for itself, not of a replica deciding for an agent.
+ */
+const service = {
+  ...base,
+  topology: 'service',
+  validated: false,
+  replicas: [REPLICAS_MIN, REPLICAS_MAX],
 } as const;
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -149,6 +187,47 @@ export const SCENARIOS: readonly Scenario[] = [
     faults: ['storeLatency'],
     alwaysOn: ['suspendBeyondMargin'],
     assumptionBreaking: true,
+  },
+  {
+    ...service,
+    id: 'service',
+    title: 'service: agents and 1-3 replicas of the lease service over a network, no faults',
+    faults: [],
+  },
+  {
+    ...service,
+    id: 'service-network',
+    title: 'service: network: requests and answers lost, delayed, duplicated, delivered late',
+    faults: SERVICE_NETWORK_FAULTS,
+  },
+  {
+    ...service,
+    id: 'service-partition',
+    title: 'service: network: partitions between agents, replicas and the store, healed',
+    faults: ['netPartition', 'netDelay'],
+    alwaysOn: ['netPartition'],
+  },
+  {
+    ...service,
+    id: 'service-replicas',
+    title: 'service: replicas crash and pause mid-request; their clocks offset, drift and jump',
+    faults: [...REPLICA_FAULTS, 'netDelay'],
+  },
+  {
+    ...service,
+    id: 'service-swarm',
+    title: 'service: swarm: any subset of every in-bound fault of agents, network, replicas, store',
+    faults: [...IN_BOUND_FAULTS, ...SERVICE_NETWORK_FAULTS, 'netPartition', ...REPLICA_FAULTS],
+  },
+  {
+    ...service,
+    id: 'service-broken-skew',
+    title: "service: assumption-breaking: a replica's wall clock runs ahead beyond the skew bound",
+    faults: ['netDelay'],
+    alwaysOn: ['replicaSkewBeyondBound'],
+    assumptionBreaking: true,
+    // One replica's clock against another's: with one replica, every decision is on one clock.
+    replicas: [2, REPLICAS_MAX],
   },
 ];
 

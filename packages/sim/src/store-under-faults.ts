@@ -1,6 +1,7 @@
 import type { HistoryEvent, LeaseRecord } from '@leasehold/core';
 import { MemoryStore, type CasResult, type ReadResult } from '@leasehold/store';
-import type { ApplyOutcome, RecoveredRecord, UnavailableCause } from '@leasehold/step';
+import type { ApplyOutcome, CallOrigin, RecoveredRecord, UnavailableCause } from '@leasehold/step';
+import { STORE_ENDPOINT, type Network } from './network.js';
 import { fires } from './faults.js';
 import {
   DUPLICATE_DELAY_MS_MAX,
@@ -38,6 +39,8 @@ interface InFlight {
   readonly incarnation: number;
   readonly request: StoreRequest;
   readonly op: number | null;
+  /** The agent request a replica's call serves (service topology). */
+  readonly served: number | null;
   /** Copies the network delivers (2 when it duplicates the request). */
   readonly copies: number;
   /** Copies the store has handled so far, and whether one of them applied the write. */
@@ -57,6 +60,12 @@ interface Handled {
   readonly applied: boolean;
   /** The token of a new grant the write made, if it made one. */
   readonly granted: number | null;
+}
+
+/** The agent's request a replica's store call serves: its logical op, and who sent it when. */
+export interface ServedRequest {
+  readonly op: number | null;
+  readonly origin: CallOrigin;
 }
 
 export interface Snapshot {
@@ -89,9 +98,13 @@ export class StoreUnderFaults {
   /** Bumped at every restart: replies of requests handled before it are lost. */
   #epoch = 0;
 
-  constructor(ctx: WorldContext, nodes: NodeProcesses, powerLoss: boolean) {
+  /** The network's partitions, in the service topology (replicas reach the store through it). */
+  readonly #links: Network | null;
+
+  constructor(ctx: WorldContext, nodes: NodeProcesses, powerLoss: boolean, links: Network | null) {
     this.#ctx = ctx;
     this.#nodes = nodes;
+    this.#links = links;
     this.#named = new Set(ctx.resources);
     const recovery = ctx.implementation.recovery;
     this.store = new MemoryStore({
@@ -112,14 +125,17 @@ export class StoreUnderFaults {
     return latencyMs;
   }
 
-  /** A node sends `request`; the promise settles with the reply the node gets, if it gets one. */
-  call(node: SimNode, request: StoreRequest): Promise<Reply> {
+  /**
+   * A node (or a replica of the lease service, serving `origin`'s request) sends `request`; the
+   * promise settles with the reply it gets, if it gets one.
+   */
+  call(node: SimNode, request: StoreRequest, origin: ServedRequest | null = null): Promise<Reply> {
     const ctx = this.#ctx;
     const incarnation = node.incarnation;
     // What the node did and saw when it sent the request, before any fault at this await.
     const wallMs = node.clock.wallMs();
     const monoMs = node.clock.monoMs();
-    const op = node.op?.id ?? null;
+    const op = origin === null ? (node.op?.id ?? null) : origin.op;
     ctx.scheduler.yielded();
     return new Promise<Reply>((resolve) => {
       const injected = this.#nodes.atAwait(node);
@@ -141,6 +157,7 @@ export class StoreUnderFaults {
         expectedVersion: request.kind === 'cas' ? request.expectedVersion : null,
         proposed: request.kind === 'cas' ? request.record : null,
         copies: duplicate ? 2 : 1,
+        origin: origin === null ? null : origin.origin,
       });
       const flight: InFlight = {
         id,
@@ -148,6 +165,7 @@ export class StoreUnderFaults {
         incarnation,
         request,
         op,
+        served: origin?.origin.serve ?? null,
         copies: duplicate ? 2 : 1,
         handled: 0,
         applied: false,
@@ -164,6 +182,8 @@ export class StoreUnderFaults {
         ctx.fired('storeLateDelivery', node.id, arriveMs - departMs);
       }
       scheduler.at(departMs + timeoutMs, () => this.#timeout(flight));
+      // Across a partition the request never arrives: its sender waits out its timeout.
+      if (this.#links?.cut(node.id, STORE_ENDPOINT) === true) return;
       scheduler.at(arriveMs, () => this.#arrive(flight, 0));
       if (duplicate) {
         const againMs = arriveMs + ctx.faults.between(1, DUPLICATE_DELAY_MS_MAX);
@@ -206,6 +226,7 @@ export class StoreUnderFaults {
       if (ctx.faults.chance(1, 2)) return undefined;
       cause = 'reset';
     }
+    if (this.#links?.cut(STORE_ENDPOINT, flight.node.id) === true) return undefined;
     const scheduler = ctx.scheduler;
     scheduler.at(scheduler.nowMs + this.#latencyMs(), () => {
       if (cause === null && this.#epoch !== epoch) cause = 'restarted';
@@ -330,6 +351,7 @@ export class StoreUnderFaults {
           ? (reply as ReadResult & { kind: 'ok' }).record
           : null,
       wallMs: node.clock.wallMs(),
+      served: flight.served,
     });
     return this.#nodes.wake(node, flight.incarnation, () => flight.resolve(reply));
   }

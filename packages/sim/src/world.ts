@@ -1,4 +1,5 @@
-import type { Lease } from '@leasehold/client';
+import { counterIds, type Lease } from '@leasehold/client';
+import { SETTINGS_NAME } from '@leasehold/server/service';
 import {
   resolveConfig,
   violation as invariantViolation,
@@ -21,7 +22,15 @@ import type { Belief } from './checker/lease-uniqueness.js';
 import { emptyMarks, type Mark, type MarkCounts } from './coverage.js';
 import { FAULT_KINDS, type FaultKind, type Swarm } from './faults.js';
 import { FencedResources } from './fenced-resources.js';
-import type { Implementation } from './implementation.js';
+import {
+  leaseholdAgent,
+  leaseholdReplica,
+  type Implementation,
+  type LeaseClientLike,
+} from './implementation.js';
+import { Network, STORE_ENDPOINT } from './network.js';
+import { replicaRunner } from './replicas.js';
+import { ServiceNetwork } from './service-transport.js';
 import { NodeProcesses, type HeldLease, type SimNode } from './node-process.js';
 import { Prng } from './prng.js';
 import { EPOCH_MS, Scheduler } from './scheduler.js';
@@ -46,7 +55,18 @@ export interface WorldOptions {
   readonly listeners?: readonly StepListener[];
   /** Receive every step and may find a step not allowed (trace validation against the model). */
   readonly judges?: readonly StepJudge[];
+  /**
+   * `service`: the nodes are agents whose clients talk through a simulated network to `replicas`
+   * replicas of the lease service, which share the store; `in-process`: each node's client runs
+   * the decisions itself over the store.
+   */
+  readonly topology?: Topology;
+  readonly replicas?: number;
+  /** An agent's request timeout (service topology). */
+  readonly httpTimeoutMs?: number;
 }
+
+export type Topology = 'in-process' | 'service';
 
 /** A listener that can reject a step: the run then stops with a conformance failure. */
 export interface StepJudge {
@@ -104,6 +124,12 @@ export class World implements WorldContext {
   readonly processes: NodeProcesses;
   readonly store: StoreUnderFaults;
   readonly fences: FencedResources;
+  readonly topology: Topology;
+  /** Partitions between endpoints (service topology). */
+  readonly links: Network | null;
+  /** Agents' requests to the replicas (service topology). */
+  readonly serviceNetwork: ServiceNetwork | null;
+  readonly #httpTimeoutMs: number;
   readonly checker: Checker;
   readonly #floor: BeliefFloor | null;
   readonly #acquireWait: AcquireWait | null;
@@ -152,14 +178,67 @@ export class World implements WorldContext {
       ttlMsMax: Math.max(...options.settings.ttlMs),
       enabled: options.checks,
       epochMs: EPOCH_MS,
+      service: options.topology === 'service',
     });
-    this.processes = new NodeProcesses(this, (node) => new NodeStoreView(this.store, node));
+    this.topology = options.topology ?? 'in-process';
+    this.#httpTimeoutMs = options.httpTimeoutMs ?? options.settings.timeoutMs;
+    const service = this.topology === 'service';
+    this.links = service ? new Network(this, () => this.#endpoints()) : null;
+    this.processes = new NodeProcesses(this, (node) => this.#clientFor(node));
     const powerLoss =
       options.swarm.storePowerLoss !== undefined ||
       options.swarm.storeServerPowerLoss !== undefined;
-    this.store = new StoreUnderFaults(this, this.processes, powerLoss);
+    this.store = new StoreUnderFaults(this, this.processes, powerLoss, this.links);
     this.fences = new FencedResources(this, this.processes);
+    this.serviceNetwork =
+      this.links === null ? null : new ServiceNetwork(this, this.processes, this.links);
+    if (service) {
+      const factory = options.implementation.createReplica ?? leaseholdReplica;
+      this.processes.setReplicaRunner(replicaRunner(this, this.store, factory));
+      for (let i = 0; i < (options.replicas ?? 1); i++)
+        this.processes.add(`r${i + 1}`, false, 'replica');
+    }
     for (let i = 0; i < options.nodes; i++) this.processes.add(`n${i + 1}`, false);
+  }
+
+  /** A node's new client: over its view of the store, or over the network to the service. */
+  #clientFor(node: SimNode): LeaseClientLike {
+    const ids = counterIds(`${node.id}.${node.incarnation}`);
+    const common = { clock: node.clock, holder: node.id, config: this.config, ids };
+    if (this.serviceNetwork === null)
+      return this.implementation.createClient({
+        ...common,
+        store: new NodeStoreView(this.store, node),
+      });
+    const createAgent = this.implementation.createAgent ?? leaseholdAgent;
+    return createAgent({
+      ...common,
+      transport: this.serviceNetwork.transportFor(node),
+      requestMs: this.#httpTimeoutMs,
+    });
+  }
+
+  /** Every endpoint a partition may separate: the agents, the replicas, the store. */
+  #endpoints(): string[] {
+    const agents = this.processes.nodes.filter((n) => !n.probe).map((n) => n.id);
+    return [...agents, ...this.processes.replicas.map((r) => r.id), STORE_ENDPOINT];
+  }
+
+  /**
+   * The replicas' settings, kept in the store before any replica opens (as an operator's PUT
+   * /v1/admin/config would have left them): the run's TTLs, grace, skew bound and renewal limit.
+   */
+  async configureReplicas(): Promise<void> {
+    const c = this.config;
+    const view = {
+      default_ttl_ms: c.ttlMsDefault,
+      min_ttl_ms: c.ttlMsMin,
+      max_ttl_ms: c.ttlMsMax,
+      grace_ms: c.graceMs,
+      max_clock_skew_ms: c.maxClockSkewMs,
+      max_renewals: c.maxRenewals,
+    };
+    await this.store.store.writeSetting(SETTINGS_NAME, JSON.stringify(view));
   }
 
   get nodes(): readonly SimNode[] {
@@ -492,6 +571,7 @@ export class World implements WorldContext {
     this.#phase = 'heal';
     this.#swarm = {};
     this.store.heal();
+    this.links?.heal();
     this.record({ kind: 'heal' });
     this.processes.heal();
   }

@@ -74,6 +74,7 @@ class History {
       expectedVersion: this.version,
       proposed: after,
       copies: 1,
+      origin: null,
     });
     this.feed({
       kind: 'apply',
@@ -301,6 +302,7 @@ describe('Checker: judges from facts, one hand-made broken history per check', (
       cause: null,
       record: a,
       wallMs: EPOCH + 1_301,
+      served: null,
     });
     h.feed({
       kind: 'outcome',
@@ -332,6 +334,7 @@ describe('Checker: judges from facts, one hand-made broken history per check', (
       cause: null,
       record: a,
       wallMs: EPOCH + 1_199,
+      served: null,
     });
     h.feed({
       kind: 'outcome',

@@ -47,12 +47,22 @@ export function encodeStep(step: Step): string {
       const op = step.op;
       return `${head},"o":${op.id},"op":"${op.kind}","n":${qn(op.node)},"r":${qn(op.resource)},"ttl":${n(op.ttlMs)},"of":${n(op.leaseOp)},"exp":${op.expectedHolder === null ? 'null' : q(op.expectedHolder)},"id":${op.requestId === null ? 'null' : q(op.requestId)}}`;
     }
-    case 'call':
-      return `${head},"c":${step.call},"n":${qn(step.node)},"inc":${step.inc},"o":${n(step.op)},"q":"${step.req}","r":${qn(step.resource)},"w":${step.wallMs},"m":${step.monoMs},"v":${n(step.expectedVersion)},"p":${step.req === 'cas' ? q(recordText(step.proposed)) : 'null'}${step.copies > 1 ? ',"dup":1' : ''}}`;
+    case 'request':
+      return `${head},"hr":${step.req},"n":${qn(step.node)},"inc":${step.inc},"o":${n(step.op)},"route":"${step.route}","to":${qn(step.replica)},"w":${step.wallMs},"m":${step.monoMs}${step.copies > 1 ? ',"dup":1' : ''}}`;
+    case 'serve':
+      return `${head},"sv":${step.serve},"hr":${step.req},"by":${qn(step.replica)},"dup":${step.copy}}`;
+    case 'response':
+      return `${head},"hr":${step.req},"n":${qn(step.node)},"by":${qn(step.replica)},"sv":${n(step.serve)},"k":${n(step.status)},"why":${step.cause === null ? 'null' : `"${step.cause}"`},"w":${step.wallMs}}`;
+    case 'call': {
+      const origin = step.origin;
+      const forText =
+        origin === null ? '' : `,"for":${qn(origin.node)},"hr":${origin.req},"sv":${origin.serve}`;
+      return `${head},"c":${step.call},"n":${qn(step.node)},"inc":${step.inc},"o":${n(step.op)},"q":"${step.req}","r":${qn(step.resource)},"w":${step.wallMs},"m":${step.monoMs},"v":${n(step.expectedVersion)},"p":${step.req === 'cas' ? q(recordText(step.proposed)) : 'null'}${step.copies > 1 ? ',"dup":1' : ''}${forText}}`;
+    }
     case 'apply':
       return `${head},"c":${step.call},"n":${qn(step.node)},"q":"${step.req}","r":${qn(step.resource)},"dup":${step.copy},"k":"${step.outcome}","v":${step.versionAfter},"rec":${step.versionAfter === step.versionBefore ? 'null' : q(recordText(step.after))}}`;
     case 'reply':
-      return `${head},"c":${step.call},"n":${qn(step.node)},"q":"${step.req}","r":${qn(step.resource)},"k":"${step.result}","why":${step.cause === null ? 'null' : `"${step.cause}"`},"w":${step.wallMs}}`;
+      return `${head},"c":${step.call},"n":${qn(step.node)},"q":"${step.req}","r":${qn(step.resource)},"k":"${step.result}","why":${step.cause === null ? 'null' : `"${step.cause}"`},"w":${step.wallMs}${step.served === null ? '' : `,"sv":${step.served}`}}`;
     case 'fence':
       return `${head},"n":${qn(step.node)},"r":${qn(step.resource)},"tok":${step.token},"ok":${step.accepted}}`;
     case 'outcome': {

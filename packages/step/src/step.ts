@@ -85,6 +85,72 @@ export interface CallStep extends At {
   readonly proposed: LeaseRecord | null;
   /** How many copies the network will deliver (2 when it duplicates the request). */
   readonly copies: number;
+  /**
+   * A replica of the lease service calling for an agent: the agent, its request, and when it sent
+   * that request (true ms since start, and its monotonic clock). Null for a node's own call.
+   */
+  readonly origin: CallOrigin | null;
+}
+
+/** Who a replica's store call is made for: the agent whose request the replica is serving. */
+export interface CallOrigin {
+  readonly node: string;
+  /** The agent's request (`RequestStep.req`). */
+  readonly req: number;
+  /** Which delivery of it the replica serves (`ServeStep.serve`: a duplicate is served apart). */
+  readonly serve: number;
+  /** True ms since start, and the agent's monotonic clock, when the agent sent that request. */
+  readonly atMs: number;
+  readonly monoMs: number;
+}
+
+/** An agent sends a request to the lease service through the network (the service topology). */
+export interface RequestStep extends At {
+  readonly kind: 'request';
+  readonly node: string;
+  readonly inc: number;
+  /** Unique within a run. */
+  readonly req: number;
+  /** The workload's operation in progress on this agent, if any. */
+  readonly op: number | null;
+  /** The API route (`acquire`, `renew`, `status`, ...). */
+  readonly route: string;
+  /** The replica the request is addressed to. */
+  readonly replica: string;
+  /** The agent's own clocks when it sent the request. */
+  readonly wallMs: number;
+  readonly monoMs: number;
+  /** How many copies the network will deliver (2 when it duplicates the request). */
+  readonly copies: number;
+}
+
+/** A replica starts serving one delivered copy of a request. */
+export interface ServeStep extends At {
+  readonly kind: 'serve';
+  /** Unique within a run: one per delivered copy. */
+  readonly serve: number;
+  readonly req: number;
+  readonly replica: string;
+  /** 0 for the first delivery, 1 for a duplicate. */
+  readonly copy: number;
+}
+
+/** Why an agent got no answer to a request. */
+export type NoAnswerCause = 'timeout' | 'refused';
+
+/** What reached the agent for one request: the answer's status, or why there was none. */
+export interface ResponseStep extends At {
+  readonly kind: 'response';
+  readonly req: number;
+  readonly node: string;
+  readonly replica: string;
+  /** The HTTP status, or null when no answer came. */
+  readonly status: number | null;
+  /** The delivery whose answer this is (`ServeStep.serve`), or null when no answer came. */
+  readonly serve: number | null;
+  readonly cause: NoAnswerCause | null;
+  /** The agent's wall clock when the answer reached it. */
+  readonly wallMs: number;
 }
 
 /** The store handles one delivered copy of a request. */
@@ -119,6 +185,8 @@ export interface ReplyStep extends At {
   readonly record: LeaseRecord | null;
   /** The node's wall clock when the reply reached it (it decides at this instant). */
   readonly wallMs: number;
+  /** A replica's call: the delivery of an agent's request it serves (`ServeStep.serve`). */
+  readonly served: number | null;
 }
 
 /** A write reached the fenced resource guarded by the lease on `resource`. */
@@ -208,6 +276,9 @@ export type Step =
   | StartStep
   | CrashStep
   | BeginStep
+  | RequestStep
+  | ServeStep
+  | ResponseStep
   | CallStep
   | ApplyStep
   | ReplyStep

@@ -41,7 +41,18 @@ export class BeliefFloor {
   onStep(step: Step): void {
     switch (step.kind) {
       case 'call':
+        // A replica's write counts from the agent's send of the request it serves.
         if (step.req === 'cas' && step.op !== null && !this.#firstWrite.has(step.op))
+          this.#firstWrite.set(step.op, step.origin?.monoMs ?? step.monoMs);
+        return;
+      case 'request':
+        // Over the service, any request of an acquire or renewal may be the one that writes:
+        // the client counts its belief from the first it sent.
+        if (
+          (step.route === 'acquire' || step.route === 'renew') &&
+          step.op !== null &&
+          !this.#firstWrite.has(step.op)
+        )
           this.#firstWrite.set(step.op, step.monoMs);
         return;
       case 'outcome': {

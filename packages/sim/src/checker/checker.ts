@@ -10,7 +10,7 @@ import type {
   ReplyStep,
   Step,
 } from '@leasehold/step';
-import { CALLS_IN_FLIGHT_MAX, FOUND_MAX } from '../limits.js';
+import { CALLS_IN_FLIGHT_MAX, ENDED_OPS_MAX, FOUND_MAX } from '../limits.js';
 import { checkBeliefConsistency } from './belief-consistency.js';
 import { checkHeldAnswer, checkProbeWait } from './expired-lease-claimable.js';
 import { checkFencedResourceSafety } from './fenced-resource-safety.js';
@@ -39,6 +39,7 @@ import {
   claimableByAnyoneFromTrueMs,
   claimFromWallMs,
   probeAllowanceMs,
+  serviceProbeAllowanceMs,
   type TimeBounds,
 } from './time-rules.js';
 
@@ -50,6 +51,8 @@ export interface CheckerOptions {
   readonly enabled?: boolean;
   /** True time (ms) at which the run started: steps count from it, clocks read absolute time. */
   readonly epochMs: number;
+  /** The service topology: waiters are served by replicas (`serviceProbeAllowanceMs`). */
+  readonly service?: boolean;
 }
 
 interface CallInFlight extends CallFacts {
@@ -72,8 +75,14 @@ export class Checker {
   readonly enabled: boolean;
   readonly #ttlMsMax: number;
   readonly #epochMs: number;
+  readonly #service: boolean;
   readonly #resources = new Map<string, ResourceLedger>();
   readonly #ops = new Map<number, Op>();
+  /**
+   * Ops that ended, newest last (bounded): a request the network delivered after its sender gave
+   * up may still make a store call, long after its op ended (a replica serving it late).
+   */
+  readonly #endedOps = new Map<number, Op>();
   /** acquire op -> the token it obtained, until a power loss forgets it (I-8: may be granted again). */
   readonly #opGrants = new Map<number, number>();
   /**
@@ -82,7 +91,15 @@ export class Checker {
    */
   readonly #leaseTokens = new Map<number, number>();
   readonly #calls = new Map<number, CallInFlight>();
+  /**
+   * The last read made for an op by its own node (`o<op>`), or by a replica serving one delivery
+   * of a request of it (`h<serve>`).
+   */
   readonly #lastRead = new Map<string, ReadSeen>();
+  /** agent -> the delivery of its request whose answer reached it last, and that request's op. */
+  readonly #answered = new Map<string, { readonly serve: number; readonly op: number | null }>();
+  /** request -> the op it was sent for (service topology). */
+  readonly #requestOps = new Map<number, number | null>();
   #healedAtMs: number | null = null;
   /** The first violation: the simulator stops the run there. */
   violation: InvariantViolation | null = null;
@@ -94,6 +111,7 @@ export class Checker {
     this.enabled = options.enabled ?? true;
     this.#ttlMsMax = options.ttlMsMax;
     this.#epochMs = options.epochMs;
+    this.#service = options.service ?? false;
   }
 
   ledger(resource: string): ResourceLedger {
@@ -134,10 +152,24 @@ export class Checker {
         return;
       case 'probe':
         return this.#onProbe(step);
+      case 'request':
+        if (this.#requestOps.size >= CALLS_IN_FLIGHT_MAX) {
+          const oldest = this.#requestOps.keys().next();
+          if (oldest.done !== true) this.#requestOps.delete(oldest.value);
+        }
+        this.#requestOps.set(step.req, step.op);
+        return;
+      case 'response':
+        if (step.serve !== null)
+          this.#answered.set(step.node, {
+            serve: step.serve,
+            op: this.#requestOps.get(step.req) ?? null,
+          });
+        this.#requestOps.delete(step.req);
+        return;
       case 'start':
       case 'crash':
-        this.#lastRead.delete(step.node);
-        return;
+      case 'serve':
       case 'fault':
       case 'violation':
       case 'failure':
@@ -150,10 +182,13 @@ export class Checker {
       const oldest = this.#calls.keys().next();
       if (oldest.done !== true) this.#calls.delete(oldest.value);
     }
+    // A replica's call acts for the agent whose request it serves: that agent is the writer, and
+    // its belief counts from when it sent the request; the replica's own clock decided the write.
+    const origin = step.origin;
     this.#calls.set(step.call, {
-      node: step.node,
-      op: step.op === null ? null : (this.#ops.get(step.op) ?? null),
-      atMs: this.#epochMs + step.atMs,
+      node: origin?.node ?? step.node,
+      op: step.op === null ? null : (this.#ops.get(step.op) ?? this.#endedOps.get(step.op) ?? null),
+      atMs: this.#epochMs + (origin?.atMs ?? step.atMs),
       wallMs: step.wallMs,
       resource: step.resource,
       applies: 0,
@@ -187,7 +222,7 @@ export class Checker {
         step.before,
         step.after,
         {
-          node: step.node,
+          node: call?.node ?? step.node,
           op: call?.op ?? null,
           atMs: call?.atMs ?? this.#epochMs + step.atMs,
           wallMs: call?.wallMs ?? Number.NaN,
@@ -287,8 +322,12 @@ export class Checker {
   }
 
   #onReply(step: ReplyStep): void {
-    if (step.req !== 'read' || step.result !== 'ok') return;
-    this.#lastRead.set(step.node, {
+    if (step.req !== 'read' || step.result !== 'ok' || step.op === null) return;
+    if (this.#lastRead.size >= CALLS_IN_FLIGHT_MAX) {
+      const oldest = this.#lastRead.keys().next();
+      if (oldest.done !== true) this.#lastRead.delete(oldest.value);
+    }
+    this.#lastRead.set(step.served === null ? `o${step.op}` : `h${step.served}`, {
       op: step.op,
       resource: step.resource,
       record: step.record,
@@ -298,10 +337,25 @@ export class Checker {
 
   #onOutcome(step: OutcomeStep): void {
     const op = step.op;
-    if (step.final) this.#ops.delete(op.id);
+    // Over the service, the answer the agent acted on came from one of its requests (an earlier
+    // one may still be served late): the reads that request's replica made decided it.
+    const answered = this.#answered.get(op.node);
+    const key = answered?.op === op.id ? `h${answered.serve}` : `o${op.id}`;
+    const seen = this.#lastRead.get(key);
+    if (step.final) {
+      this.#ops.delete(op.id);
+      if (this.#endedOps.size >= ENDED_OPS_MAX) {
+        const oldest = this.#endedOps.keys().next();
+        if (oldest.done !== true) this.#endedOps.delete(oldest.value);
+      }
+      this.#endedOps.set(op.id, op);
+      this.#lastRead.delete(key);
+      this.#answered.delete(op.node);
+    }
     if (op.kind !== 'acquire' || step.result !== 'held') return;
-    const seen = this.#lastRead.get(op.node);
-    if (seen !== undefined && seen.op === op.id && seen.resource === op.resource) {
+    // The last read made for the op, by the node itself or by a replica serving it: the record
+    // and the clock the `held` was decided on.
+    if (seen !== undefined && seen.resource === op.resource) {
       this.#fail(checkHeldAnswer(op.node, seen.record, seen.wallMs, this.bounds, this.#epochMs));
     } else {
       // Answered without a read of its own: judged on the store as it is now.
@@ -391,7 +445,10 @@ export class Checker {
   probeBoundMs(resource: string, claimFromMs: number | null = null): number {
     const healed = this.#healedAtMs ?? this.#epochMs;
     const claimable = claimFromMs ?? this.ledger(resource).claimFromMs;
-    return Math.max(healed, claimable) + probeAllowanceMs();
+    const allowanceMs = this.#service
+      ? serviceProbeAllowanceMs(claimable - healed, this.bounds)
+      : probeAllowanceMs();
+    return Math.max(healed, claimable) + allowanceMs;
   }
 
   /** Whether I-1 protects this belief (not a grant an admin force-released). */

@@ -72,3 +72,13 @@ export function beliefEndsByTrueMs(sendTrueMs: number, ttlMs: number, bounds: Ti
 export function probeAllowanceMs(): number {
   return PROBE_ROUND_TRIPS_MAX * 2 * LATENCY_MS_BASE_MAX;
 }
+
+/**
+ * The same allowance for a waiter served by the lease service: each round trip is two hops more
+ * (agent to replica and back), and the replica waits on its own monotonic clock, which may run
+ * slow by the drift bound over the wait (`waitedMs`, from the heal to the claimable point).
+ */
+export function serviceProbeAllowanceMs(waitedMs: number, bounds: TimeBounds): number {
+  const stretchMs = Math.ceil((Math.max(0, waitedMs) * bounds.driftPpm) / (PPM - bounds.driftPpm));
+  return 2 * probeAllowanceMs() + stretchMs;
+}
