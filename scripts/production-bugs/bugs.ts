@@ -267,6 +267,24 @@ export const PRODUCTION_BUGS: readonly ProductionBug[] = [
     expected: ['I-2', 'I-1', 'spec'],
     check: 'checkBeliefConsistency (store holder)',
   },
+  {
+    id: 'B26',
+    title: 'keep-alive: the signal is aborted one TTL after the belief end',
+    file: 'packages/client/src/keep-alive.ts',
+    find: 'return this.#lease.validUntilMonoMs - KEEPALIVE_LOSS_LEAD_MS;',
+    replace: 'return this.#lease.validUntilMonoMs + this.#lease.ttlMs;',
+    expected: ['I-2', 'I-1'],
+    check: "checkBeliefConsistency (belief rule, sampled as the keep-alive's signal)",
+  },
+  {
+    id: 'B27',
+    title: 'client: holds() ignores the belief end',
+    file: 'packages/client/src/held-leases.ts',
+    find: 'return lease !== undefined && nowMonoMs < lease.validUntilMonoMs ? lease : null;',
+    replace: 'return lease !== undefined ? lease : null;',
+    expected: ['I-2', 'I-1'],
+    check: 'checkBeliefConsistency (belief rule, sampled as holds(resource))',
+  },
 ];
 
 /** The sweep reported the invariant the bug is meant to trip, and nothing it should not. */

@@ -1,6 +1,7 @@
 import { assert, assertNever, type Clock } from '@leasehold/core';
 import type { LostReason } from './lease-events.js';
 import {
+  KEEPALIVE_LOSS_LEAD_MS,
   KEEPALIVE_RENEW_FRACTION_DIVISOR,
   KEEPALIVE_RETRY_MS_BASE,
   KEEPALIVE_RETRY_MS_MAX,
@@ -171,7 +172,7 @@ export class KeepAliveLoop implements KeepAlive {
     for (let wakeup = 0; wakeup < WAKEUPS_MAX; wakeup++) {
       if (this.#end !== null) return false;
       const nowMs = this.#host.clock.monoMs();
-      const beliefEndMs = this.#lease.validUntilMonoMs;
+      const beliefEndMs = this.#lossAtMonoMs();
       if (nowMs >= beliefEndMs) {
         this.#lose('beliefEnded', null);
         return false;
@@ -193,7 +194,7 @@ export class KeepAliveLoop implements KeepAlive {
   /** One renewal, raced against the belief end (a hung store must not outlive the belief). */
   async #renewBeforeBeliefEnd(): Promise<RenewOutcome | null> {
     const lease = this.#lease;
-    const leftMs = lease.validUntilMonoMs - this.#host.clock.monoMs();
+    const leftMs = this.#lossAtMonoMs() - this.#host.clock.monoMs();
     if (leftMs <= 0) {
       this.#lose('beliefEnded', null);
       return null;
@@ -210,6 +211,14 @@ export class KeepAliveLoop implements KeepAlive {
       return null;
     }
     return got;
+  }
+
+  /**
+   * When the lease is given up for good: just before its belief end (`validUntilMonoMs` is the
+   * first instant the holder must no longer act), so the signal is aborted by then, not at it.
+   */
+  #lossAtMonoMs(): number {
+    return this.#lease.validUntilMonoMs - KEEPALIVE_LOSS_LEAD_MS;
   }
 
   #lose(reason: LostReason, outcome: RenewOutcome | null): void {

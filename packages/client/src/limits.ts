@@ -14,6 +14,11 @@ export const KNOWN_RECORDS_MAX = 1_000;
 /** Acquires with an unknown outcome whose owner key and proposed token a client remembers (I-8). */
 export const UNCERTAIN_ACQUIRES_MAX = 1_000;
 
+/**
+ * A keep-alive gives its lease up this long before the belief end (monotonic ms), so its signal is
+ * aborted before the first instant the holder must no longer act, not at it.
+ */
+export const KEEPALIVE_LOSS_LEAD_MS = 1;
 /** A keep-alive renews after ttlMs / KEEPALIVE_RENEW_FRACTION_DIVISOR: two more tries fit in a TTL. */
 export const KEEPALIVE_RENEW_FRACTION_DIVISOR = 3;
 /** First wait of a keep-alive after an unavailable renewal; doubles up to the max below. */

@@ -35,6 +35,7 @@ export const MARKS = [
   'keepAliveRenewed',
   'keepAliveLost',
   'releaseAllWithKeepAlives',
+  'withLeaseWorkThrew',
 ] as const;
 
 export type Mark = (typeof MARKS)[number];
@@ -72,6 +73,7 @@ export const MARK_DESCRIPTIONS: Readonly<Record<Mark, string>> = {
   keepAliveRenewed: 'a keep-alive renewed a lease while its holder worked',
   keepAliveLost: "a keep-alive gave a lease up and aborted its holder's signal",
   releaseAllWithKeepAlives: 'a releaseAll stopped running keep-alives and released their leases',
+  withLeaseWorkThrew: "withLease's work threw: the lease was released and the error rethrown",
 };
 
 /**
@@ -114,6 +116,7 @@ export const MARK_NEEDS: Readonly<Record<Mark, readonly FaultKind[] | null>> = {
   keepAliveRenewed: null,
   keepAliveLost: null,
   releaseAllWithKeepAlives: null,
+  withLeaseWorkThrew: null,
 };
 
 /** Whether a scenario with this fault menu can reach `mark`. */

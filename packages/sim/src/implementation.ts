@@ -28,6 +28,11 @@ export interface LeaseClientLike {
   release(lease: Lease): Promise<ReleaseOutcome>;
   /** Whether the holder may still act as owner (the harness checks I-1/I-2 against this). */
   believes(lease: Lease): boolean;
+  /**
+   * The gate before acting as owner of `resource` (the client holds it and its belief has not
+   * ended): what plain turns act on and the checker samples, when the client has one.
+   */
+  holds?(resource: string): boolean;
   timeLeftMs(lease: Lease): number;
   forceRelease?(
     resource: string,

@@ -154,3 +154,9 @@ export const PARTITION_MS_MIN = 50;
 export const PARTITION_MS_MAX = 3_000;
 /** Requests an agent may have in flight at once (keep-alives beside its work); per run. */
 export const REQUESTS_IN_FLIGHT_MAX = 100_000;
+
+/**
+ * How much earlier than the belief end a gate may close and still meet the floor under belief: a
+ * keep-alive gives its lease up a moment before the belief end, so its signal is aborted in time.
+ */
+export const BELIEF_GATE_LEAD_MS = 1;

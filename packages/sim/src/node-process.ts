@@ -19,8 +19,21 @@ import type { WorldContext } from './world-context.js';
 export interface HeldLease {
   readonly lease: Lease;
   readonly op: number;
+  /** The TTL the workload last asked for this lease (its own record, never the client's lease). */
+  readonly ttlMs?: number;
   /** For an ended lease: the true time its late `finally` block may run (a late release). */
   readonly lateAtMs?: number;
+  /**
+   * The gate the workload acts on, as users are told to: a keep-alive's or `withLease`'s signal
+   * not aborted, the client's `holds(resource)`, the agent CLI's `gate`. Sampled as the node's
+   * belief at every step (I-1, I-2); without one, the client's `believes(lease)`.
+   */
+  readonly gate?: () => boolean;
+  /**
+   * Whether the client promised to let its holder use the lease for about its TTL (the floor
+   * under belief, `checker/belief-floor.ts`); the agent CLI's gate promises a window of its own.
+   */
+  readonly floor?: boolean;
 }
 
 /** What a replica of the lease service serves requests with (its request path, this incarnation). */
@@ -248,9 +261,12 @@ export class NodeProcesses {
 
   /**
    * Faults that strike a node at an await: it may crash (before or after its request is sent),
-   * stall, have its wall clock stepped, or (assumption-breaking) be suspended.
+   * stall, have its wall clock stepped, or (assumption-breaking) be suspended. A stall strikes
+   * where the node talks to others (a request, a fenced write), never a sleep: a timer that a
+   * stall delays is one that revokes belief late (a keep-alive's), which is the assumption the
+   * suspend fault breaks on purpose, not an in-bound fault.
    */
-  atAwait(node: SimNode): AtAwait {
+  atAwait(node: SimNode, sleeping = false): AtAwait {
     const ctx = this.#ctx;
     // A flow still running when its node crashed (one beside the flow that met the crash) goes
     // no further: its await never resolves, as if the crash had come first.
@@ -266,7 +282,7 @@ export class NodeProcesses {
       return afterSend ? { delayMs, crashAfterSend: true } : null;
     }
     const pause = replica ? 'replicaPause' : 'nodePause';
-    if (fires(swarm, pause, faults)) {
+    if (!sleeping && fires(swarm, pause, faults)) {
       delayMs += faults.between(PAUSE_MS_MIN, PAUSE_MS_MAX);
       ctx.fired(pause, node.id, delayMs);
     }
@@ -311,7 +327,7 @@ export class NodeProcesses {
     const incarnation = node.incarnation;
     ctx.scheduler.yielded();
     return new Promise((resolve) => {
-      const injected = this.atAwait(node);
+      const injected = this.atAwait(node, true);
       if (injected === null || injected.crashAfterSend) return;
       const atMs = trueMs + injected.delayMs;
       if (signal === undefined) {

@@ -91,7 +91,7 @@ async function acquireAndHold(world: World, node: SimNode, client: LeaseClientLi
     world.acquireWaits(node, op, 0);
     got = await client.acquire(resource, { ...options, waitMs: 0 });
   }
-  endAcquire(world, node, op, got);
+  endAcquire(world, node, client, op, got);
   if (got.kind !== 'granted') return;
   if (waitMs > 0 && world.scheduler.nowMs - startedMs > ttlMs / 2)
     world.mark('blockingAcquireWaited');
@@ -155,7 +155,7 @@ function acquireHost(
       const op = world.beginOp(node, 'acquire', resource, { ttlMs, requestId: null });
       world.acquireWaits(node, op, options.waitMs ?? 0);
       const outcome = await client.acquire(resource, options);
-      endAcquire(world, node, op, outcome);
+      endAcquire(world, node, client, op, outcome);
       if (outcome.kind === 'granted') ops.set(resource, op.id);
       return outcome;
     });
@@ -163,25 +163,53 @@ function acquireHost(
 
 /**
  * A keep-alive of `held` (the production loop), beside the node's work: each renewal one renew
- * op, and a renewed lease is what the node then holds.
+ * op, and a renewed lease is what the node then holds. Its signal is the gate the node acts on
+ * and what the checker samples. Judged on its own contract too: no renewal past its
+ * `maxRenewals`, none after a refusal.
  */
 function keepAlive(
   world: World,
   node: SimNode,
   client: LeaseClientLike,
   held: HeldLease,
+  maxRenewals: number | null,
 ): KeepAlive {
-  const loop = new KeepAliveLoop(
+  let renewals = 0;
+  let refused: string | null = null;
+  const resource = held.lease.resource;
+  const loop: KeepAliveLoop = new KeepAliveLoop(
     held.lease,
-    {},
+    maxRenewals === null ? {} : { maxRenewals },
     {
       clock: node.clock,
-      renew: (lease) => renewInTurn(world, node, client, lease, held.op),
+      renew: async (lease) => {
+        if (refused !== null)
+          world.helperContract(
+            'keepAlive',
+            `renewed ${JSON.stringify(resource)} again after ${refused}`,
+          );
+        if (maxRenewals !== null && renewals >= maxRenewals)
+          world.helperContract(
+            'keepAlive',
+            `renewed ${JSON.stringify(resource)} a ${renewals + 1}th time; its maxRenewals is ${maxRenewals}`,
+          );
+        renewals += 1;
+        const renewed = await renewInTurn(world, node, client, lease, held, () => gate);
+        if (['notHolder', 'expired', 'maxRenewalsReached', 'invalid'].includes(renewed.kind))
+          refused = `its renewal was refused (${renewed.kind})`;
+        return renewed;
+      },
       ended: (_loop, end) => {
         if (end.kind === 'lost') world.mark('keepAliveLost');
+        // Stopped, or refused: the work stops acting on the lease by its own choice. Run out:
+        // the sampled signal meets the floor under belief (was it given up too early?).
+        const ranOut = end.kind === 'lost' && end.reason === 'beliefEnded';
+        if (!ranOut && node.held.get(resource)?.gate === gate) world.setHeld(node, resource, null);
       },
     },
   );
+  const gate = () => !loop.signal.aborted;
+  world.setHeld(node, resource, { ...(node.held.get(resource) ?? held), gate });
   loop.start();
   return loop;
 }
@@ -191,10 +219,12 @@ function renewInTurn(
   node: SimNode,
   client: LeaseClientLike,
   lease: Lease,
-  leaseOp: number,
+  held: HeldLease,
+  gate: () => (() => boolean) | undefined,
 ): Promise<RenewOutcome> {
   return inTurn(node, async () => {
-    const op = world.beginOp(node, 'renew', lease.resource, { ttlMs: lease.ttlMs, leaseOp });
+    const ttlMs = held.ttlMs ?? lease.ttlMs;
+    const op = world.beginOp(node, 'renew', lease.resource, { ttlMs, leaseOp: held.op });
     let renewed: RenewOutcome;
     try {
       renewed = await client.renew(lease);
@@ -208,18 +238,45 @@ function renewInTurn(
     const holding = node.held.get(lease.resource)?.lease.token === lease.token;
     if (renewed.kind === 'renewed') {
       world.mark('keepAliveRenewed');
-      if (holding) world.setHeld(node, lease.resource, { lease: renewed.lease, op: leaseOp });
-    } else if ((renewed.kind === 'notHolder' || renewed.kind === 'expired') && holding) {
-      // The lease is gone: the work stops acting on it at once (its signal aborts next).
-      world.setHeld(node, lease.resource, null);
+      const open = gate();
+      if (holding && open !== undefined && !open()) {
+        // Answered after the keep-alive gave the lease up (its belief ran out first): the work
+        // acts on the signal, which stays aborted, so the node holds the lease no more.
+        world.setHeld(node, lease.resource, null);
+      } else if (holding) {
+        const next = { lease: renewed.lease, op: held.op, ttlMs, ...gateOf(open) };
+        world.setHeld(node, lease.resource, next);
+      }
     }
     return renewed;
   });
 }
 
+function gateOf(gate: (() => boolean) | undefined): { gate?: () => boolean } {
+  return gate === undefined ? {} : { gate };
+}
+
+/** The keep-alive's `maxRenewals`, drawn per keep-alive: most have none. */
+function drawMaxRenewals(node: SimNode): number | null {
+  return node.compose.chance(1, 3) ? node.compose.between(0, 3) : null;
+}
+
+/**
+ * The gate a plain turn acts on, as the README tells users: the client's `holds(resource)`
+ * (else its belief in the lease the node holds now).
+ */
+function holdsGate(node: SimNode, client: LeaseClientLike, resource: string): () => boolean {
+  if (client.holds !== undefined) return () => client.holds!(resource);
+  return () => {
+    const held = node.held.get(resource);
+    return held !== undefined && client.believes(held.lease);
+  };
+}
+
 /**
  * `withLease`: acquire, work on the lease while a keep-alive renews it (a fenced write per round,
- * for as long as its signal is not aborted and the client believes), then release, always.
+ * gated on its signal alone, as users are told to), then release, always: also when the work
+ * throws (it does, now and then), which `withLease` must rethrow after releasing.
  */
 async function withLeaseTurn(world: World, node: SimNode, client: LeaseClientLike): Promise<void> {
   const prng = node.workload;
@@ -229,37 +286,57 @@ async function withLeaseTurn(world: World, node: SimNode, client: LeaseClientLik
   const waitMs = prng.int(100) < settings.blockingPct ? prng.between(1, settings.waitMs) : 0;
   // Up to a few TTLs of work: long enough that the keep-alive has to renew.
   const rounds = prng.between(1, 2 * settings.writes);
+  const maxRenewals = drawMaxRenewals(node);
+  const throwsAt = node.compose.chance(1, 5) ? node.compose.between(0, rounds - 1) : null;
   const ops = new Map<string, number>();
+  let granted: Lease | null = null;
+  let released = false;
   let beside = false;
-  await withLease(
-    {
-      acquire: acquireHost(world, node, client, ttlMs, ops),
-      keepAlive: (lease) => {
-        world.processes.beside(node, 1);
-        beside = true;
-        return keepAlive(world, node, client, { lease, op: ops.get(lease.resource)! });
+  const thrown = new Error('the work failed');
+  let threw = false;
+  try {
+    await withLease(
+      {
+        acquire: async (name, options) => {
+          const got = await acquireHost(world, node, client, ttlMs, ops)(name, options);
+          if (got.kind === 'granted') granted = got.lease;
+          return got;
+        },
+        keepAlive: (lease) => {
+          world.processes.beside(node, 1);
+          beside = true;
+          const op = ops.get(lease.resource)!;
+          return keepAlive(world, node, client, { lease, op, ttlMs }, maxRenewals);
+        },
+        release: (lease) => {
+          released = true;
+          world.setHeld(node, lease.resource, null);
+          return inTurn(node, () =>
+            releaseOp(world, node, client, lease, ops.get(lease.resource)!),
+          );
+        },
       },
-      release: (lease) => {
-        world.setHeld(node, lease.resource, null);
-        return inTurn(node, () => releaseOp(world, node, client, lease, ops.get(lease.resource)!));
-      },
-    },
-    resource,
-    async (scope) => {
-      for (let i = 0; i < rounds && world.phase() === 'safety'; i++) {
-        if (scope.signal.aborted) return;
-        const lease = scope.current();
-        if (!client.believes(lease)) {
-          world.disbelieved(node, lease);
-          world.mark('beliefLapsedWhileHolding');
-          return;
+      resource,
+      async (scope) => {
+        for (let i = 0; i < rounds && world.phase() === 'safety'; i++) {
+          if (scope.signal.aborted) return;
+          if (i === throwsAt) {
+            threw = true;
+            throw thrown;
+          }
+          await world.fencedWrite(node, resource, scope.token);
+          await node.clock.sleep(prng.between(10, settings.workMs), scope.signal);
         }
-        await world.fencedWrite(node, resource, scope.token);
-        await node.clock.sleep(prng.between(10, settings.workMs), scope.signal);
-      }
-    },
-    { ttlMs, waitMs },
-  );
+      },
+      { ttlMs, waitMs, ...(maxRenewals === null ? {} : { maxRenewals }) },
+    );
+    if (threw) world.helperContract('withLease', 'swallowed the error its work threw');
+  } catch (error) {
+    if (error !== thrown) throw error;
+    world.mark('withLeaseWorkThrew');
+  }
+  if (granted !== null && !released && !node.down)
+    world.helperContract('withLease', `returned without releasing ${JSON.stringify(resource)}`);
   if (beside) await besideEnded(world, node);
 }
 
@@ -286,11 +363,13 @@ async function acquireAllAndHold(
   const waitMs = prng.int(100) < settings.blockingPct ? prng.between(1, settings.waitMs) : 0;
   const kept = prng.chance(1, 2);
   const ops = new Map<string, number>();
+  const rolledBack = new Set<string>();
   const got = await acquireAll(
     {
       monoMs: () => node.clock.monoMs(),
       acquire: acquireHost(world, node, client, ttlMs, ops),
       release: (lease) => {
+        rolledBack.add(lease.resource);
         world.setHeld(node, lease.resource, null);
         world.mark('acquireAllRolledBack');
         return inTurn(node, () => releaseOp(world, node, client, lease, ops.get(lease.resource)!));
@@ -299,15 +378,24 @@ async function acquireAllAndHold(
     resources,
     { ttlMs, waitMs },
   );
-  if (got.kind !== 'granted') return;
+  if (got.kind !== 'granted') {
+    // Nothing it took may stay held: every grant it got is released again.
+    const left = [...ops.keys()].filter((resource) => !rolledBack.has(resource));
+    if (left.length > 0 && !node.down)
+      world.helperContract(
+        'acquireAll',
+        `failed (${got.kind}) and left ${left.map((r) => JSON.stringify(r)).join(', ')} held`,
+      );
+    return;
+  }
   if (got.leases.length > 1) world.mark('acquireAllHeldSeveral');
-  const granted = got.leases.map((lease) => ({ lease, op: ops.get(lease.resource)! }));
+  const granted = got.leases.map((lease) => ({ lease, op: ops.get(lease.resource)!, ttlMs }));
   if (!kept) {
     await holdSeveral(world, node, client, granted, []);
     return;
   }
   world.processes.beside(node, 1);
-  const loops = granted.map((held) => keepAlive(world, node, client, held));
+  const loops = granted.map((held) => keepAlive(world, node, client, held, drawMaxRenewals(node)));
   await holdSeveral(world, node, client, granted, loops);
   await besideEnded(world, node);
 }
@@ -339,7 +427,8 @@ async function holdSeveral(
         world.setHeld(node, resource, null);
         continue;
       }
-      if (!client.believes(current.lease)) {
+      const gate = current.gate ?? holdsGate(node, client, resource);
+      if (!gate()) {
         world.disbelieved(node, current.lease);
         world.mark('beliefLapsedWhileHolding');
         world.setHeld(node, resource, null);
@@ -372,18 +461,31 @@ async function claimByForce(world: World, node: SimNode, client: LeaseClientLike
   const ttlMs = prng.pick(world.settings.ttlMs);
   const only = prng.chance(1, 2) ? null : prng.pick(world.nodes).id;
   let acquireOp: Op | null = null;
+  let heldBy: string | null = null;
   const got = await forceClaim(
     {
       acquire: async (name, options) => {
         const op = world.beginOp(node, 'acquire', name, { ttlMs, requestId: null });
         world.acquireWaits(node, op, 0);
         const outcome = await client.acquire(name, options);
-        endAcquire(world, node, op, outcome);
+        endAcquire(world, node, client, op, outcome);
         acquireOp = op;
+        heldBy = outcome.kind === 'held' ? outcome.holder : null;
         return outcome;
       },
       forceRelease: async (name, options) => {
         const expectedHolder = options.expectedHolder ?? null;
+        // It evicts only the holder it found, and only the one it was told to take it from.
+        if (expectedHolder === null || expectedHolder !== heldBy)
+          world.helperContract(
+            'forceClaim',
+            `force-released ${JSON.stringify(name)} naming ${expectedHolder ?? 'no holder'}; the acquire found it held by ${heldBy ?? 'nobody'}`,
+          );
+        else if (only !== null && expectedHolder !== only)
+          world.helperContract(
+            'forceClaim',
+            `force-released ${JSON.stringify(name)} from ${expectedHolder}; it was told to take it only from ${only}`,
+          );
         const op = world.beginOp(node, 'forceRelease', name, { expectedHolder });
         const result = await client.forceRelease!(name, options);
         world.endOp(node, op, result, result.kind === 'forceReleased' ? result.token : null);
@@ -417,12 +519,20 @@ async function releaseOp(
   return released;
 }
 
-function endAcquire(world: World, node: SimNode, op: Op, got: AcquireOutcome): void {
+function endAcquire(
+  world: World,
+  node: SimNode,
+  client: LeaseClientLike,
+  op: Op,
+  got: AcquireOutcome,
+): void {
   world.endOp(node, op, got, got.kind === 'granted' ? got.lease.token : null);
   if (got.kind !== 'granted') return;
   if (node.lostGrants.get(op.resource) === got.lease.token) world.mark('replyLostThenRetried');
   node.lostGrants.delete(op.resource);
-  world.setHeld(node, got.lease.resource, { lease: got.lease, op: op.id });
+  const ttlMs = op.ttlMs ?? got.lease.ttlMs;
+  const gate = holdsGate(node, client, got.lease.resource);
+  world.setHeld(node, got.lease.resource, { lease: got.lease, op: op.id, ttlMs, gate });
 }
 
 async function holdLease(
@@ -436,14 +546,18 @@ async function holdLease(
   const settings = world.settings;
   const resource = granted.lease.resource;
   let lease = granted.lease;
+  // The TTL the workload asked for: its own record (renewals ask for it again, or another).
+  let askedTtlMs = granted.ttlMs ?? lease.ttlMs;
+  const gate = holdsGate(node, client, resource);
   const writes = prng.between(1, settings.writes);
   for (let i = 0; i < writes && world.phase() === 'safety'; i++) {
-    if (!client.believes(lease)) {
+    if (!gate()) {
       world.disbelieved(node, lease);
       world.mark('beliefLapsedWhileHolding');
       world.setHeld(node, resource, null);
-      await lateRelease(world, node, client, { lease, op: granted.op });
-      await staleRenew(world, node, client, { lease, op: granted.op }, true);
+      const held = { lease, op: granted.op, ttlMs: askedTtlMs };
+      await lateRelease(world, node, client, held);
+      await staleRenew(world, node, client, held, true);
       return;
     }
     await world.fencedWrite(node, resource, lease.token);
@@ -463,13 +577,14 @@ async function holdLease(
         ? bad.ttlMs
         : prng.int(100) < RENEW_NEW_TTL_PCT
           ? prng.pick(settings.ttlMs)
-          : lease.ttlMs;
+          : askedTtlMs;
     const op = world.beginOp(node, 'renew', resource, { ttlMs, leaseOp: granted.op });
     const renewed = await client.renew(lease, { ttlMs });
     world.endOp(node, op, renewed, renewed.kind === 'renewed' ? renewed.lease.token : null);
     if (renewed.kind === 'renewed') {
       lease = renewed.lease;
-      world.setHeld(node, resource, { lease, op: granted.op });
+      askedTtlMs = ttlMs;
+      world.setHeld(node, resource, { lease, op: granted.op, ttlMs, gate });
       continue;
     }
     if (renewed.kind === 'invalid') continue;
@@ -483,29 +598,30 @@ async function holdLease(
     if (renewed.kind === 'expired' && renewed.reason === 'pastExpiry')
       world.mark('expiryDuringRenew');
     world.setHeld(node, resource, null);
-    await lateRelease(world, node, client, { lease, op: granted.op });
-    await staleRenew(world, node, client, { lease, op: granted.op }, true);
+    const held = { lease, op: granted.op, ttlMs: askedTtlMs };
+    await lateRelease(world, node, client, held);
+    await staleRenew(world, node, client, held, true);
     return;
   }
   world.setHeld(node, resource, null);
+  const held = { lease, op: granted.op, ttlMs: askedTtlMs };
   if (world.phase() === 'safety' && prng.int(100) < settings.abandonPct) {
-    node.ended.set(resource, ended(world, node, { lease, op: granted.op }));
+    node.ended.set(resource, ended(world, node, held));
     return;
   }
-  await release(world, node, client, lease, granted.op, afterLostReply);
+  await release(world, node, client, held, afterLostReply);
 }
 
 async function release(
   world: World,
   node: SimNode,
   client: LeaseClientLike,
-  lease: Lease,
-  leaseOp: number,
+  held: HeldLease,
   afterLostReply: boolean,
 ): Promise<void> {
-  const released = await releaseOp(world, node, client, lease, leaseOp);
+  const released = await releaseOp(world, node, client, held.lease, held.op);
   if (released.kind === 'released' && afterLostReply) world.mark('releaseAfterLostReply');
-  await staleRenew(world, node, client, { lease, op: leaseOp }, true);
+  await staleRenew(world, node, client, held, true);
 }
 
 /**
@@ -565,7 +681,7 @@ async function staleRenew(
   if (giveBack) node.ended.set(lease.resource, ended(world, node, held));
   if (world.phase() !== 'safety' || node.workload.int(100) >= world.settings.stalePct) return;
   const op = world.beginOp(node, 'renew', lease.resource, {
-    ttlMs: lease.ttlMs,
+    ttlMs: held.ttlMs ?? lease.ttlMs,
     leaseOp: held.op,
   });
   const renewed = await client.renew(lease);

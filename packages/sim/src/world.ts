@@ -386,14 +386,14 @@ export class World implements WorldContext {
       for (const held of node.held.values()) {
         let believes: boolean;
         try {
-          believes = node.client.believes(held.lease);
+          believes = held.gate !== undefined ? held.gate() : node.client.believes(held.lease);
         } catch (error) {
           this.failure(error);
           return;
         }
         if (believes) {
           beliefs.push({ node: node.id, resource: held.lease.resource, token: held.lease.token });
-        } else {
+        } else if (held.floor !== false) {
           this.disbelieved(node, held.lease);
         }
       }
@@ -549,6 +549,15 @@ export class World implements WorldContext {
 
   storeContract(reason: string): void {
     if (this.#checks) this.#nonconforming('store', 'store answer', reason);
+  }
+
+  /**
+   * A client helper broke its own contract (beyond the invariants): a keep-alive that renews past
+   * its `maxRenewals` or after a refusal, an `acquireAll` that fails and leaves a lease held, a
+   * `withLease` that does not release, a `forceClaim` that evicts a holder it did not name.
+   */
+  helperContract(helper: string, reason: string): void {
+    if (this.#checks && !this.stopped()) this.#nonconforming('client', helper, reason);
   }
 
   #nonconforming(against: ConformanceSource, action: string, reason: string): void {

@@ -1,5 +1,5 @@
 import type { Step } from '@leasehold/step';
-import { PPM } from '../limits.js';
+import { BELIEF_GATE_LEAD_MS, PPM } from '../limits.js';
 import { marginMsFor, type TimeBounds } from './time-rules.js';
 
 /** A holder's obligation to keep believing in the lease its client reported (one per node). */
@@ -68,7 +68,8 @@ export class BeliefFloor {
         const slackMs =
           marginMsFor(ttlMs, this.#bounds) +
           2 * this.#bounds.skewMs +
-          Math.ceil((2 * ttlMs * this.#bounds.driftPpm) / PPM);
+          Math.ceil((2 * ttlMs * this.#bounds.driftPpm) / PPM) +
+          BELIEF_GATE_LEAD_MS;
         this.#floors.set(op.node, {
           resource: op.resource,
           token: step.token,
