@@ -92,8 +92,8 @@ export const PRODUCTION_BUGS: readonly ProductionBug[] = [
       return { kind: 'conflict', version };
     }
     assertWritable(`,
-    expected: ['I-3', 'I-5', 'I-2', 'I-1', 'I-7', 'store'],
-    check: 'checkUnchanged',
+    expected: ['store', 'I-3', 'I-5', 'I-2', 'I-1', 'I-7'],
+    check: 'store contract (a write the store refused changed the record: unchangedProblem)',
   },
   {
     id: 'B8',
@@ -264,8 +264,8 @@ export const PRODUCTION_BUGS: readonly ProductionBug[] = [
     record.token === request.token &&
     record.ownerKey === request.ownerKey;`,
     replace: '    record.holder === request.holder;',
-    expected: ['I-2', 'I-1', 'spec'],
-    check: 'checkBeliefConsistency (store holder)',
+    expected: ['I-3', 'I-2', 'I-1', 'spec'],
+    check: 'checkReleaseOwnership (a late release of an earlier grant freed the newer one)',
   },
   {
     id: 'B26',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { LeaseApi } from '@leasehold/api';
@@ -62,6 +63,7 @@ function contextOf(
     config: DEFAULT_CONFIG,
     requestMs: REQUEST_MS_MAX,
     description: backend.description,
+    requestId: () => randomUUID(),
   };
   return { agent, backend, state, json, host };
 }

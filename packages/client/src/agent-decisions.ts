@@ -22,6 +22,8 @@ export interface AgentHost {
   readonly requestMs: number;
   /** The service, as the kept leases name it (`backend`). */
   readonly description: string;
+  /** A new request id for each claim (a copy of the request the network delivers twice is one). */
+  readonly requestId: () => string;
 }
 
 type ErrorBody = Static<typeof ErrorReply>;
@@ -68,15 +70,22 @@ export async function claimLease(
   resource: string,
   options: ClaimOptions = {},
 ): Promise<ClaimOutcome> {
-  const body = {
+  // The lease's token as of now: the claim may be granted only above it, so a copy of the
+  // request delivered long after (once the service forgot its request id) is refused, not
+  // granted a second time (I-8).
+  const status = await host.api.call('status', { params: { resource } }, host.requestMs);
+  if (status.kind !== 'reply' || status.status !== 200) return agentFailure(status);
+  const body = (tokenFloor: number) => ({
     resource,
     holder: host.agent,
+    request_id: host.requestId(),
+    token_floor: tokenFloor,
     ...(options.ttlMs === undefined ? {} : { ttl_ms: options.ttlMs }),
     ...(options.waitMs === undefined ? {} : { wait_ms: options.waitMs }),
-  };
+  });
   const timeoutMs = host.requestMs + (options.waitMs ?? 0);
   let sentAtMs = host.wallMs();
-  let answer = await host.api.call('acquire', { body }, timeoutMs);
+  let answer = await host.api.call('acquire', { body: body(status.body.token + 1) }, timeoutMs);
   let tookOverFrom: string | null = null;
   if (
     options.force === true &&
@@ -92,8 +101,9 @@ export async function claimLease(
     );
     if (forced.kind !== 'reply' || (forced.status !== 200 && forced.status !== 409))
       return agentFailure(forced);
+    const floor = forced.status === 200 ? forced.body.token + 1 : answer.body.token + 1;
     sentAtMs = host.wallMs();
-    answer = await host.api.call('acquire', { body }, timeoutMs);
+    answer = await host.api.call('acquire', { body: body(floor) }, timeoutMs);
   }
   if (answer.kind !== 'reply') return agentFailure(answer);
   if (answer.status === 409) return heldOutcome(host, resource, answer.body);

@@ -1,4 +1,5 @@
 import type { FaultKind } from './faults.js';
+import type { Topology } from './world.js';
 
 /**
  * Coverage marks: rare transitions the sweep should reach. A sweep reports how often each was hit
@@ -36,6 +37,10 @@ export const MARKS = [
   'keepAliveLost',
   'releaseAllWithKeepAlives',
   'withLeaseWorkThrew',
+  'agentClaimForced',
+  'agentGateHeld',
+  'agentGateRefused',
+  'agentHeartbeatThrottled',
 ] as const;
 
 export type Mark = (typeof MARKS)[number];
@@ -74,16 +79,26 @@ export const MARK_DESCRIPTIONS: Readonly<Record<Mark, string>> = {
   keepAliveLost: "a keep-alive gave a lease up and aborted its holder's signal",
   releaseAllWithKeepAlives: 'a releaseAll stopped running keep-alives and released their leases',
   withLeaseWorkThrew: "withLease's work threw: the lease was released and the error rethrown",
+  agentClaimForced: "an agent's claim --force took a lease over from its holder",
+  agentGateHeld: "an agent's gate let an edit through (it held the lease)",
+  agentGateRefused:
+    "an agent's gate refused an edit (the lease was not its own, or its belief ran out)",
+  agentHeartbeatThrottled:
+    "an agent's heartbeat was throttled (by the agent, or by the service's min interval)",
 };
 
+/** A fault a mark needs in the scenario's menu, or the topology it needs. */
+type MarkNeed = FaultKind | Topology;
+
 /**
- * What a mark needs to be reachable: any one of these faults in the scenario's menu, a
- * `null` for marks every scenario can reach. A sweep warns only about reachable marks it missed.
+ * What a mark needs to be reachable: any one of these faults in the scenario's menu, and the
+ * topology it names if it names one; `null` for marks every scenario can reach. A sweep warns only
+ * about reachable marks it missed.
  */
-export const MARK_NEEDS: Readonly<Record<Mark, readonly FaultKind[] | null>> = {
+export const MARK_NEEDS: Readonly<Record<Mark, readonly MarkNeed[] | null>> = {
   expiryDuringRenew: null,
   takeoverAfterExpiry: null,
-  replyLostThenRetried: ['storeReplyLost', 'storeLatency', 'storeLateDelivery'],
+  replyLostThenRetried: ['in-process', 'storeReplyLost', 'storeLatency', 'storeLateDelivery'],
   replyTimedOut: ['storeReplyLost', 'storeLatency', 'storeLateDelivery'],
   requestDuplicated: ['storeDuplicate'],
   lateRequestApplied: ['storeLateDelivery', 'storeLatency'],
@@ -101,10 +116,10 @@ export const MARK_NEEDS: Readonly<Record<Mark, readonly FaultKind[] | null>> = {
     'storeReadFail',
     'storeCrash',
   ],
-  releaseAfterLostReply: ['storeReplyLost', 'storeLatency', 'storeLateDelivery'],
+  releaseAfterLostReply: ['in-process', 'storeReplyLost', 'storeLatency', 'storeLateDelivery'],
   forceReleasedHolder: null,
   forceReleaseRefused: null,
-  expiredByCleanup: null,
+  expiredByCleanup: ['in-process'],
   maxRenewalsReached: null,
   staleRenewRefused: null,
   lateRelease: null,
@@ -117,12 +132,24 @@ export const MARK_NEEDS: Readonly<Record<Mark, readonly FaultKind[] | null>> = {
   keepAliveLost: null,
   releaseAllWithKeepAlives: null,
   withLeaseWorkThrew: null,
+  agentClaimForced: ['service'],
+  agentGateHeld: ['service'],
+  agentGateRefused: ['service'],
+  agentHeartbeatThrottled: ['service'],
 };
 
-/** Whether a scenario with this fault menu can reach `mark`. */
-export function markReachable(mark: Mark, menu: readonly FaultKind[]): boolean {
+/** Whether a run of this topology with this fault menu can reach `mark`. */
+export function markReachable(
+  mark: Mark,
+  menu: readonly FaultKind[],
+  topology: Topology = 'in-process',
+): boolean {
   const needs = MARK_NEEDS[mark];
-  return needs === null || needs.some((fault) => menu.includes(fault));
+  if (needs === null) return true;
+  const topologies = needs.filter((need) => need === 'service' || need === 'in-process');
+  if (topologies.length > 0 && !topologies.includes(topology)) return false;
+  const faults = needs.filter((need) => need !== 'service' && need !== 'in-process');
+  return faults.length === 0 || faults.some((fault) => menu.includes(fault as FaultKind));
 }
 
 export type MarkCounts = Record<Mark, number>;

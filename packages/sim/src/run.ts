@@ -34,7 +34,7 @@ import {
 } from './settings.js';
 import { Trace, type TraceSink } from './trace.js';
 import { runProbe, runWorkload } from './workload.js';
-import { World, type ConformanceSource, type StepJudge } from './world.js';
+import { World, type ConformanceSource, type StepJudge, type Topology } from './world.js';
 
 /** Resource names mix slashes, quotes and non-ASCII, as real ones do. */
 export const RESOURCE_NAMES = [
@@ -106,6 +106,9 @@ export interface RunResult {
   readonly scenario: string;
   readonly seed: string;
   readonly implementation: string;
+  readonly topology: Topology;
+  /** Replicas of the lease service (0 in the in-process topology). */
+  readonly replicas: number;
   readonly status: RunStatus;
   /** An assumption-breaking run that reported I-1 or I-2, as it is meant to. */
   readonly expected: boolean;
@@ -199,6 +202,8 @@ export function planRun(options: RunOptions): {
   replicas: number;
   /** An agent's request timeout (service topology). */
   httpTimeoutMs: number;
+  /** Percent of an agent's turns that run the agent CLI's decisions (service topology). */
+  agentPct: number;
 } {
   const { scenario, seed } = options;
   const shape = drawShape(scenario, seed);
@@ -213,6 +218,7 @@ export function planRun(options: RunOptions): {
   const isService = scenario.topology === 'service';
   const replicasDrawn = isService ? service.between(scenario.replicas[0], scenario.replicas[1]) : 0;
   const factor = service.between(HTTP_TIMEOUT_FACTOR_MIN, HTTP_TIMEOUT_FACTOR_MAX);
+  const agentPct = service.chance(1, 4) ? 0 : service.between(5, 40);
   return {
     nodes,
     resources: RESOURCE_NAMES.slice(0, resourceCount),
@@ -221,6 +227,7 @@ export function planRun(options: RunOptions): {
     steps: options.steps ?? shape.steps,
     replicas: isService ? Math.min(options.replicas ?? replicasDrawn, REPLICAS_MAX) : 0,
     httpTimeoutMs: settings.timeoutMs * factor,
+    agentPct: isService ? agentPct : 0,
   };
 }
 
@@ -265,6 +272,7 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     topology: scenario.topology,
     replicas: plan.replicas,
     httpTimeoutMs: plan.httpTimeoutMs,
+    agentPct: plan.agentPct,
   });
   if (scenario.topology === 'service') await world.configureReplicas();
   const offers = new Prng(seed, 'config-offers');
@@ -365,6 +373,8 @@ function summarize(
     scenario: options.scenario.id,
     seed: options.seed,
     implementation: implementation.name,
+    topology: options.scenario.topology,
+    replicas: plan.replicas,
     status,
     expected,
     violation:

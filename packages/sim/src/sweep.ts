@@ -194,7 +194,9 @@ function violationOf(run: RunResult): SweepViolation {
  * warns about a mark none of its runs could hit.
  */
 function reachable(mark: Mark, runs: readonly TaskResult[]): boolean {
-  return runs.some(({ run }) => markReachable(mark, Object.keys(run.swarm) as FaultKind[]));
+  return runs.some(({ run }) =>
+    markReachable(mark, Object.keys(run.swarm) as FaultKind[], run.topology),
+  );
 }
 
 /** Folds task results (in any order) into a summary, in plan order. */

@@ -11,6 +11,7 @@ import {
   type RenewOutcome,
 } from '@leasehold/client';
 import type { Op } from '@leasehold/step';
+import { agentTurn } from './agent-turn.js';
 import { drawBadInput, type BadInput } from './bad-input.js';
 import type { LeaseClientLike } from './implementation.js';
 import { PROBE_RETRIES_MAX } from './limits.js';
@@ -48,6 +49,11 @@ export async function runWorkload(world: World, node: SimNode): Promise<void> {
       // The finally block of a lease the node stopped using without releasing runs at last.
       node.ended.delete(late.lease.resource);
       await lateRelease(world, node, client, late, true);
+      continue;
+    }
+    const service = world.serviceNetwork;
+    if (service !== null && world.agentPct > 0 && node.compose.int(100) < world.agentPct) {
+      await agentTurn(world, node, service.transportFor(node));
       continue;
     }
     if (settings.composePct > 0 && node.compose.int(100) < settings.composePct) {

@@ -64,6 +64,8 @@ export interface WorldOptions {
   readonly replicas?: number;
   /** An agent's request timeout (service topology). */
   readonly httpTimeoutMs?: number;
+  /** Percent of an agent's turns that run the agent CLI's decisions (service topology). */
+  readonly agentPct?: number;
 }
 
 export type Topology = 'in-process' | 'service';
@@ -130,6 +132,8 @@ export class World implements WorldContext {
   /** Agents' requests to the replicas (service topology). */
   readonly serviceNetwork: ServiceNetwork | null;
   readonly #httpTimeoutMs: number;
+  /** Percent of an agent's turns that run the agent CLI's decisions (service topology). */
+  readonly agentPct: number;
   readonly checker: Checker;
   readonly #floor: BeliefFloor | null;
   readonly #acquireWait: AcquireWait | null;
@@ -182,6 +186,7 @@ export class World implements WorldContext {
     });
     this.topology = options.topology ?? 'in-process';
     this.#httpTimeoutMs = options.httpTimeoutMs ?? options.settings.timeoutMs;
+    this.agentPct = this.topology === 'service' ? (options.agentPct ?? 0) : 0;
     const service = this.topology === 'service';
     this.links = service ? new Network(this, () => this.#endpoints()) : null;
     this.processes = new NodeProcesses(this, (node) => this.#clientFor(node));
@@ -199,6 +204,11 @@ export class World implements WorldContext {
         this.processes.add(`r${i + 1}`, false, 'replica');
     }
     for (let i = 0; i < options.nodes; i++) this.processes.add(`n${i + 1}`, false);
+  }
+
+  /** An agent's request timeout (service topology). */
+  get httpTimeoutMs(): number {
+    return this.#httpTimeoutMs;
   }
 
   /** A node's new client: over its view of the store, or over the network to the service. */
@@ -282,6 +292,9 @@ export class World implements WorldContext {
     for (const listener of this.#listeners) listener(step);
     if (this.#checks) {
       this.checker.onStep(step);
+      const breach = this.checker.storeBreach;
+      if (breach !== null && this.conformance === null)
+        this.#nonconforming('store', 'store apply', breach);
       this.#floor?.onStep(step);
       const late = this.#acquireWait?.onStep(step) ?? null;
       if (late !== null) this.#nonconforming('client', 'acquire wait', late);

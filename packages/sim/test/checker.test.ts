@@ -1,5 +1,6 @@
 import {
   decideAcquire,
+  decideExpire,
   decideForceRelease,
   decideRelease,
   decideRenew,
@@ -138,6 +139,12 @@ class History {
   }
 }
 
+/** The record an expire writes (decided where it is claimable: the write, not the timing, matters). */
+function decideExpireAt(record: HeldRecord, laterMs: number): LeaseRecord {
+  return decideExpire(record, { resource: 'r', requestId: 'e' }, EPOCH + laterMs, config).write!
+    .record;
+}
+
 function renewRecord(record: HeldRecord, nowMs: number, ttlMs = 1_000): HeldRecord {
   return { ...record, expiresAtMs: nowMs + ttlMs, renewals: record.renewals + 1 };
 }
@@ -266,11 +273,56 @@ describe('Checker: judges from facts, one hand-made broken history per check', (
     );
   });
 
-  it('I-3: a request the store refused changed the record anyway', () => {
+  it('I-3: a release by a node that was not the holder applied (judged directly, not only through I-2)', () => {
+    const h = new History();
+    const a = h.grant('a', 0);
+    const op = h.begin('release', 'b', 100, { leaseOp: null });
+    const freed = decideRelease(
+      a,
+      { resource: 'r', holder: 'a', token: 1, ownerKey: 'k-a', requestId: 'rb' },
+      EPOCH + 100,
+    ).write!.record;
+    h.write('b', op, 100, freed);
+    expect(h.checker.violation?.invariant).toBe('I-3');
+    expect(h.checker.violation?.message).toMatch(/release of "r" by b applied while a held it/);
+  });
+
+  it("I-3: a holder's release of an earlier grant freed its newer one", () => {
+    const h = new History();
+    const first = h.begin('acquire', 'a', 0);
+    const a = h.grant('a', 0, first);
+    const op = h.begin('release', 'a', 1_800, { leaseOp: first.id });
+    const later = h.grant('a', 1_700);
+    expect(a.token).toBe(1);
+    const freed = decideRelease(
+      later,
+      { resource: 'r', holder: 'a', token: later.token, ownerKey: 'k-a', requestId: 'ra' },
+      EPOCH + 1_800,
+    ).write!.record;
+    h.write('a', op, 1_800, freed);
+    expect(h.checker.violation?.message).toMatch(
+      /for its grant with token 1 freed the grant with token 2/,
+    );
+  });
+
+  it("I-3: an expire applied before the lease was claimable on the expirer's clock", () => {
+    const h = new History();
+    const a = h.grant('a', 0);
+    const op = h.begin('expire', 'b', 1_100);
+    // Claimable from expiry (1000) + grace + skew on b's clock: 1_100 is too early.
+    h.write('b', op, 1_100, { ...decideExpireAt(a, 1_100_000) });
+    expect(h.checker.violation?.invariant).toBe('I-3');
+    expect(h.checker.violation?.message).toMatch(/before the lease was claimable/);
+  });
+
+  it('store contract: a request the store refused changed the record anyway (no invariant: the store broke it)', () => {
     const h = new History();
     const a = h.grant('a', 0);
     h.refused('b', 50, { ...a, holder: 'b' });
-    expect(h.checker.violation?.invariant).toBe('I-3');
+    expect(h.checker.violation).toBeNull();
+    expect(h.checker.storeBreach).toMatch(
+      /a write the store answered conflict by b changed the record/,
+    );
   });
 
   it('I-3: a force-release expecting another holder applied', () => {
@@ -454,7 +506,7 @@ describe('Checker: judges from facts, one hand-made broken history per check', (
       { resource: 'r', holder: 'a', token: 1, ownerKey: 'k-a', requestId: 'rel' },
       EPOCH + 10,
     ).write!.record;
-    h.write('b', h.begin('release', 'a', 10, { leaseOp: op.id }), 10, free);
+    h.write('a', h.begin('release', 'a', 10, { leaseOp: op.id }), 10, free);
     h.grant('a', 20, op, 'a-fresh-id-for-the-retry');
     expect(h.checker.violation?.invariant).toBe('I-8');
   });

@@ -32,7 +32,9 @@ import { checkNoResurrection } from './no-resurrection.js';
 import {
   checkForceReleaseCondition,
   checkRenewalOwnership,
-  checkUnchanged,
+  checkExpireClaimable,
+  checkReleaseOwnership,
+  unchangedProblem,
 } from './renewal-requires-ownership.js';
 import {
   beliefEndsByTrueMs,
@@ -103,6 +105,11 @@ export class Checker {
   #healedAtMs: number | null = null;
   /** The first violation: the simulator stops the run there. */
   violation: InvariantViolation | null = null;
+  /**
+   * The first request the store refused (or a read) that changed the record anyway: the store's
+   * contract broken, not an invariant a client broke (the world reports it as nonconforming).
+   */
+  storeBreach: string | null = null;
   /** Every violation, in order (at most FOUND_MAX): a replay of real evidence reports them all. */
   readonly found: InvariantViolation[] = [];
 
@@ -207,15 +214,14 @@ export class Checker {
       step.versionBefore !== step.versionAfter || !sameRecord(step.before, step.after);
     if (step.req === 'read' || step.outcome !== 'ok') {
       const what = step.req === 'read' ? 'a read' : `a write the store answered ${step.outcome}`;
-      this.#fail(
-        checkUnchanged(
-          `${what} by ${step.node}`,
-          step.before,
-          step.after,
-          step.versionBefore,
-          step.versionAfter,
-        ),
+      const problem = unchangedProblem(
+        `${what} by ${step.node}`,
+        step.before,
+        step.after,
+        step.versionBefore,
+        step.versionAfter,
       );
+      if (problem !== null && this.enabled) this.storeBreach ??= problem;
     } else if (changed && step.after !== null) {
       this.#onWrite(
         ledger,
@@ -242,11 +248,10 @@ export class Checker {
     by: CallFacts,
     appliedAtMs: number,
   ): void {
-    const op = by.op;
     if (after.status === 'held') this.#onHeldWrite(ledger, before, after, by, appliedAtMs);
     else this.#fail(checkFencingMonotonic(before, after, ledger.tokenMax));
     if (after.status !== 'held' && before !== null && before.status === 'held')
-      this.#onFreed(ledger, before, after, op);
+      this.#onFreed(ledger, before, after, by);
     ledger.tokenMax = Math.max(ledger.tokenMax, after.token);
   }
 
@@ -311,8 +316,15 @@ export class Checker {
     ledger: ResourceLedger,
     before: LeaseRecord & { status: 'held' },
     after: LeaseRecord,
-    op: Op | null,
+    by: CallFacts,
   ): void {
+    const op = by.op;
+    if (op?.kind === 'release') {
+      const leaseToken = op.leaseOp === null ? null : (this.#leaseTokens.get(op.leaseOp) ?? null);
+      this.#fail(checkReleaseOwnership(by.node, leaseToken, before));
+    }
+    if (op?.kind === 'expire')
+      this.#fail(checkExpireClaimable(by.node, before, by.wallMs, this.bounds, this.#epochMs));
     if (op?.kind === 'forceRelease') {
       this.#fail(checkForceReleaseCondition(op.expectedHolder, before));
       this.#fail(checkForceReleaseRaisedToken(before, after));

@@ -1,5 +1,6 @@
 import { violation, type InvariantViolation, type LeaseRecord } from '@leasehold/core';
 import { sameRecord } from './ledger.js';
+import { claimableOnWall, claimFromWallMs, type TimeBounds } from './time-rules.js';
 
 /**
  * I-3 RenewalRequiresOwnership, for one applied write that extended a held lease: the node whose
@@ -32,20 +33,60 @@ export function checkRenewalOwnership(
 }
 
 /**
- * I-3, second half: a request the store refused (conflict, failure, down) or a read left the
- * record and its version exactly as they were.
+ * The store's contract for a request it refused (conflict, failure, down) or a read: the record
+ * and its version stay exactly as they were. A breach is the store's, not a client's (no client
+ * asked for it), so it is reported as a broken store contract; null when nothing changed.
  */
-export function checkUnchanged(
+export function unchangedProblem(
   what: string,
   before: LeaseRecord | null,
   after: LeaseRecord | null,
   versionBefore: number,
   versionAfter: number,
-): InvariantViolation | null {
+): string | null {
   if (versionBefore === versionAfter && sameRecord(before, after)) return null;
+  return `${what} changed the record (version ${versionBefore} -> ${versionAfter})`;
+}
+
+/**
+ * I-3, second half, for a release: only the holder, of its own current grant (the token its own
+ * acquire obtained, when the workload knows it), frees a lease; any other release must fail and
+ * change nothing.
+ */
+export function checkReleaseOwnership(
+  writer: string,
+  leaseToken: number | null,
+  before: LeaseRecord & { status: 'held' },
+): InvariantViolation | null {
+  const who = `release of ${JSON.stringify(before.resource)} by ${writer}`;
+  if (before.holder !== writer) {
+    return violation('I-3', `${who} applied while ${before.holder} held it`);
+  }
+  if (leaseToken !== null && leaseToken !== before.token) {
+    return violation(
+      'I-3',
+      `${who} for its grant with token ${leaseToken} freed the grant with token ${before.token}`,
+    );
+  }
+  return null;
+}
+
+/**
+ * I-3, second half, for a cleanup (expire): it frees a lease only once it is claimable on the
+ * expirer's own clock (the checker's rule, `time-rules.ts`); before that it must fail and change
+ * nothing.
+ */
+export function checkExpireClaimable(
+  writer: string,
+  before: LeaseRecord & { status: 'held' },
+  wallMs: number,
+  bounds: TimeBounds,
+  epochMs: number,
+): InvariantViolation | null {
+  if (!Number.isFinite(wallMs) || claimableOnWall(before, wallMs, bounds)) return null;
   return violation(
     'I-3',
-    `${what} changed the record (version ${versionBefore} -> ${versionAfter})`,
+    `expire of ${JSON.stringify(before.resource)} by ${writer} applied at ${wallMs - epochMs} ms on its clock, before the lease was claimable (from ${claimFromWallMs(before.expiresAtMs, bounds) - epochMs} ms: expiry ${before.expiresAtMs - epochMs} ms + grace ${bounds.graceMs} + skew ${bounds.skewMs})`,
   );
 }
 

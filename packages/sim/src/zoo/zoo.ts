@@ -85,7 +85,7 @@ export const ZOO: readonly ZooVariant[] = [
   {
     id: 'Z2',
     title: 'release without an ownership check (anyone can release any lease)',
-    expected: ['I-2', 'I-1', 'spec'],
+    expected: ['I-3', 'I-2', 'I-1', 'spec'],
     scenario: 'swarm',
     implementation: brokenClient('Z2', { decisions: { release: releaseWithoutOwnerCheck } }),
   },
