@@ -42,7 +42,7 @@ export const PRODUCTION_BUGS: readonly ProductionBug[] = [
     file: 'packages/core/src/time-rules.ts',
     find: 'return expiresAtMs + config.graceMs + config.maxClockSkewMs;',
     replace: 'return expiresAtMs + config.graceMs;',
-    expected: ['I-2', 'I-1'],
+    expected: ['I-2', 'I-1', 'I-3'],
     check: 'checkBeliefConsistency (store holder)',
   },
   {
@@ -92,7 +92,7 @@ export const PRODUCTION_BUGS: readonly ProductionBug[] = [
       return { kind: 'conflict', version };
     }
     assertWritable(`,
-    expected: ['store', 'I-3', 'I-5', 'I-2', 'I-1', 'I-7'],
+    expected: ['store', 'I-3', 'I-5', 'I-2', 'I-1', 'I-4', 'I-6', 'I-7', 'I-8'],
     check: 'store contract (a write the store refused changed the record: unchangedProblem)',
   },
   {
@@ -284,6 +284,72 @@ export const PRODUCTION_BUGS: readonly ProductionBug[] = [
     replace: 'return lease !== undefined ? lease : null;',
     expected: ['I-2', 'I-1'],
     check: 'checkBeliefConsistency (belief rule, sampled as holds(resource))',
+  },
+  {
+    id: 'B28',
+    title:
+      'service: a waiting acquire sleeps out its whole wait, not until the lease becomes claimable',
+    file: 'packages/server/src/lease-service.ts',
+    find: 'const wait = this.#waiters.wait(input.resource, Math.min(leftMs, answer.retryAfterMs));',
+    replace: 'const wait = this.#waiters.wait(input.resource, leftMs);',
+    expected: ['I-4'],
+    check: 'checkProbeWait (a healed waiter served by the service)',
+  },
+  {
+    id: 'B29',
+    title: "service: an acquire's token floor is ignored (a late copy is granted a second time)",
+    file: 'packages/server/src/lease-service.ts',
+    find: 'uncertainToken: attempt.uncertainToken,',
+    replace: 'uncertainToken: null,',
+    expected: ['I-8'],
+    check: 'checkIdempotentAcquire (over the service)',
+  },
+  {
+    id: 'B30',
+    title: 'service: an admin force-release ignores the holder it was told to expect',
+    file: 'packages/server/src/lease-service.ts',
+    find: 'const request = { resource, expectedHolder, requestId: newRequestId(this.#random), by };',
+    replace:
+      'const request = { resource, expectedHolder: null, requestId: newRequestId(this.#random), by };',
+    expected: ['I-3'],
+    check: 'checkForceReleaseCondition (over the service)',
+  },
+  {
+    id: 'B31',
+    title: 'HttpLeaseClient: belief counted from when the answer arrived, not from the send',
+    file: 'packages/client/src/http-lease-client.ts',
+    find: 'const fromMonoMs = replayed ? floor.firstSendMonoMs : sent.firstSendMonoMs;',
+    replace: 'const fromMonoMs = replayed ? this.#clock.monoMs() : this.#clock.monoMs();',
+    expected: ['I-2', 'I-1'],
+    check: 'checkBeliefConsistency (belief rule, over the service)',
+  },
+  {
+    id: 'B32',
+    title:
+      "HttpLeaseClient: a replayed grant's belief counted from the call that found it, not from the first send",
+    file: 'packages/client/src/http-lease-client.ts',
+    find: 'const fromMonoMs = replayed ? floor.firstSendMonoMs : sent.firstSendMonoMs;',
+    replace: 'const fromMonoMs = replayed ? sent.firstSendMonoMs : sent.firstSendMonoMs;',
+    expected: ['I-2', 'I-1'],
+    check: 'checkBeliefConsistency (belief rule: a grant applied by an earlier attempt)',
+  },
+  {
+    id: 'B33',
+    title: "agent CLI: the gate ignores the agent's belief end (says yes while the service does)",
+    file: 'packages/client/src/agent-decisions.ts',
+    find: 'const beliefEnded = host.wallMs() >= untilWallMs;',
+    replace: 'const beliefEnded = false;',
+    expected: ['I-2', 'I-1'],
+    check: "checkBeliefConsistency (belief rule, sampled as the agent CLI's gate)",
+  },
+  {
+    id: 'B34',
+    title: 'agent CLI: a heartbeat the service skipped (min interval) still moves the belief',
+    file: 'packages/client/src/agent-decisions.ts',
+    find: '...(renewed.skipped ? {} : { belief_from_ms: sentAtMs }),',
+    replace: 'belief_from_ms: sentAtMs,',
+    expected: ['I-2', 'I-1'],
+    check: "checkBeliefConsistency (belief rule, sampled as the agent CLI's gate)",
   },
 ];
 

@@ -41,6 +41,7 @@ export const MARKS = [
   'agentGateHeld',
   'agentGateRefused',
   'agentHeartbeatThrottled',
+  'holderPartitioned',
 ] as const;
 
 export type Mark = (typeof MARKS)[number];
@@ -85,6 +86,7 @@ export const MARK_DESCRIPTIONS: Readonly<Record<Mark, string>> = {
     "an agent's gate refused an edit (the lease was not its own, or its belief ran out)",
   agentHeartbeatThrottled:
     "an agent's heartbeat was throttled (by the agent, or by the service's min interval)",
+  holderPartitioned: 'a partition cut off an agent while it held a lease',
 };
 
 /** A fault a mark needs in the scenario's menu, or the topology it needs. */
@@ -136,6 +138,7 @@ export const MARK_NEEDS: Readonly<Record<Mark, readonly MarkNeed[] | null>> = {
   agentGateHeld: ['service'],
   agentGateRefused: ['service'],
   agentHeartbeatThrottled: ['service'],
+  holderPartitioned: ['service', 'netPartition'],
 };
 
 /** Whether a run of this topology with this fault menu can reach `mark`. */

@@ -14,6 +14,7 @@ import type { Clock, Fence, LeaseConfig } from '@leasehold/core';
 import { handleRequest, LeaseService, storeSettings } from '@leasehold/server/service';
 import type { LeaseStore, RecoveryRule } from '@leasehold/store';
 import type { ReplicaFactory } from './replicas.js';
+import type { SimulatedStore } from './simulated-store.js';
 
 /**
  * What the harness needs of a lease client: the LeaseClient contract. `forceRelease` and `expire`
@@ -87,6 +88,11 @@ export interface Implementation {
   readonly createReplica?: ReplicaFactory;
   /** The service topology: an agent's client over the network (default: `HttpLeaseClient`). */
   readonly createAgent?: (options: AgentFactoryOptions) => LeaseClientLike;
+  /**
+   * A store adapter of its own, run as the world's store process (default: the memory store or
+   * `SqliteStore`, by the seed). See `SimulatedStore`.
+   */
+  readonly createStore?: () => SimulatedStore;
 }
 
 /** leasehold's own lease service, as each replica runs it. */

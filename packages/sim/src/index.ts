@@ -17,7 +17,14 @@ export {
 export type { TimeBounds } from './checker/time-rules.js';
 export { emptyMarks, MARK_DESCRIPTIONS, MARK_NEEDS, markReachable, MARKS } from './coverage.js';
 export type { Mark, MarkCounts } from './coverage.js';
-export { drawSwarm, FAULT_DESCRIPTIONS, FAULT_KINDS, formatSwarm, parseSwarm } from './faults.js';
+export {
+  ASSUMPTION_BREAKING_FAULTS,
+  drawSwarm,
+  FAULT_DESCRIPTIONS,
+  FAULT_KINDS,
+  formatSwarm,
+  parseSwarm,
+} from './faults.js';
 export type { FaultKind, Swarm, SwarmResult } from './faults.js';
 export { leaseholdImplementation } from './implementation.js';
 export type { ClientFactoryOptions, Implementation, LeaseClientLike } from './implementation.js';

@@ -25,9 +25,16 @@ export class Network {
   #cuts = new Set<string>();
   #healsAtMs = -Infinity;
 
-  constructor(ctx: WorldContext, endpoints: () => readonly string[]) {
+  readonly #holding: (endpoint: string) => boolean;
+
+  constructor(
+    ctx: WorldContext,
+    endpoints: () => readonly string[],
+    holding: (endpoint: string) => boolean,
+  ) {
     this.#ctx = ctx;
     this.#endpoints = endpoints;
+    this.#holding = holding;
   }
 
   /** Whether a message from `from` to `to` is lost to a partition now. */
@@ -55,6 +62,10 @@ export class Network {
     const lastsMs = faults.between(PARTITION_MS_MIN, PARTITION_MS_MAX);
     this.#healsAtMs = ctx.scheduler.nowMs + lastsMs;
     ctx.fired('netPartition', text, lastsMs);
+    const cutOff = (endpoint: string) =>
+      endpoints.some((other) => other !== endpoint && cuts.has(`${endpoint}\0${other}`));
+    if (endpoints.some((endpoint) => this.#holding(endpoint) && cutOff(endpoint)))
+      ctx.mark('holderPartitioned');
   }
 
   /** Heal: every link open again. */

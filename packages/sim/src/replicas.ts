@@ -80,12 +80,17 @@ export class ReplicaStoreView implements LeaseStore {
     return this.#store.store.pruneHistory(beforeMs);
   }
 
-  readSetting(name: string): Promise<SettingResult> {
-    return this.#store.store.readSetting(name);
+  async readSetting(name: string): Promise<SettingResult> {
+    const store = this.#store.store;
+    if (store.readSetting === undefined) return { kind: 'ok', value: null };
+    return store.readSetting(name);
   }
 
-  writeSetting(name: string, value: string): Promise<{ readonly kind: 'ok' } | Unavailable> {
-    return this.#store.store.writeSetting(name, value);
+  async writeSetting(name: string, value: string): Promise<{ readonly kind: 'ok' } | Unavailable> {
+    const store = this.#store.store;
+    if (store.writeSetting === undefined)
+      return { kind: 'unavailable', reason: 'this store keeps no settings' };
+    return store.writeSetting(name, value);
   }
 
   async close(): Promise<void> {}

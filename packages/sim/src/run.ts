@@ -34,7 +34,13 @@ import {
 } from './settings.js';
 import { Trace, type TraceSink } from './trace.js';
 import { runProbe, runWorkload } from './workload.js';
-import { World, type ConformanceSource, type StepJudge, type Topology } from './world.js';
+import {
+  World,
+  type ConformanceSource,
+  type StepJudge,
+  type StoreKind,
+  type Topology,
+} from './world.js';
 
 /** Resource names mix slashes, quotes and non-ASCII, as real ones do. */
 export const RESOURCE_NAMES = [
@@ -61,6 +67,8 @@ export interface RunOverrides {
   readonly settings?: Partial<SimSettings>;
   /** Replicas of the lease service (service topology). */
   readonly replicas?: number;
+  /** The store adapter (the seed draws one where its scenario loses no power). */
+  readonly store?: StoreKind;
 }
 
 /** The overrides that are set, without undefined keys (exactOptionalPropertyTypes). */
@@ -72,6 +80,7 @@ export function definedOverrides(o: RunOverrides): RunOverrides {
     ...(o.swarm === undefined ? {} : { swarm: o.swarm }),
     ...(o.settings === undefined ? {} : { settings: o.settings }),
     ...(o.replicas === undefined ? {} : { replicas: o.replicas }),
+    ...(o.store === undefined ? {} : { store: o.store }),
   };
 }
 
@@ -109,6 +118,8 @@ export interface RunResult {
   readonly topology: Topology;
   /** Replicas of the lease service (0 in the in-process topology). */
   readonly replicas: number;
+  /** The store adapter the run's store process ran. */
+  readonly store: StoreKind;
   readonly status: RunStatus;
   /** An assumption-breaking run that reported I-1 or I-2, as it is meant to. */
   readonly expected: boolean;
@@ -204,6 +215,7 @@ export function planRun(options: RunOptions): {
   httpTimeoutMs: number;
   /** Percent of an agent's turns that run the agent CLI's decisions (service topology). */
   agentPct: number;
+  store: StoreKind;
 } {
   const { scenario, seed } = options;
   const shape = drawShape(scenario, seed);
@@ -228,7 +240,20 @@ export function planRun(options: RunOptions): {
     replicas: isService ? Math.min(options.replicas ?? replicasDrawn, REPLICAS_MAX) : 0,
     httpTimeoutMs: settings.timeoutMs * factor,
     agentPct: isService ? agentPct : 0,
+    store: options.store ?? drawStore(scenario, seed),
   };
+}
+
+/**
+ * The store adapter a seed runs: `SqliteStore` in a third of the seeds of every scenario that
+ * loses no power (only the memory store models unsynced commits), the memory store otherwise.
+ */
+export function drawStore(scenario: Scenario, seed: string): StoreKind {
+  const losesPower = scenario.faults.some(
+    (fault) => fault === 'storePowerLoss' || fault === 'storeServerPowerLoss',
+  );
+  if (losesPower) return 'memory';
+  return new Prng(seed, 'store').chance(1, 3) ? 'sqlite' : 'memory';
 }
 
 /** Runs one seed of one scenario: the faulty safety phase, then heal and the liveness probes. */
@@ -248,6 +273,7 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     swarm: formatSwarm(plan.swarm),
     settings: formatSettings(plan.settings),
     ...(plan.replicas === 0 ? {} : { replicas: plan.replicas }),
+    ...(plan.store === 'memory' ? {} : { store: plan.store }),
   });
   // The model judges by the configuration the settings ask for; the nodes use the core's
   // resolution of it (offerConfigs below holds that resolution to the model's rules; should the
@@ -273,8 +299,8 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     replicas: plan.replicas,
     httpTimeoutMs: plan.httpTimeoutMs,
     agentPct: plan.agentPct,
+    store: plan.store,
   });
-  if (scenario.topology === 'service') await world.configureReplicas();
   const offers = new Prng(seed, 'config-offers');
   world.offerConfigs([
     offer,
@@ -285,9 +311,14 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
 
   const eventsMax = options.eventsMax ?? Infinity;
   const waitMs = probeWaitMs(plan.settings);
-  await safetyPhase(world, plan.steps, eventsMax);
-  if (!world.stopped() && trace.events < eventsMax) await healAndProbe(world, waitMs);
-  await world.auditStore();
+  try {
+    if (scenario.topology === 'service') await world.configureReplicas();
+    await safetyPhase(world, plan.steps, eventsMax);
+    if (!world.stopped() && trace.events < eventsMax) await healAndProbe(world, waitMs);
+    await world.auditStore();
+  } finally {
+    world.close();
+  }
   return summarize(world, options, implementation, plan, waitMs, validator !== null);
 }
 
@@ -375,6 +406,7 @@ function summarize(
     implementation: implementation.name,
     topology: options.scenario.topology,
     replicas: plan.replicas,
+    store: plan.store,
     status,
     expected,
     violation:

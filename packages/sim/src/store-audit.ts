@@ -8,6 +8,7 @@ import {
 } from '@leasehold/store';
 import type { RecoveredRecord } from '@leasehold/step';
 import { AUDIT_PAGES_MAX, STORE_HISTORY_EVENTS_MAX } from './limits.js';
+import type { HistoryRetention } from './simulated-store.js';
 import { Prng } from './prng.js';
 
 /** An event the store must keep: exactly what a client sent, or the quarantine a recovery wrote. */
@@ -25,6 +26,7 @@ type Expected =
  * streams or its trace, so a passing run's trace is the same with or without it.
  */
 export class StoreAudit {
+  readonly #retention: HistoryRetention;
   readonly #records = new Map<string, VersionedRecord>();
   /**
    * The newest events the store must keep, oldest first: at least twice the retention (the store
@@ -33,6 +35,10 @@ export class StoreAudit {
   #events: Expected[] = [];
   #committed = 0;
   #powerLosses = 0;
+
+  constructor(retention: HistoryRetention) {
+    this.#retention = retention;
+  }
 
   /** A write applied: `record` is what the client sent, now at `version`, with `event`. */
   onApplied(record: LeaseRecord, version: number, event: HistoryEvent): void {
@@ -167,16 +173,24 @@ export class StoreAudit {
    * twice the retention, and (unless a power loss took events out from under a trim) at least the
    * retention or everything.
    */
-  #compareHistory(kept: readonly HistoryEntry[]): string | null {
+  #compareHistory(whole: readonly HistoryEntry[]): string | null {
     const all = this.#events;
     const committed = this.#committed;
+    const retention = this.#retention;
+    if (retention.kind === 'all' && this.#powerLosses === 0 && whole.length !== committed)
+      return `the history holds ${whole.length} events, but ${committed} were committed and the store keeps every event`;
+    // Of a store that keeps everything, the newest events the audit remembers are compared.
+    const kept = retention.kind === 'all' ? whole.slice(-all.length) : whole;
     if (kept.length > all.length)
       return `the history holds ${kept.length} events, but only ${Math.min(all.length, committed)} of the newest were committed and not lost`;
-    if (kept.length >= 2 * STORE_HISTORY_EVENTS_MAX)
-      return `the history holds ${kept.length} events, more than twice the retention of ${STORE_HISTORY_EVENTS_MAX}`;
-    const atLeast = Math.min(committed, STORE_HISTORY_EVENTS_MAX);
-    if (this.#powerLosses === 0 && kept.length < atLeast)
-      return `the history holds ${kept.length} events, but ${committed} were committed and the retention keeps at least ${atLeast}`;
+    if (retention.kind === 'newest') {
+      const eventsMin = retention.eventsMin;
+      if (kept.length >= 2 * eventsMin)
+        return `the history holds ${kept.length} events, more than twice the retention of ${eventsMin}`;
+      const atLeast = Math.min(committed, eventsMin);
+      if (this.#powerLosses === 0 && kept.length < atLeast)
+        return `the history holds ${kept.length} events, but ${committed} were committed and the retention keeps at least ${atLeast}`;
+    }
     const from = all.length - kept.length;
     for (let i = 0; i < kept.length; i++) {
       const entry = kept[i]!;

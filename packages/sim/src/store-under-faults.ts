@@ -1,7 +1,8 @@
 import type { HistoryEvent, LeaseRecord } from '@leasehold/core';
-import { MemoryStore, type CasResult, type ReadResult } from '@leasehold/store';
+import type { CasResult, LeaseStore, PowerLoss, ReadResult } from '@leasehold/store';
 import type { ApplyOutcome, CallOrigin, RecoveredRecord, UnavailableCause } from '@leasehold/step';
 import { STORE_ENDPOINT, type Network } from './network.js';
+import type { SimulatedStore } from './simulated-store.js';
 import { fires } from './faults.js';
 import {
   DUPLICATE_DELAY_MS_MAX,
@@ -10,11 +11,8 @@ import {
   LATENCY_MS_MIN,
   NODE_DOWN_MS_MAX,
   NODE_DOWN_MS_MIN,
-  STORE_CEILING_STEP,
   STORE_DOWN_MS_MAX,
   STORE_DOWN_MS_MIN,
-  STORE_HISTORY_EVENTS_MAX,
-  STORE_UNSYNCED_COMMITS_MAX,
 } from './limits.js';
 import type { NodeProcesses, SimNode } from './node-process.js';
 import { StoreAudit } from './store-audit.js';
@@ -83,9 +81,10 @@ export interface Snapshot {
  * store's record and version read back before and after, whatever the simulator expected.
  */
 export class StoreUnderFaults {
-  readonly store: MemoryStore;
+  /** The store adapter under test, as the world runs it (`simulated-store.ts`). */
+  readonly backend: SimulatedStore;
   /** What the store must list and keep in history, from the writes seen applied. */
-  readonly audit = new StoreAudit();
+  readonly audit: StoreAudit;
   readonly #ctx: WorldContext;
   readonly #nodes: NodeProcesses;
   #calls = 0;
@@ -101,19 +100,23 @@ export class StoreUnderFaults {
   /** The network's partitions, in the service topology (replicas reach the store through it). */
   readonly #links: Network | null;
 
-  constructor(ctx: WorldContext, nodes: NodeProcesses, powerLoss: boolean, links: Network | null) {
+  constructor(
+    ctx: WorldContext,
+    nodes: NodeProcesses,
+    backend: SimulatedStore,
+    links: Network | null,
+  ) {
     this.#ctx = ctx;
     this.#nodes = nodes;
     this.#links = links;
     this.#named = new Set(ctx.resources);
-    const recovery = ctx.implementation.recovery;
-    this.store = new MemoryStore({
-      historyEntriesMax: STORE_HISTORY_EVENTS_MAX,
-      ...(powerLoss
-        ? { unsyncedCommitsMax: STORE_UNSYNCED_COMMITS_MAX, ceilingStep: STORE_CEILING_STEP }
-        : {}),
-      ...(recovery === undefined ? {} : { recoveryRule: recovery }),
-    });
+    this.backend = backend;
+    this.audit = new StoreAudit(backend.retention);
+  }
+
+  /** The adapter itself (listing, history, settings go to it directly). */
+  get store(): LeaseStore {
+    return this.backend.store;
   }
 
   #latencyMs(): number {
@@ -299,7 +302,7 @@ export class StoreUnderFaults {
 
   /** The real store's answer; null if it threw (the run then fails as a crash, or as I-5). */
   #apply(request: StoreRequest, before: Snapshot): Reply | null {
-    const store = this.store;
+    const store = this.backend;
     try {
       if (request.kind === 'read') return store.readNow(request.resource);
       return store.compareAndSetNow(
@@ -318,9 +321,7 @@ export class StoreUnderFaults {
 
   #snapshot(resource: string): Snapshot | null {
     try {
-      const read = this.store.readNow(resource);
-      if (read.kind !== 'ok') throw new Error(`MemoryStore.readNow answered ${read.kind}`);
-      return { record: read.record, version: read.version };
+      return this.backend.readBack(resource);
     } catch (error) {
       this.#ctx.failure(error);
       return null;
@@ -383,17 +384,19 @@ export class StoreUnderFaults {
     const ctx = this.#ctx;
     const faults = ctx.faults;
     const nowMs = ctx.scheduler.nowMs;
+    const power = this.backend.powerLoss;
+    if (power === null) return;
     const before = new Map<string, LeaseRecord | null>();
     for (const resource of this.#named) {
       const snapshot = this.#snapshot(resource);
       if (snapshot === null) return;
       before.set(resource, snapshot.record);
     }
-    const keep = faults.int(this.store.unsyncedCommits() + 1);
+    const keep = faults.int(power.unsyncedCommits() + 1);
     const downMs = this.#powerLossDownMs();
-    let loss;
+    let loss: PowerLoss;
     try {
-      loss = this.store.powerLoss(keep, nowMs, `recovery-key-${faults.int(1_000_000)}`);
+      loss = power.lose(keep, nowMs, `recovery-key-${faults.int(1_000_000)}`);
     } catch (error) {
       ctx.failure(error);
       return;

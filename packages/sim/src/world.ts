@@ -30,6 +30,7 @@ import {
 } from './implementation.js';
 import { Network, STORE_ENDPOINT } from './network.js';
 import { replicaRunner } from './replicas.js';
+import { memorySimulatedStore, sqliteSimulatedStore } from './simulated-store.js';
 import { ServiceNetwork } from './service-transport.js';
 import { NodeProcesses, type HeldLease, type SimNode } from './node-process.js';
 import { Prng } from './prng.js';
@@ -66,7 +67,12 @@ export interface WorldOptions {
   readonly httpTimeoutMs?: number;
   /** Percent of an agent's turns that run the agent CLI's decisions (service topology). */
   readonly agentPct?: number;
+  /** The store adapter the world runs (unless the implementation brings its own). */
+  readonly store?: StoreKind;
 }
+
+/** The store adapters every sweep runs in-process. */
+export type StoreKind = 'memory' | 'sqlite';
 
 export type Topology = 'in-process' | 'service';
 
@@ -188,12 +194,24 @@ export class World implements WorldContext {
     this.#httpTimeoutMs = options.httpTimeoutMs ?? options.settings.timeoutMs;
     this.agentPct = this.topology === 'service' ? (options.agentPct ?? 0) : 0;
     const service = this.topology === 'service';
-    this.links = service ? new Network(this, () => this.#endpoints()) : null;
+    this.links = service
+      ? new Network(
+          this,
+          () => this.#endpoints(),
+          (id) => this.processes.nodes.some((n) => n.id === id && n.held.size > 0),
+        )
+      : null;
     this.processes = new NodeProcesses(this, (node) => this.#clientFor(node));
     const powerLoss =
       options.swarm.storePowerLoss !== undefined ||
       options.swarm.storeServerPowerLoss !== undefined;
-    this.store = new StoreUnderFaults(this, this.processes, powerLoss, this.links);
+    const implementation = options.implementation;
+    const backend =
+      implementation.createStore?.() ??
+      (options.store === 'sqlite'
+        ? sqliteSimulatedStore()
+        : memorySimulatedStore(powerLoss, implementation.recovery));
+    this.store = new StoreUnderFaults(this, this.processes, backend, this.links);
     this.fences = new FencedResources(this, this.processes);
     this.serviceNetwork =
       this.links === null ? null : new ServiceNetwork(this, this.processes, this.links);
@@ -248,7 +266,19 @@ export class World implements WorldContext {
       max_clock_skew_ms: c.maxClockSkewMs,
       max_renewals: c.maxRenewals,
     };
-    await this.store.store.writeSetting(SETTINGS_NAME, JSON.stringify(view));
+    const store = this.store.store;
+    if (store.writeSetting === undefined)
+      throw new Error(`the store ${this.store.backend.name} keeps no settings: replicas need them`);
+    await store.writeSetting(SETTINGS_NAME, JSON.stringify(view));
+  }
+
+  /** After the run: the store adapter is closed, and what it wrote removed. */
+  close(): void {
+    try {
+      this.store.backend.close();
+    } catch (error) {
+      this.failure(error);
+    }
   }
 
   get nodes(): readonly SimNode[] {

@@ -2,6 +2,7 @@ import type { HeldRecord, HistoryEvent } from '@leasehold/core';
 import { MemoryStore, type LeaseStore } from '@leasehold/store';
 import { describe, expect, it } from 'vitest';
 import { StoreAudit } from '../src/store-audit';
+import { STORE_HISTORY_EVENTS_MAX } from '../src/limits';
 
 function held(resource: string, holder: string, token: number, atMs: number): HeldRecord {
   return {
@@ -52,7 +53,7 @@ describe('store audit', () => {
     // The audit prunes the history it judges: one store per audit, as at the end of a run.
     for (const seed of ['1', '2', '3']) {
       const store = new MemoryStore({ historyEntriesMax: 40 });
-      const audit = new StoreAudit();
+      const audit = new StoreAudit({ kind: 'newest', eventsMin: STORE_HISTORY_EVENTS_MAX });
       await write(store, audit, 150);
       expect(await audit.audit(store, seed, ['n1', 'n2', 'n3'])).toBeNull();
     }
@@ -108,7 +109,7 @@ describe('store audit', () => {
     const reasons = await Promise.all(
       ['1', '2', '3', '4'].map(async (seed) => {
         const store = new MemoryStore({ historyEntriesMax: 40 });
-        const audit = new StoreAudit();
+        const audit = new StoreAudit({ kind: 'newest', eventsMin: STORE_HISTORY_EVENTS_MAX });
         await write(store, audit, 150);
         return audit.audit(broken(store), seed, ['n1', 'n2']);
       }),

@@ -10,6 +10,13 @@ export {
   renewWithoutExpiryCheck,
 } from './broken-decisions.js';
 export { recoveryWithoutJump, recoveryWithoutQuarantine } from './broken-recovery.js';
+export {
+  agentBeliefFromReply,
+  agentSendingClientTime,
+  replicaDedupByHolder,
+  replicaLosingWakeups,
+  replicaTrustingClientTime,
+} from './broken-service.js';
 export { findZooVariant, ZOO } from './zoo.js';
 export type { ZooVariant } from './zoo.js';
 export { firstFailure, median, runZoo, zooBase } from './zoo-run.js';

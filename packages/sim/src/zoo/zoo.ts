@@ -4,6 +4,13 @@ import type { ClientFactoryOptions, Implementation, LeaseClientLike } from '../i
 import { blindWrites } from './blind-write-store.js';
 import { recoveryWithoutJump, recoveryWithoutQuarantine } from './broken-recovery.js';
 import {
+  agentBeliefFromReply,
+  agentSendingClientTime,
+  replicaDedupByHolder,
+  replicaLosingWakeups,
+  replicaTrustingClientTime,
+} from './broken-service.js';
+import {
   acquireIgnoringGraceAndSkew,
   acquireWithoutIdempotency,
   acquireWithoutTokenBump,
@@ -170,6 +177,52 @@ export const ZOO: readonly ZooVariant[] = [
       name: 'zoo:Z12',
       createClient: (options) => new LeaseClient(options),
       recovery: recoveryWithoutQuarantine,
+    },
+  },
+  {
+    id: 'Z13',
+    title:
+      'lease service recognises a retry by its holder, not its request id (answers a new acquire with the old grant)',
+    expected: ['I-2', 'I-1'],
+    scenario: 'service',
+    implementation: {
+      name: 'zoo:Z13',
+      createClient: (options) => new LeaseClient(options),
+      createReplica: replicaDedupByHolder,
+    },
+  },
+  {
+    id: 'Z14',
+    title: 'HTTP client counts belief from the answer, for the whole TTL',
+    expected: ['I-2', 'I-1'],
+    scenario: 'service-network',
+    implementation: {
+      name: 'zoo:Z14',
+      createClient: (options) => new LeaseClient(options),
+      createAgent: agentBeliefFromReply,
+    },
+  },
+  {
+    id: 'Z15',
+    title: "lease service decides expiry on the client's timestamp, not its own clock",
+    expected: ['I-7', 'I-2', 'I-1', 'I-4'],
+    scenario: 'service-swarm',
+    implementation: {
+      name: 'zoo:Z15',
+      createClient: (options) => new LeaseClient(options),
+      createReplica: replicaTrustingClientTime,
+      createAgent: agentSendingClientTime,
+    },
+  },
+  {
+    id: 'Z16',
+    title: 'lease service: a waiting acquire sleeps out its wait and loses a lease freed meanwhile',
+    expected: ['I-4'],
+    scenario: 'service',
+    implementation: {
+      name: 'zoo:Z16',
+      createClient: (options) => new LeaseClient(options),
+      createReplica: replicaLosingWakeups,
     },
   },
 ];
