@@ -29,7 +29,8 @@ export const replicaDedupByHolder: ReplicaFactory = async (options) => {
     if (request.route !== 'acquire') return serve(request, caller);
     return serve(
       withBody(request, (body) => {
-        const { token_floor: _floor, ...rest } = body;
+        const rest = { ...body };
+        delete rest.token_floor;
         return { ...rest, request_id: `holder:${String(body.holder)}` };
       }),
       caller,
@@ -54,7 +55,8 @@ export const replicaTrustingClientTime: ReplicaFactory = async (options) => {
     const body = (request.body ?? {}) as Body;
     const sent = body.client_time_ms;
     if (typeof sent !== 'number') return serve(request, caller);
-    const { client_time_ms: _sent, ...rest } = body;
+    const rest = { ...body };
+    delete rest.client_time_ms;
     return clientTime.run(sent, () => serve({ ...request, body: rest }, caller));
   };
 };
@@ -125,7 +127,8 @@ export const replicaLosingWakeups: ReplicaFactory = async (options) => {
     const waitMs = body.wait_ms;
     if (request.route !== 'acquire' || typeof waitMs !== 'number' || waitMs === 0)
       return serve(request, caller);
-    const { wait_ms: _wait, ...once } = body;
+    const once = { ...body };
+    delete once.wait_ms;
     const answer = await serve({ ...request, body: once }, caller);
     if (answer.status !== 409) return answer;
     await options.clock.sleep(waitMs);
