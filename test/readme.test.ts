@@ -414,6 +414,16 @@ describe('README.md: what it states matches the code', () => {
     'twenty-eight',
     'twenty-nine',
     'thirty',
+    'thirty-one',
+    'thirty-two',
+    'thirty-three',
+    'thirty-four',
+    'thirty-five',
+    'thirty-six',
+    'thirty-seven',
+    'thirty-eight',
+    'thirty-nine',
+    'forty',
   ];
 
   it('the number of zoo variants, and the zoo table lists each', () => {

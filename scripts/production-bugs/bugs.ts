@@ -21,7 +21,7 @@ export interface ProductionBug {
    * spec does not allow (`spec`, trace validation) may always be reported beside it: every one of
    * these bugs is a protocol deviation, and where no invariant is hurt, that is what it shows.
    */
-  readonly expected: readonly (InvariantId | 'spec' | 'store' | 'config' | 'client')[];
+  readonly expected: readonly (InvariantId | 'spec' | 'store' | 'config' | 'client' | 'crash')[];
   /** The check of `packages/sim/src/checker/` (or trace validation) it trips. */
   readonly check: string;
 }
@@ -350,6 +350,18 @@ export const PRODUCTION_BUGS: readonly ProductionBug[] = [
     replace: 'belief_from_ms: sentAtMs,',
     expected: ['I-2', 'I-1'],
     check: "checkBeliefConsistency (belief rule, sampled as the agent CLI's gate)",
+  },
+  {
+    id: 'B35',
+    title: 'SQLite store: the key encoding normalizes names (NFD and NFC of one text share a row)',
+    file: 'packages/store-sqlite/src/resource-key.ts',
+    find: "return Buffer.from(resource, 'utf16le').swap16();",
+    replace: "return Buffer.from(resource.normalize('NFC'), 'utf16le').swap16();",
+    // The adapter's own read-path assertion sees the row name another resource first (reported as
+    // the implementation's crash); an adapter without it is the store contract's breach.
+    expected: ['crash', 'store'],
+    check:
+      "the adapter asserts a row names its resource; else store contract (a read answered another resource's record)",
   },
 ];
 

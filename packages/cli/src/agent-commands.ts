@@ -161,6 +161,7 @@ async function claim(
         },
       };
     case 'held': {
+      if (claimed.releasePending) return releasePending(context, resource, claimed.token, 'claim');
       const who = claimed.mine
         ? `${claimed.holder} (this agent id, in another session)`
         : claimed.holder;
@@ -212,6 +213,8 @@ async function heartbeat(
   switch (beat.kind) {
     case 'notHeld':
       return notHeld(context, resource);
+    case 'releasing':
+      return releasePending(context, resource, beat.token, 'heartbeat');
     case 'throttled':
       return {
         code: EXIT.ok,
@@ -248,6 +251,20 @@ async function heartbeat(
     default:
       return failure(beat, `heartbeat of ${resource}`);
   }
+}
+
+/** A release of the kept lease was sent and not confirmed: gate and heartbeat refuse. */
+function releasePending(
+  context: AgentContext,
+  resource: string,
+  token: number,
+  command: string,
+): Outcome {
+  return {
+    code: EXIT.refused,
+    text: `leasehold: ${command}: ${context.agent} sent a release of ${resource} (token ${token}) that was not confirmed and may still apply; run release again, then claim it if you need it`,
+    json: { resource, holds: false, releasing: true, token },
+  };
 }
 
 function notHeld(context: AgentContext, resource: string): Outcome {
@@ -296,6 +313,10 @@ async function release(
     }
     case 'notHeld':
       return notHeld(context, resource);
+    case 'notKept':
+      throw new BackendUnavailable(
+        `cannot write ${context.state.path} (${released.error.message}); no release was sent`,
+      );
     default:
       return failure(
         released,
@@ -354,6 +375,8 @@ async function gate(
       };
     case 'notHeld':
       return notHeld(context, resource);
+    case 'releasing':
+      return releasePending(context, resource, gated.token, 'gate');
     case 'notHolder': {
       const status = gated.status;
       const now = gated.beliefEnded

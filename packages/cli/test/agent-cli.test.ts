@@ -146,6 +146,26 @@ describe('agent CLI against a real lease server', { timeout: 300_000 }, () => {
     expect(down.code).toBe(69);
     expect(down.stderr).toContain('cannot reach');
   });
+
+  test('a release that was sent and not confirmed: gate, heartbeat and claim refuse until release is run again', async () => {
+    const run = (args: string[], url = server.url) =>
+      leasehold(cwd, [...args, '--agent', 'agent-r', '--server', url]);
+    expect((await run(['claim', 'notes.md'])).code).toBe(0);
+    // The release never gets an answer (nothing listens there): it may or may not have applied.
+    const lost = await run(['release', 'notes.md'], 'http://127.0.0.1:9');
+    expect(lost.code).toBe(69);
+    for (const command of ['gate', 'heartbeat', 'claim']) {
+      const refused = await run([command, 'notes.md']);
+      expect(refused.code, command).toBe(1);
+      expect(refused.stderr).toContain(
+        'sent a release of notes.md (token 1) that was not confirmed',
+      );
+    }
+    expect((await run(['release', 'notes.md'])).code).toBe(0);
+    const again = await run(['claim', 'notes.md', '--json']);
+    expect(again.json()).toMatchObject({ ok: true, token: 2 });
+    expect((await run(['gate', 'notes.md'])).code).toBe(0);
+  });
 });
 
 describe('agent CLI against a local SQLite file', { timeout: 300_000 }, () => {

@@ -216,7 +216,7 @@ describe('leasehold dst', () => {
         '--scenario',
         'baseline',
         '--seed',
-        '3',
+        '1',
         '--impl',
         fixture('never-takes-over'),
         '--shrink-runs',

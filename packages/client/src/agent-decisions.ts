@@ -53,6 +53,8 @@ export type ClaimOutcome =
       readonly retryAfterMs: number;
       /** Held under this agent's id, by a session that kept another lease (or none). */
       readonly mine: boolean;
+      /** Held under the lease this agent kept, whose release it sent and never saw confirmed. */
+      readonly releasePending: boolean;
     }
   /** Granted, but the proof could not be kept: the lease was given back. */
   | { readonly kind: 'notKept'; readonly error: Error }
@@ -140,7 +142,9 @@ function heldOutcome(
 ): ClaimOutcome {
   const mine = held.holder === host.agent;
   const known = host.state.read(resource);
-  if (mine && known !== undefined && known.token === held.token)
+  const kept = mine && known !== undefined && known.token === held.token;
+  // A kept lease with a release on its way is not held any more as far as this agent may act.
+  if (kept && known.releasing !== true)
     return { kind: 'alreadyHeld', lease: known, expiresAt: held.expires_at };
   return {
     kind: 'held',
@@ -149,6 +153,7 @@ function heldOutcome(
     expiresAt: held.expires_at,
     retryAfterMs: held.retry_after_ms,
     mine,
+    releasePending: kept,
   };
 }
 
@@ -166,6 +171,8 @@ export type HeartbeatOutcome =
   /** The lease ended (expired, released, taken over) or is not this agent's: forgotten. */
   | { readonly kind: 'lost'; readonly status: number; readonly error: ErrorBody }
   | { readonly kind: 'notHeld' }
+  /** A release of it was sent and not confirmed (`AgentLease.releasing`): nothing was sent. */
+  | { readonly kind: 'releasing'; readonly token: number }
   | AgentFailure;
 
 export interface HeartbeatOptions {
@@ -181,6 +188,9 @@ export async function heartbeatLease(
 ): Promise<HeartbeatOutcome> {
   const lease = host.state.read(resource);
   if (lease === undefined) return { kind: 'notHeld' };
+  // A renewal cannot outrun a release already on its way: the lease may be free by the time the
+  // renewal is answered.
+  if (lease.releasing === true) return { kind: 'releasing', token: lease.token };
   const sentAtMs = host.wallMs();
   const sinceMs = sentAtMs - (lease.heartbeat_at_ms ?? 0);
   const minIntervalMs = options.minIntervalMs;
@@ -227,6 +237,8 @@ export type ReleaseLeaseOutcome =
   /** An admin release of whoever held it (`expectedHolder`). */
   | { readonly kind: 'forceReleased'; readonly previousHolder: string; readonly token: number }
   | { readonly kind: 'notHeld' }
+  /** The pending release could not be written down, so nothing was sent. */
+  | { readonly kind: 'notKept'; readonly error: Error }
   | AgentFailure;
 
 export async function releaseLease(
@@ -249,6 +261,13 @@ export async function releaseLease(
   }
   const lease = host.state.read(resource);
   if (lease === undefined) return { kind: 'notHeld' };
+  // Written down before it is sent: from the send on, the release may apply at any moment (a
+  // request the network delays past its timeout still arrives), so the lease is not acted on
+  // again whatever this command hears back, or if it never finishes.
+  if (lease.releasing !== true) {
+    const failed = host.state.put(resource, { ...lease, releasing: true });
+    if (failed !== null) return { kind: 'notKept', error: failed };
+  }
   const answer = await host.api.call(
     'release',
     { body: { lease_id: lease.lease_id, owner_key: lease.owner_key } },
@@ -263,6 +282,8 @@ export async function releaseLease(
 }
 
 export type GateOutcome =
+  /** A release of the kept lease was sent and not confirmed: it may apply at any moment. */
+  | { readonly kind: 'releasing'; readonly token: number }
   /** This agent holds the lease: it may act as owner until `untilWallMs` on its wall clock. */
   | {
       readonly kind: 'holds';
@@ -285,11 +306,13 @@ export type GateOutcome =
  * The gate before acting as owner (a hook before an edit): yes only while the service has the
  * lease held by this agent under the token it kept, and the agent's belief has not run out on its
  * own wall clock, counted from the send of the request that granted or last renewed it
- * (`beliefEndsAtWallMs`). The answer holds until `untilWallMs`, no longer.
+ * (`beliefEndsAtWallMs`), and no release of it is pending. The answer holds until `untilWallMs`,
+ * no longer.
  */
 export async function gateLease(host: AgentHost, resource: string): Promise<GateOutcome> {
   const lease = host.state.read(resource);
   if (lease === undefined) return { kind: 'notHeld' };
+  if (lease.releasing === true) return { kind: 'releasing', token: lease.token };
   const untilWallMs = beliefEndsAtWallMs(lease.belief_from_ms ?? 0, lease.ttl_ms, host.config);
   const answer = await host.api.call('status', { params: { resource } }, host.requestMs);
   if (answer.kind !== 'reply' || answer.status !== 200) return agentFailure(answer);

@@ -15,6 +15,12 @@ export interface AgentLease {
    * sent: the agent's belief counts from there (`beliefEndsAtWallMs`), never from a reply.
    */
   readonly belief_from_ms?: number;
+  /**
+   * A release of this lease was sent and not confirmed: it may still apply at any moment, so the
+   * gate says no and a heartbeat renews nothing until a release is answered (the proof is kept
+   * so that it can be sent again).
+   */
+  readonly releasing?: boolean;
 }
 
 /**

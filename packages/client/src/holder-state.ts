@@ -42,7 +42,7 @@ export class HolderState {
   acquired(outcome: AcquireOutcome): AcquireOutcome {
     if (outcome.kind !== 'granted') return outcome;
     const { lease } = outcome;
-    this.#held.note(lease, this.#clock.monoMs());
+    this.#held.note(lease, this.#clock.monoMs(), true);
     this.#events.emit('granted', {
       resource: lease.resource,
       holder: lease.holder,
@@ -83,6 +83,11 @@ export class HolderState {
     this.#held.forget(lease.resource, lease.token);
     const { resource, holder, token } = lease;
     this.#events.emit('released', { resource, holder, token, replayed });
+  }
+
+  /** A release of `lease` is about to be sent: `holds` says no from now on (it may apply). */
+  releaseSent(lease: Lease): void {
+    this.#held.releasing(lease.resource, lease.token);
   }
 
   /** `resource` is no longer held under `token` (or any lower one). */

@@ -284,6 +284,7 @@ export class HttpLeaseClient implements LeaseClientApi {
     if (typeof attemptsMax !== 'number') return attemptsMax;
     const leaseId = leaseIdOf(lease);
     if (typeof leaseId !== 'string') return leaseId;
+    this.#state.releaseSent(lease);
     const sent = await this.#send(
       'release',
       { lease_id: leaseId, owner_key: lease.ownerKey },

@@ -46,7 +46,10 @@ export interface LeaseClientApi {
   ): Promise<WithLeaseResult<T>>;
   acquireAll(resources: readonly string[], options?: AcquireAllOptions): Promise<AcquireAllOutcome>;
   releaseAll(): Promise<{ readonly resource: string; readonly outcome: ReleaseOutcome }[]>;
-  /** The gate before acting as owner: this client holds `resource` and its belief has not ended. */
+  /**
+   * The gate before acting as owner: this client holds `resource`, its belief has not ended, and
+   * it has sent no release of it (a release answered unavailable may still apply).
+   */
   holds(resource: string): boolean;
   believes(lease: Lease): boolean;
   timeLeftMs(lease: Lease): number;

@@ -296,6 +296,7 @@ export class LeaseClient implements LeaseClientApi {
     if (invalid !== null) return invalid;
     const attemptsMax = attemptsBudget(options);
     if (typeof attemptsMax !== 'number') return attemptsMax;
+    this.#state.releaseSent(lease);
     const settled = await this.#cas.mutate(
       lease.resource,
       (record, nowMs) => this.#decide.release(record, request, nowMs),
@@ -398,7 +399,10 @@ export class LeaseClient implements LeaseClientApi {
     return this.#state.releaseAll((lease) => this.release(lease));
   }
 
-  /** The gate before acting as owner: this client holds `resource` and its belief has not ended. */
+  /**
+   * The gate before acting as owner: this client holds `resource`, its belief has not ended, and
+   * it has sent no release of it (a release answered unavailable may still apply).
+   */
   holds(resource: string): boolean {
     return this.#state.holds(resource);
   }

@@ -1,6 +1,7 @@
 import { ManualClock, releaseAll, type KeepAlive, type Lease } from '@leasehold/client';
 import { MemoryStore } from '@leasehold/store';
 import { describe, expect, it } from 'vitest';
+import { FaultyStore } from './faulty-store';
 import { client } from './helpers';
 
 describe('releaseAll and holds', () => {
@@ -22,6 +23,27 @@ describe('releaseAll and holds', () => {
     expect(await keep.done).toMatchObject({ kind: 'stopped' });
     expect(await store.listByHolder('a')).toEqual({ kind: 'ok', records: [] });
     expect(await a.releaseAll()).toEqual([]);
+  });
+
+  it('holds() says no once a release is sent, also when it answered unavailable (it may still apply)', async () => {
+    const clock = new ManualClock();
+    const store = new FaultyStore();
+    const a = client(store, clock, 'a');
+    const got = await a.acquire('x');
+    if (got.kind !== 'granted') throw new Error(got.kind);
+    expect(a.holds('x')).toBe(true);
+    // Every attempt's write fails before it reaches the store.
+    for (let i = 0; i < 8; i++) store.faults.push('writeFailsBefore');
+    expect(await a.release(got.lease, { attemptsMax: 1 })).toMatchObject({ kind: 'unavailable' });
+    expect(a.holds('x')).toBe(false);
+    // Still listed for a graceful shutdown to send again, and a new grant is believed as usual.
+    store.faults.length = 0;
+    expect(await a.releaseAll()).toEqual([
+      { resource: 'x', outcome: { kind: 'released', token: 1, replayed: false } },
+    ]);
+    const again = await a.acquire('x');
+    expect(again).toMatchObject({ kind: 'granted', lease: { token: 2 } });
+    expect(a.holds('x')).toBe(true);
   });
 
   it('the helper stops every keep-alive before it asks for the leases, then releases them in reverse order', async () => {

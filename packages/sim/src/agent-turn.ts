@@ -148,34 +148,54 @@ function leaseOf(resource: string, agent: string, kept: AgentLease): Lease {
  * An agent working through the agent CLI's own decisions, as a coding agent's hooks run them:
  * claim a resource (now and then with `--wait` or `--force`), then round after round gate
  * before each edit (a fenced write, only while the gate's answer holds) and heartbeat (throttled
- * half the time), then release. The world samples the gate's answer as the agent's belief: yes
- * until the instant on the agent's wall clock the gate said its answer holds.
+ * half the time), then release. Half the turns on a lease the agent kept from an earlier one go
+ * straight to the gate, as a session's hooks do between its start and its end. The world samples
+ * the gate's answer as the agent's belief: yes until the instant on the agent's wall clock the
+ * gate said its answer holds.
  */
 export async function agentTurn(world: World, node: SimNode, transport: Transport): Promise<void> {
   const prng = node.compose;
   const settings = world.settings;
-  const resource = prng.pick(world.resources);
+  const state = stateOf(world, node);
+  // A session keeps working on the file it holds: half the turns stay on a kept lease.
+  const keptNames = world.resources.filter((name) => state.read(name) !== undefined);
+  const resource =
+    keptNames.length > 0 && prng.chance(1, 2) ? prng.pick(keptNames) : prng.pick(world.resources);
   const ttlMs = prng.pick(settings.ttlMs);
   const ops: AgentOps = { granted: null };
   const host: AgentHost = {
     agent: node.id,
     api: new LeaseApi(bookkeeping(world, node, transport, ops)),
-    state: stateOf(world, node),
+    state,
     wallMs: () => node.clock.wallMs(),
     config: world.config,
     requestMs: world.httpTimeoutMs,
     description: 'simulated service',
     requestId: () => `${node.id}.${node.incarnation}.claim${world.nextOpId()}`,
   };
-  const force = prng.int(100) < FORCE_CLAIM_PCT;
-  const waitMs = prng.int(100) < WAIT_CLAIM_PCT ? prng.between(1, settings.waitMs) : 0;
-  const claimed = await claimLease(host, resource, {
-    ttlMs,
-    ...(waitMs > 0 ? { waitMs } : {}),
-    ...(force ? { force: true } : {}),
-  });
-  if (claimed.kind !== 'claimed' && claimed.kind !== 'alreadyHeld') return;
-  if (force) world.mark('agentClaimForced');
+  // A session that claimed this resource earlier (its kept lease outlives a crash, as the CLI's
+  // state file does) goes on as its hooks do: gate before each edit and heartbeat, no claim.
+  const kept = host.state.read(resource);
+  const resumed = kept !== undefined && prng.chance(1, 2);
+  if (resumed) {
+    world.mark('agentSessionResumed');
+  } else {
+    // A release this agent sent earlier was never confirmed: the CLI says to send it again.
+    if (kept?.releasing === true) {
+      world.mark('agentReleaseRetried');
+      const released = await releaseLease(host, resource);
+      if (released.kind !== 'released') return;
+    }
+    const force = prng.int(100) < FORCE_CLAIM_PCT;
+    const waitMs = prng.int(100) < WAIT_CLAIM_PCT ? prng.between(1, settings.waitMs) : 0;
+    const claimed = await claimLease(host, resource, {
+      ttlMs,
+      ...(waitMs > 0 ? { waitMs } : {}),
+      ...(force ? { force: true } : {}),
+    });
+    if (claimed.kind !== 'claimed' && claimed.kind !== 'alreadyHeld') return;
+    if (force) world.mark('agentClaimForced');
+  }
   const rounds = prng.between(1, settings.writes);
   let gate: GateOutcome | null = null;
   const believes = () =>

@@ -41,7 +41,11 @@ export const MARKS = [
   'agentGateHeld',
   'agentGateRefused',
   'agentHeartbeatThrottled',
+  'agentReleaseRetried',
+  'agentSessionResumed',
+  'configChangedAtRuntime',
   'holderPartitioned',
+  'twinsHeldTogether',
 ] as const;
 
 export type Mark = (typeof MARKS)[number];
@@ -86,7 +90,15 @@ export const MARK_DESCRIPTIONS: Readonly<Record<Mark, string>> = {
     "an agent's gate refused an edit (the lease was not its own, or its belief ran out)",
   agentHeartbeatThrottled:
     "an agent's heartbeat was throttled (by the agent, or by the service's min interval)",
+  agentReleaseRetried:
+    'an agent sent a release again that it had sent before and never seen confirmed (its gate refused meanwhile)',
+  agentSessionResumed:
+    'an agent gated and heartbeat a lease it kept from an earlier turn, without claiming it again',
+  configChangedAtRuntime:
+    "an operator changed a replica's renewal limit at runtime, through the admin route",
   holderPartitioned: 'a partition cut off an agent while it held a lease',
+  twinsHeldTogether:
+    'two resources whose names a key encoding might fold (case, normalization, separator) were held at once',
 };
 
 /** A fault a mark needs in the scenario's menu, or the topology it needs. */
@@ -138,7 +150,11 @@ export const MARK_NEEDS: Readonly<Record<Mark, readonly MarkNeed[] | null>> = {
   agentGateHeld: ['service'],
   agentGateRefused: ['service'],
   agentHeartbeatThrottled: ['service'],
+  agentReleaseRetried: ['service'],
+  agentSessionResumed: ['service'],
+  configChangedAtRuntime: ['service'],
   holderPartitioned: ['service', 'netPartition'],
+  twinsHeldTogether: null,
 };
 
 /** Whether a run of this topology with this fault menu can reach `mark`. */

@@ -37,9 +37,10 @@ export {
   drawShapeFrom,
   planRun,
   probeWaitMs,
-  RESOURCE_NAMES,
   runSeed,
 } from './run.js';
+export { drawResourceNames, RESOURCE_NAMES, twinsOf } from './resource-names.js';
+export type { TwinKind } from './resource-names.js';
 export type { RunOptions, RunOverrides, RunResult, RunStatus } from './run.js';
 export { findScenario, SCENARIOS } from './scenario.js';
 export type { Scenario } from './scenario.js';

@@ -69,6 +69,11 @@ export const CONFIG_OFFERS_PER_RUN = 6;
 /** Pages the end-of-run store audit reads of one listing or history before it calls it endless. */
 export const AUDIT_PAGES_MAX = 4 * STORE_HISTORY_EVENTS_MAX;
 /**
+ * Pages of one resource's history the audit reads at most, of a store that keeps every event
+ * (its bound is otherwise the events committed, read a few at a time).
+ */
+export const AUDIT_HISTORY_PAGES_MAX = 1_000_000;
+/**
  * Commits the simulated store acknowledges before they are synced, when the run injects power
  * loss (a checkpoint then syncs them); a power loss forgets some of the unsynced ones.
  */

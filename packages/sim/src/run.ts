@@ -24,6 +24,7 @@ import {
   SUSPEND_MS_MAX,
 } from './limits.js';
 import { Prng, type Draws } from './prng.js';
+import { drawResourceNames } from './resource-names.js';
 import type { Scenario } from './scenario.js';
 import {
   configOfferOf,
@@ -41,18 +42,6 @@ import {
   type StoreKind,
   type Topology,
 } from './world.js';
-
-/** Resource names mix slashes, quotes and non-ASCII, as real ones do. */
-export const RESOURCE_NAMES = [
-  'orders/42',
-  'doc "draft"',
-  'mem/🧠',
-  "refs/heads/it's",
-  'jobs\\nightly',
-  'q?x=1&y=2',
-  'résumé',
-  'a',
-] as const;
 
 /** What a user may change about a scenario's world (flags of `dst run`, shrunk runs). */
 export interface RunOverrides {
@@ -233,7 +222,7 @@ export function planRun(options: RunOptions): {
   const agentPct = service.chance(1, 4) ? 0 : service.between(5, 40);
   return {
     nodes,
-    resources: RESOURCE_NAMES.slice(0, resourceCount),
+    resources: drawResourceNames(seed, resourceCount),
     swarm,
     settings,
     steps: options.steps ?? shape.steps,

@@ -7,7 +7,7 @@ import {
   type VersionedRecord,
 } from '@leasehold/store';
 import type { RecoveredRecord } from '@leasehold/step';
-import { AUDIT_PAGES_MAX, STORE_HISTORY_EVENTS_MAX } from './limits.js';
+import { AUDIT_HISTORY_PAGES_MAX, AUDIT_PAGES_MAX, STORE_HISTORY_EVENTS_MAX } from './limits.js';
 import type { HistoryRetention } from './simulated-store.js';
 import { Prng } from './prng.js';
 
@@ -146,10 +146,15 @@ export class StoreAudit {
     const merged: HistoryEntry[] = [];
     for (const resource of resources) {
       const size = resource === small ? prng.between(1, 3) : LIST_LIMIT_MAX;
+      // Enough pages for every event committed (a store may keep them all), within a hard bound.
+      const pagesMax = Math.min(
+        AUDIT_HISTORY_PAGES_MAX,
+        Math.max(AUDIT_PAGES_MAX, Math.ceil(this.#committed / size) + 2),
+      );
       let afterSeq = 0;
       for (let page = 0; ; page++) {
-        if (page >= AUDIT_PAGES_MAX)
-          return `history(${JSON.stringify(resource)}) still had pages after ${AUDIT_PAGES_MAX}`;
+        if (page >= pagesMax)
+          return `history(${JSON.stringify(resource)}) still had pages after ${pagesMax}`;
         const got = await store.history(resource, { limit: size, afterSeq });
         const call = `history(${JSON.stringify(resource)}, { limit: ${size}, afterSeq: ${afterSeq} })`;
         if (got.kind !== 'ok') return `${call} answered ${got.kind}`;

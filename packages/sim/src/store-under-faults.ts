@@ -16,6 +16,7 @@ import {
 } from './limits.js';
 import type { NodeProcesses, SimNode } from './node-process.js';
 import { StoreAudit } from './store-audit.js';
+import { showName, twinsOf } from './resource-names.js';
 import type { WorldContext } from './world-context.js';
 
 export type StoreRequest =
@@ -99,6 +100,10 @@ export class StoreUnderFaults {
 
   /** The network's partitions, in the service topology (replicas reach the store through it). */
   readonly #links: Network | null;
+  /** The world's resources that are twins of each resource (names a key encoding might fold). */
+  readonly #twins: ReadonlyMap<string, readonly string[]>;
+  /** Each resource's record as the last request applied left it. */
+  readonly #lastRecord = new Map<string, LeaseRecord | null>();
 
   constructor(
     ctx: WorldContext,
@@ -110,6 +115,7 @@ export class StoreUnderFaults {
     this.#nodes = nodes;
     this.#links = links;
     this.#named = new Set(ctx.resources);
+    this.#twins = twinsAmong(ctx.resources);
     this.backend = backend;
     this.audit = new StoreAudit(backend.retention);
   }
@@ -297,7 +303,16 @@ export class StoreUnderFaults {
     if (applied) this.audit.onApplied(request.record, before.version + 1, request.event);
     const granted = applied ? grantedToken(before.record, after.record) : null;
     if (granted !== null && before.record?.status === 'held') ctx.mark('takeoverAfterExpiry');
+    this.#lastRecord.set(request.resource, after.record);
+    if (granted !== null && this.#twinHeld(request.resource)) ctx.mark('twinsHeldTogether');
     return { reply, cause, applied, granted };
+  }
+
+  /** A twin of `resource` was held as the store last answered for it. */
+  #twinHeld(resource: string): boolean {
+    return (this.#twins.get(resource) ?? []).some(
+      (twin) => this.#lastRecord.get(twin)?.status === 'held',
+    );
   }
 
   /** The real store's answer; null if it threw (the run then fails as a crash, or as I-5). */
@@ -483,6 +498,9 @@ export function storeAnswerProblem(
 ): string | null {
   const moved = after.version !== before.version;
   const answered = JSON.stringify(reply);
+  const named = 'record' in reply ? reply.record?.resource : undefined;
+  if (named !== undefined && named !== request.resource)
+    return `a ${request.kind} of ${showName(request.resource)} was answered the record of ${showName(named)}`;
   if (request.kind === 'read') {
     if (moved) return `a read moved the version from ${before.version} to ${after.version}`;
     if (reply.kind === 'unavailable') return null;
@@ -508,4 +526,17 @@ export function storeAnswerProblem(
   return reply.kind === 'conflict' && reply.version === before.version
     ? null
     : `a compare-and-set refused at version ${before.version} was answered ${answered}`;
+}
+
+/** For each of `resources`, the others that are its twins (either way round, `twinsOf`). */
+function twinsAmong(resources: readonly string[]): Map<string, string[]> {
+  const twins = new Map<string, string[]>();
+  for (const a of resources) {
+    const of = new Set(twinsOf(a).map((twin) => twin.name));
+    for (const b of resources) {
+      if (a === b || !(of.has(b) || twinsOf(b).some((twin) => twin.name === a))) continue;
+      twins.set(a, [...(twins.get(a) ?? []), b]);
+    }
+  }
+  return twins;
 }

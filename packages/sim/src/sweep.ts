@@ -187,7 +187,6 @@ function violationOf(run: RunResult): SweepViolation {
   };
 }
 
-/** Whether any run's scenario could reach `mark`. */
 /**
  * Whether some run of the sweep could reach `mark`: the mark needs no fault, or one of the faults
  * it needs was enabled in that run (its swarm, drawn or given with --faults), so a sweep never

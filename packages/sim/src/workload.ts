@@ -11,6 +11,7 @@ import {
   type RenewOutcome,
 } from '@leasehold/client';
 import type { Op } from '@leasehold/step';
+import { changeConfigTurn } from './admin-config.js';
 import { agentTurn } from './agent-turn.js';
 import { drawBadInput, type BadInput } from './bad-input.js';
 import type { LeaseClientLike } from './implementation.js';
@@ -61,7 +62,9 @@ export async function runWorkload(world: World, node: SimNode): Promise<void> {
       continue;
     }
     const turn = prng.int(100);
-    if (turn < settings.adminPct && client.forceRelease !== undefined) {
+    if (turn < settings.adminPct && service !== null && node.compose.chance(1, 4)) {
+      await changeConfigTurn(world, node, service.transportFor(node));
+    } else if (turn < settings.adminPct && client.forceRelease !== undefined) {
       await forceRelease(world, node, client);
     } else if (turn < settings.adminPct + settings.cleanupPct && client.expire !== undefined) {
       await expire(world, node, client);
@@ -762,12 +765,22 @@ export async function runProbe(
   let got = await client.acquire(resource, { ttlMs, waitMs, requestId });
   // A blocking acquire answers unavailable when it loses its compare-and-set budget to other
   // nodes (or the store keeps failing): a caller waiting for the lease asks again, within its wait.
-  for (let retries = 0; got.kind === 'unavailable' && retries < PROBE_RETRIES_MAX; retries++) {
+  // An answer `expired` (the service cannot tell any more whether an earlier attempt of the
+  // request applied, after many grants to others) is asked again under a new request id: the old
+  // one's copies can never be granted now.
+  let ids = 0;
+  for (
+    let retries = 0;
+    (got.kind === 'unavailable' || got.kind === 'expired') && retries < PROBE_RETRIES_MAX;
+    retries++
+  ) {
     const leftMs = waitMs - (world.scheduler.nowMs - healedAtMs);
     if (leftMs <= 0 || world.stopped()) break;
     world.endOp(node, op, got, null, false);
     world.acquireWaits(node, op, leftMs);
-    got = await client.acquire(resource, { ttlMs, waitMs: leftMs, requestId });
+    if (got.kind === 'expired') ids += 1;
+    const retryId = ids === 0 ? requestId : `${requestId}.${ids}`;
+    got = await client.acquire(resource, { ttlMs, waitMs: leftMs, requestId: retryId });
   }
   world.endOp(node, op, got, got.kind === 'granted' ? got.lease.token : null);
   world.record({

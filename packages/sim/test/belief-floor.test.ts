@@ -11,6 +11,7 @@ const neverBelieves: Implementation = {
   createClient: (options) => {
     const client = new LeaseClient(options);
     client.believes = () => false;
+    client.holds = () => false;
     return client;
   },
 };

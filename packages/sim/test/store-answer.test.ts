@@ -35,6 +35,14 @@ describe("the store's answer against what it did", () => {
   it.each<[string, StoreRequest, Reply, number, number, RegExp]>([
     ['a read that wrote', read, { kind: 'ok', record, version: 4 }, 3, 4, /read moved/],
     ['a read answering an old version', read, { kind: 'ok', record, version: 2 }, 3, 3, /read at/],
+    [
+      'a read answering the record of a name it folded into this one',
+      { kind: 'read', resource: 'r\u0065\u0301' },
+      { kind: 'ok', record: { ...record, resource: 'r\u00e9' }, version: 3 },
+      3,
+      3,
+      /read of "re\\u\{301\}" was answered the record of "r\\u\{e9\}"/,
+    ],
     ['a stale write applied', cas(2), { kind: 'ok', version: 4 }, 3, 4, /applied over/],
     ['a current write refused', cas(3), { kind: 'conflict', version: 3 }, 3, 3, /did not apply/],
     ['a write that skips versions', cas(3), { kind: 'ok', version: 5 }, 3, 5, /moved the version/],

@@ -23,7 +23,7 @@ export function decodeRecord(resource: string, row: RecordRow): LeaseRecord {
   );
   assert(
     record.resource === resource,
-    `stored record of ${JSON.stringify(resource)} names ${JSON.stringify(record.resource)}`,
+    `stored record of ${codePoints(resource)} names ${codePoints(record.resource)}`,
   );
   assert(
     record.token === row.token,
@@ -31,4 +31,13 @@ export function decodeRecord(resource: string, row: RecordRow): LeaseRecord {
   );
   assert(Number.isSafeInteger(row.version) && row.version >= 1, 'stored version must be >= 1');
   return record;
+}
+
+/** A name quoted with every character outside printable ASCII as its code point: names that
+ * print alike (the two Unicode normalization forms of one text) read apart. */
+function codePoints(name: string): string {
+  return JSON.stringify(name).replace(
+    /[^\x20-\x7e]/gu,
+    (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`,
+  );
 }

@@ -33,6 +33,8 @@ export class BeliefFloor {
   /** acquire/renew op -> the monotonic reading of its first write. */
   readonly #firstWrite = new Map<number, number>();
   readonly #floors = new Map<string, Floor>();
+  /** acquire op -> the token it was granted (a release names the acquire whose grant it gives up). */
+  readonly #granted = new Map<number, number>();
 
   constructor(bounds: TimeBounds) {
     this.#bounds = bounds;
@@ -40,6 +42,17 @@ export class BeliefFloor {
 
   onStep(step: Step): void {
     switch (step.kind) {
+      case 'begin': {
+        // A node that sends a release of a grant has given it up: its client may stop believing
+        // in that token at once (the release may apply at any moment), whichever op promised it.
+        const op = step.op;
+        if (op.kind !== 'release' || op.leaseOp === null) return;
+        const token = this.#granted.get(op.leaseOp);
+        const floor = this.#floors.get(op.node);
+        if (floor !== undefined && floor.resource === op.resource && floor.token === token)
+          this.#floors.delete(op.node);
+        return;
+      }
       case 'call':
         // A replica's write counts from the agent's send of the request it serves.
         if (step.req === 'cas' && step.op !== null && !this.#firstWrite.has(step.op))
@@ -62,6 +75,8 @@ export class BeliefFloor {
           (op.kind === 'renew' && step.result === 'renewed');
         const sentMonoMs = this.#firstWrite.get(op.id);
         if (step.final) this.#firstWrite.delete(op.id);
+        if (op.kind === 'acquire' && step.result === 'granted' && step.token !== null)
+          this.#granted.set(op.id, step.token);
         if (!promised || step.token === null || op.ttlMs === null || sentMonoMs === undefined)
           return;
         const ttlMs = op.ttlMs;
