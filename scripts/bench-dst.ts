@@ -2,18 +2,20 @@
  * npm run bench:dst — the simulator's targets:
  *   1. >= 200,000 simulated events/s on one core with every invariant checked every step by the
  *      independent checker and every step validated against the model (5 nodes, 3 resources),
- *      and the checked/unchecked throughput ratio (target: <= 1.5x);
+ *      and the checked/unchecked throughput ratio (target: <= 1.5x); the service topology (agents,
+ *      network, 3 replicas of the lease service, one store) >= 100,000 checked events/s; both over
+ *      the memory store, and over SQLite for comparison (a third of a sweep's seeds run it);
  *   2. memory flat over a 1,000,000-event run, trace streamed to a file: peak RSS < 300 MB;
  *   3. 10,000 seeds x 200 steps with --jobs 2 in at most 60 s.
  *
- *   npm run bench:dst [-- --runs N] [--only throughput|memory|sweep]
+ *   npm run bench:dst [-- --runs N] [--only throughput|service|memory|sweep]
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { findScenario, runSeed, type Scenario } from '@leasehold/sim';
+import { findScenario, runSeed, SCENARIOS, type Scenario, type StoreKind } from '@leasehold/sim';
 import { median, scriptFlags } from './bench-args';
 
 const { runs: RUNS, only: ONLY } = scriptFlags(
@@ -21,20 +23,22 @@ const { runs: RUNS, only: ONLY } = scriptFlags(
   "the simulator's targets: checked events/s, memory over a long run, a sweep's wall time",
   {
     runs: { int: 5, help: 'runs of each throughput measurement; the median is reported' },
-    only: { text: true, help: 'one measurement: throughput, memory or sweep' },
+    only: { text: true, help: 'one measurement: throughput, service, memory or sweep' },
   },
 );
 const machine = `${os.availableParallelism()} cores, Node ${process.version}`;
 
 /**
- * Events/s of `seeds` runs of `scenario` (5 nodes, 3 resources). Checked: the checker on every
- * step and trace validation against the model; unchecked: neither.
+ * Events/s of `seeds` runs of `scenario` (5 nodes, 3 resources, 3 replicas in the service
+ * topology) over `store`. Checked: the checker on every step and trace validation against the
+ * model where the scenario is validated; unchecked: neither.
  */
 async function throughput(
   scenario: Scenario,
   seeds: number,
   steps: number,
   checks: boolean,
+  store: StoreKind = 'memory',
 ): Promise<number> {
   let events = 0;
   const started = performance.now();
@@ -45,8 +49,10 @@ async function throughput(
       steps,
       nodes: 5,
       resources: 3,
+      store,
+      ...(scenario.topology === 'service' ? { replicas: 3 } : {}),
       checks,
-      validate: checks,
+      validate: checks && scenario.validated,
     });
     if (checks && run.status !== 'passed')
       throw new Error(`seed ${seed} failed: ${run.violation?.message}`);
@@ -76,6 +82,39 @@ async function benchThroughput(): Promise<void> {
     `throughput (swarm, 5 nodes, 3 resources, 10 seeds x 20,000 steps per run; median of ${RUNS}): ` +
       `checked ${Math.round(c).toLocaleString('en-US')} events/s, unchecked ${Math.round(u).toLocaleString('en-US')} events/s, ` +
       `checking costs ${(u / c).toFixed(2)}x  [target >= 200,000 checked: ${c >= 200_000 ? 'met' : 'NOT met'}; <= 1.5x: ${u / c <= 1.5 ? 'met' : 'NOT met'}]`,
+  );
+}
+
+/**
+ * The service topology beside the in-process one, alternating in one process: checked events/s
+ * of service-swarm and swarm, over the memory store and over SQLite.
+ */
+async function benchService(): Promise<void> {
+  const service = findScenario('service-swarm')!;
+  const inProcess = findScenario('swarm')!;
+  const kinds: ReadonlyArray<readonly [string, Scenario, StoreKind]> = [
+    ['service, memory', service, 'memory'],
+    ['in-process, memory', inProcess, 'memory'],
+    ['service, sqlite', service, 'sqlite'],
+    ['in-process, sqlite', inProcess, 'sqlite'],
+  ];
+  for (const [, scenario, store] of kinds) await throughput(scenario, 5, 20_000, true, store);
+  const figures = new Map<string, number[]>(kinds.map(([name]) => [name, []]));
+  for (let r = 0; r < RUNS; r++) {
+    const line: string[] = [];
+    for (const [name, scenario, store] of kinds) {
+      const rate = await throughput(scenario, 10, 20_000, true, store);
+      figures.get(name)!.push(rate);
+      line.push(`${name} ${Math.round(rate).toLocaleString('en-US')}`);
+    }
+    console.log(`  run ${r + 1}/${RUNS} (checked events/s): ${line.join(', ')}`);
+  }
+  const of = (name: string) => median(figures.get(name)!);
+  const serviceRate = of('service, memory');
+  console.log(
+    `service topology (service-swarm, 5 agents, 3 replicas, 3 resources, 10 seeds x 20,000 steps per run; median of ${RUNS}, checked): ` +
+      kinds.map(([name]) => `${name} ${Math.round(of(name)).toLocaleString('en-US')}`).join(', ') +
+      ` events/s  [target >= 100,000 for the service topology: ${serviceRate >= 100_000 ? 'met' : 'NOT met'}]`,
   );
 }
 
@@ -139,12 +178,13 @@ function benchSweep(): void {
     exitCode?: number;
   };
   console.log(
-    `sweep: leasehold dst run --seeds 1000 --steps 200 --jobs 2 (12 scenarios = ${summary.seeds} seeds, ` +
+    `sweep: leasehold dst run --seeds 1000 --steps 200 --jobs 2 (${SCENARIOS.length} scenarios = ${summary.seeds} seeds, ` +
       `${summary.events?.toLocaleString('en-US')} events, exit ${result.status}) in ${seconds.toFixed(1)} s  [target <= 60 s: ${seconds <= 60 ? 'met' : 'NOT met'}]`,
   );
 }
 
 console.log(`bench:dst on ${machine}`);
 if (ONLY === undefined || ONLY === 'throughput') await benchThroughput();
+if (ONLY === undefined || ONLY === 'service') await benchService();
 if (ONLY === undefined || ONLY === 'sweep') benchSweep();
 if (ONLY === undefined || ONLY === 'memory') await benchMemory();

@@ -10,7 +10,7 @@
  * (--grants N): the driver polls the store's history and the fenced log, kill i comes once the
  * store holds a seeded number of grants, and once it holds N grants, the fenced resource has
  * accepted N writes and every kill has happened, the driver raises a stop flag the clients check;
- * --duration-ms is only a cap, past which the run exits 70 (STYLE.md habit 12).
+ * --duration-ms is only a cap, past which the run exits 70 (CONSTRAINTS.md C-11).
  *
  *   npm run chaos:etcd [-- --seed S --grants N --duration-ms N --processes N --resources N --kills N --keep]
  */

@@ -8,7 +8,7 @@
  * (--grants N): the driver polls the store's history and the fenced log, kill i comes once the
  * store holds a seeded number of grants, and once it holds N grants, the fenced resource has
  * accepted N writes and every kill has happened, the driver writes a stop file the nodes check;
- * --duration-ms is only a cap, past which the run exits 70 (STYLE.md habit 12).
+ * --duration-ms is only a cap, past which the run exits 70 (CONSTRAINTS.md C-11).
  *
  *   npm run chaos:sqlite [-- --seed S --grants N --duration-ms N --processes N --resources N --kills N --keep]
  */

@@ -21,7 +21,7 @@ const ROOT = join(import.meta.dirname, '..');
 const INVARIANT_LINES = ['I-1', 'I-2', 'I-3', 'I-4', 'I-5', 'I-6', 'I-7', 'I-8', 'S-1', 'S-2'];
 
 /**
- * The runs go to a quota of work, not for a time (STYLE.md habit 12): a loaded machine takes
+ * The runs go to a quota of work, not for a time (CONSTRAINTS.md C-11): a loaded machine takes
  * longer instead of doing less. The cap is far above what any machine needs (a loaded 2-core
  * machine meets the quota in well under a minute), and each test's timeout is the cap plus time
  * for the nodes to finish their leases, the liveness probe and the check, so a test fails on time

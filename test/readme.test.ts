@@ -20,7 +20,7 @@ import { startServerProcess } from '../packages/server/test/server-process';
 import { commands, readmeBlock, readmeBlocks, type ReadmeBlock } from './readme-blocks';
 
 /**
- * Docs run (STYLE.md habit 13): every code block of README.md is executed here, commands with
+ * Docs run (CONSTRAINTS.md C-12): every code block of README.md is executed here, commands with
  * small settings (`--seeds 2` where the README sweeps more), TypeScript snippets type-checked and
  * run; what the README says a command prints (the shrink example) is compared with what it
  * prints; counts it states (scenarios, zoo variants, production bugs) with the code. A block no

@@ -10,8 +10,8 @@ export const DURATION_MS_MAX = 600_000;
 
 /**
  * Quota mode (--grants N): the run ends once the store holds N grants and the fenced resource
- * has accepted N writes, so a slow machine takes longer instead of doing less (STYLE.md habit
- * 12); --duration-ms is then only a cap, by default this far above what any machine needs.
+ * has accepted N writes, so a slow machine takes longer instead of doing less (CONSTRAINTS.md
+ * C-11); --duration-ms is then only a cap, by default this far above what any machine needs.
  */
 export const GRANTS_QUOTA_MIN = 1;
 export const GRANTS_QUOTA_MAX = 100_000;

@@ -87,7 +87,10 @@ export function summaryText(
   return out.join('\n');
 }
 
-/** The full report of one failing run (DESIGN.md section 5), in color where the terminal has it. */
+/**
+ * The full report of one failing run (README, "Deterministic simulation testing"), in color where
+ * the terminal has it.
+ */
 export function reportText(
   run: RunResult,
   c: ChalkInstance,

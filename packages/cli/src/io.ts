@@ -1,4 +1,7 @@
-/** Everything the CLI touches of its process, injected so tests run it in-process (STYLE.md). */
+/**
+ * Everything the CLI touches of its process, injected: the CLI is a thin shell that tests run
+ * in-process, through the same calls a user's command makes.
+ */
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
@@ -10,7 +13,10 @@ export interface CliIo {
   readonly color: boolean;
 }
 
-/** Exit codes (DESIGN.md section 5). */
+/**
+ * Exit codes, as the README documents them ("Deterministic simulation testing" for `dst`, "The
+ * lease service and the agent CLI" for the agent commands).
+ */
 export const EXIT = {
   ok: 0,
   safety: 1,

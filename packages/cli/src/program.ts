@@ -21,8 +21,9 @@ const VERSION = (
 
 /**
  * The whole command line, defined once: commander builds the help of every command from these
- * definitions, refuses unknown flags and commands, and prints `--version`. The CLI runs in-process
- * (STYLE.md): output goes through `io`, and the exit code comes back through `done`.
+ * definitions, refuses unknown flags and commands, and prints `--version`. The CLI runs in-process,
+ * so tests run it as users do: output goes through `io`, and the exit code comes back through
+ * `done`.
  */
 export function createProgram(io: CliIo, done: Done): Command {
   const program = new Command('leasehold')

@@ -97,12 +97,12 @@ type Sent<R extends RouteName> = {
 
 /**
  * The lease client over HTTP: the same interface as `LeaseClient`, asking the lease service
- * (`leasehold serve`) instead of running the decisions itself. The service's clock decides
- * expiry; this client keeps the holder's belief on its own monotonic clock, counted from when it
- * sent the request that was granted, never from the reply (DESIGN.md section 3). A request that
- * failed or timed out may have been applied: an acquire is retried under the same request id
- * (the service answers a replay with the same grant, I-8), and the belief counts from the
- * earliest send that may have applied.
+ * (`leasehold serve`) instead of running the decisions itself. The service's clock decides expiry;
+ * this client keeps the holder's belief on its own monotonic clock, counted from when it sent the
+ * request that was granted, never from the reply (spec/README.md, "Why belief is safe"). A request
+ * that failed or timed out may have been applied: an acquire is retried under the same request id
+ * (the service answers a replay with the same grant, I-8), and the belief counts from the earliest
+ * send that may have applied.
  */
 export class HttpLeaseClient implements LeaseClientApi {
   readonly holder: string;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
 /**
- * Where request ids and owner keys come from. Randomness is injected (STYLE.md habit 1): the
- * simulator passes a seeded source, production passes `randomIds()`.
+ * Where request ids and owner keys come from. Randomness is injected, as time is (CONSTRAINTS.md
+ * C-4): the simulator passes a seeded source, production passes `randomIds()`.
  */
 export interface IdSource {
   requestId(): string;

@@ -65,10 +65,10 @@ const BELIEF_ENDED = Symbol('belief ended');
 const WAKEUPS_MAX = 1_000;
 
 /**
- * Renews a lease about every third of its TTL on the monotonic clock, and gives it up no later
- * than its belief end (DESIGN.md section 3): a renewal that hangs is raced against that instant.
- * `Clock.sleep` cannot be cancelled, so every wait is raced against the end of the loop, and a
- * sleep that resolves after the end finds the loop over and does nothing.
+ * Renews a lease about every third of its TTL on the monotonic clock, and gives it up no later than
+ * its belief end (spec/README.md, "Why belief is safe"): a renewal that hangs is raced against that
+ * instant. `Clock.sleep` cannot be cancelled, so every wait is raced against the end of the loop,
+ * and a sleep that resolves after the end finds the loop over and does nothing.
  */
 export class KeepAliveLoop implements KeepAlive {
   readonly done: Promise<KeepAliveEnd>;

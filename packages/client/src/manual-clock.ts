@@ -7,9 +7,9 @@ interface Sleeper {
 }
 
 /**
- * A clock that moves only when a test tells it to (STYLE.md: time in tests is moved by a test
- * clock, never by sleeping). `advance` moves both clocks and wakes due sleepers in order;
- * `jumpWall` moves the wall clock alone, the way NTP steps it.
+ * A clock that moves only when a test tells it to (CONSTRAINTS.md C-11: tests of lease logic move
+ * time with a test clock, never by sleeping). `advance` moves both clocks and wakes due sleepers in
+ * order; `jumpWall` moves the wall clock alone, the way NTP steps it.
  */
 export class ManualClock implements Clock {
   #wallMs: number;

@@ -13,7 +13,8 @@ import type {
 
 /**
  * A lease as its holder sees it: the grant, plus the instant on the holder's monotonic clock at
- * which it must stop acting as owner (counted from when it sent the request; DESIGN.md section 3).
+ * which it must stop acting as owner (counted from when it sent the request; spec/README.md, "Why
+ * belief is safe").
  */
 export interface Lease extends LeaseGrant {
   readonly validUntilMonoMs: number;

@@ -19,7 +19,10 @@ const CLAIM_AFTER_MS = config.graceMs + config.maxClockSkewMs;
 const NODES = ['a', 'b', 'c'];
 const RESOURCES = ['r/1', 'r "2"'];
 
-/** The reference model: what each resource's lease should be, by the plain rules of DESIGN.md. */
+/**
+ * The reference model: what each resource's lease should be, by the plain rules of the README ("The
+ * lease model in one screen") and spec/README.md ("Claimability and renewal").
+ */
 interface ModelLease {
   holder: string | null;
   lastHolder: string | null;

@@ -1,5 +1,5 @@
 /**
- * Programmer-error assertions (STYLE.md habit 4). User input never reaches these: it is
+ * Programmer-error assertions (CONSTRAINTS.md C-3). User input never reaches these: it is
  * rejected earlier with a typed `invalid` result. A failed assertion means the code itself is
  * wrong, so it throws.
  */

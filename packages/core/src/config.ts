@@ -4,7 +4,7 @@ import { checkInteger, checkIntegerMs } from './validate.js';
 
 /**
  * Runtime lease configuration. All times are integer milliseconds; drift is in parts per million.
- * See DESIGN.md section 3 for why each margin exists.
+ * See spec/README.md ("Why belief is safe") for why each margin exists.
  */
 export interface LeaseConfig {
   /** TTL used when a request names none. */

@@ -84,7 +84,9 @@ export interface Write {
   readonly event: HistoryEvent;
 }
 
-/** A decision is data (STYLE.md habit 5): the answer, and the write that makes it true, if any. */
+/**
+ * A decision is data (CONSTRAINTS.md C-7): the answer, and the write that makes it true, if any.
+ */
 export interface Decision<R> {
   readonly result: R;
   readonly write: Write | null;

@@ -2,8 +2,9 @@ import { safetyMarginMsFor, type LeaseConfig } from './config.js';
 import type { LeaseRecord } from './record.js';
 
 /**
- * Claimability (DESIGN.md section 3): a node may take a lease over only when, on its own wall
- * clock, `now >= expiresAtMs + graceMs + maxClockSkewMs`. A missing or free record is claimable.
+ * Claimability (spec/README.md, "Claimability and renewal"): a node may take a lease over only
+ * when, on its own wall clock, `now >= expiresAtMs + graceMs + maxClockSkewMs`. A missing or free
+ * record is claimable.
  */
 export function claimable(record: LeaseRecord | null, nowMs: number, config: LeaseConfig): boolean {
   if (record === null || record.status === 'free') return true;
@@ -31,8 +32,8 @@ export function timeRemainingMs(record: LeaseRecord | null, nowMs: number): numb
 }
 
 /**
- * Belief (DESIGN.md section 3): how long, on the holder's monotonic clock and counted from when it
- * *sent* the successful request, the holder may act as the owner.
+ * Belief (spec/README.md, "Why belief is safe"): how long, on the holder's monotonic clock and
+ * counted from when it *sent* the successful request, the holder may act as the owner.
  */
 export function beliefDurationMs(ttlMs: number, config: LeaseConfig): number {
   return ttlMs - safetyMarginMsFor(ttlMs, config);

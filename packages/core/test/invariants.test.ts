@@ -8,7 +8,7 @@ import {
 import { describe, expect, it } from 'vitest';
 
 describe('the invariant table and the fenced resource', () => {
-  it('the table lists I-1..I-8 with the DESIGN.md names', () => {
+  it('the table lists I-1..I-8 with the names of CONSTRAINTS.md C-6', () => {
     expect(INVARIANTS.map((i) => `${i.id} ${i.name}`)).toEqual([
       'I-1 LeaseUniqueness',
       'I-2 BeliefConsistency',

@@ -58,6 +58,9 @@ export {
 export type { SettingsResult, SimSettings } from './settings.js';
 export { SimClock } from './sim-clock.js';
 export type { ClockHost, ClockSettings } from './sim-clock.js';
+export { memorySimulatedStore, sqliteSimulatedStore } from './simulated-store.js';
+export type { HistoryRetention, SimulatedStore } from './simulated-store.js';
+export type { StoreKind, Topology } from './world.js';
 export { Trace } from './trace.js';
 export type { TraceHeader, TraceSink } from './trace.js';
 export { inDeterminismSample, planSweep, runTask, summarizeSweep, sweepExitCode } from './sweep.js';

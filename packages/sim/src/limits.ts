@@ -54,7 +54,7 @@ export const PAUSE_MS_MAX = 1_500;
 /** Assumption-breaking: how long a suspended node's monotonic clock stops (ms). */
 export const SUSPEND_MS_MAX = 3_000;
 
-/** Fault rates are ratios over this denominator (STYLE.md: integers and ratios, not floats). */
+/** Fault rates are ratios over this denominator: integers and ratios, never floats. */
 export const RATE_DENOMINATOR = 1_000;
 /** Parts per million (drift). */
 export const PPM = 1_000_000;

@@ -117,9 +117,9 @@ export function failingWrite(run: RunResult): string | null {
 }
 
 /**
- * The report of one failing run (DESIGN.md section 5): what broke and why, where (scenario,
- * seed, step, time since the run started), the world, its faults and settings, the write that
- * broke it, the last events, and the command that replays it.
+ * The report of one failing run (README, "Deterministic simulation testing"): what broke and why,
+ * where (scenario, seed, step, time since the run started), the world, its faults and settings, the
+ * write that broke it, the last events, and the command that replays it.
  */
 export function formatReport(
   run: RunResult,

@@ -4,8 +4,9 @@ import { NODES_MAX, NODES_MIN, REPLICAS_MAX, REPLICAS_MIN, RESOURCES_MAX } from 
 
 /**
  * A scenario: a fault menu and the range of world shapes its seeds draw from. Each seed draws its
- * own swarm from the menu, its own shape and its own settings. Titles read like paths (STYLE.md);
- * ids are what `--scenario` takes.
+ * own swarm from the menu, its own shape and its own settings. Titles read like paths, from the
+ * general to the particular (`lease: storage: store crashes and restarts (durable)`); ids are what
+ * `--scenario` takes.
  */
 export interface Scenario {
   readonly id: string;

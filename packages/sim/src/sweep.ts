@@ -242,8 +242,8 @@ export function summarizeSweep(
 }
 
 /**
- * The sweep's exit code (DESIGN.md section 5): worst failure wins, nondeterminism above all;
- * 5 for a step the spec does not allow that no invariant noticed.
+ * The sweep's exit code (README, "Deterministic simulation testing"): worst failure wins,
+ * nondeterminism above all; 5 for a step the spec does not allow that no invariant noticed.
  */
 export function sweepExitCode(summary: SweepSummary): number {
   if (summary.nondeterministic.length > 0) return 4;

@@ -31,7 +31,8 @@ export type DstSuiteImplementation =
 
 /**
  * Seeded DST suites in vitest: one test per seed, the seed in its title, so a failing title is a
- * bug report (STYLE.md habit 10). `DST_SEED=<seed> npx vitest run <file>` runs exactly that seed.
+ * bug report that names the seed to replay. `DST_SEED=<seed> npx vitest run <file>` runs exactly
+ * that seed.
  *
  *   describeDst('lease under storage faults', { scenario: 'storage-faults', seeds: 20 });
  *   describeDst('my lease', { scenario: 'swarm', implementation, implementationModule: 'src/my-lease.ts' });

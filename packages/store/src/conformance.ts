@@ -12,7 +12,8 @@ import type { LeaseStore } from './lease-store.js';
 import { compareResources } from './memory-store.js';
 
 /**
- * The one conformance suite every LeaseStore adapter runs (STYLE.md: Drizzle/Effect):
+ * The one conformance suite every LeaseStore adapter runs, exported as a function so that each
+ * adapter, however thin, proves the same contract (as Drizzle and Effect do for their backends):
  *
  *   describeLeaseStore('sqlite', async () => openSqliteStore(tmpFile()));
  *

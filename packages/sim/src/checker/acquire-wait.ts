@@ -19,12 +19,12 @@ const WAKE_SLACK_MS = 1;
 const DELAYS: ReadonlySet<string> = new Set(['nodePause', 'suspendBeyondMargin', 'nodeCrash']);
 
 /**
- * The wait of an acquire (DESIGN.md section 3: "`acquire` (non-blocking, or blocking with a
- * timeout)"), judged on the node's own monotonic clock from what the world saw: an acquire told to
- * wait answers `held` only once its wait has run out, and starts no new round after that (a new
- * round is a read sent right after a read that found the lease held, with no write between).
- * A plain acquire (no wait) makes one round. Where a pause or suspension delayed the node since
- * its last read, a late round is its scheduler's doing, not the client's, and is let through.
+ * The wait of an acquire (`waitMs`: an acquire is non-blocking, or blocks up to its wait; README,
+ * "Using the client"), judged on the node's own monotonic clock from what the world saw: an acquire
+ * told to wait answers `held` only once its wait has run out, and starts no new round after that (a
+ * new round is a read sent right after a read that found the lease held, with no write between). A
+ * plain acquire (no wait) makes one round. Where a pause or suspension delayed the node since its
+ * last read, a late round is its scheduler's doing, not the client's, and is let through.
  */
 export class AcquireWait {
   readonly #waits = new Map<string, Wait>();

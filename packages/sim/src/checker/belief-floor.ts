@@ -23,10 +23,11 @@ interface Floor {
  *
  * The floor is judged on the node's own monotonic clock, from the first write of the logical
  * operation (the earliest send any correct client may count from), and leaves room for every
- * conservative choice the rule permits: the margin and its drift allowance, the skew bound twice
- * (a replay whose send is unknown counts from the record's wall-clock expiry, DESIGN.md section
- * 3), and the drift over the TTL again. Only what the world saw is used (the op the workload
- * began, its calls' clock readings); the client's report only says which lease it promised.
+ * conservative choice the rule permits: the margin and its drift allowance, the skew bound twice (a
+ * replay whose send is unknown counts from the record's wall-clock expiry, spec/README.md "Why
+ * belief is safe" step 6), and the drift over the TTL again. Only what the world saw is used (the
+ * op the workload began, its calls' clock readings); the client's report only says which lease it
+ * promised.
  */
 export class BeliefFloor {
   readonly #bounds: TimeBounds;

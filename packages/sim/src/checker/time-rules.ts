@@ -2,10 +2,11 @@ import type { LeaseRecord } from '@leasehold/core';
 import { LATENCY_MS_BASE_MAX, PPM, PROBE_ROUND_TRIPS_MAX } from '../limits.js';
 
 /**
- * The checker's own statement of the time rules, written from spec/Lease.tla and DESIGN.md
- * section 3, and deliberately not imported from `@leasehold/core`: a bug in the core's rule must
- * not move the check along with it. A property test (packages/sim/test/time-rules-agree.test.ts) checks that
- * the two statements agree on correct inputs.
+ * The checker's own statement of the time rules, written from spec/Lease.tla and spec/README.md
+ * ("Why belief is safe", "Claimability and renewal"), and deliberately not imported from
+ * `@leasehold/core`: a bug in the core's rule must not move the check along with it. A property
+ * test (packages/sim/test/time-rules-agree.test.ts) checks that the two statements agree on correct
+ * inputs.
  */
 export interface TimeBounds {
   readonly graceMs: number;
@@ -18,8 +19,9 @@ export interface TimeBounds {
 }
 
 /**
- * Claimability (DESIGN.md section 3; spec `ClaimableBySpec`): on a claimant's own wall clock, a
- * held lease may be taken over from `expiresAtMs + graceMs + maxClockSkewMs` on.
+ * Claimability (spec/README.md, "Claimability and renewal"; spec `ClaimableBySpec`): on a
+ * claimant's own wall clock, a held lease may be taken over from
+ * `expiresAtMs + graceMs + maxClockSkewMs` on.
  */
 export function claimFromWallMs(expiresAtMs: number, bounds: TimeBounds): number {
   return expiresAtMs + bounds.graceMs + bounds.skewMs;
@@ -43,20 +45,20 @@ export function claimableByAnyoneFromTrueMs(expiresAtMs: number, bounds: TimeBou
 }
 
 /**
- * The margin a holder must keep (DESIGN.md section 3: "safetyMarginMs covers drift over a TTL"):
- * the configured margin, and at least twice the drift over the TTL (the holder's clock may run
- * slow while a claimant's runs fast).
+ * The margin a holder must keep (spec/README.md, "Why belief is safe": the margin covers drift over
+ * the TTL): the configured margin, and at least twice the drift over the TTL (the holder's clock
+ * may run slow while a claimant's runs fast).
  */
 export function marginMsFor(ttlMs: number, bounds: TimeBounds): number {
   return Math.max(bounds.marginMs, Math.ceil((2 * ttlMs * bounds.driftPpm) / PPM));
 }
 
 /**
- * Belief (DESIGN.md section 3): a holder believes only until `send + ttl - margin` on its
- * monotonic clock, counted from when it sent the request that succeeded. A monotonic clock that
- * runs slow by the full drift bound reaches that reading last, so the first true instant at which
- * the belief must have ended is `send + ceil((ttl - margin) / (1 - drift))`. Believing at or after
- * this instant is a violation, whatever the implementation's own arithmetic.
+ * Belief (spec/README.md, "Why belief is safe"): a holder believes only until `send + ttl - margin`
+ * on its monotonic clock, counted from when it sent the request that succeeded. A monotonic clock
+ * that runs slow by the full drift bound reaches that reading last, so the first true instant at
+ * which the belief must have ended is `send + ceil((ttl - margin) / (1 - drift))`. Believing at or
+ * after this instant is a violation, whatever the implementation's own arithmetic.
  */
 export function beliefEndsByTrueMs(sendTrueMs: number, ttlMs: number, bounds: TimeBounds): number {
   const beliefMs = ttlMs - marginMsFor(ttlMs, bounds);
