@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INVARIANTS } from '@leasehold/core';
-import { ACTION_NAMES, MODEL_CONFIGS, MODEL_INVARIANTS } from '@leasehold/model';
+import {
+  ACTION_NAMES,
+  ACTION_PARAMETERS,
+  BUGS,
+  MODEL_CONFIGS,
+  MODEL_INVARIANTS,
+} from '@leasehold/model';
 import Parser from 'web-tree-sitter';
 import { describe, expect, it } from 'vitest';
 
@@ -73,6 +79,21 @@ describe('spec/Lease.tla parses (tree-sitter-tlaplus) and defines what the model
     for (const { name } of INVARIANTS) expect(defined, name).toContain(name);
   });
 
+  it("every action takes the model's parameters, by name and in order (AcquireRead(n, d), ForceRelease(e), ...)", async () => {
+    const tree = await parseSpec();
+    const parameters = new Map(
+      tree.rootNode.descendantsOfType('operator_definition').map((d) => [
+        d.childForFieldName('name')?.text ?? '',
+        d
+          .childrenForFieldName('parameter')
+          .filter((p) => p.type === 'identifier')
+          .map((p) => p.text),
+      ]),
+    );
+    for (const name of ACTION_NAMES)
+      expect(parameters.get(name), name).toEqual(ACTION_PARAMETERS[name]);
+  });
+
   it('a syntax error is reported (the parse check is not vacuous)', async () => {
     await Parser.init();
     const parser = new Parser();
@@ -109,7 +130,9 @@ describe('C-6: invariant ids and names agree across spec/Lease.tla, the model, t
 
   it("every action of the spec's Next is an action of the model, and back", () => {
     const next = spec.slice(spec.indexOf('\nNext =='), spec.indexOf('\nSpec =='));
-    const used = new Set([...next.matchAll(/\b([A-Z]\w+)\(n/g)].map((m) => m[1]!));
+    // Every operator Next applies is an action, except the set of clocks a decision may use.
+    const used = new Set([...next.matchAll(/\b([A-Z]\w+)\(/g)].map((m) => m[1]!));
+    used.delete('Deciders');
     used.add('Tick');
     expect([...used].sort()).toEqual([...ACTION_NAMES].sort());
   });
@@ -122,6 +145,12 @@ describe('spec configurations: one .cfg per model configuration, same constants'
       c.name === 'safe' ? 'Lease.cfg' : `Lease_${c.name}.cfg`,
     );
     expect(cfgs.sort()).toEqual(expected.sort());
+  });
+
+  it("the spec's Bugs are the model's, by name", () => {
+    const set = /\nBugs == \{([^}]*)\}/.exec(spec)![1]!;
+    const names = [...set.matchAll(/"(\w+)"/g)].map((m) => m[1]!);
+    expect(names.sort()).toEqual(BUGS.map((b) => b.bug).sort());
   });
 
   for (const config of MODEL_CONFIGS) {
@@ -137,6 +166,21 @@ describe('spec configurations: one .cfg per model configuration, same constants'
       expect(Number(constant('MaxTime'))).toBe(config.timeTicksMax);
       expect(Number(constant('MaxToken'))).toBe(config.tokenMax);
       expect(constant('ClockJumps')).toBe(config.clockJumps ? 'TRUE' : 'FALSE');
+      // Nodes n1, n2, ... and replicas r1, r2, ...: n1, n3, ... and r1, r3, ... lag, as the
+      // model's initial offsets put them.
+      const nodes = Array.from({ length: config.nodes }, (_, i) => `n${i + 1}`);
+      const replicas = Array.from({ length: config.replicas }, (_, i) => `r${i + 1}`);
+      const lagging = replicas.filter((_, i) => i % 2 === 0);
+      const set = (name: string) => new RegExp(`\\n\\s*${name} = \\{([^}]*)\\}`).exec(text)?.[1];
+      const members = (name: string) =>
+        (set(name) ?? '?')
+          .split(',')
+          .map((m) => m.trim())
+          .filter((m) => m !== '');
+      expect(members('Node')).toEqual(nodes);
+      expect(members('Lagging')).toEqual(nodes.filter((_, i) => i % 2 === 0));
+      expect(members('Replica')).toEqual(replicas);
+      expect(members('LaggingReplicas')).toEqual(lagging);
       expect(text).toMatch(/INVARIANT TypeOK LeaseUniqueness BeliefConsistency/);
       expect(text).toMatch(/CONSTRAINT StateConstraint/);
     });

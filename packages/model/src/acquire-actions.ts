@@ -4,7 +4,9 @@ import { wallOf, type ModelRecord, type ModelState } from './state.js';
 import {
   answerWrite,
   beliefEndFrom,
+  deciderParams,
   NO_EFFECT,
+  nodeParams,
   overtakeWrites,
   sendWrite,
   toHolding,
@@ -37,23 +39,25 @@ export function acquireDecision(
 }
 
 /**
- * AcquireRead(n): a new acquire (fresh request id) or a retry of the current one reads the
- * record; the client decides on it at once, on its own wall clock (no await between the reply
- * and the decision), and a grant sends its compare-and-set.
+ * AcquireRead(n, d): a new acquire (fresh request id) or a retry of the current one reads the
+ * record; the decision is taken at once on the wall clock of `decider` (spec: `d \in
+ * Deciders(n)`: the node's own in the library, with no await between the reply and the decision;
+ * the serving replica's in the service), and a grant sends its compare-and-set, whose expiry is
+ * that clock plus TTL. The node's belief counts from its own send (true time), whoever decided.
  */
 export function acquireRead(
   state: ModelState,
   node: number,
+  decider: number,
   config: ModelConfig,
 ): Transition | null {
   const n = state.nodes[node]!;
   if (n.pc !== 'idle' && n.pc !== 'acqRead') return null;
-  const wall = wallOf(state, node);
+  const wall = wallOf(state, decider);
   const seen = state.rec;
   const done = (next: ModelState, effect: Transition['effect']): Transition => ({
     action: 'AcquireRead',
-    node,
-    arg: null,
+    params: deciderParams(state, node, decider),
     state: next,
     effect,
   });
@@ -93,7 +97,7 @@ export function acquireWrite(
   const applies = !n.dirty || config.bug === 'acquireBlindWrite';
   if (!applies) {
     const next = answerWrite(state, node, 'acqReply', false);
-    return { action: 'AcquireWrite', node, arg: null, state: next, effect: NO_EFFECT };
+    return { action: 'AcquireWrite', params: nodeParams(node), state: next, effect: NO_EFFECT };
   }
   const before = state.rec;
   const after: ModelRecord = {
@@ -109,13 +113,14 @@ export function acquireWrite(
     kind: 'write',
     op: 'granted',
     node,
+    // The deciding clock's reading: the expiry it wrote minus TTL.
     wall: n.pendingExp - config.ttlTicks,
     before,
     after,
     requestToken: n.replyToken,
     opGrantedBefore: n.opGranted,
   } as const;
-  return { action: 'AcquireWrite', node, arg: null, state: next, effect };
+  return { action: 'AcquireWrite', params: nodeParams(node), state: next, effect };
 }
 
 /** AcquireReply(n): the compare-and-set's answer arrives. */
@@ -134,5 +139,5 @@ export function acquireReply(
     const end = beliefEndFrom(n.sendAt, state.now, config);
     next = end > 0 ? toHolding(state, node, n.replyToken, end) : toIdle(state, node);
   }
-  return { action: 'AcquireReply', node, arg: null, state: next, effect: NO_EFFECT };
+  return { action: 'AcquireReply', params: nodeParams(node), state: next, effect: NO_EFFECT };
 }

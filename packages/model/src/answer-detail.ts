@@ -4,7 +4,7 @@ import type { OpFacts } from './answer-validation.js';
 
 /**
  * What else an answer tells its caller, judged on what the op's node last learnt of the store in
- * that op (DESIGN.md section 4): a lease is the record the grant or renewal left; `held` names the
+ * that op (README, "The lease model in one screen"): a lease is the record the grant or renewal left; `held` names the
  * record's holder, token and expiry, and how long to wait on the caller's clock before it can be
  * claimable; `notHolder` names the holder, if any; `expired` says which grant ended and why;
  * `released`, `forceReleased` and `expiredNow` name the token (and the holder evicted). Returns

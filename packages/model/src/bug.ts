@@ -10,7 +10,10 @@ export type Bug =
   | 'acquireBlindWrite'
   | 'releaseWithoutOwnerCheck'
   | 'claimWithoutSkewMargin'
+  | 'forceReleaseKeepsToken'
   | 'renewWithoutOwnerCheck'
+  | 'forceReleaseIgnoresExpectedHolder'
+  | 'expireBeforeClaimable'
   | 'claimWaitsDoubleSkew'
   | 'tokenResetOnRelease'
   | 'fenceWithoutTokenCheck'
@@ -50,9 +53,26 @@ export const BUGS: readonly BugInfo[] = [
       'a claimant takes over at expiresAt + grace on its own clock, without the skew bound',
   },
   {
+    bug: 'forceReleaseKeepsToken',
+    invariant: 'I-2',
+    description:
+      'an admin force-release frees the lease but keeps its token, so the evicted holder is not fenced',
+  },
+  {
     bug: 'renewWithoutOwnerCheck',
     invariant: 'I-3',
     description: 'renew extends a held, unexpired lease without checking holder and token',
+  },
+  {
+    bug: 'forceReleaseIgnoresExpectedHolder',
+    invariant: 'I-3',
+    description: "an admin force-release naming an expected holder frees another holder's lease",
+  },
+  {
+    bug: 'expireBeforeClaimable',
+    invariant: 'I-3',
+    description:
+      'a cleanup expires a lease at expiresAt on its clock, without the grace and the skew bound',
   },
   {
     bug: 'claimWaitsDoubleSkew',

@@ -3,7 +3,7 @@ import type { ModelRecord } from './state.js';
 
 /**
  * The wall time from which a claimant takes a held lease over, as the (possibly buggy) client
- * decides it. The spec's rule is `expiresAt + Grace + MaxClockSkew` (DESIGN.md section 3).
+ * decides it. The spec's rule is `expiresAt + Grace + MaxClockSkew` (spec/README.md, "Claimability and renewal").
  */
 export function claimFrom(expiresAt: number, config: ModelConfig): number {
   switch (config.bug) {

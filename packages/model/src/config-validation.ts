@@ -14,7 +14,7 @@ export interface ConfigProblem {
 }
 
 /**
- * The rules of a lease configuration (DESIGN.md section 3; README "Configuration"), stated here on
+ * The rules of a lease configuration (spec/README.md, "Why belief is safe"; README, "The lease model in one screen"), stated here on
  * their own rather than taken from `@leasehold/core`'s `resolveConfig`, so a bug in the core's
  * checks does not move this statement along with it. An offer is the overrides a user passes:
  * a plain object of known settings, merged over the defaults; every TTL is a whole number of ms

@@ -1,9 +1,10 @@
 import type { ModelConfig } from './model-config.js';
-import type { ModelState, Pc } from './state.js';
+import { clockName, wallOf, type ModelState, type Pc } from './state.js';
 import {
   beliefEndFrom,
   isWriteStage,
   NO_EFFECT,
+  nodeParams,
   retireRequestId,
   toHolding,
   withNode,
@@ -18,21 +19,33 @@ export function tick(state: ModelState): Transition {
   );
   return {
     action: 'Tick',
-    node: null,
-    arg: null,
+    params: [],
     state: { ...state, now, nodes },
     effect: NO_EFFECT,
   };
 }
 
-/** ClockJump(n, o): a wall clock steps (forward or back) to another offset within the bound. */
-export function clockJumps(state: ModelState, node: number, config: ModelConfig): Transition[] {
+/**
+ * ClockJump(c, o): a node's or a replica's wall clock (`clock`, numbered as in `wallOf`) steps
+ * (forward or back) to another offset within the bound.
+ */
+export function clockJumps(state: ModelState, clock: number, config: ModelConfig): Transition[] {
   const half = config.skewTicksMax / 2;
+  const nodes = state.nodes.length;
+  const current = wallOf(state, clock) - state.now;
   const out: Transition[] = [];
   for (let offset = -half; offset <= half; offset++) {
-    if (offset === state.nodes[node]!.offset) continue;
-    const next = withNode(state, node, { offset });
-    out.push({ action: 'ClockJump', node, arg: offset, state: next, effect: NO_EFFECT });
+    if (offset === current) continue;
+    let next: ModelState;
+    if (clock < nodes) {
+      next = withNode(state, clock, { offset });
+    } else {
+      const replicas = state.replicas.slice();
+      replicas[clock - nodes] = offset;
+      next = { ...state, replicas };
+    }
+    const params = [clockName(state, clock), offset];
+    out.push({ action: 'ClockJump', params, state: next, effect: NO_EFFECT });
   }
   return out;
 }
@@ -61,7 +74,7 @@ export function writeFail(state: ModelState, node: number, config: ModelConfig):
       replyToken: 0,
     });
   }
-  return { action: 'WriteFail', node, arg: null, state: next, effect: NO_EFFECT };
+  return { action: 'WriteFail', params: nodeParams(node), state: next, effect: NO_EFFECT };
 }
 
 /** ReplyLost(n): a compare-and-set's reply is lost; the client cannot tell whether it applied. */
@@ -74,7 +87,7 @@ export function replyLost(state: ModelState, node: number, config: ModelConfig):
   } else {
     next = withNode(state, node, { pc: RETRY_STAGE[n.pc]!, replyToken: 0, replyApplied: false });
   }
-  return { action: 'ReplyLost', node, arg: null, state: next, effect: NO_EFFECT };
+  return { action: 'ReplyLost', params: nodeParams(node), state: next, effect: NO_EFFECT };
 }
 
 /** FencedWriteSend(n): a believing holder sends a write carrying its token to the resource. */
@@ -82,7 +95,7 @@ export function fencedWriteSend(state: ModelState, node: number): Transition | n
   const n = state.nodes[node]!;
   if (n.pc !== 'holding' || n.beliefEnd === 0 || n.fenced !== 0) return null;
   const next = withNode(state, node, { fenced: n.leaseToken });
-  return { action: 'FencedWriteSend', node, arg: null, state: next, effect: NO_EFFECT };
+  return { action: 'FencedWriteSend', params: nodeParams(node), state: next, effect: NO_EFFECT };
 }
 
 /** FencedWriteArrive(n): the write arrives, however late, even after its sender crashed. */
@@ -103,14 +116,14 @@ export function fencedWriteArrive(
     accepted,
     fenceMaxBefore: state.fenceMax,
   } as const;
-  return { action: 'FencedWriteArrive', node, arg: null, state: next, effect };
+  return { action: 'FencedWriteArrive', params: nodeParams(node), state: next, effect };
 }
 
 /** Abandon(n): the holder stops using its lease without releasing it (it will expire). */
 export function abandon(state: ModelState, node: number): Transition | null {
   if (state.nodes[node]!.pc !== 'holding') return null;
   const next = withNode(state, node, { pc: 'idle', leaseToken: 0, beliefEnd: 0 });
-  return { action: 'Abandon', node, arg: null, state: next, effect: NO_EFFECT };
+  return { action: 'Abandon', params: nodeParams(node), state: next, effect: NO_EFFECT };
 }
 
 /**
@@ -134,5 +147,5 @@ export function crash(state: ModelState, node: number): Transition | null {
     }),
     node,
   );
-  return { action: 'Crash', node, arg: null, state: next, effect: NO_EFFECT };
+  return { action: 'Crash', params: nodeParams(node), state: next, effect: NO_EFFECT };
 }

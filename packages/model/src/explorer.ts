@@ -8,7 +8,10 @@ import { initialStates, stateKey, withinBounds, type ModelState } from './state.
 import type { Transition } from './transition.js';
 
 export interface TraceStep {
-  /** `Init`, or the action with its node, as in the TLA+: `AcquireWrite(n1)`. */
+  /**
+   * `Init`, or the action with its arguments, as in the TLA+: `AcquireWrite(n1)`,
+   * `AcquireRead(n1, r2)`, `ForceRelease(None)`.
+   */
   readonly action: string;
   readonly state: StateView;
 }
@@ -42,9 +45,7 @@ export interface ExploreOptions {
 }
 
 export function actionLabel(t: Transition): string {
-  if (t.node === null) return t.action;
-  const node = `n${t.node + 1}`;
-  return t.arg === null ? `${t.action}(${node})` : `${t.action}(${node}, ${t.arg})`;
+  return t.params.length === 0 ? t.action : `${t.action}(${t.params.join(', ')})`;
 }
 
 /**

@@ -2,7 +2,7 @@
 export { BUGS } from './bug.js';
 export type { Bug, BugInfo } from './bug.js';
 export { describeState } from './describe-state.js';
-export type { NodeView, RecordView, StateView } from './describe-state.js';
+export type { NodeView, RecordView, ReplicaView, StateView } from './describe-state.js';
 export { actionLabel, explore } from './explorer.js';
 export type { Counterexample, ExploreOptions, ExploreResult, TraceStep } from './explorer.js';
 export * as modelLimits from './limits.js';
@@ -17,7 +17,7 @@ export { MODEL_INVARIANTS } from './model-invariants.js';
 export { successors } from './next.js';
 export { initialStates, stateKey } from './state.js';
 export type { ModelState } from './state.js';
-export { ACTION_NAMES } from './transition.js';
+export { ACTION_NAMES, ACTION_PARAMETERS } from './transition.js';
 export { configAnswerProblem, configProblems } from './config-validation.js';
 export type { ConfigProblem } from './config-validation.js';
 export { show as showRecord, TraceValidator } from './trace-validation.js';

@@ -15,7 +15,7 @@ export interface InvalidInput {
  * The inputs of `op` that break a documented limit, judged on their own: byte lengths are counted
  * here with the platform's UTF-8 encoder, not with the implementation's counter. The client must
  * answer such an operation `invalid` without calling the store, with a reason that names the
- * field and the limit (DESIGN.md section 3, CONSTRAINTS.md C-3).
+ * field and the limit (CONSTRAINTS.md C-3).
  */
 export function invalidInputs(op: Op, config: LeaseConfig): readonly InvalidInput[] {
   const found: InvalidInput[] = [];

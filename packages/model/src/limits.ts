@@ -2,6 +2,10 @@
 
 /** Nodes a model configuration may have (state space grows about 40x per node). */
 export const MODEL_NODES_MAX = 4;
+/** Replicas of the lease service a model configuration may have (0: the in-process library). */
+export const MODEL_REPLICAS_MAX = 3;
+/** Replicas in the service configuration (spec/Lease_service.cfg): one lags, one leads. */
+export const MODEL_SERVICE_REPLICAS = 2;
 
 /**
  * The standard bounds (spec/Lease.cfg). Model time is in ticks, not milliseconds: a tick is the

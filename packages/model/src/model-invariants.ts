@@ -14,10 +14,22 @@ import { checkFencingMonotonic } from './invariants/fencing-monotonic.js';
 import { checkIdempotentAcquire } from './invariants/idempotent-acquire.js';
 import { checkLeaseUniqueness } from './invariants/lease-uniqueness.js';
 import { checkNoResurrection } from './invariants/no-resurrection.js';
-import { checkRenewalOwnership } from './invariants/renewal-requires-ownership.js';
+import {
+  checkExpireClaimable,
+  checkForceReleaseCondition,
+  checkRenewalOwnership,
+} from './invariants/renewal-requires-ownership.js';
 import { claimableBySpec } from './claimability.js';
 import type { ModelConfig } from './model-config.js';
-import { nodeName, wallOf, type ModelRecord, type ModelState } from './state.js';
+import {
+  clockCount,
+  clockNameAmong,
+  nodeName,
+  NONE,
+  wallOf,
+  type ModelRecord,
+  type ModelState,
+} from './state.js';
 import type { StepEffect } from './transition.js';
 
 /**
@@ -85,13 +97,25 @@ export function coreRecord(rec: ModelRecord, config: ModelConfig): LeaseRecord |
   }
 }
 
+/**
+ * The beliefs I-1 and I-2 protect (spec: `Protected(n)`): every node that believes, except one an
+ * admin evicted (its token is below the token a force-release wrote, `evictedBelow`): fencing
+ * stops that one, not uniqueness.
+ */
 export function beliefsOf(state: ModelState): Belief[] {
   const beliefs: Belief[] = [];
   state.nodes.forEach((n, i) => {
-    if (n.beliefEnd > state.now)
+    if (n.beliefEnd > state.now && n.leaseToken >= state.evictedBelow)
       beliefs.push({ node: nodeName(i), resource: MODEL_RESOURCE, token: n.leaseToken });
   });
   return beliefs;
+}
+
+/** The largest wall clock reading of every clock that can decide: the nodes' and the replicas'. */
+function wallMaxOf(state: ModelState): number {
+  let wallMax = -Infinity;
+  for (let c = 0; c < clockCount(state); c++) wallMax = Math.max(wallMax, wallOf(state, c));
+  return wallMax;
 }
 
 /**
@@ -108,11 +132,11 @@ export function stateViolations(state: ModelState, config: ModelConfig): Invaria
 export function mayViolateState(state: ModelState, config: ModelConfig): boolean {
   let believers = 0;
   let wallMax = -Infinity;
-  for (let i = 0; i < state.nodes.length; i++) wallMax = Math.max(wallMax, wallOf(state, i));
   const rec = state.rec;
   for (let i = 0; i < state.nodes.length; i++) {
     const n = state.nodes[i]!;
-    if (n.beliefEnd <= state.now) continue;
+    if (n.beliefEnd <= state.now || n.leaseToken < state.evictedBelow) continue;
+    if (wallMax === -Infinity) wallMax = wallMaxOf(state);
     believers += 1;
     if (rec.status !== 'held' || rec.holder !== i || rec.token !== n.leaseToken) return true;
     if (wallMax >= rec.expiresAt + config.graceTicks + config.skewTicksMax) return true;
@@ -126,8 +150,7 @@ export function coreStateViolations(state: ModelState, config: ModelConfig): Inv
   const out: InvariantViolation[] = [];
   const unique = checkLeaseUniqueness(beliefs);
   if (unique) out.push(unique);
-  let wallMax = -Infinity;
-  for (let i = 0; i < state.nodes.length; i++) wallMax = Math.max(wallMax, wallOf(state, i));
+  const wallMax = wallMaxOf(state);
   const record = coreRecord(state.rec, config);
   const leaseConfig = leaseConfigOf(config);
   for (const belief of beliefs) {
@@ -172,6 +195,18 @@ export function mayViolateStep(effect: StepEffect, config: ModelConfig): boolean
       return claimableBySpec(effect.seen, effect.wall, config);
     case 'fenced':
       return effect.accepted && effect.token < effect.fenceMaxBefore;
+    case 'forceReleased': {
+      const { before, after, expectedHolder } = effect;
+      if (after.token < before.token) return true;
+      return (
+        expectedHolder !== NONE && (before.status !== 'held' || before.holder !== expectedHolder)
+      );
+    }
+    case 'expired': {
+      const { before, after } = effect;
+      if (after.token < before.token) return true;
+      return before.status !== 'held' || !claimableBySpec(before, effect.wall, config);
+    }
     case 'write': {
       const { before, after } = effect;
       if (after.token < before.token) return true;
@@ -216,9 +251,38 @@ export function coreStepViolations(effect: StepEffect, config: ModelConfig): Inv
       });
       return v ? [v] : [];
     }
+    case 'forceReleased':
+    case 'expired':
+      return adminViolations(effect, config);
     case 'write':
       return writeViolations(effect, config);
   }
+}
+
+/** I-5 and I-3 on an admin's force-release or a cleanup (spec: `ForceRelease(e)`, `Expire(d)`). */
+function adminViolations(
+  effect: StepEffect & { kind: 'forceReleased' | 'expired' },
+  config: ModelConfig,
+): InvariantViolation[] {
+  const before = coreRecord(effect.before, config);
+  const after = coreRecord(effect.after, config)!;
+  const out: InvariantViolation[] = [];
+  const fencing = checkFencingMonotonic(before, after, effect.before.token);
+  if (fencing) out.push(fencing);
+  const ownership =
+    effect.kind === 'forceReleased'
+      ? checkForceReleaseCondition(
+          effect.expectedHolder === NONE ? null : nodeName(effect.expectedHolder),
+          before,
+        )
+      : checkExpireClaimable(
+          clockNameAmong(config.nodes, effect.decider),
+          before,
+          effect.wall,
+          leaseConfigOf(config),
+        );
+  if (ownership) out.push(ownership);
+  return out;
 }
 
 function writeViolations(

@@ -17,8 +17,8 @@ export interface WriteFacts {
 export type WriteKind = 'grant' | 'renew' | 'release' | 'forceRelease' | 'expire';
 
 /**
- * The fields of a written record that the model's actions leave abstract, stated from DESIGN.md
- * sections 3 and 4 (what a record holds): every write names its resource and stamps the writer's
+ * The fields of a written record that the model's actions leave abstract, stated from the
+ * README's "The lease model in one screen" (what a record holds): every write names its resource and stamps the writer's
  * wall clock; a grant starts a lease (holder, TTL, start, no renewals) and remembers its request id
  * among the most recent RECORD_GRANT_IDS_MAX grants (I-8); a renewal changes only its TTL, expiry,
  * stamp and request id and counts one more renewal, never past the renewal limit; a release, force-release or cleanup frees the

@@ -3,6 +3,7 @@ import { wallOf, type ModelRecord, type ModelState } from './state.js';
 import {
   answerWrite,
   NO_EFFECT,
+  nodeParams,
   overtakeWrites,
   sendWrite,
   toIdle,
@@ -38,7 +39,7 @@ export function releaseRead(
   const next = releaseWrites(state.rec, node, n.leaseToken, config)
     ? sendWrite(stopped, node, 'relWrite', n.leaseToken, 0)
     : toIdle(state, node);
-  return { action: 'ReleaseRead', node, arg: null, state: next, effect: NO_EFFECT };
+  return { action: 'ReleaseRead', params: nodeParams(node), state: next, effect: NO_EFFECT };
 }
 
 /** ReleaseWrite(n): the record stays, freed, with its token (I-5), unless overtaken. */
@@ -51,7 +52,7 @@ export function releaseWrite(
   if (n.pc !== 'relWrite') return null;
   if (n.dirty) {
     const next = answerWrite(state, node, 'relReply', false);
-    return { action: 'ReleaseWrite', node, arg: null, state: next, effect: NO_EFFECT };
+    return { action: 'ReleaseWrite', params: nodeParams(node), state: next, effect: NO_EFFECT };
   }
   const before = state.rec;
   const after: ModelRecord = {
@@ -72,7 +73,7 @@ export function releaseWrite(
     requestToken: n.leaseToken,
     opGrantedBefore: n.opGranted,
   } as const;
-  return { action: 'ReleaseWrite', node, arg: null, state: next, effect };
+  return { action: 'ReleaseWrite', params: nodeParams(node), state: next, effect };
 }
 
 /** ReleaseReply(n): the release's answer; a refusal means read again. */
@@ -82,5 +83,5 @@ export function releaseReply(state: ModelState, node: number): Transition | null
   const next = n.replyApplied
     ? toIdle(state, node)
     : withNode(state, node, { pc: 'relRead', replyToken: 0, replyApplied: false });
-  return { action: 'ReleaseReply', node, arg: null, state: next, effect: NO_EFFECT };
+  return { action: 'ReleaseReply', params: nodeParams(node), state: next, effect: NO_EFFECT };
 }

@@ -3,7 +3,9 @@ import { wallOf, type ModelRecord, type ModelState } from './state.js';
 import {
   answerWrite,
   beliefEndFrom,
+  deciderParams,
   NO_EFFECT,
+  nodeParams,
   overtakeWrites,
   sendWrite,
   toHolding,
@@ -29,16 +31,25 @@ export function renewAllowed(
   );
 }
 
-/** RenewRead(n): a holder (believing or not) reads, decides, and sends its renewal, or stops. */
-export function renewRead(state: ModelState, node: number, config: ModelConfig): Transition | null {
+/**
+ * RenewRead(n, d): a holder (believing or not) reads, decides on the wall clock of `decider`
+ * (spec: `d \in Deciders(n)`), and sends its renewal, or stops.
+ */
+export function renewRead(
+  state: ModelState,
+  node: number,
+  decider: number,
+  config: ModelConfig,
+): Transition | null {
   const n = state.nodes[node]!;
   if (n.pc !== 'holding' && n.pc !== 'renRead') return null;
-  const wall = wallOf(state, node);
+  const wall = wallOf(state, decider);
   const fresh = n.pc === 'holding' ? withNode(state, node, { sendAt: -1 }) : state;
   const next = renewAllowed(state.rec, node, n.leaseToken, wall, config)
     ? sendWrite(fresh, node, 'renWrite', n.leaseToken, wall + config.ttlTicks)
     : toIdle(state, node);
-  return { action: 'RenewRead', node, arg: null, state: next, effect: NO_EFFECT };
+  const params = deciderParams(state, node, decider);
+  return { action: 'RenewRead', params, state: next, effect: NO_EFFECT };
 }
 
 /**
@@ -54,7 +65,7 @@ export function renewWrite(
   if (n.pc !== 'renWrite') return null;
   if (n.dirty) {
     const next = answerWrite(state, node, 'renReply', false);
-    return { action: 'RenewWrite', node, arg: null, state: next, effect: NO_EFFECT };
+    return { action: 'RenewWrite', params: nodeParams(node), state: next, effect: NO_EFFECT };
   }
   const before = state.rec;
   const after: ModelRecord = { ...before, expiresAt: Math.max(before.expiresAt, n.pendingExp) };
@@ -69,7 +80,7 @@ export function renewWrite(
     requestToken: n.leaseToken,
     opGrantedBefore: n.opGranted,
   } as const;
-  return { action: 'RenewWrite', node, arg: null, state: next, effect };
+  return { action: 'RenewWrite', params: nodeParams(node), state: next, effect };
 }
 
 /** RenewReply(n): a renewal's answer; belief restarts from the renew's earliest send. */
@@ -86,5 +97,5 @@ export function renewReply(
   } else {
     next = toHolding(state, node, n.leaseToken, beliefEndFrom(n.sendAt, state.now, config));
   }
-  return { action: 'RenewReply', node, arg: null, state: next, effect: NO_EFFECT };
+  return { action: 'RenewReply', params: nodeParams(node), state: next, effect: NO_EFFECT };
 }

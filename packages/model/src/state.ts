@@ -1,3 +1,4 @@
+import { MODEL_NODES_MAX, MODEL_REPLICAS_MAX } from './limits.js';
 import type { ModelConfig } from './model-config.js';
 
 /** A node's program counter: which step of which operation it takes next (spec: `pc`). */
@@ -63,6 +64,16 @@ export interface ModelState {
   /** Highest token the fenced resource has accepted. */
   readonly fenceMax: number;
   readonly nodes: readonly NodeState[];
+  /**
+   * The service's replicas (spec: `roff`): each one's wall clock minus true time, within
+   * +-MaxClockSkew/2. Empty for the in-process library, where each node decides on its own clock.
+   */
+  readonly replicas: readonly number[];
+  /**
+   * Ghost (spec: `evictedBelow`): the highest token a force-release wrote. A belief whose token is
+   * below it was evicted by an admin and is fenced; I-1 and I-2 do not protect it.
+   */
+  readonly evictedBelow: number;
 }
 
 export const NO_RECORD: ModelRecord = {
@@ -73,25 +84,89 @@ export const NO_RECORD: ModelRecord = {
   rids: 0,
 };
 
+/** The spec's `None`: nobody (a record's holder, or the admin's identity). */
+export const NONE = -1;
+export const NONE_NAME = 'None';
+
+const NODE_NAMES = Array.from({ length: MODEL_NODES_MAX }, (_, i) => `n${i + 1}`);
+const REPLICA_NAMES = Array.from({ length: MODEL_REPLICAS_MAX }, (_, i) => `r${i + 1}`);
+
 export function nodeName(index: number): string {
-  return `n${index + 1}`;
+  return NODE_NAMES[index] ?? `n${index + 1}`;
 }
 
-export function wallOf(state: ModelState, node: number): number {
-  return state.now + state.nodes[node]!.offset;
+export function replicaName(index: number): string {
+  return REPLICA_NAMES[index] ?? `r${index + 1}`;
 }
 
 /**
- * The wall clock offsets Init starts from: n1 lags and n2 leads by half the skew bound (the
- * widest disagreement the bound allows), and so on alternately. With `allOffsets`, every
+ * A clock that can decide (spec: an element of `Clocks`): node `i` is clock `i`, replica `j` is
+ * clock `nodes + j`. `wallOf(state, node)` is a node's wall clock.
+ */
+export function wallOf(state: ModelState, clock: number): number {
+  const nodes = state.nodes.length;
+  return state.now + (clock < nodes ? state.nodes[clock]!.offset : state.replicas[clock - nodes]!);
+}
+
+export function clockName(state: ModelState, clock: number): string {
+  return clockNameAmong(state.nodes.length, clock);
+}
+
+/** A clock's name when there are `nodes` nodes (the replicas are numbered after them). */
+export function clockNameAmong(nodes: number, clock: number): string {
+  return clock < nodes ? nodeName(clock) : replicaName(clock - nodes);
+}
+
+/** Every clock: the nodes', then the replicas'. */
+export function clockCount(state: ModelState): number {
+  return state.nodes.length + state.replicas.length;
+}
+
+/**
+ * Spec `Deciders(n)`: the clocks a decision for node `n`'s request is taken on: its own in the
+ * library, any replica's in the service.
+ */
+export function decidersOf(state: ModelState, node: number): readonly number[] {
+  const nodes = state.nodes.length;
+  const replicas = state.replicas.length;
+  if (replicas === 0) return OWN_CLOCK[node] ?? [node];
+  return REPLICA_CLOCKS[nodes]?.[replicas] ?? rangeOf(nodes, replicas);
+}
+
+/**
+ * Spec `UNION {Deciders(n) : n \in Node}`, the clocks a cleanup (`Expire(d)`) may decide on:
+ * every node's in the library, every replica's in the service.
+ */
+export function cleanersOf(state: ModelState): readonly number[] {
+  const nodes = state.nodes.length;
+  if (state.replicas.length === 0) return NODE_CLOCKS[nodes] ?? rangeOf(0, nodes);
+  return decidersOf(state, 0);
+}
+
+function rangeOf(from: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => from + i);
+}
+// The clock lists, made once: the explorer asks for them on every state.
+const OWN_CLOCK = rangeOf(0, MODEL_NODES_MAX).map((i) => [i]);
+const NODE_CLOCKS = rangeOf(0, MODEL_NODES_MAX + 1).map((nodes) => rangeOf(0, nodes));
+/** [nodes][replicas] -> the replicas' clocks, numbered after the nodes'. */
+const REPLICA_CLOCKS = rangeOf(0, MODEL_NODES_MAX + 1).map((nodes) =>
+  rangeOf(0, MODEL_REPLICAS_MAX + 1).map((replicas) => rangeOf(nodes, replicas)),
+);
+
+/**
+ * The wall clock offsets Init starts from, nodes first, then replicas: n1 lags and n2 leads by
+ * half the skew bound (the widest disagreement the bound allows), and so on alternately; r1 lags,
+ * r2 leads likewise (spec: `Lagging = {n1}`, `LaggingReplicas = {r1}`). With `allOffsets`, every
  * combination within the bound is an initial state (a larger check).
  */
 export function initialOffsets(config: ModelConfig): number[][] {
   const half = config.skewTicksMax / 2;
-  if (!config.allOffsets)
-    return [Array.from({ length: config.nodes }, (_, i) => (i % 2 === 0 ? -half : half))];
+  const alternate = (length: number) =>
+    Array.from({ length }, (_, i) => (i % 2 === 0 ? -half : half));
+  if (!config.allOffsets) return [[...alternate(config.nodes), ...alternate(config.replicas)]];
   let offsets: number[][] = [[]];
-  for (let i = 0; i < config.nodes; i++) {
+  for (let i = 0; i < config.nodes + config.replicas; i++) {
     const next: number[][] = [];
     for (const prefix of offsets) for (let o = -half; o <= half; o++) next.push([...prefix, o]);
     offsets = next;
@@ -105,7 +180,9 @@ export function initialStates(config: ModelConfig): ModelState[] {
     now: 0,
     rec: NO_RECORD,
     fenceMax: 0,
-    nodes: offs.map((offset) => idleNode(offset)),
+    nodes: offs.slice(0, config.nodes).map((offset) => idleNode(offset)),
+    replicas: offs.slice(config.nodes),
+    evictedBelow: 0,
   }));
 }
 
@@ -157,7 +234,9 @@ export function stateKey(state: ModelState): string {
     r.expiresAt + 2 * BIAS,
     r.rids + BIAS,
     state.fenceMax + BIAS,
+    state.evictedBelow + BIAS,
   );
+  for (const offset of state.replicas) key += String.fromCharCode(offset + 2 * BIAS);
   for (const n of state.nodes) {
     key += String.fromCharCode(
       PC_CODE.get(n.pc)! + BIAS,

@@ -1,6 +1,7 @@
 import type { LeaseConfig, LeaseRecord } from '@leasehold/core';
 import type { ApplyStep, CallStep, FenceStep, Op, OutcomeStep, Step } from '@leasehold/step';
 import { acquireDecision } from './acquire-actions.js';
+import { expireFrom } from './admin-actions.js';
 import { detailProblem } from './answer-detail.js';
 import { answerProblem, type OpFacts } from './answer-validation.js';
 import { inputProblem } from './input-validation.js';
@@ -23,11 +24,11 @@ export interface ValidatorResourceState {
 }
 
 /**
- * The model actions a simulator step maps onto; `ForceRelease` and `ExpireWrite` are the admin
- * and cleanup writes spec/Lease.tla does not model, checked by the validator's own rule
- * (spec/README.md).
+ * The model actions a simulator step maps onto (the admin's force-release and a cleanup onto the
+ * spec's `ForceRelease(e)` and `Expire(d)`), plus the store's reads and a power loss, which the
+ * spec does not have.
  */
-export type ValidatedAction = ActionName | 'Read' | 'PowerLoss' | 'ForceRelease' | 'ExpireWrite';
+export type ValidatedAction = ActionName | 'Read' | 'PowerLoss';
 
 export interface ConformanceFailure {
   readonly step: number;
@@ -384,8 +385,8 @@ export class TraceValidator {
       }
       case 'ForceRelease':
         return forceReleaseProblem(before, after, op?.expectedHolder ?? null);
-      case 'ExpireWrite':
-        return expireProblem(before, after, wall, this.#config);
+      case 'Expire':
+        return expireProblem(before, after, wall, config);
       default:
         return `no model action writes this`;
     }
@@ -494,6 +495,7 @@ export class TraceValidator {
     return {
       name: 'trace',
       nodes: this.#nodes.size,
+      replicas: 0,
       ttlTicks: ttlMs,
       graceTicks: this.#config.graceMs,
       skewTicksMax: this.#config.maxClockSkewMs,
@@ -519,7 +521,7 @@ function writeAction(op: Op | null, o: ApplyStep): ValidatedAction {
     case 'forceRelease':
       return 'ForceRelease';
     case 'expire':
-      return 'ExpireWrite';
+      return 'Expire';
     case undefined: {
       const after = o.after;
       if (after?.status !== 'held') return 'ReleaseWrite';
@@ -530,7 +532,10 @@ function writeAction(op: Op | null, o: ApplyStep): ValidatedAction {
   }
 }
 
-/** Outside the spec: an admin force-release frees a held lease and raises its token. */
+/**
+ * ForceRelease(e): enabled on a held lease (only the expected holder's, when one is named); it
+ * frees the lease and raises its token by one.
+ */
 function forceReleaseProblem(
   before: LeaseRecord | null,
   after: LeaseRecord,
@@ -544,15 +549,19 @@ function forceReleaseProblem(
   return null;
 }
 
-/** Outside the spec: a cleanup frees a lease claimable on the cleaner's clock, keeping its token. */
+/**
+ * Expire(d): enabled on a held lease once it is claimable on the wall clock that decided (the
+ * cleaner's own, or the replica's that served it, `expireFrom`); it frees the lease and keeps
+ * its token.
+ */
 function expireProblem(
   before: LeaseRecord | null,
   after: LeaseRecord,
   wall: number,
-  config: LeaseConfig,
+  config: ModelConfig,
 ): string | null {
   if (before === null || before.status !== 'held') return 'a cleanup frees a held lease';
-  const claimFrom = before.expiresAtMs + config.graceMs + config.maxClockSkewMs;
+  const claimFrom = expireFrom(before.expiresAtMs, config);
   if (wall < claimFrom)
     return `a cleanup at wall ${wall} freed a lease claimable only from ${claimFrom}`;
   if (after.status !== 'free' || after.token !== before.token)
@@ -565,7 +574,7 @@ const WRITE_KINDS: Partial<Record<ValidatedAction, WriteKind>> = {
   RenewWrite: 'renew',
   ReleaseWrite: 'release',
   ForceRelease: 'forceRelease',
-  ExpireWrite: 'expire',
+  Expire: 'expire',
 };
 
 /** A store record as the model sees it; `rids` holds the writer iff its op was granted before. */

@@ -1,5 +1,13 @@
+import { MODEL_NODES_MAX, MODEL_REPLICAS_MAX } from './limits.js';
 import type { ModelConfig } from './model-config.js';
-import type { ModelRecord, ModelState, NodeState, Pc } from './state.js';
+import {
+  clockNameAmong,
+  nodeName,
+  type ModelRecord,
+  type ModelState,
+  type NodeState,
+  type Pc,
+} from './state.js';
 
 /**
  * What a step did, as data for the step invariants (I-3..I-8): the model's counterpart of the
@@ -11,7 +19,7 @@ export type StepEffect =
       readonly kind: 'write';
       readonly op: 'granted' | 'renewed' | 'released';
       readonly node: number;
-      /** The writer's wall clock when it decided. */
+      /** The deciding clock's wall time when it decided (the writer's own, or a replica's). */
       readonly wall: number;
       readonly before: ModelRecord;
       readonly after: ModelRecord;
@@ -21,8 +29,26 @@ export type StepEffect =
       readonly opGrantedBefore: boolean;
     }
   | {
+      /** An admin's force-release (spec: `ForceRelease(e)`). */
+      readonly kind: 'forceReleased';
+      /** The expected holder `e`, or `NONE` when the admin named none. */
+      readonly expectedHolder: number;
+      readonly before: ModelRecord;
+      readonly after: ModelRecord;
+    }
+  | {
+      /** A cleanup (spec: `Expire(d)`). */
+      readonly kind: 'expired';
+      /** The deciding clock `d` (a node's or a replica's) and what it read. */
+      readonly decider: number;
+      readonly wall: number;
+      readonly before: ModelRecord;
+      readonly after: ModelRecord;
+    }
+  | {
       readonly kind: 'held';
       readonly node: number;
+      /** The deciding clock's wall time (the node's own, or the serving replica's). */
       readonly wall: number;
       readonly seen: ModelRecord;
     }
@@ -53,19 +79,73 @@ export const ACTION_NAMES = [
   'FencedWriteArrive',
   'Abandon',
   'Crash',
+  'ForceRelease',
+  'Expire',
 ] as const;
 
 export type ActionName = (typeof ACTION_NAMES)[number];
 
+/**
+ * Each action's parameters, named as in spec/Lease.tla: `n` a node, `d` the clock a decision is
+ * taken on (`Deciders(n)`), `c` any clock, `o` an offset, `e` an expected holder or `None`.
+ * `test/spec-names.test.ts` checks the spec's definitions take exactly these.
+ */
+export const ACTION_PARAMETERS: Readonly<Record<ActionName, readonly string[]>> = {
+  Tick: [],
+  ClockJump: ['c', 'o'],
+  AcquireRead: ['n', 'd'],
+  AcquireWrite: ['n'],
+  AcquireReply: ['n'],
+  RenewRead: ['n', 'd'],
+  RenewWrite: ['n'],
+  RenewReply: ['n'],
+  ReleaseRead: ['n'],
+  ReleaseWrite: ['n'],
+  ReleaseReply: ['n'],
+  WriteFail: ['n'],
+  ReplyLost: ['n'],
+  FencedWriteSend: ['n'],
+  FencedWriteArrive: ['n'],
+  Abandon: ['n'],
+  Crash: ['n'],
+  ForceRelease: ['e'],
+  Expire: ['d'],
+};
+
 export interface Transition {
   readonly action: ActionName;
-  /** The acting node, or null for `Tick`. */
-  readonly node: number | null;
-  /** `ClockJump`'s new offset. */
-  readonly arg: number | null;
+  /**
+   * The action's arguments as the spec writes them (`ACTION_PARAMETERS`): node and replica names
+   * (`n1`, `r2`), `None`, offsets. `AcquireRead(n1, r2)` has `['n1', 'r2']`.
+   */
+  readonly params: readonly (string | number)[];
   readonly state: ModelState;
   readonly effect: StepEffect;
 }
+
+/** The parameters of an action of one node, `[n]`, made once per node. */
+export function nodeParams(node: number): readonly string[] {
+  return NODE_PARAMS[node] ?? [nodeName(node)];
+}
+const NODE_PARAMS = Array.from({ length: MODEL_NODES_MAX }, (_, i) => [nodeName(i)] as const);
+
+/**
+ * The parameters of a decision of node `n` on clock `d`, `[n, d]` (clocks numbered as in
+ * `wallOf`), made once per pair: the explorer asks for them on every state.
+ */
+export function deciderParams(state: ModelState, node: number, decider: number): readonly string[] {
+  const nodes = state.nodes.length;
+  const cached = DECIDER_PARAMS[nodes]?.[node]?.[decider];
+  return cached ?? [nodeName(node), clockNameAmong(nodes, decider)];
+}
+const DECIDER_PARAMS = Array.from({ length: MODEL_NODES_MAX + 1 }, (_, nodes) =>
+  Array.from({ length: nodes }, (_, node) =>
+    Array.from({ length: nodes + MODEL_REPLICAS_MAX }, (_, clock) => [
+      nodeName(node),
+      clockNameAmong(nodes, clock),
+    ]),
+  ),
+);
 
 export const NO_EFFECT: StepEffect = { kind: 'none' };
 
@@ -87,7 +167,14 @@ export function withNode(state: ModelState, node: number, patch: Partial<NodeSta
     fenced: patch.fenced ?? n.fenced,
     opGranted: patch.opGranted ?? n.opGranted,
   };
-  return { now: state.now, rec: state.rec, fenceMax: state.fenceMax, nodes };
+  return {
+    now: state.now,
+    rec: state.rec,
+    fenceMax: state.fenceMax,
+    nodes,
+    replicas: state.replicas,
+    evictedBelow: state.evictedBelow,
+  };
 }
 
 export function sameRecord(a: ModelRecord, b: ModelRecord): boolean {
@@ -126,12 +213,19 @@ export function retireRequestId(state: ModelState, node: number): ModelState {
   return { ...state, rec, nodes };
 }
 
-/** A write applied: every other compare-and-set in flight now carries a stale version. */
+/**
+ * A write applied: every other compare-and-set in flight now carries a stale version. `writer` is
+ * `NONE` for the admin's and the cleanup's writes, which overtake every node's.
+ */
 export function overtakeWrites(state: ModelState, writer: number): ModelState {
-  const nodes = state.nodes.map((n, i) =>
-    i !== writer && !n.dirty && isWriteStage(n.pc) ? { ...n, dirty: true } : n,
-  );
-  return { ...state, nodes };
+  let nodes: NodeState[] | null = null;
+  for (let i = 0; i < state.nodes.length; i++) {
+    const n = state.nodes[i]!;
+    if (i === writer || n.dirty || !isWriteStage(n.pc)) continue;
+    nodes ??= state.nodes.slice();
+    nodes[i] = { ...n, dirty: true };
+  }
+  return nodes === null ? state : { ...state, nodes };
 }
 
 export function isWriteStage(pc: Pc): boolean {

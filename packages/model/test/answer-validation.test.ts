@@ -18,6 +18,7 @@ function context(leaseToken: number | null): AnswerContext {
     modelConfig: {
       name: 'trace',
       nodes: NODES.length,
+      replicas: 0,
       ttlTicks: 1_000,
       graceTicks: DEFAULT_CONFIG.graceMs,
       skewTicksMax: DEFAULT_CONFIG.maxClockSkewMs,
