@@ -3,7 +3,7 @@
  * the packages, one at a time, each under a default `leasehold dst run` sweep (no extra seeds).
  * Prints, per bug, what the sweep reported and whether that is what the bug should trip.
  *
- *   npm run bugs [-- --bug B3] [--jobs N] [--max-failures N]
+ *   npm run bugs [-- --bug B3] [--seeds N] [--jobs N] [--max-failures N]
  */
 import { rmSync } from 'node:fs';
 import os from 'node:os';
@@ -17,28 +17,28 @@ const flags = scriptFlags(
   'every production bug written into a copy of the packages, each under a default sweep',
   {
     bug: { text: true, help: 'one bug (B1..)' },
+    seeds: { text: true, help: "seeds per scenario (default: the default sweep's)" },
     jobs: { int: 2, help: 'worker processes of each sweep' },
     'max-failures': { text: true, help: 'stop each sweep once N runs have failed' },
   },
 );
 const only = flags.bug ?? '';
 const jobs = flags.jobs;
-const maxFailures = maxFailuresFlag(flags['max-failures']);
+const maxFailures = positiveFlag('max-failures', flags['max-failures']);
+const seeds = positiveFlag('seeds', flags.seeds);
 
-/** `--max-failures N` (a positive whole number), or 0 when not given: every sweep runs whole. */
-function maxFailuresFlag(text: string | undefined): number {
+/** `--name N` (a positive whole number), or 0 when not given: the default sweep's. */
+function positiveFlag(name: string, text: string | undefined): number {
   if (text === undefined) return 0;
   if (!/^\d+$/.test(text) || Number(text) < 1) {
-    console.error(
-      `bugs: --max-failures needs a positive whole number (got ${JSON.stringify(text)})`,
-    );
+    console.error(`bugs: --${name} needs a positive whole number (got ${JSON.stringify(text)})`);
     process.exit(64);
   }
   return Number(text);
 }
 
 console.log(
-  `bugs: ${os.availableParallelism()} cores, Node ${process.version}; default sweep per bug, --jobs ${jobs}${maxFailures > 0 ? `, --max-failures ${maxFailures}` : ''}`,
+  `bugs: ${os.availableParallelism()} cores, Node ${process.version}; ${seeds > 0 ? `--seeds ${seeds}` : 'default sweep'} per bug, --jobs ${jobs}${maxFailures > 0 ? `, --max-failures ${maxFailures}` : ''}`,
 );
 console.log('');
 console.log('| bug | file | meant to trip | reported (runs) | verdict | seconds |');
@@ -50,6 +50,7 @@ for (const bug of PRODUCTION_BUGS.filter((b) => only === '' || b.id === only)) {
   try {
     const args = ['--no-shrink', '--jobs', String(jobs)];
     if (maxFailures > 0) args.push('--max-failures', String(maxFailures));
+    if (seeds > 0) args.push('--seeds', String(seeds));
     const outcome = await sweep(dir, args);
     const counts = new Map<string, number>();
     for (const r of outcome.reported) counts.set(r, (counts.get(r) ?? 0) + 1);

@@ -140,17 +140,20 @@ describe('HttpLeaseClient over a real lease server', { timeout: 300_000 }, () =>
       tookOverFrom: 'stuck',
       lease: { token: held.lease.token + 2 },
     });
-    expect(await stuck.renew(held.lease)).toMatchObject({
-      kind: 'expired',
-      reason: 'superseded',
-    });
+    // As the in-process client answers: the lease is another holder's now.
+    expect(await stuck.renew(held.lease)).toEqual({ kind: 'notHolder', holder: 'rescuer' });
+    expect(await stuck.release(held.lease)).toEqual({ kind: 'notHolder', holder: 'rescuer' });
   });
 
   test('bad input is invalid naming the field; an unreachable service is unavailable', async () => {
     expect(await client('x').acquire('', {})).toMatchObject({ kind: 'invalid', field: 'resource' });
+    expect(await client('x').acquire('r', { requestId: '' })).toMatchObject({
+      kind: 'invalid',
+      field: 'requestId',
+    });
     expect(await client('x').acquire('r', { ttlMs: 5 })).toMatchObject({
       kind: 'invalid',
-      field: 'ttl_ms',
+      field: 'ttlMs',
     });
     const nowhere = new HttpLeaseClient({
       url: 'http://127.0.0.1:9',

@@ -148,6 +148,8 @@ export const RenewReply = Type.Object({
   resource: Type.String(),
   holder: Type.String(),
   token: Type.Integer(),
+  acquired_at: Iso,
+  acquired_at_ms: Type.Integer(),
   expires_at: Iso,
   expires_at_ms: Type.Integer(),
   ttl_ms: Type.Integer(),

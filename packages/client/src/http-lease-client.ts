@@ -10,6 +10,9 @@ import {
 import {
   beliefDurationMs,
   beliefEndsAtMonoMs,
+  checkHolder,
+  checkRequestId,
+  checkResource,
   DEFAULT_CONFIG,
   invalid,
   type Clock,
@@ -152,6 +155,11 @@ export class HttpLeaseClient implements LeaseClientApi {
     const attemptsMax = attemptsBudget(options);
     if (typeof attemptsMax !== 'number') return attemptsMax;
     const requestId = options.requestId ?? this.#ids.requestId();
+    // A name or id no lease can have is refused before any request (as LeaseClient refuses it
+    // before any store call); the TTL's bounds are the service's to check.
+    const invalid =
+      checkResource(resource) ?? checkHolder(this.holder) ?? checkRequestId(requestId);
+    if (invalid !== null) return invalid;
     let first = this.#sent.get(requestId);
     if (first === undefined) {
       const known = await this.#knownToken(resource, attemptsMax);
@@ -256,16 +264,15 @@ export class HttpLeaseClient implements LeaseClientApi {
     const reply = sent.reply;
     if (reply.kind === 'unavailable') return reply;
     if (reply.status === 200) {
-      const renewed = this.#lease(
-        { ...reply.body, acquired_at_ms: lease.acquiredAtMs },
-        lease.ownerKey,
-        sent.firstSendMonoMs,
-      );
+      const renewed = this.#lease(reply.body, lease.ownerKey, sent.firstSendMonoMs);
       this.#state.renewed(renewed);
       return { kind: 'renewed', lease: renewed };
     }
     if (reply.status === 410 || reply.status === 403 || reply.status === 404)
       this.#state.forget(lease.resource, lease.token);
+    // Another holder has it now: not this client's to renew (as LeaseClient answers it).
+    const now = reply.status === 410 ? (reply.body.holder ?? null) : null;
+    if (now !== null && now !== this.holder) return { kind: 'notHolder', holder: now };
     if (reply.status === 410)
       return { kind: 'expired', token: lease.token, reason: goneReason(reply.body.reason) };
     if (reply.status === 403 || reply.status === 404) return { kind: 'notHolder', holder: null };
@@ -298,8 +305,8 @@ export class HttpLeaseClient implements LeaseClientApi {
       this.#state.released(lease, reply.body.replayed);
       return { kind: 'released', token: lease.token, replayed: reply.body.replayed };
     }
-    if (reply.status === 410 || reply.status === 403 || reply.status === 404)
-      return { kind: 'notHolder', holder: null };
+    if (reply.status === 410) return { kind: 'notHolder', holder: reply.body.holder ?? null };
+    if (reply.status === 403 || reply.status === 404) return { kind: 'notHolder', holder: null };
     return refusal(reply.status, reply.body);
   }
 
@@ -528,10 +535,29 @@ function goneReason(reason: unknown): Expired['reason'] {
     : 'pastExpiry';
 }
 
-/** A 4xx no call expected: bad input (named by the service), or a key that may not do this. */
+/** The service's names of request fields, as this client's callers name them. */
+const CALLER_FIELDS: Readonly<Record<string, string>> = {
+  request_id: 'requestId',
+  ttl_ms: 'ttlMs',
+  wait_ms: 'waitMs',
+  token_floor: 'tokenFloor',
+  owner_key: 'ownerKey',
+  lease_id: 'leaseId',
+  min_interval_ms: 'minIntervalMs',
+  expected_holder: 'expectedHolder',
+};
+
+/**
+ * A 4xx no call expected: bad input (named by the service, in the words of this client's own
+ * interface: `requestId`, not `request_id`, as `LeaseClient` names it), or a key that may not do
+ * this.
+ */
 function refusal(status: number, body: Static<typeof ErrorReply>): Invalid {
   const message = body.message;
   if (status === 401) return invalid('apiKey', `was refused by the service: ${message}`);
   if (status === 403) return invalid('holder', `may not be used with this API key: ${message}`);
-  return { kind: 'invalid', field: body.field ?? 'request', reason: message };
+  const field = body.field ?? 'request';
+  const named = CALLER_FIELDS[field];
+  if (named === undefined) return { kind: 'invalid', field, reason: message };
+  return { kind: 'invalid', field: named, reason: message.split(field).join(named) };
 }

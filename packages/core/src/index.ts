@@ -43,6 +43,7 @@ export {
   checkHolder,
   checkReleaseRequest,
   checkRenewRequest,
+  checkRequestId,
   checkResource,
   checkTtlMs,
 } from './request-checks.js';

@@ -27,6 +27,10 @@ export function checkHolder(value: unknown, field = 'holder'): Invalid | null {
   return checkName(field, value, HOLDER_BYTES_MAX);
 }
 
+export function checkRequestId(value: unknown): Invalid | null {
+  return checkName('requestId', value, REQUEST_ID_BYTES_MAX);
+}
+
 export function checkTtlMs(value: unknown, config: LeaseConfig): Invalid | null {
   return checkIntegerMs('ttlMs', value, config.ttlMsMin, config.ttlMsMax);
 }
@@ -35,7 +39,7 @@ export function checkAcquireRequest(request: AcquireRequest, config: LeaseConfig
   return (
     checkResource(request.resource) ??
     checkHolder(request.holder) ??
-    checkName('requestId', request.requestId, REQUEST_ID_BYTES_MAX) ??
+    checkRequestId(request.requestId) ??
     checkName('ownerKey', request.ownerKey, OWNER_KEY_BYTES_MAX) ??
     checkTtlMs(request.ttlMs, config) ??
     (request.uncertainToken === undefined || request.uncertainToken === null
@@ -68,7 +72,7 @@ export function checkForceReleaseRequest(request: ForceReleaseRequest): Invalid 
     (request.expectedHolder === null
       ? null
       : checkHolder(request.expectedHolder, 'expectedHolder')) ??
-    checkName('requestId', request.requestId, REQUEST_ID_BYTES_MAX) ??
+    checkRequestId(request.requestId) ??
     checkHolder(request.by, 'by')
   );
 }

@@ -19,6 +19,8 @@ export function detailProblem(
     /** The token of the grant the op acts on (renew, release), or its own grant (acquire). */
     readonly grantToken: number | null;
     readonly config: LeaseConfig;
+    /** Every renewal limit the answer may have been decided under (default: the config's). */
+    readonly renewalLimits?: readonly (number | null)[];
   },
 ): string | null {
   const view = facts.view;
@@ -58,12 +60,14 @@ export function detailProblem(
     case 'expiredNow':
       if (view === undefined || view === null) return null;
       return fieldsProblem(detail, { token: view.token });
-    case 'maxRenewalsReached':
+    case 'maxRenewalsReached': {
       if (read === null || read.record === null || read.record.status !== 'held') return null;
-      return fieldsProblem(detail, {
-        renewals: read.record.renewals,
-        maxRenewals: ctx.config.maxRenewals,
-      });
+      const limits = ctx.renewalLimits ?? [ctx.config.maxRenewals];
+      const named = detail['maxRenewals'];
+      const limit =
+        typeof named === 'number' && limits.includes(named) ? named : ctx.config.maxRenewals;
+      return fieldsProblem(detail, { renewals: read.record.renewals, maxRenewals: limit });
+    }
     default:
       return null;
   }

@@ -59,6 +59,7 @@ interface ResourceModel {
 
 /** A request as its node sent it: what the model's decision is judged on. */
 interface SentCall {
+  /** The node the write is for: the caller itself, or the agent a replica serves. */
   readonly node: string;
   readonly op: Op | null;
   readonly wallMs: number;
@@ -97,8 +98,29 @@ export class TraceValidator {
   #observations = 0;
   #failure: ConformanceFailure | null = null;
 
-  constructor(config: LeaseConfig) {
+  /**
+   * The renewal limits a write may have been decided under: the configured one, and any an
+   * operator may set at runtime (the service's admin route: each replica uses what it last
+   * loaded, which the trace does not show). A renewal is judged by the loosest, a refusal at the
+   * limit by the tightest.
+   */
+  readonly #loosestLimit: number | null;
+  readonly #tightestConfig: LeaseConfig;
+  readonly #renewalLimits: readonly (number | null)[];
+
+  constructor(
+    config: LeaseConfig,
+    options: { readonly renewalLimits?: readonly (number | null)[] } = {},
+  ) {
     this.#config = config;
+    const limits = [config.maxRenewals, ...(options.renewalLimits ?? [])];
+    const bounded = limits.filter((limit): limit is number => limit !== null);
+    this.#renewalLimits = limits;
+    this.#loosestLimit = limits.includes(null) ? null : Math.max(...bounded);
+    this.#tightestConfig = {
+      ...config,
+      maxRenewals: bounded.length === 0 ? null : Math.min(...bounded),
+    };
   }
 
   /** A step listener for `runSeed`: validation stops at the first conformance failure. */
@@ -168,7 +190,7 @@ export class TraceValidator {
       case 'start':
         // A restarted process remembers nothing of the store.
         for (const key of [...this.#seen.keys()])
-          if (key.startsWith(`${o.node}\0`)) this.#seen.delete(key);
+          if (key.startsWith(`${o.node}\0`) || key.startsWith(`${o.node}#`)) this.#seen.delete(key);
         return this.#count('stutter');
       case 'outcome':
         return this.#outcome(o);
@@ -186,7 +208,7 @@ export class TraceValidator {
         // A reply that reached its node tells it the store as of the call it answers.
         if (o.result === 'ok') {
           const writes = this.#answered.get(o.call);
-          if (writes !== undefined) this.#seen.set(`${o.node}\0${o.resource}`, writes);
+          if (writes !== undefined) this.#seen.set(viewer(o.node, o.served, o.resource), writes);
         }
         this.#answered.delete(o.call);
         const readAfterGrant = this.#readAfterGrant.get(o.call) ?? false;
@@ -216,6 +238,12 @@ export class TraceValidator {
           facts.indeterminate = true;
         return this.#count('stutter');
       }
+      case 'request':
+      case 'serve':
+      case 'response':
+        // The agent's requests and the service's answers: the store calls a replica makes for a
+        // request, and the agent's outcome, are what the model's actions are judged on.
+        return this.#count('stutter');
       case 'fault':
       case 'heal':
       case 'probe':
@@ -230,10 +258,10 @@ export class TraceValidator {
     const facts = o.op === null ? undefined : this.#facts.get(o.op);
     if (facts !== undefined) facts.calls += 1;
     this.#calls.set(o.call, {
-      node: o.node,
+      node: o.origin?.node ?? o.node,
       op: o.op === null ? null : (this.#ops.get(o.op) ?? null),
       wallMs: o.wallMs,
-      basis: this.#seen.get(`${o.node}\0${o.resource}`) ?? -1,
+      basis: this.#seen.get(viewer(o.node, o.origin?.serve ?? null, o.resource)) ?? -1,
       copies: o.copies,
       applies: 0,
     });
@@ -294,7 +322,7 @@ export class TraceValidator {
       call?.op !== null &&
       call?.op !== undefined
     ) {
-      r.grantedTo.set(o.after.token, o.node);
+      r.grantedTo.set(o.after.token, call.node);
       this.#opGrants.set(call.op.id, o.after.token);
     }
   }
@@ -329,11 +357,11 @@ export class TraceValidator {
     if (kind === undefined) return null;
     return writtenRecordProblem(kind, o.before, o.after!, {
       wallMs: call.wallMs,
-      node: o.node,
+      node: call.node,
       resource: o.resource,
       ttlMs: call.op?.ttlMs ?? null,
       requestId: call.op?.requestId ?? null,
-      maxRenewals: this.#config.maxRenewals,
+      maxRenewals: this.#loosestLimit,
     });
   }
 
@@ -342,7 +370,7 @@ export class TraceValidator {
     const after = o.after!;
     const wall = call.wallMs;
     const op = call.op;
-    const node = this.#nodeIndex(o.node);
+    const node = this.#nodeIndex(call.node);
     const ttlMs = op?.ttlMs ?? (after.status === 'held' ? after.ttlMs : this.#config.ttlMsDefault);
     const config = this.#modelConfig(ttlMs);
     const granted = op !== null && this.#opGrants.has(op.id);
@@ -357,7 +385,7 @@ export class TraceValidator {
         const decision = acquireDecision(seen, node, wall, config).kind;
         if (decision !== 'grant')
           return `the model decides ${decision} at wall ${wall}, not a grant`;
-        if (after.status !== 'held' || after.holder !== o.node)
+        if (after.status !== 'held' || after.holder !== call.node)
           return 'a grant must name the writer as holder';
         if (after.token !== (before?.token ?? 0) + 1)
           return `a grant must write token ${(before?.token ?? 0) + 1}, not ${after.token}`;
@@ -378,7 +406,7 @@ export class TraceValidator {
       }
       case 'ReleaseWrite': {
         if (!releaseWrites(seen, node, leaseToken, config))
-          return `the model refuses a release of token ${leaseToken} by ${o.node}`;
+          return `the model refuses a release of token ${leaseToken} by ${call.node}`;
         if (after.status !== 'free' || after.token !== before?.token)
           return 'a release frees the lease and keeps its token';
         return null;
@@ -461,7 +489,7 @@ export class TraceValidator {
       leaseToken: op.kind === 'acquire' ? null : (token ?? null),
       opGranted,
       modelConfig: this.#modelConfig(op.ttlMs ?? this.#config.ttlMsDefault),
-      config: this.#config,
+      config: this.#tightestConfig,
       // The record a read brought back remembers the op's grant only if it applied before the
       // store answered that read.
       seen: (record) =>
@@ -474,6 +502,7 @@ export class TraceValidator {
     const detail = detailProblem(op, o.result, o.detail, facts, {
       grantToken: token ?? null,
       config: this.#config,
+      renewalLimits: this.#renewalLimits,
     });
     if (detail !== null) this.#fail(o, action, `${op.kind} answered ${o.result}: ${detail}`, r);
   }
@@ -618,4 +647,12 @@ export function show(record: LeaseRecord | null): string {
   if (record === null) return 'no record';
   if (record.status === 'free') return `free (last ${record.lastHolder}, token ${record.token})`;
   return `held by ${record.holder} (token ${record.token}, expires ${record.expiresAtMs})`;
+}
+
+/**
+ * Whose knowledge of the store a reply updates and a request is judged on: the node's own, or,
+ * for a replica, that of the one request it serves (each runs its own read, decide, write).
+ */
+function viewer(node: string, served: number | null, resource: string): string {
+  return served === null ? `${node}\0${resource}` : `${node}#${served}\0${resource}`;
 }

@@ -1,4 +1,5 @@
 import {
+  checkAcquireRequest,
   checkResource,
   checkTtlMs,
   decideAcquire,
@@ -183,8 +184,6 @@ export class LeaseService {
     const config = this.#settings.lease;
     const ttlMs = input.ttlMs ?? config.ttlMsDefault;
     const waitMs = input.waitMs ?? 0;
-    const problem = checkTtlMs(ttlMs, config) ?? checkWaitMs(waitMs);
-    if (problem !== null) return problem;
     const requestId = input.requestId ?? newRequestId(this.#random);
     const attempt: AcquireAttempt = {
       uncertainToken: input.tokenFloor ?? null,
@@ -192,6 +191,20 @@ export class LeaseService {
       indeterminate: false,
       passedFloor: null,
     };
+    // Every field is checked before the store is asked anything (as the client does).
+    const problem =
+      checkAcquireRequest(
+        {
+          resource: input.resource,
+          holder: input.holder,
+          requestId,
+          ownerKey: attempt.ownerKey,
+          ttlMs,
+          uncertainToken: attempt.uncertainToken,
+        },
+        config,
+      ) ?? checkWaitMs(waitMs);
+    if (problem !== null) return problem;
     const deadlineMonoMs = this.#clock.monoMs() + waitMs;
     for (let round = 0; round < WAIT_ROUNDS_MAX; round++) {
       // Watched from before the read: a release by another process in between still wakes it.
@@ -262,7 +275,7 @@ export class LeaseService {
         if (!result.replayed) this.#observer.granted?.(input.resource);
         return { kind: 'granted', lease: leaseView(result.lease), replayed: result.replayed };
       case 'expired':
-        return { kind: 'gone', token: result.token, reason: result.reason };
+        return { kind: 'gone', token: result.token, reason: result.reason, holder: null };
       case 'held':
       case 'invalid':
         return result;
@@ -497,7 +510,7 @@ function replayedOwnerKey(
 
 function gone(record: LeaseRecord | null, token: number): Gone {
   const reason = record === null ? 'superseded' : endedGrantReason(record, token);
-  return { kind: 'gone', token, reason };
+  return { kind: 'gone', token, reason, holder: record?.status === 'held' ? record.holder : null };
 }
 
 function renewAnswer(result: ReturnType<typeof decideRenew>['result']): RenewAnswer {
@@ -505,7 +518,7 @@ function renewAnswer(result: ReturnType<typeof decideRenew>['result']): RenewAns
     case 'renewed':
       return { kind: 'renewed', lease: leaseView(result.lease), replayed: result.replayed };
     case 'expired':
-      return { kind: 'gone', token: result.token, reason: result.reason };
+      return { kind: 'gone', token: result.token, reason: result.reason, holder: null };
     case 'notHolder':
       return { kind: 'forbidden', reason: 'not the holder of this lease' };
     case 'maxRenewalsReached':

@@ -110,7 +110,7 @@ async function acquire(
         },
       };
     case 'gone':
-      return gone(answer.token, answer.reason);
+      return gone(answer.token, answer.reason, answer.holder);
     case 'invalid':
       return invalid(answer, ttl?.field);
     case 'unavailable':
@@ -304,7 +304,7 @@ function ownerFailure(
   answer:
     | { kind: 'notFound' }
     | { kind: 'forbidden'; reason: string }
-    | { kind: 'gone'; token: number; reason: string }
+    | { kind: 'gone'; token: number; reason: string; holder: string | null }
     | ServiceUnavailable,
 ): ApiAnswer {
   switch (answer.kind) {
@@ -313,7 +313,7 @@ function ownerFailure(
     case 'forbidden':
       return error(403, 'forbidden', answer.reason);
     case 'gone':
-      return gone(answer.token, answer.reason);
+      return gone(answer.token, answer.reason, answer.holder);
     case 'unavailable':
       return unavailable(answer);
   }
@@ -326,9 +326,9 @@ const GONE_MESSAGE: Readonly<Record<string, string>> = {
   superseded: 'the lease ended and was granted again since',
 };
 
-function gone(token: number, reason: string): ApiAnswer {
+function gone(token: number, reason: string, holder: string | null): ApiAnswer {
   const message = `${GONE_MESSAGE[reason] ?? 'the lease ended'}; it is never renewed again`;
-  return error(410, 'gone', message, { reason, token });
+  return error(410, 'gone', message, { reason, token, ...(holder === null ? {} : { holder }) });
 }
 
 function unavailable(answer: ServiceUnavailable): ApiAnswer {
@@ -375,6 +375,8 @@ function renewBody(lease: LeaseView) {
     resource: lease.resource,
     holder: lease.holder,
     token: lease.token,
+    acquired_at: iso(lease.acquiredAtMs),
+    acquired_at_ms: lease.acquiredAtMs,
     expires_at: iso(lease.expiresAtMs),
     expires_at_ms: lease.expiresAtMs,
     ttl_ms: lease.ttlMs,

@@ -61,6 +61,8 @@ export interface Gone {
   readonly kind: 'gone';
   readonly token: number;
   readonly reason: Expired['reason'];
+  /** Who holds the lease now, if anyone (another grant, or this holder's own newer one). */
+  readonly holder: string | null;
 }
 
 export type AcquireAnswer =

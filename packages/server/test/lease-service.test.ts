@@ -120,4 +120,45 @@ describe('LeaseService (transport-agnostic, injected clock and randomness)', () 
       lease: { ttlMs: 60_000 },
     });
   });
+
+  it('an acquire with any field out of bounds is refused before the store is asked anything', async () => {
+    const store = new MemoryStore();
+    const { service } = await open(new ManualClock(1_000_000, 0), store);
+    let calls = 0;
+    const read = store.read.bind(store);
+    const compareAndSet = store.compareAndSet.bind(store);
+    store.read = (resource) => (calls++, read(resource));
+    store.compareAndSet = (...args) => (calls++, compareAndSet(...args));
+    for (const [input, field] of [
+      [{ resource: '', holder: 'a' }, 'resource'],
+      [{ resource: 'r', holder: '' }, 'holder'],
+      [{ resource: 'r', holder: 'a', requestId: '' }, 'requestId'],
+      [{ resource: 'r', holder: 'a', ttlMs: 1 }, 'ttlMs'],
+      [{ resource: 'r', holder: 'a', tokenFloor: -1 }, 'uncertainToken'],
+    ] as const) {
+      expect(await service.acquire(input)).toMatchObject({ kind: 'invalid', field });
+    }
+    expect(calls).toBe(0);
+  });
+
+  it('a renew or release of a lease another grant holds now answers gone, naming that holder', async () => {
+    const { service, clock } = await open();
+    const first = await service.acquire({ resource: 'r', holder: 'a', ttlMs: 1_000 });
+    if (first.kind !== 'granted') throw new Error(first.kind);
+    clock.advance(10_000);
+    expect(await service.acquire({ resource: 'r', holder: 'b' })).toMatchObject({
+      kind: 'granted',
+    });
+    const { leaseId, ownerKey } = first.lease;
+    expect(await service.renew({ leaseId, ownerKey })).toMatchObject({
+      kind: 'gone',
+      token: 1,
+      holder: 'b',
+    });
+    expect(await service.release({ leaseId, ownerKey })).toMatchObject({
+      kind: 'gone',
+      token: 1,
+      holder: 'b',
+    });
+  });
 });

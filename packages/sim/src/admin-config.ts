@@ -3,7 +3,7 @@ import type { SimNode } from './node-process.js';
 import type { World } from './world.js';
 
 /** The renewal limits an operator switches between at runtime (null: unlimited). */
-const MAX_RENEWALS_CHOICES: readonly (number | null)[] = [null, 0, 1, 2, 4];
+export const MAX_RENEWALS_CHOICES: readonly (number | null)[] = [null, 0, 1, 2, 4];
 
 /**
  * An operator changes the service's settings at runtime, through the admin route of one replica

@@ -32,28 +32,29 @@ const OP_OF_ROUTE: Readonly<Partial<Record<ApiRequest['route'], OpKind>>> = {
 };
 
 /**
- * An agent's kept leases, by node: like the agent CLI's state file, they outlive a crash of the
- * agent's process.
+ * What an agent keeps between its commands, by node: its leases, as the agent CLI's state file
+ * keeps them (they outlive a crash of the agent's process), and, for the workload's bookkeeping,
+ * the logical op whose grant each kept lease is (its renewals and releases act on that grant).
  */
-const kept = new WeakMap<World, Map<string, MemoryAgentState>>();
-
-function stateOf(world: World, node: SimNode): MemoryAgentState {
-  let states = kept.get(world);
-  if (states === undefined) {
-    states = new Map();
-    kept.set(world, states);
-  }
-  let state = states.get(node.id);
-  if (state === undefined) {
-    state = new MemoryAgentState();
-    states.set(node.id, state);
-  }
-  return state;
+interface AgentMemory {
+  readonly state: MemoryAgentState;
+  readonly grantOps: Map<string, number>;
 }
 
-/** The ops an agent's commands began: its last granted acquire (renewals and releases act on it). */
-interface AgentOps {
-  granted: number | null;
+const memories = new WeakMap<World, Map<string, AgentMemory>>();
+
+function memoryOf(world: World, node: SimNode): AgentMemory {
+  let byNode = memories.get(world);
+  if (byNode === undefined) {
+    byNode = new Map();
+    memories.set(world, byNode);
+  }
+  let memory = byNode.get(node.id);
+  if (memory === undefined) {
+    memory = { state: new MemoryAgentState(), grantOps: new Map() };
+    byNode.set(node.id, memory);
+  }
+  return memory;
 }
 
 /**
@@ -62,17 +63,24 @@ interface AgentOps {
  * and an acquire), begun when it is sent and ended with what came back, so the checker judges
  * every write the commands cause as it judges a client's calls.
  */
-function bookkeeping(world: World, node: SimNode, inner: Transport, ops: AgentOps): Transport {
+function bookkeeping(
+  world: World,
+  node: SimNode,
+  inner: Transport,
+  memory: AgentMemory,
+  turnResource: string,
+): Transport {
   return {
     async send(request, options): Promise<TransportReply> {
       const kind = OP_OF_ROUTE[request.route];
       if (kind === undefined) return inner.send(request, options);
       const body = (request.body ?? {}) as Record<string, unknown>;
-      const resource =
-        typeof body.resource === 'string' ? body.resource : (world.resources[0] ?? '');
+      // A renewal or release names its lease by id: the resource is the turn's.
+      const resource = typeof body.resource === 'string' ? body.resource : turnResource;
       const ttlMs = typeof body.ttl_ms === 'number' ? body.ttl_ms : null;
       const expectedHolder = typeof body.expected_holder === 'string' ? body.expected_holder : null;
-      const leaseOp = kind === 'renew' || kind === 'release' ? ops.granted : null;
+      const leaseOp =
+        kind === 'renew' || kind === 'release' ? (memory.grantOps.get(resource) ?? null) : null;
       const op = world.beginOp(node, kind, resource, {
         ...(ttlMs === null ? {} : { ttlMs }),
         ...(leaseOp === null ? {} : { leaseOp }),
@@ -86,35 +94,69 @@ function bookkeeping(world: World, node: SimNode, inner: Transport, ops: AgentOp
         world.acquireWaits(node, op, Math.max(0, waitMs - driftMs));
       }
       const reply = await inner.send(request, options);
-      const answer = answerOf(request.route, reply);
-      if (kind === 'acquire' && answer.kind === 'granted') ops.granted = op.id;
+      const answer = answerOf(request.route, reply, node.id);
+      if (kind === 'acquire' && answer.kind === 'granted') memory.grantOps.set(resource, op.id);
       world.endOp(node, op, answer, answer.token ?? null);
       return reply;
     },
   };
 }
 
-/** An HTTP answer as the outcome the checker records (the client's words for it). */
-function answerOf(
-  route: ApiRequest['route'],
-  reply: TransportReply,
-): { kind: string; token?: number; field?: string; reason?: string } {
+/** An answer as the checker records it: the client's words, and the fields it carries. */
+type Answer = { readonly kind: string; readonly token?: number } & Record<string, unknown>;
+
+/**
+ * An HTTP answer as the outcome the checker records, in the words and field names the lease
+ * clients use for it (the lease of a grant or renewal, the holder of a `held`, the reason of an
+ * `expired`), so trace validation judges what the service told the agent.
+ */
+function answerOf(route: ApiRequest['route'], reply: TransportReply, agent: string): Answer {
   if (reply.kind === 'failed') return { kind: 'unavailable' };
   const body = (reply.body ?? {}) as Record<string, unknown>;
   const token = typeof body.token === 'number' ? { token: body.token } : {};
+  const replayed = typeof body.replayed === 'boolean' ? { replayed: body.replayed } : {};
   switch (reply.status) {
     case 201:
-      return { kind: 'granted', ...token };
+      return { kind: 'granted', ...token, lease: leaseFields(body), ...replayed };
     case 200:
       if (route === 'renew')
-        return body.skipped === true ? { kind: 'skipped' } : { kind: 'renewed', ...token };
-      if (route === 'release') return { kind: 'released' };
-      if (route === 'forceRelease') return { kind: 'forceReleased', ...token };
+        return body.skipped === true
+          ? { kind: 'skipped' }
+          : { kind: 'renewed', ...token, lease: leaseFields(body) };
+      if (route === 'release') return { kind: 'released', ...token, ...replayed };
+      if (route === 'forceRelease')
+        return { kind: 'forceReleased', previousHolder: body.previous_holder, ...token };
       return { kind: 'ok' };
     case 409:
-      return { kind: typeof body.error === 'string' ? body.error : 'conflict' };
-    case 410:
-      return { kind: 'expired' };
+      switch (body.error) {
+        case 'held':
+          return {
+            kind: 'held',
+            holder: body.holder,
+            ...token,
+            expiresAtMs: body.expires_at_ms,
+            retryAfterMs: body.retry_after_ms,
+          };
+        case 'max_renewals_reached':
+          return {
+            kind: 'maxRenewalsReached',
+            renewals: body.renewals,
+            maxRenewals: body.max_renewals,
+          };
+        case 'not_held':
+          return { kind: 'notHeld' };
+        case 'holder_mismatch':
+          return { kind: 'holderMismatch', holder: body.holder };
+        default:
+          return { kind: 'conflict' };
+      }
+    case 410: {
+      // As the lease clients word it: a lease another node holds now is not this one's.
+      const holder = typeof body.holder === 'string' ? body.holder : null;
+      if (route === 'release') return { kind: 'notHolder', holder };
+      if (holder !== null && holder !== agent) return { kind: 'notHolder', holder };
+      return { kind: 'expired', ...token, reason: body.reason };
+    }
     case 400:
       return {
         kind: 'invalid',
@@ -123,10 +165,23 @@ function answerOf(
       };
     case 403:
     case 404:
-      return { kind: 'notHolder' };
+      return { kind: 'notHolder', holder: null };
     default:
       return { kind: 'unavailable' };
   }
+}
+
+/** A lease's fields in an answer's body, named as the clients' `Lease` names them. */
+function leaseFields(body: Record<string, unknown>): Record<string, unknown> {
+  return {
+    resource: body.resource,
+    holder: body.holder,
+    token: body.token,
+    ttlMs: body.ttl_ms,
+    acquiredAtMs: body.acquired_at_ms,
+    expiresAtMs: body.expires_at_ms,
+    renewals: body.renewals,
+  };
 }
 
 /** A kept lease as the `Lease` the world tracks (the agent keeps no monotonic belief). */
@@ -156,16 +211,16 @@ function leaseOf(resource: string, agent: string, kept: AgentLease): Lease {
 export async function agentTurn(world: World, node: SimNode, transport: Transport): Promise<void> {
   const prng = node.compose;
   const settings = world.settings;
-  const state = stateOf(world, node);
+  const memory = memoryOf(world, node);
+  const state = memory.state;
   // A session keeps working on the file it holds: half the turns stay on a kept lease.
   const keptNames = world.resources.filter((name) => state.read(name) !== undefined);
   const resource =
     keptNames.length > 0 && prng.chance(1, 2) ? prng.pick(keptNames) : prng.pick(world.resources);
   const ttlMs = prng.pick(settings.ttlMs);
-  const ops: AgentOps = { granted: null };
   const host: AgentHost = {
     agent: node.id,
-    api: new LeaseApi(bookkeeping(world, node, transport, ops)),
+    api: new LeaseApi(bookkeeping(world, node, transport, memory, resource)),
     state,
     wallMs: () => node.clock.wallMs(),
     config: world.config,
@@ -198,10 +253,16 @@ export async function agentTurn(world: World, node: SimNode, transport: Transpor
   }
   const rounds = prng.between(1, settings.writes);
   let gate: GateOutcome | null = null;
+  let gatedAtMs = -1;
+  // A hook acts on the gate's exit code: yes at the instant it answered, whatever instant it named;
+  // after that, only until the instant on the agent's wall clock it said its answer holds.
   const believes = () =>
-    gate !== null && gate.kind === 'holds' && node.clock.wallMs() < gate.untilWallMs;
+    gate !== null &&
+    gate.kind === 'holds' &&
+    (world.scheduler.nowMs === gatedAtMs || node.clock.wallMs() < gate.untilWallMs);
   for (let i = 0; i < rounds && world.phase() === 'safety'; i++) {
     gate = await gateLease(host, resource);
+    gatedAtMs = world.scheduler.nowMs;
     const lease = host.state.read(resource);
     if (gate.kind !== 'holds' || lease === undefined) {
       world.setHeld(node, resource, null);
@@ -211,11 +272,12 @@ export async function agentTurn(world: World, node: SimNode, transport: Transpor
     world.mark('agentGateHeld');
     world.setHeld(node, resource, {
       lease: leaseOf(resource, node.id, lease),
-      op: ops.granted ?? 0,
+      op: memory.grantOps.get(resource) ?? 0,
       gate: believes,
       floor: false,
     });
-    if (believes()) await world.fencedWrite(node, resource, gate.token);
+    // The edit follows the gate's yes at once, as `leasehold agent gate X && edit` does.
+    await world.fencedWrite(node, resource, gate.token);
     await node.clock.sleep(prng.between(10, settings.workMs));
     const minIntervalMs =
       prng.int(100) < THROTTLED_HEARTBEAT_PCT ? prng.between(0, ttlMs) : undefined;

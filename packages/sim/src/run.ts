@@ -4,6 +4,7 @@ import type { StepListener } from '@leasehold/step';
 import type { MarkCounts } from './coverage.js';
 import { drawSwarm, formatSwarm, type FaultKind, type Swarm } from './faults.js';
 import { leaseholdImplementation, type Implementation } from './implementation.js';
+import { MAX_RENEWALS_CHOICES } from './admin-config.js';
 import { drawConfigOffer } from './bad-input.js';
 import {
   CONFIG_OFFERS_PER_RUN,
@@ -270,8 +271,12 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
   const offer = configOfferOf(plan.settings);
   const resolved = resolveConfig(offer);
   const config = resolved.kind === 'ok' ? resolved.config : offer;
+  // An operator may change the service's renewal limit mid-run (admin-config.ts).
+  const renewalLimits = scenario.topology === 'service' ? MAX_RENEWALS_CHOICES : [];
   const validator =
-    (options.validate ?? true) && scenario.validated ? new TraceValidator(offer) : null;
+    (options.validate ?? true) && scenario.validated
+      ? new TraceValidator(offer, { renewalLimits })
+      : null;
   const world = new World({
     seed,
     settings: plan.settings,
