@@ -70,7 +70,12 @@ export const ReleaseBody = Type.Object({ lease_id: LeaseId, owner_key: Secret },
 export type ReleaseBody = Static<typeof ReleaseBody>;
 
 export const ForceReleaseBody = Type.Object(
-  { resource: Resource, expected_holder: Type.Optional(Holder) },
+  {
+    resource: Resource,
+    expected_holder: Type.Optional(Holder),
+    // Sent again with a retry, it lets the service recognise the force-release it already made.
+    request_id: Type.Optional(Type.String({ minLength: 1, maxLength: REQUEST_ID_BYTES_MAX })),
+  },
   strict,
 );
 export type ForceReleaseBody = Static<typeof ForceReleaseBody>;
@@ -179,6 +184,11 @@ export const ErrorReply = Type.Object({
   field: Type.Optional(Type.String()),
   reason: Type.Optional(Type.String()),
   holder: Type.Optional(Type.String()),
+  last_holder: Type.Optional(
+    Type.String({
+      description: '410 on a freed record: who held it last (the caller, or someone since)',
+    }),
+  ),
   token: Type.Optional(Type.Integer()),
   renewals: Type.Optional(Type.Integer()),
   max_renewals: Type.Optional(Type.Integer()),

@@ -13,12 +13,14 @@ import {
   checkHolder,
   checkRequestId,
   checkResource,
+  checkTtlMs,
   DEFAULT_CONFIG,
   invalid,
   type Clock,
   type Expired,
   type Invalid,
   type LeaseConfig,
+  type NotHolder,
 } from '@leasehold/core';
 import { acquireAll, type AcquireAllOptions, type AcquireAllOutcome } from './acquire-all.js';
 import { attemptsBudget, type BudgetOptions } from './attempts-budget.js';
@@ -155,10 +157,14 @@ export class HttpLeaseClient implements LeaseClientApi {
     const attemptsMax = attemptsBudget(options);
     if (typeof attemptsMax !== 'number') return attemptsMax;
     const requestId = options.requestId ?? this.#ids.requestId();
-    // A name or id no lease can have is refused before any request (as LeaseClient refuses it
-    // before any store call); the TTL's bounds are the service's to check.
+    // Input no lease can have is refused before any request, as LeaseClient refuses it before
+    // any store call: the name, the id, and a TTL outside this client's configured bounds (the
+    // service may still refuse one outside its own).
     const invalid =
-      checkResource(resource) ?? checkHolder(this.holder) ?? checkRequestId(requestId);
+      checkResource(resource) ??
+      checkHolder(this.holder) ??
+      checkRequestId(requestId) ??
+      (options.ttlMs === undefined ? null : checkTtlMs(options.ttlMs, this.config));
     if (invalid !== null) return invalid;
     let first = this.#sent.get(requestId);
     if (first === undefined) {
@@ -254,6 +260,8 @@ export class HttpLeaseClient implements LeaseClientApi {
     if (typeof attemptsMax !== 'number') return attemptsMax;
     const leaseId = leaseIdOf(lease);
     if (typeof leaseId !== 'string') return leaseId;
+    const badTtl = options.ttlMs === undefined ? null : checkTtlMs(options.ttlMs, this.config);
+    if (badTtl !== null) return badTtl;
     const body = {
       lease_id: leaseId,
       owner_key: lease.ownerKey,
@@ -270,9 +278,10 @@ export class HttpLeaseClient implements LeaseClientApi {
     }
     if (reply.status === 410 || reply.status === 403 || reply.status === 404)
       this.#state.forget(lease.resource, lease.token);
-    // Another holder has it now: not this client's to renew (as LeaseClient answers it).
-    const now = reply.status === 410 ? (reply.body.holder ?? null) : null;
-    if (now !== null && now !== this.holder) return { kind: 'notHolder', holder: now };
+    // Another holder has it now, or had it last: not this client's to renew (as LeaseClient
+    // answers it).
+    const other = reply.status === 410 ? goneToOther(reply.body, this.holder) : null;
+    if (other !== null) return other;
     if (reply.status === 410)
       return { kind: 'expired', token: lease.token, reason: goneReason(reply.body.reason) };
     if (reply.status === 403 || reply.status === 404) return { kind: 'notHolder', holder: null };
@@ -317,6 +326,8 @@ export class HttpLeaseClient implements LeaseClientApi {
     const body = {
       resource,
       ...(options.expectedHolder === undefined ? {} : { expected_holder: options.expectedHolder }),
+      // Every attempt carries it: a retry of a force-release that applied is answered as such.
+      request_id: this.#ids.requestId(),
     };
     const sent = await this.#send('forceRelease', body, attemptsBudget({}) as number);
     const reply = sent.reply;
@@ -533,6 +544,22 @@ function goneReason(reason: unknown): Expired['reason'] {
   return reason === 'released' || reason === 'forceReleased' || reason === 'superseded'
     ? reason
     : 'pastExpiry';
+}
+
+/**
+ * A 410 as a holder reads it (as `LeaseClient` decides it from the record): the lease is another
+ * holder's now, or was another's last once freed, so not this holder's (`notHolder`); or null:
+ * this holder's own grant ended (`expired`).
+ */
+export function goneToOther(
+  body: { readonly holder?: string; readonly last_holder?: string },
+  self: string,
+): NotHolder | null {
+  if (body.holder !== undefined && body.holder !== self)
+    return { kind: 'notHolder', holder: body.holder };
+  if (body.last_holder !== undefined && body.last_holder !== self)
+    return { kind: 'notHolder', holder: null };
+  return null;
 }
 
 /** The service's names of request fields, as this client's callers name them. */

@@ -29,7 +29,7 @@ export { counterIds, randomIds } from './ids.js';
 export type { IdSource } from './ids.js';
 export { KeepAliveLoop, LeaseEndedError } from './keep-alive.js';
 export type { KeepAlive, KeepAliveEnd, KeepAliveHost, KeepAliveOptions } from './keep-alive.js';
-export { HttpLeaseClient } from './http-lease-client.js';
+export { goneToOther, HttpLeaseClient } from './http-lease-client.js';
 export type { HttpLease, HttpLeaseClientOptions } from './http-lease-client.js';
 export { LeaseClient } from './lease-client.js';
 export type { AcquireCallOptions, LeaseClientApi } from './lease-client-api.js';

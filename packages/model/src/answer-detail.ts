@@ -46,8 +46,17 @@ export function detailProblem(
       const record = read.record;
       return fieldsProblem(detail, { holder: record?.status === 'held' ? record.holder : null });
     }
-    case 'expired':
-      return expiredProblem(op, detail, view, ctx.grantToken);
+    case 'expired': {
+      const problem = expiredProblem(op, detail, view, ctx.grantToken);
+      // Refused at its token floor, a request cannot name the grant it may have had: it names
+      // the floor.
+      const atFloor =
+        op.kind === 'acquire' &&
+        facts.tokenFloor !== undefined &&
+        detail['token'] === facts.tokenFloor &&
+        detail['reason'] === 'superseded';
+      return problem === null || atFloor ? null : problem;
+    }
     case 'released':
       if (ctx.grantToken === null) return null;
       return (

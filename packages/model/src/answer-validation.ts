@@ -33,6 +33,8 @@ export interface OpFacts {
   viewFromWrite: boolean;
   /** The record this op's last applied write left in the store (null: none applied). */
   ownWrite: LeaseRecord | null;
+  /** An acquire served for an agent: the token floor its request carried, if any. */
+  tokenFloor: number | undefined;
 }
 
 export interface AnswerContext {
@@ -105,6 +107,17 @@ function decisionProblem(
   }
 }
 
+/**
+ * I-8 past the record's memory (spec/README.md, "Idempotent acquire"): a request that carried a
+ * token floor may have been granted anywhere from the floor up; once the record has been granted
+ * at or above it and no longer keeps every grant from the floor on, it cannot tell, and refuses
+ * the request as superseded rather than risk a second grant.
+ */
+function floorForgotten(record: LeaseRecord | null, tokenFloor: number | undefined): boolean {
+  if (record === null || tokenFloor === undefined || tokenFloor > record.token) return false;
+  return tokenFloor < (record.recentGrants[0]?.token ?? record.token + 1);
+}
+
 function acquireProblem(
   result: string,
   record: LeaseRecord | null,
@@ -124,7 +137,10 @@ function acquireProblem(
     case 'expired':
       // Its own grant ended, or the record no longer remembers whether an unknown write applied,
       // or the grant came back with no belief left.
-      return decision === 'replayExpired' || facts.indeterminate || ctx.opGranted
+      return decision === 'replayExpired' ||
+        facts.indeterminate ||
+        ctx.opGranted ||
+        floorForgotten(record, facts.tokenFloor)
         ? null
         : `the model decides ${decision}`;
     default:
@@ -168,6 +184,15 @@ function renewProblem(
     case 'notHolder':
       if (allowed && !atLimit) return 'the model renews this grant';
       return ended ? 'the record shows this grant of this node ended: expired' : null;
+    case 'skipped':
+      // The service's min interval: a renewal asked for too soon after the last write is skipped
+      // while the grant is live on the deciding clock, and nothing is written.
+      return record?.status === 'held' &&
+        record.holder === node &&
+        record.token === token &&
+        wall < record.expiresAtMs
+        ? null
+        : 'a skipped renewal needs this grant live in the record';
     default:
       return 'not an answer a renew gives';
   }

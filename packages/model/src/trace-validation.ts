@@ -57,6 +57,9 @@ interface ResourceModel {
   readonly grantedTo: Map<number, string>;
 }
 
+/** What one served request read and wrote: the part of `OpFacts` its answer is decided on. */
+type ServeView = Pick<OpFacts, 'lastRead' | 'view' | 'viewFromWrite' | 'tokenFloor'>;
+
 /** A request as its node sent it: what the model's decision is judged on. */
 interface SentCall {
   /** The node the write is for: the caller itself, or the agent a replica serves. */
@@ -87,10 +90,23 @@ export class TraceValidator {
   /** The record each applied write (by call) left, until its reply reaches the writer. */
   readonly #written = new Map<number, LeaseRecord>();
   readonly #ops = new Map<number, Op>();
+  /** Ops that have ended, for the late copies of their requests a replica may still serve. */
+  readonly #endedOps = new Map<number, Op>();
   /** What each op in progress read and wrote (its answer is judged on it). */
   readonly #facts = new Map<number, OpFacts>();
   /** acquire op -> the token it was granted (the model's ghost `opGranted`, and rids). */
   readonly #opGrants = new Map<number, number>();
+  /**
+   * What each served request learnt of the store (by `ServeStep.serve`): an agent's op may have
+   * several requests in flight on several replicas (a retry while the first is still served), and
+   * its answer is judged on what the replica that answered it read and wrote.
+   */
+  readonly #serveViews = new Map<number, ServeView>();
+  /** request -> the token floor it carried (an acquire's), and served request -> its request. */
+  readonly #requestFloors = new Map<number, number>();
+  readonly #servedRequests = new Map<number, number>();
+  /** node -> the served request whose answer just reached it (its outcome follows). */
+  readonly #answeredBy = new Map<string, number>();
   /** read call -> whether its op's grant had applied when the store answered it. */
   readonly #readAfterGrant = new Map<number, boolean>();
   readonly #nodes = new Map<string, number>();
@@ -179,6 +195,7 @@ export class TraceValidator {
           view: undefined,
           viewFromWrite: false,
           ownWrite: null,
+          tokenFloor: undefined,
         });
         return this.#count('stutter');
       case 'call':
@@ -214,16 +231,18 @@ export class TraceValidator {
         const readAfterGrant = this.#readAfterGrant.get(o.call) ?? false;
         this.#readAfterGrant.delete(o.call);
         const facts = o.op === null ? undefined : this.#facts.get(o.op);
-        if (facts !== undefined && o.req === 'read' && o.result === 'ok') {
-          facts.lastRead = { record: o.record, wallMs: o.wallMs, opGranted: readAfterGrant };
-          facts.view = o.record;
-          facts.viewFromWrite = false;
+        // A replica's call tells the request it serves; a client's own call tells its op.
+        const view = facts === undefined ? undefined : this.#viewOf(facts, o.served);
+        if (view !== undefined && o.req === 'read' && o.result === 'ok') {
+          view.lastRead = { record: o.record, wallMs: o.wallMs, opGranted: readAfterGrant };
+          view.view = o.record;
+          view.viewFromWrite = false;
         }
         const written = this.#written.get(o.call);
         this.#written.delete(o.call);
-        if (facts !== undefined && written !== undefined && o.result === 'ok') {
-          facts.view = written;
-          facts.viewFromWrite = true;
+        if (view !== undefined && written !== undefined && o.result === 'ok') {
+          view.view = written;
+          view.viewFromWrite = true;
         }
         // A write refused before it applied (failed, store down) is settled, unless a copy the
         // network duplicated is still on its way: that one may yet apply.
@@ -238,9 +257,16 @@ export class TraceValidator {
           facts.indeterminate = true;
         return this.#count('stutter');
       }
-      case 'request':
-      case 'serve':
       case 'response':
+        // The outcome that follows is judged on what the answering replica read and wrote.
+        if (o.serve === null) this.#answeredBy.delete(o.node);
+        else this.#answeredBy.set(o.node, o.serve);
+        return this.#count('stutter');
+      case 'request':
+        if (o.tokenFloor !== undefined) this.#requestFloors.set(o.req, o.tokenFloor);
+        return this.#count('stutter');
+      case 'serve':
+        this.#servedRequests.set(o.serve, o.req);
         // The agent's requests and the service's answers: the store calls a replica makes for a
         // request, and the agent's outcome, are what the model's actions are judged on.
         return this.#count('stutter');
@@ -254,12 +280,30 @@ export class TraceValidator {
     }
   }
 
+  /** Where a reply's news goes: the served request's own view, or the op's. */
+  #viewOf(facts: OpFacts, served: number | null): ServeView {
+    if (served === null) return facts;
+    let view = this.#serveViews.get(served);
+    if (view === undefined) {
+      const req = this.#servedRequests.get(served);
+      const tokenFloor = req === undefined ? undefined : this.#requestFloors.get(req);
+      view = { lastRead: null, view: undefined, viewFromWrite: false, tokenFloor };
+      this.#serveViews.set(served, view);
+    }
+    return view;
+  }
+
   #call(o: CallStep): void {
     const facts = o.op === null ? undefined : this.#facts.get(o.op);
     if (facts !== undefined) facts.calls += 1;
     this.#calls.set(o.call, {
       node: o.origin?.node ?? o.node,
-      op: o.op === null ? null : (this.#ops.get(o.op) ?? null),
+      // A copy of an agent's request the network delivered late is still that op's request,
+      // though the op has ended: the replica decides it afresh, as the op's kind of action.
+      op:
+        o.op === null
+          ? null
+          : (this.#ops.get(o.op) ?? (o.origin === null ? null : this.#endedOps.get(o.op)) ?? null),
       wallMs: o.wallMs,
       basis: this.#seen.get(viewer(o.node, o.origin?.serve ?? null, o.resource)) ?? -1,
       copies: o.copies,
@@ -457,10 +501,24 @@ export class TraceValidator {
     const action =
       op.kind === 'acquire' ? 'AcquireReply' : op.kind === 'renew' ? 'RenewReply' : 'ReleaseReply';
     this.#count(action);
-    const facts = this.#facts.get(op.id);
+    const opFacts = this.#facts.get(op.id);
+    const served = this.#answeredBy.get(op.node);
+    this.#answeredBy.delete(op.node);
+    const serveView = served === undefined ? undefined : this.#serveViews.get(served);
+    if (served !== undefined) this.#serveViews.delete(served);
+    const facts =
+      opFacts === undefined
+        ? undefined
+        : served === undefined
+          ? opFacts
+          : {
+              ...opFacts,
+              ...(serveView ?? { lastRead: null, view: undefined, viewFromWrite: false }),
+            };
     if (o.final) {
       this.#ops.delete(op.id);
       this.#facts.delete(op.id);
+      this.#endedOps.set(op.id, op);
     }
     const grantOp = op.kind === 'acquire' ? op.id : op.leaseOp;
     const token = grantOp === null ? undefined : this.#opGrants.get(grantOp);

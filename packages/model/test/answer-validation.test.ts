@@ -55,6 +55,7 @@ function facts(record: LeaseRecord | null, ownWrite: LeaseRecord | null = null):
     view: record,
     viewFromWrite: false,
     ownWrite,
+    tokenFloor: undefined,
   };
 }
 
@@ -132,5 +133,35 @@ describe('a refused renew: expired where its grant ended, notHolder where anothe
     const other = answer === 'expired' ? 'notHolder' : 'expired';
     expect(answerProblem(op('renew'), answer, facts(record), context(5))).toBeNull();
     expect(answerProblem(op('renew'), other, facts(record), context(5))).not.toBeNull();
+  });
+});
+
+describe('answers only the service gives', () => {
+  it('an acquire refused as superseded: only where the record was granted from its token floor on and forgot it', () => {
+    const later = { ...held('n2', 9, WALL + 5_000), recentGrants: [{ token: 8, requestId: 'x' }] };
+    const floored = (tokenFloor: number | undefined, record: LeaseRecord): OpFacts => ({
+      ...facts(record),
+      tokenFloor,
+    });
+    expect(answerProblem(op('acquire'), 'expired', floored(6, later), context(null))).toBeNull();
+    // Every grant from the floor on is still remembered: not one of them was this request's.
+    expect(answerProblem(op('acquire'), 'expired', floored(8, later), context(null))).toMatch(
+      /model decides held/,
+    );
+    // Not granted since the floor, or no floor sent: held, as ever.
+    expect(answerProblem(op('acquire'), 'expired', floored(10, later), context(null))).toMatch(
+      /model decides held/,
+    );
+    expect(
+      answerProblem(op('acquire'), 'expired', floored(undefined, later), context(null)),
+    ).toMatch(/model decides held/);
+  });
+
+  it('a renewal skipped for its min interval: only while the grant is live in the record', () => {
+    expect(
+      answerProblem(op('renew'), 'skipped', facts(held('n1', 5, WALL + 1)), context(5)),
+    ).toBeNull();
+    for (const record of [held('n1', 5, WALL), held('n2', 6, WALL + 500), held('n1', 6, WALL + 9)])
+      expect(answerProblem(op('renew'), 'skipped', facts(record), context(5))).toMatch(/live/);
   });
 });

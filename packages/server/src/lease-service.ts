@@ -275,7 +275,13 @@ export class LeaseService {
         if (!result.replayed) this.#observer.granted?.(input.resource);
         return { kind: 'granted', lease: leaseView(result.lease), replayed: result.replayed };
       case 'expired':
-        return { kind: 'gone', token: result.token, reason: result.reason, holder: null };
+        return {
+          kind: 'gone',
+          token: result.token,
+          reason: result.reason,
+          holder: null,
+          lastHolder: null,
+        };
       case 'held':
       case 'invalid':
         return result;
@@ -356,10 +362,17 @@ export class LeaseService {
     resource: string,
     expectedHolder: string | null,
     by: string,
+    /** The caller's id for this force-release, the same on every retry (else a fresh one). */
+    requestId?: string,
   ): Promise<ForceReleaseAnswer> {
     const problem = checkResource(resource);
     if (problem !== null) return problem;
-    const request = { resource, expectedHolder, requestId: newRequestId(this.#random), by };
+    const request = {
+      resource,
+      expectedHolder,
+      requestId: requestId ?? newRequestId(this.#random),
+      by,
+    };
     const mutated = await this.#mutate(resource, (record, nowMs) =>
       decideForceRelease(record, request, nowMs),
     );
@@ -510,7 +523,13 @@ function replayedOwnerKey(
 
 function gone(record: LeaseRecord | null, token: number): Gone {
   const reason = record === null ? 'superseded' : endedGrantReason(record, token);
-  return { kind: 'gone', token, reason, holder: record?.status === 'held' ? record.holder : null };
+  return {
+    kind: 'gone',
+    token,
+    reason,
+    holder: record?.status === 'held' ? record.holder : null,
+    lastHolder: record?.status === 'free' ? record.lastHolder : null,
+  };
 }
 
 function renewAnswer(result: ReturnType<typeof decideRenew>['result']): RenewAnswer {
@@ -518,7 +537,13 @@ function renewAnswer(result: ReturnType<typeof decideRenew>['result']): RenewAns
     case 'renewed':
       return { kind: 'renewed', lease: leaseView(result.lease), replayed: result.replayed };
     case 'expired':
-      return { kind: 'gone', token: result.token, reason: result.reason, holder: null };
+      return {
+        kind: 'gone',
+        token: result.token,
+        reason: result.reason,
+        holder: null,
+        lastHolder: null,
+      };
     case 'notHolder':
       return { kind: 'forbidden', reason: 'not the holder of this lease' };
     case 'maxRenewalsReached':

@@ -18,7 +18,7 @@ import type { Invalid } from '@leasehold/core';
 import type { Principal } from './auth.js';
 import type { LeaseService } from './lease-service.js';
 import { settingsView } from './service-settings.js';
-import type { LeaseStatus, LeaseView, ServiceUnavailable } from './service-types.js';
+import type { Gone, LeaseStatus, LeaseView, ServiceUnavailable } from './service-types.js';
 
 /*
  * The lease API's request path, as plain functions of (route, input, principal): the input is
@@ -110,7 +110,7 @@ async function acquire(
         },
       };
     case 'gone':
-      return gone(answer.token, answer.reason, answer.holder);
+      return gone(answer);
     case 'invalid':
       return invalid(answer, ttl?.field);
     case 'unavailable':
@@ -228,6 +228,7 @@ async function forceRelease(
     body.resource,
     body.expected_holder ?? null,
     actor(caller),
+    body.request_id,
   );
   switch (answer.kind) {
     case 'forceReleased':
@@ -301,11 +302,7 @@ function invalid(refusal: Invalid, ttlField = 'ttl_ms'): ApiAnswer {
 }
 
 function ownerFailure(
-  answer:
-    | { kind: 'notFound' }
-    | { kind: 'forbidden'; reason: string }
-    | { kind: 'gone'; token: number; reason: string; holder: string | null }
-    | ServiceUnavailable,
+  answer: { kind: 'notFound' } | { kind: 'forbidden'; reason: string } | Gone | ServiceUnavailable,
 ): ApiAnswer {
   switch (answer.kind) {
     case 'notFound':
@@ -313,7 +310,7 @@ function ownerFailure(
     case 'forbidden':
       return error(403, 'forbidden', answer.reason);
     case 'gone':
-      return gone(answer.token, answer.reason, answer.holder);
+      return gone(answer);
     case 'unavailable':
       return unavailable(answer);
   }
@@ -326,9 +323,14 @@ const GONE_MESSAGE: Readonly<Record<string, string>> = {
   superseded: 'the lease ended and was granted again since',
 };
 
-function gone(token: number, reason: string, holder: string | null): ApiAnswer {
+function gone({ token, reason, holder, lastHolder }: Gone): ApiAnswer {
   const message = `${GONE_MESSAGE[reason] ?? 'the lease ended'}; it is never renewed again`;
-  return error(410, 'gone', message, { reason, token, ...(holder === null ? {} : { holder }) });
+  return error(410, 'gone', message, {
+    reason,
+    token,
+    ...(holder === null ? {} : { holder }),
+    ...(lastHolder === null ? {} : { last_holder: lastHolder }),
+  });
 }
 
 function unavailable(answer: ServiceUnavailable): ApiAnswer {

@@ -63,6 +63,8 @@ export interface Gone {
   readonly reason: Expired['reason'];
   /** Who holds the lease now, if anyone (another grant, or this holder's own newer one). */
   readonly holder: string | null;
+  /** The record is free: who held it last (this grant's holder, or another since). */
+  readonly lastHolder: string | null;
 }
 
 export type AcquireAnswer =

@@ -161,4 +161,13 @@ describe('LeaseService (transport-agnostic, injected clock and randomness)', () 
       holder: 'b',
     });
   });
+
+  it('a force-release retried with its request id is answered forceReleased, not notHeld', async () => {
+    const { service } = await open();
+    await service.acquire({ resource: 'r', holder: 'a' });
+    const first = await service.forceRelease('r', 'a', 'admin', 'fr-1');
+    expect(first).toMatchObject({ kind: 'forceReleased', previousHolder: 'a', token: 2 });
+    expect(await service.forceRelease('r', 'a', 'admin', 'fr-1')).toEqual(first);
+    expect(await service.forceRelease('r', 'a', 'admin', 'fr-2')).toEqual({ kind: 'notHeld' });
+  });
 });

@@ -2,6 +2,7 @@ import { LeaseApi, type ApiRequest, type Transport, type TransportReply } from '
 import {
   claimLease,
   gateLease,
+  goneToOther,
   heartbeatLease,
   MemoryAgentState,
   releaseLease,
@@ -146,15 +147,18 @@ function answerOf(route: ApiRequest['route'], reply: TransportReply, agent: stri
         case 'not_held':
           return { kind: 'notHeld' };
         case 'holder_mismatch':
-          return { kind: 'holderMismatch', holder: body.holder };
+          // As the clients word it: another holder than the one expected has it.
+          return { kind: 'notHolder', holder: body.holder };
         default:
           return { kind: 'conflict' };
       }
     case 410: {
-      // As the lease clients word it: a lease another node holds now is not this one's.
+      // As the lease clients word it: a lease another node holds now, or held last, is not this
+      // one's.
       const holder = typeof body.holder === 'string' ? body.holder : null;
       if (route === 'release') return { kind: 'notHolder', holder };
-      if (holder !== null && holder !== agent) return { kind: 'notHolder', holder };
+      const other = goneToOther(body as Parameters<typeof goneToOther>[0], agent);
+      if (other !== null) return { ...other };
       return { kind: 'expired', ...token, reason: body.reason };
     }
     case 400:

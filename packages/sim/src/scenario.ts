@@ -89,13 +89,13 @@ const REPLICA_FAULTS: readonly FaultKind[] = [
 ];
 
 /**
- * The service topology. Its steps are not validated against the model yet: the model's actions
- * are those of a client deciding for itself, not of a replica deciding for an agent.
+ * The service topology, validated against the model's service configuration: a replica's store
+ * calls for an agent's request are the agent's actions, decided on the replica's clock.
  */
 const service = {
   ...base,
   topology: 'service',
-  validated: false,
+  validated: true,
   replicas: [REPLICAS_MIN, REPLICAS_MAX],
 } as const;
 

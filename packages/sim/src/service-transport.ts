@@ -82,6 +82,7 @@ export class ServiceNetwork {
         wallMs,
         monoMs,
         copies: duplicate ? 2 : 1,
+        ...tokenFloorOf(request),
       });
       const flight: InFlight = {
         id,
@@ -198,4 +199,11 @@ export class ServiceNetwork {
     });
     return this.#processes.wake(node, flight.incarnation, () => flight.resolve(reply));
   }
+}
+
+/** The token floor an acquire carries, for the trace (what the node sent, as a store call's proposal). */
+function tokenFloorOf(request: ApiRequest): { tokenFloor?: number } {
+  if (request.route !== 'acquire') return {};
+  const floor = (request.body as { token_floor?: unknown } | undefined)?.token_floor;
+  return typeof floor === 'number' ? { tokenFloor: floor } : {};
 }

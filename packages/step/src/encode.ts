@@ -48,7 +48,7 @@ export function encodeStep(step: Step): string {
       return `${head},"o":${op.id},"op":"${op.kind}","n":${qn(op.node)},"r":${qn(op.resource)},"ttl":${n(op.ttlMs)},"of":${n(op.leaseOp)},"exp":${op.expectedHolder === null ? 'null' : q(op.expectedHolder)},"id":${op.requestId === null ? 'null' : q(op.requestId)}}`;
     }
     case 'request':
-      return `${head},"hr":${step.req},"n":${qn(step.node)},"inc":${step.inc},"o":${n(step.op)},"route":"${step.route}","to":${qn(step.replica)},"w":${step.wallMs},"m":${step.monoMs}${step.copies > 1 ? ',"dup":1' : ''}}`;
+      return `${head},"hr":${step.req},"n":${qn(step.node)},"inc":${step.inc},"o":${n(step.op)},"route":"${step.route}","to":${qn(step.replica)},"w":${step.wallMs},"m":${step.monoMs}${step.copies > 1 ? ',"dup":1' : ''}${step.tokenFloor === undefined ? '' : `,"floor":${step.tokenFloor}`}}`;
     case 'serve':
       return `${head},"sv":${step.serve},"hr":${step.req},"by":${qn(step.replica)},"dup":${step.copy}}`;
     case 'response':

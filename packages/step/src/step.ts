@@ -122,6 +122,12 @@ export interface RequestStep extends At {
   readonly monoMs: number;
   /** How many copies the network will deliver (2 when it duplicates the request). */
   readonly copies: number;
+  /**
+   * An acquire's token floor, as the request carried it (one above the highest token its sender
+   * had seen): the service may refuse the request as superseded once the record is granted at or
+   * above it and no longer keeps every grant from it on.
+   */
+  readonly tokenFloor?: number;
 }
 
 /** A replica starts serving one delivered copy of a request. */
