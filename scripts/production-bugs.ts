@@ -3,13 +3,13 @@
  * the packages, one at a time, each under a default `leasehold dst run` sweep (no extra seeds).
  * Prints, per bug, what the sweep reported and whether that is what the bug should trip.
  *
- *   npm run bugs [-- --bug B3] [--seeds N] [--jobs N] [--max-failures N]
+ *   npm run bugs [-- --bug B3] [--sweep default|test] [--seeds N] [--jobs N] [--max-failures N]
  */
 import { rmSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { scriptFlags } from './bench-args';
-import { PRODUCTION_BUGS, rightReport } from './production-bugs/bugs';
+import { PRODUCTION_BUGS, rightReport, testSweepArgs } from './production-bugs/bugs';
 import { buggyWorkspace, sweep } from './production-bugs/workspace';
 
 const flags = scriptFlags(
@@ -17,6 +17,10 @@ const flags = scriptFlags(
   'every production bug written into a copy of the packages, each under a default sweep',
   {
     bug: { text: true, help: 'one bug (B1..)' },
+    sweep: {
+      text: true,
+      help: "'default' (a whole default sweep over each bug; the default) or 'test' (the sweeps npm test runs)",
+    },
     seeds: { text: true, help: "seeds per scenario (default: the default sweep's)" },
     jobs: { int: 2, help: 'worker processes of each sweep' },
     'max-failures': { text: true, help: 'stop each sweep once N runs have failed' },
@@ -26,6 +30,11 @@ const only = flags.bug ?? '';
 const jobs = flags.jobs;
 const maxFailures = positiveFlag('max-failures', flags['max-failures']);
 const seeds = positiveFlag('seeds', flags.seeds);
+const sweepKind = flags.sweep ?? 'default';
+if (sweepKind !== 'default' && sweepKind !== 'test') {
+  console.error(`bugs: --sweep is 'default' or 'test' (got ${JSON.stringify(sweepKind)})`);
+  process.exit(64);
+}
 
 /** `--name N` (a positive whole number), or 0 when not given: the default sweep's. */
 function positiveFlag(name: string, text: string | undefined): number {
@@ -38,7 +47,7 @@ function positiveFlag(name: string, text: string | undefined): number {
 }
 
 console.log(
-  `bugs: ${os.availableParallelism()} cores, Node ${process.version}; ${seeds > 0 ? `--seeds ${seeds}` : 'default sweep'} per bug, --jobs ${jobs}${maxFailures > 0 ? `, --max-failures ${maxFailures}` : ''}`,
+  `bugs: ${os.availableParallelism()} cores, Node ${process.version}; ${sweepKind === 'test' ? 'the sweep npm test runs' : seeds > 0 ? `--seeds ${seeds}` : 'default sweep'} per bug, --jobs ${jobs}${maxFailures > 0 ? `, --max-failures ${maxFailures}` : ''}`,
 );
 console.log('');
 console.log('| bug | file | meant to trip | reported (runs) | verdict | seconds |');
@@ -51,6 +60,7 @@ for (const bug of PRODUCTION_BUGS.filter((b) => only === '' || b.id === only)) {
     const args = ['--no-shrink', '--jobs', String(jobs)];
     if (maxFailures > 0) args.push('--max-failures', String(maxFailures));
     if (seeds > 0) args.push('--seeds', String(seeds));
+    if (sweepKind === 'test') args.push(...testSweepArgs(bug));
     const outcome = await sweep(dir, args);
     const counts = new Map<string, number>();
     for (const r of outcome.reported) counts.set(r, (counts.get(r) ?? 0) + 1);

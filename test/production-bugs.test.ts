@@ -1,19 +1,16 @@
 import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  PRODUCTION_BUGS,
-  rightReport,
-  TEST_SEEDS_PER_SCENARIO,
-} from '../scripts/production-bugs/bugs';
+import { PRODUCTION_BUGS, rightReport, testSweepArgs } from '../scripts/production-bugs/bugs';
 import { buggyWorkspace, sweep } from '../scripts/production-bugs/workspace';
 
 /**
  * Every check of the simulator's checker is shown to fail against production code. Each bug is
- * written into a copy of the packages' real sources, and a sweep of every scenario
- * (`leasehold dst run --seeds 20`, as `npm run bugs -- --seeds 20` runs it) over that copy must
- * report the invariant the bug breaks, and nothing else but steps the spec does not allow. The
- * whole default sweep over each is `npm run bugs`, a script. A sweep has no time bound of its
- * own, only its seeds and steps; the timeout is that of the slowest loaded machine we expect.
+ * written into a copy of the packages' real sources, and a sweep over that copy must report the
+ * invariant the bug breaks, and nothing else but steps the spec does not allow: 20 seeds of every
+ * scenario, or, for a bug those reach too rarely, the whole default sweep of the one scenario that
+ * reports it most (`testScenario`), as `npm run bugs -- --sweep test` runs them. The whole default
+ * sweep over each is `npm run bugs`, a script. A sweep has no time bound of its own, only its seeds
+ * and steps; the timeout is that of the slowest loaded machine we expect.
  */
 const SWEEP_TIMEOUT_MS = 300_000;
 
@@ -24,13 +21,7 @@ describe('production bugs: a sweep of every scenario reports the invariant each 
       async () => {
         const dir = buggyWorkspace(bug);
         try {
-          const outcome = await sweep(dir, [
-            '--no-shrink',
-            '--jobs',
-            '2',
-            '--seeds',
-            String(TEST_SEEDS_PER_SCENARIO),
-          ]);
+          const outcome = await sweep(dir, ['--no-shrink', '--jobs', '2', ...testSweepArgs(bug)]);
           expect(outcome.runs, outcome.stderr.slice(-2_000)).toBeGreaterThan(0);
           expect(outcome.exitCode).not.toBe(0);
           const counts = [...new Set(outcome.reported)].join(', ');

@@ -26,6 +26,7 @@ import {
   type SweepTask,
   type TaskResult,
 } from '@leasehold/sim';
+import { ZOO } from '@leasehold/sim/zoo';
 import { palette, reportText, summaryText } from './format.js';
 import { UsageError, type CliIo } from './io.js';
 import { JOBS_MAX, REPORTS_MAX, SEEDS_DEFAULT, VIOLATION_LINES_MAX } from './limits.js';
@@ -83,7 +84,7 @@ export function addWorldOptions(command: Command): Command {
     )
     .option(
       '--impl <file>',
-      'test your own implementation: a module exporting `implementation` ({ name, createClient(options) }, see README "Bring your own implementation"; TypeScript loads through tsx); zoo:Z1 .. zoo:Z12 run a variant of the bug zoo (leasehold dst zoo)',
+      `test your own implementation: a module exporting \`implementation\` ({ name, createClient(options) }, see README "Bring your own implementation"; TypeScript loads through tsx); zoo:${ZOO[0]!.id} .. zoo:${ZOO.at(-1)!.id} run a variant of the bug zoo (leasehold dst zoo)`,
     );
 }
 
