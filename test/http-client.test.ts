@@ -111,6 +111,15 @@ describe('HttpLeaseClient over a real lease server', { timeout: 300_000 }, () =>
     ]);
   });
 
+  test("a renewal without a TTL renews for the lease's own, as LeaseClient does", async () => {
+    const a = client('renew-ttl');
+    const got = await a.acquire('http/renew-ttl', { ttlMs: 20_000 });
+    if (got.kind !== 'granted') throw new Error(got.kind);
+    const shorter = await a.renew(got.lease, { ttlMs: 10_000 });
+    expect(shorter).toMatchObject({ kind: 'renewed', lease: { ttlMs: 10_000 } });
+    expect(await a.renew(got.lease)).toMatchObject({ kind: 'renewed', lease: { ttlMs: 20_000 } });
+  });
+
   test("a blocking acquire is handed the lease on release, long before the holder's TTL", async () => {
     const holder = client('handoff-a');
     const waiter = client('handoff-b');
@@ -147,6 +156,10 @@ describe('HttpLeaseClient over a real lease server', { timeout: 300_000 }, () =>
 
   test('bad input is invalid naming the field; an unreachable service is unavailable', async () => {
     expect(await client('x').acquire('', {})).toMatchObject({ kind: 'invalid', field: 'resource' });
+    expect(await client('x').forceRelease('')).toMatchObject({
+      kind: 'invalid',
+      field: 'resource',
+    });
     expect(await client('x').acquire('r', { requestId: '' })).toMatchObject({
       kind: 'invalid',
       field: 'requestId',

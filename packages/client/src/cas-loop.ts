@@ -158,6 +158,11 @@ export class CasLoop {
 
   #remember(resource: string, record: LeaseRecord | null, version: number): KnownRecord {
     const known = { kind: 'ok', record, version } as const;
+    // Concurrent calls share what is known: a reply that comes back late never replaces a newer
+    // record another call has learnt since (versions only grow), or the next attempt would
+    // propose against a version already gone.
+    const newer = this.#known.get(resource);
+    if (newer !== undefined && newer.version > version) return known;
     this.#known.delete(resource);
     if (this.#known.size >= KNOWN_RECORDS_MAX) {
       const oldest = this.#known.keys().next();

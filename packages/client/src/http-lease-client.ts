@@ -262,10 +262,12 @@ export class HttpLeaseClient implements LeaseClientApi {
     if (typeof leaseId !== 'string') return leaseId;
     const badTtl = options.ttlMs === undefined ? null : checkTtlMs(options.ttlMs, this.config);
     if (badTtl !== null) return badTtl;
+    // Renewed for the TTL asked, else the lease's own (as LeaseClient renews it), never for
+    // whatever TTL another renewal of the same lease left in the record meanwhile.
     const body = {
       lease_id: leaseId,
       owner_key: lease.ownerKey,
-      ...(options.ttlMs === undefined ? {} : { ttl_ms: options.ttlMs }),
+      ttl_ms: options.ttlMs ?? lease.ttlMs,
     };
     // Retrying past the belief end is pointless: the renewal could no longer be used.
     const sent = await this.#send('renew', body, attemptsMax, 0, lease.validUntilMonoMs);
@@ -323,6 +325,13 @@ export class HttpLeaseClient implements LeaseClientApi {
     resource: string,
     options: { readonly expectedHolder?: string } = {},
   ): Promise<ForceReleaseOutcome> {
+    // As LeaseClient refuses them before any store call: no request for a name no lease has.
+    const invalid =
+      checkResource(resource) ??
+      (options.expectedHolder === undefined
+        ? null
+        : checkHolder(options.expectedHolder, 'expectedHolder'));
+    if (invalid !== null) return invalid;
     const body = {
       resource,
       ...(options.expectedHolder === undefined ? {} : { expected_holder: options.expectedHolder }),
