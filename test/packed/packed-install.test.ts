@@ -1,5 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,7 +103,10 @@ describe('packed packages installed into an empty project (plain Node, no worksp
       run('npm', ['pack', '--workspaces', '--json', '--pack-destination', tarballs], root),
       'npm pack',
     );
-    expect((JSON.parse(packed.stdout) as unknown[]).length).toBe(10);
+    // One tarball for every package of the workspace.
+    expect((JSON.parse(packed.stdout) as unknown[]).length).toBe(
+      readdirSync(join(root, 'packages')).length,
+    );
     project = join(work, 'project');
     mkdirSync(join(project, 'src'), { recursive: true });
     writeFileSync(
