@@ -35,6 +35,8 @@ export interface MutateOptions {
    * the belief of a replayed result, never the retry limit (a new call may always try again).
    */
   readonly priorSendMonoMs?: number | null;
+  /** Where this mutation reads and writes (default: the loop's store): another view of it. */
+  readonly store?: Pick<LeaseStore, 'read' | 'compareAndSet'>;
 }
 
 /** What a mutation ends with: the decision's result, and when its write may have been sent. */
@@ -91,6 +93,7 @@ export class CasLoop {
   ): Promise<Settled<R>> {
     const { attemptsMax, retryUntilMonoMs, onIndeterminate } = options;
     const priorSendMonoMs = options.priorSendMonoMs ?? null;
+    const store = options.store ?? this.#store;
     assert(attemptsMax >= 1 && attemptsMax <= ATTEMPTS_MAX, 'attemptsMax within ATTEMPTS_MAX');
     let conflicts = 0;
     let indeterminateSendMonoMs: number | null = null;
@@ -103,7 +106,7 @@ export class CasLoop {
         }
       }
       const cached = this.#known.get(resource);
-      const state = cached ?? (await this.#read(resource));
+      const state = cached ?? (await this.#read(store, resource));
       if (state.kind === 'unavailable') {
         reason = `read failed: ${state.reason}`;
         await this.#backoff(attempt, attemptsMax);
@@ -126,7 +129,7 @@ export class CasLoop {
         return { kind: 'settled', result: decision.result, sendMonoMs, wallMs, monoMs };
       }
       const { record, event } = decision.write;
-      const cas = await this.#store.compareAndSet(resource, state.version, record, event);
+      const cas = await store.compareAndSet(resource, state.version, record, event);
       if (cas.kind === 'ok') {
         this.#remember(resource, record, cas.version);
         const sendMonoMs = Math.min(indeterminateSendMonoMs ?? monoMs, monoMs);
@@ -150,8 +153,11 @@ export class CasLoop {
     return { kind: 'unavailable', reason, attempts: attemptsMax };
   }
 
-  async #read(resource: string): Promise<KnownRecord | Unavailable> {
-    const read = await this.#store.read(resource);
+  async #read(
+    store: Pick<LeaseStore, 'read'>,
+    resource: string,
+  ): Promise<KnownRecord | Unavailable> {
+    const read = await store.read(resource);
     if (read.kind === 'unavailable') return read;
     return this.#remember(resource, read.record, read.version);
   }

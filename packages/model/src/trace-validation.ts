@@ -542,6 +542,7 @@ export class TraceValidator {
     if (o.result === 'invalid') return;
     const node = this.#nodeIndex(op.node);
     const opGranted = op.kind === 'acquire' && this.#opGrants.has(op.id);
+    const indexOf = this.#indexOf;
     const problem = answerProblem(op, o.result, facts, {
       node,
       leaseToken: op.kind === 'acquire' ? null : (token ?? null),
@@ -550,8 +551,9 @@ export class TraceValidator {
       config: this.#tightestConfig,
       // The record a read brought back remembers the op's grant only if it applied before the
       // store answered that read.
-      seen: (record) =>
-        modelRecord(record, node, facts.lastRead?.opGranted ?? opGranted, this.#indexOf),
+      seen(record) {
+        return modelRecord(record, node, facts.lastRead?.opGranted ?? opGranted, indexOf);
+      },
     });
     if (problem !== null) {
       this.#fail(o, action, problem, r);

@@ -99,6 +99,15 @@ interface AcquireAttempt {
   passedFloor: number | null;
 }
 
+/** What every view of one service shares (`LeaseService.through`). */
+interface Shared {
+  settings: ServiceSettings;
+  readonly waiters: Waiters;
+  readonly cas: CasLoop;
+  /** The options the service was opened with. */
+  readonly options: LeaseServiceOptions;
+}
+
 /** What one pass of read -> decide -> compare-and-set ended with. */
 type Mutated<R> = { readonly kind: 'ok'; readonly result: R } | ServiceUnavailable;
 
@@ -110,32 +119,45 @@ type Mutated<R> = { readonly kind: 'ok'; readonly result: R } | ServiceUnavailab
  * randomness only through the injected clock and random source, so the simulator can run it.
  */
 export class LeaseService {
+  /** The store this view reads and writes through (every view shares one store). */
   readonly #store: LeaseStore;
   readonly #clock: ServiceClock;
   readonly #random: RandomBytes;
   readonly #settingsStore: SettingsStore | undefined;
   readonly #observer: ServiceObserver;
-  readonly #waiters: Waiters;
-  /** The read -> decide -> compare-and-set engine LeaseClient runs too. */
-  readonly #cas: CasLoop;
+  /** What every view of this service shares: its settings, waiters and engine. */
+  readonly #shared: Shared;
   readonly queries: LeaseQueries;
-  #settings: ServiceSettings = DEFAULT_SETTINGS;
 
-  private constructor(options: LeaseServiceOptions) {
+  private constructor(options: LeaseServiceOptions, shared?: Shared) {
     this.#store = options.store;
     this.#clock = options.clock;
     this.#random = options.random;
     this.#settingsStore = options.settingsStore;
     this.#observer = options.observer ?? {};
-    this.#waiters = new Waiters({ sleep: (ms, signal) => this.#clock.sleep(ms, signal) });
-    this.#cas = new CasLoop({
-      store: options.store,
-      clock: options.clock,
-      backoffMsBase: SERVICE_BACKOFF_MS_BASE,
-      backoffMsMax: SERVICE_BACKOFF_MS_MAX,
-      conflictsMax: SERVICE_ATTEMPTS_MAX,
-    });
+    this.#shared = shared ?? {
+      settings: DEFAULT_SETTINGS,
+      waiters: new Waiters({ sleep: (ms, signal) => options.clock.sleep(ms, signal) }),
+      // The read -> decide -> compare-and-set engine LeaseClient runs too.
+      cas: new CasLoop({
+        store: options.store,
+        clock: options.clock,
+        backoffMsBase: SERVICE_BACKOFF_MS_BASE,
+        backoffMsMax: SERVICE_BACKOFF_MS_MAX,
+        conflictsMax: SERVICE_ATTEMPTS_MAX,
+      }),
+      options,
+    };
     this.queries = new LeaseQueries(options.store, () => this.#clock.wallMs());
+  }
+
+  /**
+   * This service, reaching its store through `store` (another view of the same store): settings,
+   * waiters and everything else are shared. A caller that must know which request each store call
+   * serves (the simulator's replicas) serves each request through a view of its own.
+   */
+  through(store: LeaseStore): LeaseService {
+    return new LeaseService({ ...this.#shared.options, store }, this.#shared);
   }
 
   /** A service over `store`, with the settings kept there (or the defaults). */
@@ -153,35 +175,35 @@ export class LeaseService {
       if (applied.kind === 'invalid') {
         return { kind: 'refused', reason: `the stored settings are invalid: ${applied.reason}` };
       }
-      service.#settings = applied.settings;
+      service.#shared.settings = applied.settings;
     }
     return { kind: 'ok', service };
   }
 
   get settings(): ServiceSettings {
-    return this.#settings;
+    return this.#shared.settings;
   }
 
   /** Acquires waiting at this moment. */
   get waiting(): number {
-    return this.#waiters.count;
+    return this.#shared.waiters.count;
   }
 
   /** Checks and applies a settings patch, keeps it in the store, and uses it from now on. */
   async updateSettings(
     patch: unknown,
   ): Promise<ReturnType<typeof applySettingsPatch> | ServiceUnavailable> {
-    const applied = applySettingsPatch(this.#settings, patch);
+    const applied = applySettingsPatch(this.#shared.settings, patch);
     if (applied.kind === 'invalid') return applied;
     // Kept first, used second: a setting the store did not take is not applied either.
     const saved = await this.#settingsStore?.save(settingsView(applied.settings));
     if (saved?.kind === 'unavailable') return saved;
-    this.#settings = applied.settings;
+    this.#shared.settings = applied.settings;
     return applied;
   }
 
   async acquire(input: AcquireInput): Promise<AcquireAnswer> {
-    const config = this.#settings.lease;
+    const config = this.#shared.settings.lease;
     const ttlMs = input.ttlMs ?? config.ttlMsDefault;
     const waitMs = input.waitMs ?? 0;
     const requestId = input.requestId ?? newRequestId(this.#random);
@@ -216,7 +238,7 @@ export class LeaseService {
         if (answer.kind === 'held') this.#observer.conflict?.(input.resource);
         return answer;
       }
-      const wait = this.#waiters.wait(input.resource, Math.min(leftMs, answer.retryAfterMs));
+      const wait = this.#shared.waiters.wait(input.resource, Math.min(leftMs, answer.retryAfterMs));
       const ended = wait === null ? null : await wait;
       watch?.abort();
       if (ended === null) return { kind: 'unavailable', reason: 'too many waiting acquires' };
@@ -250,7 +272,7 @@ export class LeaseService {
             uncertainToken: attempt.uncertainToken,
           },
           nowMs,
-          this.#settings.lease,
+          this.#shared.settings.lease,
         );
         // A grant or `held` decided here found no grant of this request anywhere (no mark, and
         // the floor check passed): any grant of it yet to come is above this record's token.
@@ -289,7 +311,7 @@ export class LeaseService {
   }
 
   async renew(input: RenewInput): Promise<RenewAnswer> {
-    const config = this.#settings.lease;
+    const config = this.#shared.settings.lease;
     if (input.ttlMs !== undefined) {
       const problem = checkTtlMs(input.ttlMs, config);
       if (problem !== null) return problem;
@@ -352,7 +374,7 @@ export class LeaseService {
     if (mutated.kind === 'unavailable') return mutated;
     if (mutated.result.kind === 'released' && !mutated.result.replayed) {
       this.#observer.released?.(ref.resource);
-      this.#waiters.wake(ref.resource);
+      this.#shared.waiters.wake(ref.resource);
     }
     return mutated.result;
   }
@@ -381,7 +403,7 @@ export class LeaseService {
     switch (result.kind) {
       case 'forceReleased':
         this.#observer.forceReleased?.(resource);
-        this.#waiters.wake(resource);
+        this.#shared.waiters.wake(resource);
         return result;
       case 'notHolder':
         return result.holder === null
@@ -420,7 +442,7 @@ export class LeaseService {
   async cleanup(): Promise<
     { kind: 'ok'; expired: string[]; pruned: number; scanned: number } | ServiceUnavailable
   > {
-    const config = this.#settings.lease;
+    const config = this.#shared.settings.lease;
     const candidates = await this.queries.pastExpiry();
     if (candidates.kind === 'unavailable') return candidates;
     const expired: string[] = [];
@@ -433,10 +455,10 @@ export class LeaseService {
       if (mutated.result.kind === 'expiredNow') {
         expired.push(record.resource);
         this.#observer.expired?.(record.resource);
-        this.#waiters.wake(record.resource);
+        this.#shared.waiters.wake(record.resource);
       }
     }
-    const beforeMs = this.#clock.wallMs() - this.#settings.historyRetentionMs;
+    const beforeMs = this.#clock.wallMs() - this.#shared.settings.historyRetentionMs;
     const pruned = await this.#store.pruneHistory(beforeMs);
     if (pruned.kind === 'unavailable') return pruned;
     return { kind: 'ok', expired, pruned: pruned.removed, scanned: candidates.scanned };
@@ -451,23 +473,23 @@ export class LeaseService {
     if (this.#store.watch === undefined) return null;
     const stop = new AbortController();
     void this.#store.watch(resource, stop.signal).then(() => {
-      if (!stop.signal.aborted) this.#waiters.wake(resource);
+      if (!stop.signal.aborted) this.#shared.waiters.wake(resource);
     });
     return stop;
   }
 
   /** Ends every waiting acquire (they answer `unavailable`: shutting down). */
   closeWaiters(): void {
-    this.#waiters.close();
+    this.#shared.waiters.close();
   }
 
   /** Wakes the acquires waiting for `resource` (a change seen by a watch or poll). */
   wake(resource: string): void {
-    this.#waiters.wake(resource);
+    this.#shared.waiters.wake(resource);
   }
 
   waitedResources(): string[] {
-    return this.#waiters.resources();
+    return this.#shared.waiters.resources();
   }
 
   /**
@@ -497,8 +519,9 @@ export class LeaseService {
     decide: (record: LeaseRecord | null, nowMs: number) => Decision<R>,
     onIndeterminate?: (proposed: LeaseRecord) => void,
   ): Promise<Mutated<R>> {
-    const settled = await this.#cas.mutate(resource, decide, {
+    const settled = await this.#shared.cas.mutate(resource, decide, {
       attemptsMax: SERVICE_ATTEMPTS_MAX,
+      store: this.#store,
       ...(onIndeterminate === undefined ? {} : { onIndeterminate }),
     });
     if (settled.kind === 'unavailable') return { kind: 'unavailable', reason: settled.reason };

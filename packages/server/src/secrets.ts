@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { OWNER_KEY_RANDOM_BYTES, REQUEST_ID_RANDOM_BYTES } from './limits.js';
 
 /** Random bytes, injected: the system's in production, a seeded stream in the simulator. */
@@ -17,7 +17,5 @@ export function newRequestId(random: RandomBytes): string {
  * so neither their contents nor (beyond the hash) their lengths leak through timing.
  */
 export function secretsEqual(a: string, b: string): boolean {
-  const digestA = createHash('sha256').update(a, 'utf8').digest();
-  const digestB = createHash('sha256').update(b, 'utf8').digest();
-  return timingSafeEqual(digestA, digestB);
+  return timingSafeEqual(hash('sha256', a, 'buffer'), hash('sha256', b, 'buffer'));
 }

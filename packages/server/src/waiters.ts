@@ -52,7 +52,8 @@ export class Waiters {
           if (waiters.size === 0 && this.#byResource.get(resource) === waiters) {
             this.#byResource.delete(resource);
           }
-          timeout.abort();
+          // With a reason: a bare abort() builds a DOMException (and its stack) per wait.
+          timeout.abort(why);
           resolve(why);
         },
       };

@@ -107,7 +107,7 @@ export const leaseholdReplica: ReplicaFactory = async ({ store, clock, random })
   if (opened.kind === 'refused')
     throw new Error(`the lease service refused to open: ${opened.reason}`);
   const service = opened.service;
-  return (request, caller) => handleRequest(service, request, caller);
+  return (request, caller, view) => handleRequest(service.through(view), request, caller);
 };
 
 /** leasehold's own client over the lease service. */

@@ -2,6 +2,7 @@ import type { ApiAnswer, ApiRequest } from '@leasehold/api';
 import type { Lease } from '@leasehold/client';
 import type { Caller } from '@leasehold/server/service';
 import type { Op } from '@leasehold/step';
+import type { LeaseStore } from '@leasehold/store';
 import { fires } from './faults.js';
 import type { LeaseClientLike } from './implementation.js';
 import {
@@ -13,6 +14,7 @@ import {
 } from './limits.js';
 import { Prng } from './prng.js';
 import { SimClock, type ClockSettings } from './sim-clock.js';
+import type { ServedRequest } from './store-under-faults.js';
 import type { WorldContext } from './world-context.js';
 
 /** The lease a node's workload acts on, and the logical acquire that obtained it. */
@@ -36,8 +38,19 @@ export interface HeldLease {
   readonly floor?: boolean;
 }
 
-/** What a replica of the lease service serves requests with (its request path, this incarnation). */
-export type ReplicaHandler = (request: ApiRequest, caller: Caller) => Promise<ApiAnswer>;
+/**
+ * What a replica of the lease service serves requests with (its request path, this incarnation):
+ * `store` is the store as this one request reaches it, so each read and compare-and-set made
+ * through it names the request it serves.
+ */
+export type ReplicaHandler = (
+  request: ApiRequest,
+  caller: Caller,
+  store: LeaseStore,
+) => Promise<ApiAnswer>;
+
+/** A running replica serving one delivery of an agent's request (`served`). */
+export type ServeRequest = (request: ApiRequest, served: ServedRequest) => Promise<ApiAnswer>;
 
 /**
  * A simulated node: a process with its own clocks that crashes and restarts with its memory lost.
@@ -48,7 +61,7 @@ export interface SimNode {
   readonly id: string;
   readonly role: 'node' | 'replica';
   /** A replica's request path while it is up (null for nodes, and while it is down or starting). */
-  replica: ReplicaHandler | null;
+  replica: ServeRequest | null;
   readonly clock: SimClock;
   /** Bumped at every crash: replies addressed to an earlier incarnation are dropped. */
   incarnation: number;

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { HistoryEvent, LeaseRecord } from '@leasehold/core';
 import type { ServiceClock } from '@leasehold/server/service';
 import type {
@@ -19,38 +18,25 @@ import type { ServedRequest, StoreUnderFaults } from './store-under-faults.js';
 import type { WorldContext } from './world-context.js';
 
 /**
- * Which agent request the code running now serves: a replica serves many at once, and each store
- * call it makes must name the request (and so the agent and its logical op) it was made for. The
- * context follows each request's own chain of awaits, whoever resolved them.
- */
-const serving = new AsyncLocalStorage<ServedRequest>();
-
-/** Runs `serve` as the request `served`: every store call it makes names it. */
-export function serveAs<T>(served: ServedRequest, serve: () => Promise<T>): Promise<T> {
-  return serving.run(served, serve);
-}
-
-/**
- * The store as one replica reaches it: every read and compare-and-set is a round trip through the
- * network and the store under faults, naming the agent request it serves. Listing, history and
- * settings go straight to the durable state (the simulator judges the writes, not these reads).
+ * The store as one replica reaches it for one request (`served`; null: the replica's own calls):
+ * every read and compare-and-set is a round trip through the network and the store under faults,
+ * naming the agent request it serves. Listing, history and settings go straight to the durable
+ * state (the simulator judges the writes, not these reads).
  */
 export class ReplicaStoreView implements LeaseStore {
   readonly #store: StoreUnderFaults;
   readonly #replica: SimNode;
+  readonly #served: ServedRequest | null;
 
-  constructor(store: StoreUnderFaults, replica: SimNode) {
+  constructor(store: StoreUnderFaults, replica: SimNode, served: ServedRequest | null) {
     this.#store = store;
     this.#replica = replica;
+    this.#served = served;
   }
 
   read(resource: string): Promise<ReadResult> {
-    const served = serving.getStore() ?? null;
-    return this.#store.call(
-      this.#replica,
-      { kind: 'read', resource },
-      served,
-    ) as Promise<ReadResult>;
+    const request = { kind: 'read', resource } as const;
+    return this.#store.call(this.#replica, request, this.#served) as Promise<ReadResult>;
   }
 
   compareAndSet(
@@ -59,9 +45,8 @@ export class ReplicaStoreView implements LeaseStore {
     record: LeaseRecord,
     event: HistoryEvent,
   ): Promise<CasResult> {
-    const served = serving.getStore() ?? null;
     const request = { kind: 'cas', resource, expectedVersion, record, event } as const;
-    return this.#store.call(this.#replica, request, served) as Promise<CasResult>;
+    return this.#store.call(this.#replica, request, this.#served) as Promise<CasResult>;
   }
 
   list(options?: ListOptions): Promise<ListResult> {
@@ -114,7 +99,11 @@ export function replicaRandom(prng: Prng): (count: number) => Uint8Array {
   };
 }
 
-/** What starts a replica's request path over its store view, clock and randomness. */
+/**
+ * What starts a replica's request path over its store view, clock and randomness. The handler it
+ * returns is given each request's own view of the store: the calls made through it name that
+ * request (those made through `store` are the replica's own).
+ */
 export type ReplicaFactory = (options: {
   readonly store: LeaseStore;
   readonly clock: ServiceClock;
@@ -134,10 +123,12 @@ export function replicaRunner(
   return async (node) => {
     const incarnation = node.incarnation;
     const handler = await factory({
-      store: new ReplicaStoreView(store, node),
+      store: new ReplicaStoreView(store, node, null),
       clock: replicaClock(node),
       random: replicaRandom(new Prng(ctx.seed, `random:${node.id}.${incarnation}`)),
     });
-    if (node.incarnation === incarnation && !node.down) node.replica = handler;
+    if (node.incarnation !== incarnation || node.down) return;
+    node.replica = (request, served) =>
+      handler(request, null, new ReplicaStoreView(store, node, served));
   };
 }

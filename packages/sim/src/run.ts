@@ -330,7 +330,8 @@ async function safetyPhase(world: World, steps: number, eventsMax: number): Prom
   while (world.step < steps && !world.stopped()) {
     if (world.trace.events >= eventsMax) break;
     if (world.elapsedMs() > SAFETY_PHASE_MS_MAX) break;
-    if (!(await world.runOne())) break;
+    const ran = world.runOne();
+    if (!(typeof ran === 'boolean' ? ran : await ran)) break;
   }
 }
 

@@ -40,8 +40,9 @@ function deferred(): Deferred {
  * fires). Not a clock: nothing simulated can tell when it fires, only that everything ran first.
  */
 function afterMicrotasks(resume: () => void): void {
-  // eslint-disable-next-line no-restricted-globals -- a barrier after the microtask queue, not time
-  setImmediate(resume);
+  // Node runs a tick queued from a microtask only once the microtask queue is empty: the barrier
+  // costs no turn of the event loop (setImmediate's did, a tenth of a service run's time).
+  queueMicrotask(() => process.nextTick(resume));
 }
 
 /**
@@ -121,8 +122,11 @@ export class Scheduler {
     (queued as QueuedEvent).cancelled = true;
   }
 
-  /** Fires the next event and waits for whatever node code it woke; false when none is left. */
-  async runOne(): Promise<boolean> {
+  /**
+   * Fires the next event; false when none is left. An event that wakes no node code is done when
+   * it returns (true); one that does is done when the promise returned settles (that code has).
+   */
+  runOne(): boolean | Promise<void> {
     let event = this.#pop();
     while (event?.cancelled === true) event = this.#pop();
     if (event === undefined) return false;
@@ -131,8 +135,7 @@ export class Scheduler {
     const next = this.#heap[0];
     if (next !== undefined && next.atMs === event.atMs) this.choices += 1;
     const pending = event.fire();
-    if (pending !== undefined) await pending;
-    return true;
+    return pending ?? true;
   }
 
   /**

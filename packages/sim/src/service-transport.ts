@@ -4,7 +4,6 @@ import { fires } from './faults.js';
 import { LATENCY_MS_BASE_MAX, LATENCY_MS_FAULT_MAX, LATENCY_MS_MIN } from './limits.js';
 import type { Network } from './network.js';
 import type { NodeProcesses, SimNode } from './node-process.js';
-import { serveAs } from './replicas.js';
 import type { WorldContext } from './world-context.js';
 
 /** One request in flight from an agent: answered at most once (by an answer or its timeout). */
@@ -139,7 +138,7 @@ export class ServiceNetwork {
     const incarnation = replica.incarnation;
     const served = { op, origin: { ...sent, serve } };
     return ctx.scheduler.wake(() => {
-      serveAs(served, () => handler(flight.request, null)).then(
+      handler(flight.request, served).then(
         (answer) => {
           if (replica.incarnation !== incarnation || replica.down) return;
           if (copy === 0) this.#answerBack(flight, replica, serve, answer);

@@ -497,7 +497,6 @@ export function storeAnswerProblem(
   after: Snapshot,
 ): string | null {
   const moved = after.version !== before.version;
-  const answered = JSON.stringify(reply);
   const named = 'record' in reply ? reply.record?.resource : undefined;
   if (named !== undefined && named !== request.resource)
     return `a ${request.kind} of ${showName(request.resource)} was answered the record of ${showName(named)}`;
@@ -506,13 +505,13 @@ export function storeAnswerProblem(
     if (reply.kind === 'unavailable') return null;
     return reply.kind === 'ok' && reply.version === before.version
       ? null
-      : `a read at version ${before.version} was answered ${answered}`;
+      : `a read at version ${before.version} was answered ${JSON.stringify(reply)}`;
   }
   const current = request.expectedVersion === before.version;
   if (moved && !current)
     return `a compare-and-set expecting version ${request.expectedVersion} applied over version ${before.version}`;
   if (!moved && current)
-    return `a compare-and-set at the current version ${before.version} did not apply (answered ${answered})`;
+    return `a compare-and-set at the current version ${before.version} did not apply (answered ${JSON.stringify(reply)})`;
   if (moved && after.version !== before.version + 1)
     return `one write moved the version from ${before.version} to ${after.version}`;
   if (reply.kind === 'unavailable')
@@ -522,10 +521,10 @@ export function storeAnswerProblem(
   if (moved)
     return reply.kind === 'ok' && reply.version === after.version
       ? null
-      : `a compare-and-set that applied (version ${after.version}) was answered ${answered}`;
+      : `a compare-and-set that applied (version ${after.version}) was answered ${JSON.stringify(reply)}`;
   return reply.kind === 'conflict' && reply.version === before.version
     ? null
-    : `a compare-and-set refused at version ${before.version} was answered ${answered}`;
+    : `a compare-and-set refused at version ${before.version} was answered ${JSON.stringify(reply)}`;
 }
 
 /** For each of `resources`, the others that are its twins (either way round, `twinsOf`). */

@@ -403,12 +403,21 @@ export class World implements WorldContext {
 
   // ---- the scheduler loop ------------------------------------------------------------------------
 
-  /** Fires one event, then samples every belief at that instant (I-1, I-2). */
-  async runOne(): Promise<boolean> {
-    const ran = await this.scheduler.runOne();
-    if (ran && !this.stopped()) this.#sampleBeliefs();
-    return ran;
+  /**
+   * Fires one event, then samples every belief at that instant (I-1, I-2). Synchronous when the
+   * event woke no node code (most do not): this runs once per simulated event.
+   */
+  runOne(): boolean | Promise<boolean> {
+    const ran = this.scheduler.runOne();
+    if (ran === false) return false;
+    if (ran === true) return this.#afterEvent();
+    return ran.then(this.#afterEvent);
   }
+
+  readonly #afterEvent = (): true => {
+    if (!this.stopped()) this.#sampleBeliefs();
+    return true;
+  };
 
   /**
    * `node`'s client said it does not believe in `lease`, which the workload holds: judged against
@@ -423,9 +432,10 @@ export class World implements WorldContext {
 
   #sampleBeliefs(): void {
     if (!this.#checks) return;
-    const beliefs: Belief[] = [];
+    // Made only when someone believes: this runs after every event, and mostly nobody does.
+    let beliefs: Belief[] | null = null;
     for (const node of this.processes.nodes) {
-      if (node.down || node.client === null) continue;
+      if (node.down || node.client === null || node.held.size === 0) continue;
       for (const held of node.held.values()) {
         let believes: boolean;
         try {
@@ -435,13 +445,14 @@ export class World implements WorldContext {
           return;
         }
         if (believes) {
+          beliefs ??= [];
           beliefs.push({ node: node.id, resource: held.lease.resource, token: held.lease.token });
         } else if (held.floor !== false) {
           this.disbelieved(node, held.lease);
         }
       }
     }
-    if (beliefs.length === 0) return;
+    if (beliefs === null) return;
     this.checker.onBeliefs(beliefs, this.scheduler.nowMs);
     const found = this.checker.violation;
     if (found !== null && this.violation === null) this.#violate(found, false);
@@ -635,14 +646,18 @@ const DETAIL_SKIPPED: ReadonlySet<string> = new Set(['kind', 'ownerKey', 'validU
 /** The scalar fields of a client's answer (and of its lease), by name. */
 function answerDetail(answer: object): AnswerDetail {
   const detail: Record<string, string | number | boolean | null> = {};
-  const add = (from: object) => {
-    for (const [key, value] of Object.entries(from)) {
-      if (DETAIL_SKIPPED.has(key)) continue;
-      if (value === null || ['string', 'number', 'boolean'].includes(typeof value))
-        detail[key] = value as string | number | boolean | null;
-      else if (key === 'lease' && typeof value === 'object') add(value as object);
-    }
-  };
-  add(answer);
+  addDetail(detail, answer);
   return detail;
+}
+
+/** Adds `from`'s scalar fields to `detail`, and its lease's. Runs once per operation's answer. */
+function addDetail(detail: Record<string, string | number | boolean | null>, from: object): void {
+  for (const key in from) {
+    if (DETAIL_SKIPPED.has(key)) continue;
+    const value = (from as Record<string, unknown>)[key];
+    const type = typeof value;
+    if (value === null || type === 'string' || type === 'number' || type === 'boolean')
+      detail[key] = value as string | number | boolean | null;
+    else if (key === 'lease' && type === 'object') addDetail(detail, value as object);
+  }
 }

@@ -23,7 +23,10 @@ function awaitAt(
 
 async function runAll(scheduler: Scheduler): Promise<number> {
   let fired = 0;
-  while (await scheduler.runOne()) fired += 1;
+  for (let ran = scheduler.runOne(); ran !== false; ran = scheduler.runOne()) {
+    await ran;
+    fired += 1;
+  }
   return fired;
 }
 

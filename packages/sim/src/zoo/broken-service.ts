@@ -25,8 +25,8 @@ function withBody(request: ApiRequest, change: (body: Body) => Body): ApiRequest
  */
 export const replicaDedupByHolder: ReplicaFactory = async (options) => {
   const serve = await leaseholdReplica(options);
-  return (request, caller) => {
-    if (request.route !== 'acquire') return serve(request, caller);
+  return (request, caller, store) => {
+    if (request.route !== 'acquire') return serve(request, caller, store);
     return serve(
       withBody(request, (body) => {
         const rest = { ...body };
@@ -34,6 +34,7 @@ export const replicaDedupByHolder: ReplicaFactory = async (options) => {
         return { ...rest, request_id: `holder:${String(body.holder)}` };
       }),
       caller,
+      store,
     );
   };
 };
@@ -51,13 +52,13 @@ export const replicaTrustingClientTime: ReplicaFactory = async (options) => {
     wallMs: () => clientTime.getStore() ?? options.clock.wallMs(),
   };
   const serve = await leaseholdReplica({ ...options, clock });
-  return (request, caller) => {
+  return (request, caller, store) => {
     const body = (request.body ?? {}) as Body;
     const sent = body.client_time_ms;
-    if (typeof sent !== 'number') return serve(request, caller);
+    if (typeof sent !== 'number') return serve(request, caller, store);
     const rest = { ...body };
     delete rest.client_time_ms;
-    return clientTime.run(sent, () => serve({ ...request, body: rest }, caller));
+    return clientTime.run(sent, () => serve({ ...request, body: rest }, caller, store));
   };
 };
 
@@ -122,14 +123,14 @@ export function agentBeliefFromReply(options: AgentFactoryOptions): LeaseClientL
  */
 export const replicaLosingWakeups: ReplicaFactory = async (options) => {
   const serve = await leaseholdReplica(options);
-  return async (request, caller) => {
+  return async (request, caller, store) => {
     const body = (request.body ?? {}) as Body;
     const waitMs = body.wait_ms;
     if (request.route !== 'acquire' || typeof waitMs !== 'number' || waitMs === 0)
-      return serve(request, caller);
+      return serve(request, caller, store);
     const once = { ...body };
     delete once.wait_ms;
-    const answer = await serve({ ...request, body: once }, caller);
+    const answer = await serve({ ...request, body: once }, caller, store);
     if (answer.status !== 409) return answer;
     await options.clock.sleep(waitMs);
     return answer;
