@@ -297,8 +297,8 @@ export const PRODUCTION_BUGS: readonly ProductionBug[] = [
     title:
       'service: a waiting acquire sleeps out its whole wait, not until the lease becomes claimable',
     file: 'packages/server/src/lease-service.ts',
-    find: 'const wait = this.#waiters.wait(input.resource, Math.min(leftMs, answer.retryAfterMs));',
-    replace: 'const wait = this.#waiters.wait(input.resource, leftMs);',
+    find: 'const wait = this.#shared.waiters.wait(input.resource, Math.min(leftMs, answer.retryAfterMs));',
+    replace: 'const wait = this.#shared.waiters.wait(input.resource, leftMs);',
     expected: ['I-4'],
     check: 'checkProbeWait (a healed waiter served by the service)',
   },

@@ -61,6 +61,11 @@ export interface KeepAliveHost {
 
 const ENDED = Symbol('ended');
 const BELIEF_ENDED = Symbol('belief ended');
+/**
+ * Why a sleep that lost its race is aborted: given, so no abort builds a DOMException (and its
+ * stack) every time a keep-alive wakes.
+ */
+const SLEEP_UNNEEDED = 'the keep-alive no longer waits for this sleep';
 /** Sleeps one wait may take: a clock that wakes early is slept on again, within this bound. */
 const WAKEUPS_MAX = 1_000;
 
@@ -185,7 +190,7 @@ export class KeepAliveLoop implements KeepAlive {
         this.#host.clock.sleep(waitMs, sleeping.signal),
         this.#ended,
       ]);
-      sleeping.abort();
+      sleeping.abort(SLEEP_UNNEEDED);
       if (woke === ENDED) return false;
     }
     return this.#end === null;
@@ -204,7 +209,7 @@ export class KeepAliveLoop implements KeepAlive {
       .sleep(leftMs, sleeping.signal)
       .then((): typeof BELIEF_ENDED => BELIEF_ENDED);
     const got = await Promise.race([this.#host.renew(lease), beliefEnd, this.#ended]);
-    if (got !== BELIEF_ENDED) sleeping.abort();
+    if (got !== BELIEF_ENDED) sleeping.abort(SLEEP_UNNEEDED);
     if (got === ENDED || this.#end !== null) return null;
     if (got === BELIEF_ENDED) {
       this.#lose('beliefEnded', null);

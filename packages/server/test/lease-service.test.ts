@@ -1,6 +1,6 @@
 import { ManualClock } from '@leasehold/client';
 import { LeaseService, type RandomBytes } from '@leasehold/server';
-import { MemoryStore } from '@leasehold/store';
+import { MemoryStore, type LeaseStore } from '@leasehold/store';
 import { describe, expect, it } from 'vitest';
 
 // The service core without HTTP: injected clock and randomness, any store. The simulator will run
@@ -90,6 +90,43 @@ describe('LeaseService (transport-agnostic, injected clock and randomness)', () 
       reason: 'pastExpiry',
     });
     expect(await service.renew({ leaseId: '9.cg', ownerKey })).toEqual({ kind: 'notFound' });
+  });
+
+  it("a view through another store sends that request's reads and writes there, and shares the rest", async () => {
+    const store = new MemoryStore();
+    const { service } = await open(new ManualClock(1_000_000, 0), store);
+    const calls: string[] = [];
+    // The same store, each read and compare-and-set noted with the view's tag.
+    const tagged = (tag: string): LeaseStore =>
+      new Proxy(store, {
+        get(target, key) {
+          if (key === 'read' || key === 'compareAndSet') calls.push(`${tag} ${String(key)}`);
+          const value: unknown = Reflect.get(target, key);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    const held = await service.through(tagged('a')).acquire({ resource: 'r', holder: 'a' });
+    if (held.kind !== 'granted') throw new Error(held.kind);
+    expect(calls).toEqual(['a read', 'a compareAndSet']);
+    // Waiters are shared: a release through one view wakes an acquire waiting through another.
+    const waiting = service.through(tagged('b')).acquire({ resource: 'r', holder: 'b', waitMs: 9 });
+    await settle();
+    expect(service.waiting).toBe(1);
+    const { leaseId, ownerKey } = held.lease;
+    expect(await service.through(tagged('c')).release({ leaseId, ownerKey })).toMatchObject({
+      kind: 'released',
+    });
+    expect(await waiting).toMatchObject({ kind: 'granted', lease: { holder: 'b', token: 2 } });
+    expect(calls.filter((call) => call.startsWith('b'))).toContain('b compareAndSet');
+    // The engine's memory too: the release writes at once against the version last seen.
+    expect(calls.filter((call) => call.startsWith('c'))).toEqual(['c compareAndSet']);
+    // So are settings: a change made through a view holds for the service.
+    expect(
+      await service.through(tagged('d')).updateSettings({ default_ttl_ms: 60_000 }),
+    ).toMatchObject({
+      kind: 'ok',
+    });
+    expect(service.settings.lease.ttlMsDefault).toBe(60_000);
   });
 
   it('settings: a patch is checked, kept by the settings store, and used by the next request', async () => {
