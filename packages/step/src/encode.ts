@@ -9,11 +9,24 @@ import type { AnswerDetail, Step } from './step.js';
 export function recordText(record: LeaseRecord | null): string {
   if (record === null) return '-';
   if (record.status === 'held')
-    return `held:${record.holder}:#${record.token}:exp=${record.expiresAtMs}`;
+    return `held:${record.holder}:#${record.token}:exp=${epochText(record.expiresAtMs)}`;
   return `free:${record.lastHolder}:#${record.token}:${record.freedBy}`;
 }
 
 const q = JSON.stringify;
+
+/**
+ * An integer's decimal text, as `String` writes it. Epoch milliseconds (wall clocks, expiries) are
+ * beyond V8's small integers, whose text is cached, and converting one as a double costs several
+ * times more: they are written as two small halves instead. Nearly every line has one.
+ */
+function epochText(value: number): string {
+  if (value >= 1e7 && value < 1e15 && Number.isInteger(value)) {
+    const high = Math.floor(value / 1e7);
+    return `${high}${String(value - high * 1e7 + 1e7).slice(1)}`;
+  }
+  return String(value);
+}
 
 /** Node and resource names, quoted once: the same few names recur on nearly every line. */
 const QUOTED_NAMES_MAX = 1_024;
@@ -48,21 +61,21 @@ export function encodeStep(step: Step): string {
       return `${head},"o":${op.id},"op":"${op.kind}","n":${qn(op.node)},"r":${qn(op.resource)},"ttl":${n(op.ttlMs)},"of":${n(op.leaseOp)},"exp":${op.expectedHolder === null ? 'null' : q(op.expectedHolder)},"id":${op.requestId === null ? 'null' : q(op.requestId)}}`;
     }
     case 'request':
-      return `${head},"hr":${step.req},"n":${qn(step.node)},"inc":${step.inc},"o":${n(step.op)},"route":"${step.route}","to":${qn(step.replica)},"w":${step.wallMs},"m":${step.monoMs}${step.copies > 1 ? ',"dup":1' : ''}${step.tokenFloor === undefined ? '' : `,"floor":${step.tokenFloor}`}}`;
+      return `${head},"hr":${step.req},"n":${qn(step.node)},"inc":${step.inc},"o":${n(step.op)},"route":"${step.route}","to":${qn(step.replica)},"w":${epochText(step.wallMs)},"m":${step.monoMs}${step.copies > 1 ? ',"dup":1' : ''}${step.tokenFloor === undefined ? '' : `,"floor":${step.tokenFloor}`}}`;
     case 'serve':
       return `${head},"sv":${step.serve},"hr":${step.req},"by":${qn(step.replica)},"dup":${step.copy}}`;
     case 'response':
-      return `${head},"hr":${step.req},"n":${qn(step.node)},"by":${qn(step.replica)},"sv":${n(step.serve)},"k":${n(step.status)},"why":${step.cause === null ? 'null' : `"${step.cause}"`},"w":${step.wallMs}}`;
+      return `${head},"hr":${step.req},"n":${qn(step.node)},"by":${qn(step.replica)},"sv":${n(step.serve)},"k":${n(step.status)},"why":${step.cause === null ? 'null' : `"${step.cause}"`},"w":${epochText(step.wallMs)}}`;
     case 'call': {
       const origin = step.origin;
       const forText =
         origin === null ? '' : `,"for":${qn(origin.node)},"hr":${origin.req},"sv":${origin.serve}`;
-      return `${head},"c":${step.call},"n":${qn(step.node)},"inc":${step.inc},"o":${n(step.op)},"q":"${step.req}","r":${qn(step.resource)},"w":${step.wallMs},"m":${step.monoMs},"v":${n(step.expectedVersion)},"p":${step.req === 'cas' ? q(recordText(step.proposed)) : 'null'}${step.copies > 1 ? ',"dup":1' : ''}${forText}}`;
+      return `${head},"c":${step.call},"n":${qn(step.node)},"inc":${step.inc},"o":${n(step.op)},"q":"${step.req}","r":${qn(step.resource)},"w":${epochText(step.wallMs)},"m":${step.monoMs},"v":${n(step.expectedVersion)},"p":${step.req === 'cas' ? q(recordText(step.proposed)) : 'null'}${step.copies > 1 ? ',"dup":1' : ''}${forText}}`;
     }
     case 'apply':
       return `${head},"c":${step.call},"n":${qn(step.node)},"q":"${step.req}","r":${qn(step.resource)},"dup":${step.copy},"k":"${step.outcome}","v":${step.versionAfter},"rec":${step.versionAfter === step.versionBefore ? 'null' : q(recordText(step.after))}}`;
     case 'reply':
-      return `${head},"c":${step.call},"n":${qn(step.node)},"q":"${step.req}","r":${qn(step.resource)},"k":"${step.result}","why":${step.cause === null ? 'null' : `"${step.cause}"`},"w":${step.wallMs}${step.served === null ? '' : `,"sv":${step.served}`}}`;
+      return `${head},"c":${step.call},"n":${qn(step.node)},"q":"${step.req}","r":${qn(step.resource)},"k":"${step.result}","why":${step.cause === null ? 'null' : `"${step.cause}"`},"w":${epochText(step.wallMs)}${step.served === null ? '' : `,"sv":${step.served}`}}`;
     case 'fence':
       return `${head},"n":${qn(step.node)},"r":${qn(step.resource)},"tok":${step.token},"ok":${step.accepted}}`;
     case 'outcome': {
