@@ -84,6 +84,8 @@ export interface Implementation {
   /**
    * The service topology: what each replica of the lease service serves requests with, over its
    * store, clock and randomness (default: `LeaseService` and the request path `handleRequest`).
+   * Each request comes with its own view of the store: a read or compare-and-set made through it
+   * is judged as the work of the agent whose request it serves (see `ReplicaHandler`).
    */
   readonly createReplica?: ReplicaFactory;
   /** The service topology: an agent's client over the network (default: `HttpLeaseClient`). */
