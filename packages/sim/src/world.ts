@@ -432,7 +432,7 @@ export class World implements WorldContext {
 
   #sampleBeliefs(): void {
     if (!this.#checks) return;
-    // Made only when someone believes: this runs after every event, and mostly nobody does.
+    // Made only once someone believes: this runs after every event.
     let beliefs: Belief[] | null = null;
     for (const node of this.processes.nodes) {
       if (node.down || node.client === null || node.held.size === 0) continue;
