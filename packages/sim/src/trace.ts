@@ -1,8 +1,13 @@
 import { createHash, type Hash } from 'node:crypto';
+import { LineBytes, type Step, writeStep } from '@leasehold/step';
 import { TRACE_TAIL_EVENTS } from './limits.js';
 
-/** Characters of trace hashed per call (a batch is one string, so memory stays flat). */
-const HASH_BATCH_CHARS = 16_384;
+/**
+ * Bytes of trace hashed per call: lines are written as UTF-8 into one buffer and hashed once it
+ * holds this many (the same digest as line by line, with fewer calls and no string per line).
+ */
+const HASH_BATCH_BYTES = 65_536;
+const NEWLINE = 0x0a;
 
 /** Where a run's full trace goes (a JSON-lines file in the CLI); the simulator does no I/O itself. */
 export interface TraceSink {
@@ -19,10 +24,15 @@ export type TraceHeader = Readonly<Record<string, string | number | boolean | nu
  */
 export class Trace {
   readonly #hash: Hash = createHash('sha256');
-  /** Lines not yet hashed: hashed in batches (the same digest as line by line, fewer calls). */
-  #pending = '';
-  /** The last TRACE_TAIL_EVENTS lines, a ring: `#next` is where the next line goes. */
-  readonly #tail: string[] = [];
+  /**
+   * Lines written and not yet dropped: bytes before `#hashed` are hashed; the buffer is hashed and
+   * cut back to the tail's lines once it holds HASH_BATCH_BYTES.
+   */
+  readonly #bytes = new LineBytes(HASH_BATCH_BYTES + HASH_BATCH_BYTES / 4);
+  #hashed = 0;
+  /** Where each of the last TRACE_TAIL_EVENTS lines starts in `#bytes`, a ring. */
+  readonly #starts: number[] = [];
+  /** The ring's slot for the next line (its oldest line once full). */
   #next = 0;
   readonly #sink: TraceSink | null;
   #events = 0;
@@ -33,25 +43,55 @@ export class Trace {
 
   /** The run line: how the run was made (not an event: `events` does not count it). */
   header(header: TraceHeader): void {
-    this.#line(JSON.stringify(header));
+    const start = this.#begin();
+    this.#bytes.raw(JSON.stringify(header));
+    this.#end(start);
   }
 
   /** One event's line. */
-  write(line: string): void {
-    this.#line(line);
+  write(step: Step): void {
+    const start = this.#begin();
+    writeStep(step, this.#bytes);
+    this.#end(start);
     this.#events += 1;
   }
 
-  #line(line: string): void {
-    this.#pending += line + '\n';
-    if (this.#pending.length >= HASH_BATCH_CHARS) {
-      this.#hash.update(this.#pending);
-      this.#pending = '';
-    }
-    if (this.#tail.length < TRACE_TAIL_EVENTS) this.#tail.push(line);
-    else this.#tail[this.#next] = line;
+  /** An event's line written by the caller (a note that is not a step, e.g. a rejected step). */
+  writeLine(line: string): void {
+    const start = this.#begin();
+    this.#bytes.raw(line);
+    this.#end(start);
+    this.#events += 1;
+  }
+
+  #begin(): number {
+    if (this.#bytes.length >= HASH_BATCH_BYTES) this.#flush();
+    const start = this.#bytes.length;
+    if (this.#starts.length < TRACE_TAIL_EVENTS) this.#starts.push(start);
+    else this.#starts[this.#next] = start;
     this.#next = (this.#next + 1) % TRACE_TAIL_EVENTS;
-    this.#sink?.write(line);
+    return start;
+  }
+
+  #end(start: number): void {
+    if (this.#sink !== null) this.#sink.write(this.#bytes.text(start));
+    this.#bytes.byte(NEWLINE);
+  }
+
+  /** Hashes what is not yet hashed, then keeps only the tail's lines. */
+  #flush(): void {
+    const bytes = this.#bytes;
+    this.#hash.update(bytes.bytes.subarray(this.#hashed, bytes.length));
+    const oldest = this.#oldest();
+    bytes.discard(oldest);
+    for (let i = 0; i < this.#starts.length; i++) this.#starts[i]! -= oldest;
+    this.#hashed = bytes.length;
+  }
+
+  #oldest(): number {
+    return this.#starts.length < TRACE_TAIL_EVENTS
+      ? (this.#starts[0] ?? 0)
+      : this.#starts[this.#next]!;
   }
 
   /** Event lines written so far (the run line is not one). */
@@ -61,14 +101,21 @@ export class Trace {
 
   /** The last lines, oldest first. */
   tail(): readonly string[] {
-    if (this.#tail.length < TRACE_TAIL_EVENTS) return [...this.#tail];
-    return [...this.#tail.slice(this.#next), ...this.#tail.slice(0, this.#next)];
+    const count = this.#starts.length;
+    const first = count < TRACE_TAIL_EVENTS ? 0 : this.#next;
+    const lines: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const k = (first + i) % count;
+      const end = i + 1 < count ? this.#starts[(k + 1) % count]! : this.#bytes.length;
+      lines.push(this.#bytes.text(this.#starts[k], end - 1));
+    }
+    return lines;
   }
 
   /** The hash of every line written so far; call once, at the end. */
   digest(): string {
-    this.#hash.update(this.#pending);
-    this.#pending = '';
+    this.#hash.update(this.#bytes.bytes.subarray(this.#hashed, this.#bytes.length));
+    this.#hashed = this.#bytes.length;
     return this.#hash.digest('hex').slice(0, 16);
   }
 }

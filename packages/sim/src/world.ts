@@ -8,7 +8,6 @@ import {
 } from '@leasehold/core';
 import { configAnswerProblem } from '@leasehold/model';
 import {
-  encodeStep,
   type AnswerDetail,
   type Op,
   type OpKind,
@@ -318,7 +317,7 @@ export class World implements WorldContext {
     stamped.step = this.scheduler.step;
     stamped.atMs = this.scheduler.elapsedMs;
     const step = body as Step;
-    this.trace.write(encodeStep(step));
+    this.trace.write(step);
     for (const listener of this.#listeners) listener(step);
     if (this.#checks) {
       this.checker.onStep(step);
@@ -344,7 +343,7 @@ export class World implements WorldContext {
           against: 'spec',
           ...rejection,
         };
-        this.trace.write(
+        this.trace.writeLine(
           JSON.stringify({ s: step.step, t: step.atMs, e: 'nonconforming', ...rejection }),
         );
       }
@@ -384,15 +383,13 @@ export class World implements WorldContext {
 
   #violate(found: InvariantViolation, liveness: boolean): void {
     this.violation = { ...found, step: this.step, atMs: this.elapsedMs(), liveness };
-    this.trace.write(
-      encodeStep({
-        kind: 'violation',
-        step: this.step,
-        atMs: this.elapsedMs(),
-        invariant: found.invariant,
-        message: found.message,
-      }),
-    );
+    this.trace.write({
+      kind: 'violation',
+      step: this.step,
+      atMs: this.elapsedMs(),
+      invariant: found.invariant,
+      message: found.message,
+    });
   }
 
   /** I-4, liveness half, when the probes could not even finish within the heal phase's bound. */
@@ -624,7 +621,7 @@ export class World implements WorldContext {
       against,
       ...rejection,
     };
-    this.trace.write(
+    this.trace.writeLine(
       JSON.stringify({ s: this.step, t: this.elapsedMs(), e: 'nonconforming', ...rejection }),
     );
   }

@@ -1,4 +1,5 @@
 import type { LeaseRecord } from '@leasehold/core';
+import { LineBytes } from './line-bytes.js';
 import type { AnswerDetail, Step } from './step.js';
 
 /**
@@ -9,98 +10,323 @@ import type { AnswerDetail, Step } from './step.js';
 export function recordText(record: LeaseRecord | null): string {
   if (record === null) return '-';
   if (record.status === 'held')
-    return `held:${record.holder}:#${record.token}:exp=${epochText(record.expiresAtMs)}`;
+    return `held:${record.holder}:#${record.token}:exp=${record.expiresAtMs}`;
   return `free:${record.lastHolder}:#${record.token}:${record.freedBy}`;
 }
 
-const q = JSON.stringify;
-
-/**
- * An integer's decimal text, as `String` writes it. Epoch milliseconds (wall clocks, expiries) are
- * beyond V8's small integers, whose text is cached, and converting one as a double costs several
- * times more: they are written as two small halves instead. Nearly every line has one.
- */
-function epochText(value: number): string {
-  if (value >= 1e7 && value < 1e15 && Number.isInteger(value)) {
-    const high = Math.floor(value / 1e7);
-    return `${high}${String(value - high * 1e7 + 1e7).slice(1)}`;
-  }
-  return String(value);
-}
-
-/** Node and resource names, quoted once: the same few names recur on nearly every line. */
-const QUOTED_NAMES_MAX = 1_024;
-const quotedNames = new Map<string, string>();
-
-function qn(name: string): string {
-  let quoted = quotedNames.get(name);
-  if (quoted === undefined) {
-    quoted = q(name);
-    if (quotedNames.size < QUOTED_NAMES_MAX) quotedNames.set(name, quoted);
-  }
-  return quoted;
-}
-
-function n(value: number | null): string {
-  return value === null ? 'null' : String(value);
-}
+/** Where `encodeStep` writes a line before reading it back as a string. */
+const scratch = new LineBytes();
 
 /**
  * One trace line per step: a JSON object with short keys in a fixed order, so the same run gives
- * the same bytes (CONSTRAINTS.md C-8). `s` step, `t` true ms since start, `e` kind. Written by
- * hand rather than through an intermediate object: this runs once per simulated event.
+ * the same bytes (CONSTRAINTS.md C-8). `s` step, `t` true ms since start, `e` kind.
  */
 export function encodeStep(step: Step): string {
-  const head = `{"s":${step.step},"t":${step.atMs},"e":"${step.kind}"`;
+  scratch.length = 0;
+  writeStep(step, scratch);
+  return scratch.text();
+}
+
+/**
+ * Appends a step's trace line (no newline) to `out` as UTF-8: the bytes of `encodeStep(step)`,
+ * written in place. The simulator's trace uses this: it runs once per simulated event.
+ */
+export function writeStep(step: Step, out: LineBytes): void {
+  out.ascii('{"s":');
+  out.number(step.step);
+  out.ascii(',"t":');
+  out.number(step.atMs);
+  out.ascii(',"e":"');
+  out.raw(step.kind);
+  out.byte(QUOTE);
   switch (step.kind) {
     case 'start':
     case 'crash':
-      return `${head},"n":${qn(step.node)},"inc":${step.inc}}`;
+      field(out, ',"n":', step.node);
+      out.ascii(',"inc":');
+      out.number(step.inc);
+      break;
     case 'begin': {
       const op = step.op;
-      return `${head},"o":${op.id},"op":"${op.kind}","n":${qn(op.node)},"r":${qn(op.resource)},"ttl":${n(op.ttlMs)},"of":${n(op.leaseOp)},"exp":${op.expectedHolder === null ? 'null' : q(op.expectedHolder)},"id":${op.requestId === null ? 'null' : q(op.requestId)}}`;
+      out.ascii(',"o":');
+      out.number(op.id);
+      out.ascii(',"op":"');
+      out.raw(op.kind);
+      out.byte(QUOTE);
+      field(out, ',"n":', op.node);
+      field(out, ',"r":', op.resource);
+      out.ascii(',"ttl":');
+      out.numberOrNull(op.ttlMs);
+      out.ascii(',"of":');
+      out.numberOrNull(op.leaseOp);
+      out.ascii(',"exp":');
+      stringOrNull(out, op.expectedHolder);
+      out.ascii(',"id":');
+      stringOrNull(out, op.requestId);
+      break;
     }
     case 'request':
-      return `${head},"hr":${step.req},"n":${qn(step.node)},"inc":${step.inc},"o":${n(step.op)},"route":"${step.route}","to":${qn(step.replica)},"w":${epochText(step.wallMs)},"m":${step.monoMs}${step.copies > 1 ? ',"dup":1' : ''}${step.tokenFloor === undefined ? '' : `,"floor":${step.tokenFloor}`}}`;
+      out.ascii(',"hr":');
+      out.number(step.req);
+      field(out, ',"n":', step.node);
+      out.ascii(',"inc":');
+      out.number(step.inc);
+      out.ascii(',"o":');
+      out.numberOrNull(step.op);
+      out.ascii(',"route":"');
+      out.raw(step.route);
+      out.byte(QUOTE);
+      field(out, ',"to":', step.replica);
+      out.ascii(',"w":');
+      out.number(step.wallMs);
+      out.ascii(',"m":');
+      out.number(step.monoMs);
+      if (step.copies > 1) out.ascii(',"dup":1');
+      if (step.tokenFloor !== undefined) {
+        out.ascii(',"floor":');
+        out.number(step.tokenFloor);
+      }
+      break;
     case 'serve':
-      return `${head},"sv":${step.serve},"hr":${step.req},"by":${qn(step.replica)},"dup":${step.copy}}`;
+      out.ascii(',"sv":');
+      out.number(step.serve);
+      out.ascii(',"hr":');
+      out.number(step.req);
+      field(out, ',"by":', step.replica);
+      out.ascii(',"dup":');
+      out.number(step.copy);
+      break;
     case 'response':
-      return `${head},"hr":${step.req},"n":${qn(step.node)},"by":${qn(step.replica)},"sv":${n(step.serve)},"k":${n(step.status)},"why":${step.cause === null ? 'null' : `"${step.cause}"`},"w":${epochText(step.wallMs)}}`;
+      out.ascii(',"hr":');
+      out.number(step.req);
+      field(out, ',"n":', step.node);
+      field(out, ',"by":', step.replica);
+      out.ascii(',"sv":');
+      out.numberOrNull(step.serve);
+      out.ascii(',"k":');
+      out.numberOrNull(step.status);
+      cause(out, step.cause);
+      out.ascii(',"w":');
+      out.number(step.wallMs);
+      break;
     case 'call': {
+      out.ascii(',"c":');
+      out.number(step.call);
+      field(out, ',"n":', step.node);
+      out.ascii(',"inc":');
+      out.number(step.inc);
+      out.ascii(',"o":');
+      out.numberOrNull(step.op);
+      out.ascii(',"q":"');
+      out.raw(step.req);
+      out.byte(QUOTE);
+      field(out, ',"r":', step.resource);
+      out.ascii(',"w":');
+      out.number(step.wallMs);
+      out.ascii(',"m":');
+      out.number(step.monoMs);
+      out.ascii(',"v":');
+      out.numberOrNull(step.expectedVersion);
+      out.ascii(',"p":');
+      if (step.req === 'cas') recordJson(out, step.proposed);
+      else out.ascii('null');
+      if (step.copies > 1) out.ascii(',"dup":1');
       const origin = step.origin;
-      const forText =
-        origin === null ? '' : `,"for":${qn(origin.node)},"hr":${origin.req},"sv":${origin.serve}`;
-      return `${head},"c":${step.call},"n":${qn(step.node)},"inc":${step.inc},"o":${n(step.op)},"q":"${step.req}","r":${qn(step.resource)},"w":${epochText(step.wallMs)},"m":${step.monoMs},"v":${n(step.expectedVersion)},"p":${step.req === 'cas' ? q(recordText(step.proposed)) : 'null'}${step.copies > 1 ? ',"dup":1' : ''}${forText}}`;
+      if (origin !== null) {
+        field(out, ',"for":', origin.node);
+        out.ascii(',"hr":');
+        out.number(origin.req);
+        out.ascii(',"sv":');
+        out.number(origin.serve);
+      }
+      break;
     }
     case 'apply':
-      return `${head},"c":${step.call},"n":${qn(step.node)},"q":"${step.req}","r":${qn(step.resource)},"dup":${step.copy},"k":"${step.outcome}","v":${step.versionAfter},"rec":${step.versionAfter === step.versionBefore ? 'null' : q(recordText(step.after))}}`;
+      out.ascii(',"c":');
+      out.number(step.call);
+      field(out, ',"n":', step.node);
+      out.ascii(',"q":"');
+      out.raw(step.req);
+      out.byte(QUOTE);
+      field(out, ',"r":', step.resource);
+      out.ascii(',"dup":');
+      out.number(step.copy);
+      out.ascii(',"k":"');
+      out.raw(step.outcome);
+      out.byte(QUOTE);
+      out.ascii(',"v":');
+      out.number(step.versionAfter);
+      out.ascii(',"rec":');
+      if (step.versionAfter === step.versionBefore) out.ascii('null');
+      else recordJson(out, step.after);
+      break;
     case 'reply':
-      return `${head},"c":${step.call},"n":${qn(step.node)},"q":"${step.req}","r":${qn(step.resource)},"k":"${step.result}","why":${step.cause === null ? 'null' : `"${step.cause}"`},"w":${epochText(step.wallMs)}${step.served === null ? '' : `,"sv":${step.served}`}}`;
+      out.ascii(',"c":');
+      out.number(step.call);
+      field(out, ',"n":', step.node);
+      out.ascii(',"q":"');
+      out.raw(step.req);
+      out.byte(QUOTE);
+      field(out, ',"r":', step.resource);
+      out.ascii(',"k":"');
+      out.raw(step.result);
+      out.byte(QUOTE);
+      cause(out, step.cause);
+      out.ascii(',"w":');
+      out.number(step.wallMs);
+      if (step.served !== null) {
+        out.ascii(',"sv":');
+        out.number(step.served);
+      }
+      break;
     case 'fence':
-      return `${head},"n":${qn(step.node)},"r":${qn(step.resource)},"tok":${step.token},"ok":${step.accepted}}`;
+      field(out, ',"n":', step.node);
+      field(out, ',"r":', step.resource);
+      out.ascii(',"tok":');
+      out.number(step.token);
+      out.ascii(',"ok":');
+      out.value(step.accepted);
+      break;
     case 'outcome': {
       const op = step.op;
-      return `${head},"o":${op.id},"op":"${op.kind}","n":${qn(op.node)},"r":${qn(op.resource)},"k":${q(step.result)},"tok":${n(step.token)},"fin":${step.final}${step.invalid === null ? '' : `,"field":${q(step.invalid.field)},"why":${q(step.invalid.reason)}`}${detailText(step.detail)}}`;
+      out.ascii(',"o":');
+      out.number(op.id);
+      out.ascii(',"op":"');
+      out.raw(op.kind);
+      out.byte(QUOTE);
+      field(out, ',"n":', op.node);
+      field(out, ',"r":', op.resource);
+      out.ascii(',"k":');
+      out.json(step.result);
+      out.ascii(',"tok":');
+      out.numberOrNull(step.token);
+      out.ascii(',"fin":');
+      out.value(step.final);
+      if (step.invalid !== null) {
+        out.ascii(',"field":');
+        out.json(step.invalid.field);
+        out.ascii(',"why":');
+        out.json(step.invalid.reason);
+      }
+      detailJson(out, step.detail);
+      break;
     }
     case 'fault':
-      return `${head},"f":"${step.fault}","n":${step.node === null ? 'null' : qn(step.node)},"v":${n(step.value)}}`;
+      out.ascii(',"f":"');
+      out.raw(step.fault);
+      out.ascii('","n":');
+      if (step.node === null) out.ascii('null');
+      else out.name(step.node);
+      out.ascii(',"v":');
+      out.numberOrNull(step.value);
+      break;
     case 'powerLoss':
-      return `${head},"lost":${step.lost},"rec":${q(step.records.map((r) => `${r.resource}=${recordText(r.after)}`).join(' '))}}`;
+      out.ascii(',"lost":');
+      out.value(step.lost);
+      out.ascii(',"rec":');
+      out.json(step.records.map((r) => `${r.resource}=${recordText(r.after)}`).join(' '));
+      break;
     case 'heal':
-      return `${head}}`;
+      break;
     case 'probe':
-      return `${head},"n":${qn(step.node)},"r":${qn(step.resource)},"k":${q(step.result)},"waited":${step.waitedMs}}`;
+      field(out, ',"n":', step.node);
+      field(out, ',"r":', step.resource);
+      out.ascii(',"k":');
+      out.json(step.result);
+      out.ascii(',"waited":');
+      out.number(step.waitedMs);
+      break;
     case 'violation':
-      return `${head},"inv":"${step.invariant}","msg":${q(step.message)}}`;
+      out.ascii(',"inv":"');
+      out.raw(step.invariant);
+      out.ascii('","msg":');
+      out.json(step.message);
+      break;
     case 'failure':
-      return `${head},"msg":${q(step.message)}}`;
+      out.ascii(',"msg":');
+      out.json(step.message);
+      break;
+  }
+  out.byte(CLOSE);
+}
+
+const QUOTE = 0x22;
+const CLOSE = 0x7d;
+
+/** `key` (ASCII, with its comma and colon) and a name's JSON string. */
+function field(out: LineBytes, key: string, name: string): void {
+  out.ascii(key);
+  out.name(name);
+}
+
+function stringOrNull(out: LineBytes, text: string | null): void {
+  if (text === null) out.ascii('null');
+  else out.json(text);
+}
+
+/** Why a call or request got no answer, as the `why` field (a fixed word, or null). */
+function cause(out: LineBytes, why: string | null): void {
+  if (why === null) {
+    out.ascii(',"why":null');
+    return;
+  }
+  out.ascii(',"why":"');
+  out.raw(why);
+  out.byte(QUOTE);
+}
+
+/** `recordText(record)` as a JSON string, written without building the text. */
+function recordJson(out: LineBytes, record: LeaseRecord | null): void {
+  if (record === null) {
+    out.ascii('"-"');
+    return;
+  }
+  if (typeof record.token !== 'number') {
+    out.json(recordText(record));
+  } else if (
+    record.status === 'held' &&
+    typeof record.holder === 'string' &&
+    typeof record.expiresAtMs === 'number'
+  ) {
+    out.ascii('"held:');
+    out.name(record.holder, true);
+    out.ascii(':#');
+    out.number(record.token);
+    out.ascii(':exp=');
+    out.number(record.expiresAtMs);
+    out.byte(QUOTE);
+  } else if (
+    record.status !== 'held' &&
+    typeof record.lastHolder === 'string' &&
+    typeof record.freedBy === 'string'
+  ) {
+    out.ascii('"free:');
+    out.name(record.lastHolder, true);
+    out.ascii(':#');
+    out.number(record.token);
+    out.byte(COLON);
+    out.name(record.freedBy, true);
+    out.byte(QUOTE);
+  } else {
+    // A malformed record (from an implementation under test): the long way.
+    out.json(recordText(record));
   }
 }
 
+const COLON = 0x3a;
+
 /** An answer's detail as a trace field (nothing when it has none). */
-function detailText(detail: AnswerDetail): string {
-  let text = '';
-  for (const key in detail)
-    text += `${text === '' ? '' : ','}${q(key)}:${JSON.stringify(detail[key])}`;
-  return text === '' ? '' : `,"a":{${text}}`;
+function detailJson(out: LineBytes, detail: AnswerDetail): void {
+  let first = true;
+  for (const key in detail) {
+    out.ascii(first ? ',"a":{' : ',');
+    first = false;
+    out.name(key);
+    out.byte(COLON);
+    const value = detail[key];
+    if (typeof value === 'string') out.json(value);
+    else if (typeof value === 'number' && Number.isFinite(value)) out.number(value);
+    else out.raw(`${JSON.stringify(value)}`);
+  }
+  if (!first) out.byte(CLOSE);
 }

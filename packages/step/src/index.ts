@@ -1,5 +1,6 @@
 // The public API of @leasehold/step: the step record of a simulated world and its trace encoding.
-export { encodeStep, recordText } from './encode.js';
+export { encodeStep, recordText, writeStep } from './encode.js';
+export { LineBytes } from './line-bytes.js';
 export type {
   AnswerDetail,
   ApplyOutcome,
