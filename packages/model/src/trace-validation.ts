@@ -82,8 +82,11 @@ interface SentCall {
 export class TraceValidator {
   readonly #config: LeaseConfig;
   readonly #resources = new Map<string, ResourceModel>();
-  /** Store writes each node had seen on each resource (`node\0resource`), by its read or write. */
-  readonly #seen = new Map<string, number>();
+  /**
+   * Store writes each viewer (a node, or a replica serving one request: `node#serve`) had seen on
+   * each resource, by its read or write.
+   */
+  readonly #seen = new Map<string, Map<string, number>>();
   /** Writes on the resource when the store answered a call (what its reply tells the node). */
   readonly #answered = new Map<number, number>();
   readonly #calls = new Map<number, SentCall>();
@@ -159,6 +162,15 @@ export class TraceValidator {
     return this.#failure;
   }
 
+  #seenBy(viewerKey: string): Map<string, number> {
+    let seen = this.#seen.get(viewerKey);
+    if (seen === undefined) {
+      seen = new Map();
+      this.#seen.set(viewerKey, seen);
+    }
+    return seen;
+  }
+
   #count(action: string): void {
     this.#actions[action] = (this.#actions[action] ?? 0) + 1;
   }
@@ -207,7 +219,7 @@ export class TraceValidator {
       case 'start':
         // A restarted process remembers nothing of the store.
         for (const key of [...this.#seen.keys()])
-          if (key.startsWith(`${o.node}\0`) || key.startsWith(`${o.node}#`)) this.#seen.delete(key);
+          if (key === o.node || key.startsWith(`${o.node}#`)) this.#seen.delete(key);
         return this.#count('stutter');
       case 'outcome':
         return this.#outcome(o);
@@ -225,7 +237,7 @@ export class TraceValidator {
         // A reply that reached its node tells it the store as of the call it answers.
         if (o.result === 'ok') {
           const writes = this.#answered.get(o.call);
-          if (writes !== undefined) this.#seen.set(viewer(o.node, o.served, o.resource), writes);
+          if (writes !== undefined) this.#seenBy(viewer(o.node, o.served)).set(o.resource, writes);
         }
         this.#answered.delete(o.call);
         const readAfterGrant = this.#readAfterGrant.get(o.call) ?? false;
@@ -305,7 +317,7 @@ export class TraceValidator {
           ? null
           : (this.#ops.get(o.op) ?? (o.origin === null ? null : this.#endedOps.get(o.op)) ?? null),
       wallMs: o.wallMs,
-      basis: this.#seen.get(viewer(o.node, o.origin?.serve ?? null, o.resource)) ?? -1,
+      basis: this.#seen.get(viewer(o.node, o.origin?.serve ?? null))?.get(o.resource) ?? -1,
       copies: o.copies,
       applies: 0,
     });
@@ -713,6 +725,6 @@ export function show(record: LeaseRecord | null): string {
  * Whose knowledge of the store a reply updates and a request is judged on: the node's own, or,
  * for a replica, that of the one request it serves (each runs its own read, decide, write).
  */
-function viewer(node: string, served: number | null, resource: string): string {
-  return served === null ? `${node}\0${resource}` : `${node}#${served}\0${resource}`;
+function viewer(node: string, served: number | null): string {
+  return served === null ? node : `${node}#${served}`;
 }
