@@ -1,6 +1,25 @@
 import type { LeaseRecord } from '@leasehold/core';
 import { LineBytes } from './line-bytes.js';
-import type { AnswerDetail, Step } from './step.js';
+import type {
+  AnswerDetail,
+  ApplyStep,
+  BeginStep,
+  CallStep,
+  CrashStep,
+  FailureStep,
+  FaultStep,
+  FenceStep,
+  OutcomeStep,
+  PowerLossStep,
+  ProbeStep,
+  ReplyStep,
+  RequestStep,
+  ResponseStep,
+  ServeStep,
+  StartStep,
+  Step,
+  ViolationStep,
+} from './step.js';
 
 /**
  * A record in one short string: `held:n2:#7:exp=1500` or `free:n2:#7:released`, `-` for none.
@@ -42,209 +61,51 @@ export function writeStep(step: Step, out: LineBytes): void {
   switch (step.kind) {
     case 'start':
     case 'crash':
-      field(out, ',"n":', step.node);
-      out.ascii(',"inc":');
-      out.number(step.inc);
+      writeStart(step, out);
       break;
-    case 'begin': {
-      const op = step.op;
-      out.ascii(',"o":');
-      out.number(op.id);
-      out.ascii(',"op":"');
-      out.raw(op.kind);
-      out.byte(QUOTE);
-      field(out, ',"n":', op.node);
-      field(out, ',"r":', op.resource);
-      out.ascii(',"ttl":');
-      out.numberOrNull(op.ttlMs);
-      out.ascii(',"of":');
-      out.numberOrNull(op.leaseOp);
-      out.ascii(',"exp":');
-      stringOrNull(out, op.expectedHolder);
-      out.ascii(',"id":');
-      stringOrNull(out, op.requestId);
+    case 'begin':
+      writeBegin(step, out);
       break;
-    }
     case 'request':
-      out.ascii(',"hr":');
-      out.number(step.req);
-      field(out, ',"n":', step.node);
-      out.ascii(',"inc":');
-      out.number(step.inc);
-      out.ascii(',"o":');
-      out.numberOrNull(step.op);
-      out.ascii(',"route":"');
-      out.raw(step.route);
-      out.byte(QUOTE);
-      field(out, ',"to":', step.replica);
-      out.ascii(',"w":');
-      out.number(step.wallMs);
-      out.ascii(',"m":');
-      out.number(step.monoMs);
-      if (step.copies > 1) out.ascii(',"dup":1');
-      if (step.tokenFloor !== undefined) {
-        out.ascii(',"floor":');
-        out.number(step.tokenFloor);
-      }
+      writeRequest(step, out);
       break;
     case 'serve':
-      out.ascii(',"sv":');
-      out.number(step.serve);
-      out.ascii(',"hr":');
-      out.number(step.req);
-      field(out, ',"by":', step.replica);
-      out.ascii(',"dup":');
-      out.number(step.copy);
+      writeServe(step, out);
       break;
     case 'response':
-      out.ascii(',"hr":');
-      out.number(step.req);
-      field(out, ',"n":', step.node);
-      field(out, ',"by":', step.replica);
-      out.ascii(',"sv":');
-      out.numberOrNull(step.serve);
-      out.ascii(',"k":');
-      out.numberOrNull(step.status);
-      cause(out, step.cause);
-      out.ascii(',"w":');
-      out.number(step.wallMs);
+      writeResponse(step, out);
       break;
-    case 'call': {
-      out.ascii(',"c":');
-      out.number(step.call);
-      field(out, ',"n":', step.node);
-      out.ascii(',"inc":');
-      out.number(step.inc);
-      out.ascii(',"o":');
-      out.numberOrNull(step.op);
-      out.ascii(',"q":"');
-      out.raw(step.req);
-      out.byte(QUOTE);
-      field(out, ',"r":', step.resource);
-      out.ascii(',"w":');
-      out.number(step.wallMs);
-      out.ascii(',"m":');
-      out.number(step.monoMs);
-      out.ascii(',"v":');
-      out.numberOrNull(step.expectedVersion);
-      out.ascii(',"p":');
-      if (step.req === 'cas') recordJson(out, step.proposed);
-      else out.ascii('null');
-      if (step.copies > 1) out.ascii(',"dup":1');
-      const origin = step.origin;
-      if (origin !== null) {
-        field(out, ',"for":', origin.node);
-        out.ascii(',"hr":');
-        out.number(origin.req);
-        out.ascii(',"sv":');
-        out.number(origin.serve);
-      }
+    case 'call':
+      writeCall(step, out);
       break;
-    }
     case 'apply':
-      out.ascii(',"c":');
-      out.number(step.call);
-      field(out, ',"n":', step.node);
-      out.ascii(',"q":"');
-      out.raw(step.req);
-      out.byte(QUOTE);
-      field(out, ',"r":', step.resource);
-      out.ascii(',"dup":');
-      out.number(step.copy);
-      out.ascii(',"k":"');
-      out.raw(step.outcome);
-      out.byte(QUOTE);
-      out.ascii(',"v":');
-      out.number(step.versionAfter);
-      out.ascii(',"rec":');
-      if (step.versionAfter === step.versionBefore) out.ascii('null');
-      else recordJson(out, step.after);
+      writeApply(step, out);
       break;
     case 'reply':
-      out.ascii(',"c":');
-      out.number(step.call);
-      field(out, ',"n":', step.node);
-      out.ascii(',"q":"');
-      out.raw(step.req);
-      out.byte(QUOTE);
-      field(out, ',"r":', step.resource);
-      out.ascii(',"k":"');
-      out.raw(step.result);
-      out.byte(QUOTE);
-      cause(out, step.cause);
-      out.ascii(',"w":');
-      out.number(step.wallMs);
-      if (step.served !== null) {
-        out.ascii(',"sv":');
-        out.number(step.served);
-      }
+      writeReply(step, out);
       break;
     case 'fence':
-      field(out, ',"n":', step.node);
-      field(out, ',"r":', step.resource);
-      out.ascii(',"tok":');
-      out.number(step.token);
-      out.ascii(',"ok":');
-      out.value(step.accepted);
+      writeFence(step, out);
       break;
-    case 'outcome': {
-      const op = step.op;
-      out.ascii(',"o":');
-      out.number(op.id);
-      out.ascii(',"op":"');
-      out.raw(op.kind);
-      out.byte(QUOTE);
-      field(out, ',"n":', op.node);
-      field(out, ',"r":', op.resource);
-      out.ascii(',"k":');
-      out.json(step.result);
-      out.ascii(',"tok":');
-      out.numberOrNull(step.token);
-      out.ascii(',"fin":');
-      out.value(step.final);
-      if (step.invalid !== null) {
-        out.ascii(',"field":');
-        out.json(step.invalid.field);
-        out.ascii(',"why":');
-        out.json(step.invalid.reason);
-      }
-      detailJson(out, step.detail);
+    case 'outcome':
+      writeOutcome(step, out);
       break;
-    }
     case 'fault':
-      out.ascii(',"f":"');
-      out.raw(step.fault);
-      out.ascii('","n":');
-      if (step.node === null) out.ascii('null');
-      else out.name(step.node);
-      out.ascii(',"v":');
-      out.numberOrNull(step.value);
+      writeFault(step, out);
       break;
     case 'powerLoss':
-      out.ascii(',"lost":');
-      out.value(step.lost);
-      out.ascii(',"rec":');
-      out.json(step.records.map((r) => `${r.resource}=${recordText(r.after)}`).join(' '));
+      writePowerLoss(step, out);
       break;
     case 'heal':
       break;
     case 'probe':
-      field(out, ',"n":', step.node);
-      field(out, ',"r":', step.resource);
-      out.ascii(',"k":');
-      out.json(step.result);
-      out.ascii(',"waited":');
-      out.number(step.waitedMs);
+      writeProbe(step, out);
       break;
     case 'violation':
-      out.ascii(',"inv":"');
-      out.raw(step.invariant);
-      out.ascii('","msg":');
-      out.json(step.message);
+      writeViolation(step, out);
       break;
     case 'failure':
-      out.ascii(',"msg":');
-      out.json(step.message);
+      writeFailure(step, out);
       break;
   }
   out.byte(CLOSE);
@@ -252,6 +113,221 @@ export function writeStep(step: Step, out: LineBytes): void {
 
 const QUOTE = 0x22;
 const CLOSE = 0x7d;
+
+function writeStart(step: StartStep | CrashStep, out: LineBytes): void {
+  field(out, ',"n":', step.node);
+  out.ascii(',"inc":');
+  out.number(step.inc);
+}
+
+function writeBegin(step: BeginStep, out: LineBytes): void {
+  const op = step.op;
+  out.ascii(',"o":');
+  out.number(op.id);
+  out.ascii(',"op":"');
+  out.raw(op.kind);
+  out.byte(QUOTE);
+  field(out, ',"n":', op.node);
+  field(out, ',"r":', op.resource);
+  out.ascii(',"ttl":');
+  out.numberOrNull(op.ttlMs);
+  out.ascii(',"of":');
+  out.numberOrNull(op.leaseOp);
+  out.ascii(',"exp":');
+  stringOrNull(out, op.expectedHolder);
+  out.ascii(',"id":');
+  stringOrNull(out, op.requestId);
+}
+
+function writeRequest(step: RequestStep, out: LineBytes): void {
+  out.ascii(',"hr":');
+  out.number(step.req);
+  field(out, ',"n":', step.node);
+  out.ascii(',"inc":');
+  out.number(step.inc);
+  out.ascii(',"o":');
+  out.numberOrNull(step.op);
+  out.ascii(',"route":"');
+  out.raw(step.route);
+  out.byte(QUOTE);
+  field(out, ',"to":', step.replica);
+  out.ascii(',"w":');
+  out.number(step.wallMs);
+  out.ascii(',"m":');
+  out.number(step.monoMs);
+  if (step.copies > 1) out.ascii(',"dup":1');
+  if (step.tokenFloor !== undefined) {
+    out.ascii(',"floor":');
+    out.number(step.tokenFloor);
+  }
+}
+
+function writeServe(step: ServeStep, out: LineBytes): void {
+  out.ascii(',"sv":');
+  out.number(step.serve);
+  out.ascii(',"hr":');
+  out.number(step.req);
+  field(out, ',"by":', step.replica);
+  out.ascii(',"dup":');
+  out.number(step.copy);
+}
+
+function writeResponse(step: ResponseStep, out: LineBytes): void {
+  out.ascii(',"hr":');
+  out.number(step.req);
+  field(out, ',"n":', step.node);
+  field(out, ',"by":', step.replica);
+  out.ascii(',"sv":');
+  out.numberOrNull(step.serve);
+  out.ascii(',"k":');
+  out.numberOrNull(step.status);
+  cause(out, step.cause);
+  out.ascii(',"w":');
+  out.number(step.wallMs);
+}
+
+function writeCall(step: CallStep, out: LineBytes): void {
+  out.ascii(',"c":');
+  out.number(step.call);
+  field(out, ',"n":', step.node);
+  out.ascii(',"inc":');
+  out.number(step.inc);
+  out.ascii(',"o":');
+  out.numberOrNull(step.op);
+  out.ascii(',"q":"');
+  out.raw(step.req);
+  out.byte(QUOTE);
+  field(out, ',"r":', step.resource);
+  out.ascii(',"w":');
+  out.number(step.wallMs);
+  out.ascii(',"m":');
+  out.number(step.monoMs);
+  out.ascii(',"v":');
+  out.numberOrNull(step.expectedVersion);
+  out.ascii(',"p":');
+  if (step.req === 'cas') recordJson(out, step.proposed);
+  else out.ascii('null');
+  if (step.copies > 1) out.ascii(',"dup":1');
+  const origin = step.origin;
+  if (origin !== null) {
+    field(out, ',"for":', origin.node);
+    out.ascii(',"hr":');
+    out.number(origin.req);
+    out.ascii(',"sv":');
+    out.number(origin.serve);
+  }
+}
+
+function writeApply(step: ApplyStep, out: LineBytes): void {
+  out.ascii(',"c":');
+  out.number(step.call);
+  field(out, ',"n":', step.node);
+  out.ascii(',"q":"');
+  out.raw(step.req);
+  out.byte(QUOTE);
+  field(out, ',"r":', step.resource);
+  out.ascii(',"dup":');
+  out.number(step.copy);
+  out.ascii(',"k":"');
+  out.raw(step.outcome);
+  out.byte(QUOTE);
+  out.ascii(',"v":');
+  out.number(step.versionAfter);
+  out.ascii(',"rec":');
+  if (step.versionAfter === step.versionBefore) out.ascii('null');
+  else recordJson(out, step.after);
+}
+
+function writeReply(step: ReplyStep, out: LineBytes): void {
+  out.ascii(',"c":');
+  out.number(step.call);
+  field(out, ',"n":', step.node);
+  out.ascii(',"q":"');
+  out.raw(step.req);
+  out.byte(QUOTE);
+  field(out, ',"r":', step.resource);
+  out.ascii(',"k":"');
+  out.raw(step.result);
+  out.byte(QUOTE);
+  cause(out, step.cause);
+  out.ascii(',"w":');
+  out.number(step.wallMs);
+  if (step.served !== null) {
+    out.ascii(',"sv":');
+    out.number(step.served);
+  }
+}
+
+function writeFence(step: FenceStep, out: LineBytes): void {
+  field(out, ',"n":', step.node);
+  field(out, ',"r":', step.resource);
+  out.ascii(',"tok":');
+  out.number(step.token);
+  out.ascii(',"ok":');
+  out.value(step.accepted);
+}
+
+function writeOutcome(step: OutcomeStep, out: LineBytes): void {
+  const op = step.op;
+  out.ascii(',"o":');
+  out.number(op.id);
+  out.ascii(',"op":"');
+  out.raw(op.kind);
+  out.byte(QUOTE);
+  field(out, ',"n":', op.node);
+  field(out, ',"r":', op.resource);
+  out.ascii(',"k":');
+  out.json(step.result);
+  out.ascii(',"tok":');
+  out.numberOrNull(step.token);
+  out.ascii(',"fin":');
+  out.value(step.final);
+  if (step.invalid !== null) {
+    out.ascii(',"field":');
+    out.json(step.invalid.field);
+    out.ascii(',"why":');
+    out.json(step.invalid.reason);
+  }
+  detailJson(out, step.detail);
+}
+
+function writeFault(step: FaultStep, out: LineBytes): void {
+  out.ascii(',"f":"');
+  out.raw(step.fault);
+  out.ascii('","n":');
+  if (step.node === null) out.ascii('null');
+  else out.name(step.node);
+  out.ascii(',"v":');
+  out.numberOrNull(step.value);
+}
+
+function writePowerLoss(step: PowerLossStep, out: LineBytes): void {
+  out.ascii(',"lost":');
+  out.value(step.lost);
+  out.ascii(',"rec":');
+  out.json(step.records.map((r) => `${r.resource}=${recordText(r.after)}`).join(' '));
+}
+
+function writeProbe(step: ProbeStep, out: LineBytes): void {
+  field(out, ',"n":', step.node);
+  field(out, ',"r":', step.resource);
+  out.ascii(',"k":');
+  out.json(step.result);
+  out.ascii(',"waited":');
+  out.number(step.waitedMs);
+}
+
+function writeViolation(step: ViolationStep, out: LineBytes): void {
+  out.ascii(',"inv":"');
+  out.raw(step.invariant);
+  out.ascii('","msg":');
+  out.json(step.message);
+}
+
+function writeFailure(step: FailureStep, out: LineBytes): void {
+  out.ascii(',"msg":');
+  out.json(step.message);
+}
 
 /** `key` (ASCII, with its comma and colon) and a name's JSON string. */
 function field(out: LineBytes, key: string, name: string): void {
