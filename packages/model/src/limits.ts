@@ -29,3 +29,9 @@ export const EXPLORE_STATES_MAX = 20_000_000;
 
 /** Steps of one trace validation before it stops (a simulator run is bounded too). */
 export const VALIDATE_OBSERVATIONS_MAX = 10_000_000;
+
+/**
+ * Ended ops a trace validation still resolves (a late copy of a request, served after its op ended,
+ * names it): the oldest is forgotten beyond this, so memory stays flat however long the run.
+ */
+export const VALIDATE_ENDED_OPS_MAX = 10_000;

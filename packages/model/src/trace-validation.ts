@@ -6,7 +6,7 @@ import { detailProblem } from './answer-detail.js';
 import { answerProblem, type OpFacts } from './answer-validation.js';
 import { inputProblem } from './input-validation.js';
 import { writtenRecordProblem, type WriteKind } from './record-validation.js';
-import { VALIDATE_OBSERVATIONS_MAX } from './limits.js';
+import { VALIDATE_ENDED_OPS_MAX, VALIDATE_OBSERVATIONS_MAX } from './limits.js';
 import type { ModelConfig } from './model-config.js';
 import { releaseWrites } from './release-actions.js';
 import { renewAllowed } from './renew-actions.js';
@@ -93,7 +93,10 @@ export class TraceValidator {
   /** The record each applied write (by call) left, until its reply reaches the writer. */
   readonly #written = new Map<number, LeaseRecord>();
   readonly #ops = new Map<number, Op>();
-  /** Ops that have ended, for the late copies of their requests a replica may still serve. */
+  /**
+   * Ops that have ended, for the late copies of their requests a replica may still serve (the last
+   * VALIDATE_ENDED_OPS_MAX of them).
+   */
   readonly #endedOps = new Map<number, Op>();
   /** What each op in progress read and wrote (its answer is judged on it). */
   readonly #facts = new Map<number, OpFacts>();
@@ -530,6 +533,10 @@ export class TraceValidator {
     if (o.final) {
       this.#ops.delete(op.id);
       this.#facts.delete(op.id);
+      if (this.#endedOps.size >= VALIDATE_ENDED_OPS_MAX) {
+        const oldest = this.#endedOps.keys().next();
+        if (oldest.done !== true) this.#endedOps.delete(oldest.value);
+      }
       this.#endedOps.set(op.id, op);
     }
     const grantOp = op.kind === 'acquire' ? op.id : op.leaseOp;
