@@ -176,4 +176,25 @@ describe('HttpLeaseClient over a real lease server', { timeout: 300_000 }, () =>
     const unreachable = nowhere.acquire('r', { attemptsMax: 1 });
     expect(await unreachable).toMatchObject({ kind: 'unavailable', attempts: 1 });
   });
+
+  test('every request names its holder (the service counts its rate limit by it)', async () => {
+    const named: (string | null)[] = [];
+    const holder = 'agent-ü 7';
+    const counted = new HttpLeaseClient({
+      url: server.url,
+      holder,
+      clock: new ManualClock(),
+      fetch: (input, init) => {
+        named.push(new Headers(init?.headers).get('leasehold-holder'));
+        return fetch(input, init);
+      },
+    });
+    const granted = await counted.acquire('counted.md', { ttlMs: 10_000 });
+    expect(granted.kind).toBe('granted');
+    if (granted.kind !== 'granted') return;
+    expect((await counted.renew(granted.lease)).kind).toBe('renewed');
+    expect((await counted.release(granted.lease)).kind).toBe('released');
+    expect(named.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(named)).toEqual(new Set([encodeURIComponent(holder)]));
+  });
 });

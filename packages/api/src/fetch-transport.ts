@@ -6,10 +6,19 @@ export interface FetchTransportOptions {
   readonly url: string;
   /** Sent as `Authorization: Bearer <apiKey>` when the service checks API keys. */
   readonly apiKey?: string | undefined;
+  /**
+   * The holder making the requests, sent percent-encoded as `Leasehold-Holder` with every request
+   * (a header carries no UTF-8): a service that checks no API keys counts its rate limit per
+   * holder by it (per API key's holder otherwise).
+   */
+  readonly holder?: string | undefined;
   readonly fetch?: typeof fetch;
   /** A signal aborted after `ms` (default `AbortSignal.timeout`: the one real timer here). */
   readonly timeoutSignal?: (ms: number) => AbortSignal;
 }
+
+/** The header naming the holder that makes a request (lower case, as Node's HTTP server reads it). */
+export const HOLDER_HEADER = 'leasehold-holder';
 
 /** Longest reply text kept when a reply is not JSON (for the failure's reason). */
 const NOT_JSON_TEXT_MAX = 200;
@@ -24,6 +33,7 @@ export function fetchTransport(options: FetchTransportOptions): Transport {
       const spec = ROUTES[request.route];
       const headers: Record<string, string> = {};
       if (options.apiKey !== undefined) headers.authorization = `Bearer ${options.apiKey}`;
+      if (options.holder !== undefined) headers[HOLDER_HEADER] = encodeURIComponent(options.holder);
       const hasBody = spec.method !== 'GET';
       if (hasBody) headers['content-type'] = 'application/json';
       try {

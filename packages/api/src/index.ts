@@ -1,5 +1,5 @@
 // The public API of @leasehold/api: the lease service's HTTP API as data.
-export { fetchTransport } from './fetch-transport.js';
+export { fetchTransport, HOLDER_HEADER } from './fetch-transport.js';
 export type { FetchTransportOptions } from './fetch-transport.js';
 export { checkInput, validatorOf } from './input-check.js';
 export type { InputPart, InputProblem } from './input-check.js';

@@ -25,10 +25,11 @@ export class BackendUnavailable extends Error {
   override readonly name = 'BackendUnavailable';
 }
 
-export function httpBackend(url: string, apiKey: string | undefined): AgentBackend {
+/** The service at `url`, called as `agent` (with `apiKey` when it checks API keys). */
+export function httpBackend(url: string, apiKey: string | undefined, agent: string): AgentBackend {
   return {
     description: url.replace(/\/+$/, ''),
-    transport: fetchTransport({ url, apiKey }),
+    transport: fetchTransport({ url, apiKey, holder: agent }),
     close: async () => {},
   };
 }

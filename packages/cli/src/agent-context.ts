@@ -102,7 +102,7 @@ export async function agentContext(flags: AgentFlags, io: CliIo): Promise<AgentC
         `--server must be an http:// or https:// URL (got ${JSON.stringify(server)})`,
       );
     }
-    return contextOf(agent, httpBackend(server, env('LEASEHOLD_API_KEY')), state, json);
+    return contextOf(agent, httpBackend(server, env('LEASEHOLD_API_KEY'), agent), state, json);
   }
   const named = flags.db ?? env('LEASEHOLD_DB') ?? config.db;
   const db = named === undefined ? repositoryDb(io.cwd) : resolve(named);

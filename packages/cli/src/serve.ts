@@ -33,7 +33,7 @@ export function serveCommand(io: CliIo, done: Done): Command {
     .option('--auth-file <file>', 'API keys bound to holders, and admin keys (JSON)')
     .option(
       '--rate-limit <n>',
-      `requests per holder per minute (default ${RATE_LIMIT_PER_MINUTE_DEFAULT})`,
+      `requests per holder per minute, every route (default ${RATE_LIMIT_PER_MINUTE_DEFAULT})`,
     )
     .option('--log-level <level>', `${LOG_LEVELS.join(', ')} (default info; JSON lines on stdout)`)
     .addOption(

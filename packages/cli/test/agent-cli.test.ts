@@ -253,3 +253,36 @@ describe(
     });
   },
 );
+
+describe('agent CLI against a rate-limited service', { timeout: 300_000 }, () => {
+  let server: ServerProcess;
+  const cwd = mkdtempSync(join(tmpdir(), 'leasehold-agent-limit-'));
+  beforeAll(async () => {
+    server = await startServerProcess([
+      '--db',
+      join(cwd, 'server.db'),
+      '--rate-limit',
+      '3',
+      '--log-level',
+      'warn',
+    ]);
+  }, 120_000);
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  test("one agent's status checks never throttle another agent's heartbeat", async () => {
+    const as = (agent: string, args: string[]) =>
+      leasehold(cwd, [...args, '--agent', agent, '--server', server.url]);
+    expect((await as('agent-b', ['claim', 'src/app.ts'])).code).toBe(0);
+    const checks: (number | null)[] = [];
+    for (let i = 0; i < 4; i++) checks.push((await as('agent-a', ['leases'])).code);
+    // agent-a's fourth request a minute is over the limit of 3...
+    expect(checks.slice(0, 3)).toEqual([0, 0, 0]);
+    expect(checks[3]).not.toBe(0);
+    // ...and counts against agent-a only: agent-b's heartbeat is its second.
+    const beat = await as('agent-b', ['heartbeat', 'src/app.ts']);
+    expect(beat.stderr).toBe('');
+    expect(beat.code).toBe(0);
+  });
+});

@@ -538,6 +538,7 @@ function defaultTransport(options: HttpLeaseClientOptions): Transport {
   return fetchTransport({
     url: options.url,
     apiKey: options.apiKey,
+    holder: options.holder,
     timeoutSignal: options.timeoutSignal ?? systemTimeoutSignal,
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   });

@@ -1,7 +1,13 @@
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { HOLDER_HEADER, ROUTES } from '@leasehold/api';
+import { checkHolder } from '@leasehold/core';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { ApiKeys, Principal } from './auth.js';
 import { handleError } from './http-errors.js';
 import { BODY_BYTES_MAX, PATH_PARAM_LENGTH_MAX, RATE_LIMIT_PER_MINUTE_DEFAULT } from './limits.js';
@@ -103,11 +109,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<App> {
     timeWindow: 60_000,
     // After the body is parsed, so an acquire is counted against the holder it names.
     hook: 'preHandler',
-    keyGenerator: (request) => {
-      const holder =
-        request.principal?.holder ?? (request.body as { holder?: unknown } | undefined)?.holder;
-      return typeof holder === 'string' ? `holder:${holder}` : `ip:${request.ip}`;
-    },
+    keyGenerator: rateLimitKey,
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
       error: 'rate_limited',
@@ -117,6 +119,37 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<App> {
   registerRoutes(app, options.service, options.advanceClock);
   probeRoutes(app, options);
   return app;
+}
+
+/**
+ * Who a request is counted against, the same for every route: the holder of its API key (all
+ * admin keys without a holder share one count); without API keys, the holder the caller names
+ * (the `Leasehold-Holder` header the typed client and the agent CLI send, else an acquire's
+ * `holder`); else its address. Without API keys a holder is what the caller says it is: the limit
+ * stops a runaway agent, not one that lies (that needs `--auth-file`).
+ */
+function rateLimitKey(request: FastifyRequest): string {
+  const principal = request.principal;
+  if (principal !== null && principal !== undefined)
+    return principal.holder === null ? 'admin' : `holder:${principal.holder}`;
+  const named = namedHolder(request.headers[HOLDER_HEADER]);
+  if (named !== null) return `holder:${named}`;
+  const body = request.body as { holder?: unknown } | undefined;
+  if (request.routeOptions.url === ROUTES.acquire.path && typeof body?.holder === 'string')
+    return `holder:${body.holder}`;
+  return `ip:${request.ip}`;
+}
+
+/** The holder a `Leasehold-Holder` header names (percent-encoded), or null for none or a bad one. */
+function namedHolder(header: string | string[] | undefined): string | null {
+  if (typeof header !== 'string') return null;
+  let holder: string;
+  try {
+    holder = decodeURIComponent(header);
+  } catch {
+    return null;
+  }
+  return checkHolder(holder) === null ? holder : null;
 }
 
 function probeRoutes(app: App, options: HttpAppOptions): void {

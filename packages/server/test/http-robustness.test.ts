@@ -321,3 +321,51 @@ describe('API keys and the rate limit', { timeout: 300_000 }, () => {
     expect((await server.get('/v1/leases/r', as(keys.a))).status).toBe(200);
   });
 });
+
+describe(
+  'without API keys, the rate limit counts each holder on its own',
+  { timeout: 300_000 },
+  () => {
+    let server: ServerProcess;
+
+    beforeAll(async () => {
+      server = await startServerProcess([
+        '--db',
+        tempDb(),
+        '--rate-limit',
+        '3',
+        '--log-level',
+        'warn',
+      ]);
+    }, 120_000);
+    afterAll(async () => {
+      await server.stop();
+    });
+    // What HttpLeaseClient and the agent CLI send with every request (percent-encoded).
+    const as = (holder: string) => ({ 'leasehold-holder': encodeURIComponent(holder) });
+
+    test("one holder's status checks never throttle another's heartbeat, on any route", async () => {
+      const granted = await server.post(
+        '/v1/leases/acquire',
+        { resource: 'shared.md', holder: 'agent-b' },
+        as('agent-b'),
+      );
+      expect(granted.status).toBe(201);
+      const lease = { lease_id: granted.body.lease_id, owner_key: granted.body.owner_key };
+      const checks: number[] = [];
+      for (let i = 0; i < 5; i++)
+        checks.push((await server.get('/v1/leases/shared.md', as('agent-ä'))).status);
+      expect(checks).toEqual([200, 200, 200, 429, 429]);
+      // Requests that name no holder are counted by address, apart from both.
+      const unnamed: number[] = [];
+      for (let i = 0; i < 4; i++) unnamed.push((await server.get('/v1/leases')).status);
+      expect(unnamed).toEqual([200, 200, 200, 429]);
+      expect((await server.post('/v1/leases/renew', lease, as('agent-b'))).status).toBe(200);
+      // agent-b's third request; its fourth is over the limit, whichever route.
+      expect((await server.get('/v1/leases/shared.md', as('agent-b'))).status).toBe(200);
+      const over = await server.post('/v1/leases/release', lease, as('agent-b'));
+      expect(over.status).toBe(429);
+      expect(over.body.message).toContain('more than 3 requests a minute');
+    });
+  },
+);
