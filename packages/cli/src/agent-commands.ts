@@ -23,9 +23,20 @@ import { flagValues, type Done } from './program.js';
  * The agent commands: claim, heartbeat, release, leases, gate, cleanup. Each talks to the lease
  * API (a server, or the same routes over a local file) and keeps the lease id and owner key of
  * what it claimed in the agent's state file, so the next command, in another process, can prove
- * ownership. Exit codes: 0 done; 1 refused (held by another, not the holder, lease lost); 64 bad
- * usage; 69 the service could not be reached.
+ * ownership. Exit codes (AGENT_EXIT_CODES, in every command's help): 0 done; 1 refused (held by
+ * another, not the holder, lease lost, a key that may not); 64 bad usage; 69 the service could not
+ * be reached or asked to retry later; 77 no API key, or one the service does not know.
  */
+
+/** The agent commands' exit codes, as their help lists them. */
+const AGENT_EXIT_CODES = `
+Exit codes:
+  0   done (for gate: this agent holds the lease)
+  1   refused: held by another agent, not this agent's, the lease was lost, or the API key may
+      not do that (admin commands need an admin key)
+  64  bad usage (a flag, an argument, no agent id)
+  69  the service could not be reached, or asked to retry later (rate limit, shutting down)
+  77  the service checks API keys and this agent's is missing or unknown (set LEASEHOLD_API_KEY)`;
 
 interface Outcome {
   readonly code: number;
@@ -58,6 +69,7 @@ function agentCommand<V extends AgentFlags>(
     )
     .option('--config <file>', `config file (default ${CONFIG_FILE_DEFAULT} if present)`)
     .option('--json', 'one JSON object on stdout')
+    .addHelpText('after', AGENT_EXIT_CODES)
     .action(async (...received: unknown[]) => {
       const self = received.at(-1) as Command;
       done(await runAgent(self, io, handler));
@@ -95,13 +107,25 @@ function failure(outcome: AgentFailure, what: string): Outcome {
       throw new UsageError(`${what}: ${outcome.message}`);
     case 'unavailable':
       throw new BackendUnavailable(`${what}: ${outcome.reason}`);
-    case 'refused':
+    case 'refused': {
+      const auth = authProblem(outcome.status);
       return {
-        code: EXIT.refused,
-        text: `leasehold: ${what}: ${outcome.error.message}`,
+        code: auth === null ? EXIT.refused : EXIT.auth,
+        text: `leasehold: ${what}: ${auth ?? outcome.error.message}`,
         json: { status: outcome.status, error: outcome.error },
       };
+    }
   }
+}
+
+/**
+ * What to do about a 401 (the service checks API keys; this agent sent none, or one it does not
+ * know), or null for another answer. A 403 stays a refusal: it answers both a key that may not do
+ * something and an owner key that does not match.
+ */
+function authProblem(status: number): string | null {
+  if (status !== 401) return null;
+  return "the service checks API keys and this agent's is missing or unknown: set LEASEHOLD_API_KEY to the key the service's --auth-file binds to this agent";
 }
 
 function durationFlag(flag: string, value: string | undefined): number | undefined {

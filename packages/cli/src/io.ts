@@ -30,6 +30,8 @@ export const EXIT = {
   usage: 64,
   /** A service the command needs (a store, a port, a lease server) could not be reached. */
   unavailable: 69,
+  /** The lease service checks API keys, and the agent sent none or one it does not know (401). */
+  auth: 77,
   /** The harness itself failed (a bug in leasehold, not in the implementation under test). */
   internal: 70,
 } as const;

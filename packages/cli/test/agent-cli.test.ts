@@ -286,3 +286,43 @@ describe('agent CLI against a rate-limited service', { timeout: 300_000 }, () =>
     expect(beat.code).toBe(0);
   });
 });
+
+describe('agent CLI against a service that checks API keys', { timeout: 300_000 }, () => {
+  let server: ServerProcess;
+  const cwd = mkdtempSync(join(tmpdir(), 'leasehold-agent-auth-'));
+  const key = 'key-agent-k-0123456789';
+  beforeAll(async () => {
+    const authFile = join(cwd, 'auth.json');
+    writeFileSync(authFile, JSON.stringify({ keys: [{ key, holder: 'agent-k' }] }));
+    server = await startServerProcess([
+      '--db',
+      join(cwd, 'server.db'),
+      '--auth-file',
+      authFile,
+      '--log-level',
+      'warn',
+    ]);
+  }, 120_000);
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  test('no API key or an unknown one exits 77 saying what to set; the right one claims', async () => {
+    const claim = (env: Record<string, string>) =>
+      leasehold(cwd, ['claim', 'docs/a.md', '--agent', 'agent-k', '--server', server.url], env);
+    for (const env of [{}, { LEASEHOLD_API_KEY: 'key-nobody-0123456789' }]) {
+      const refused = await claim(env);
+      expect(refused.code).toBe(77);
+      expect(refused.stderr).toContain('set LEASEHOLD_API_KEY');
+    }
+    expect((await claim({ LEASEHOLD_API_KEY: key })).code).toBe(0);
+  });
+
+  test("every agent command's help lists the exit codes", async () => {
+    for (const command of ['claim', 'heartbeat', 'release', 'leases', 'gate', 'cleanup']) {
+      const help = await leasehold(cwd, [command, '--help']);
+      expect(help.code, command).toBe(0);
+      expect(help.stdout, command).toMatch(/Exit codes:[\s\S]*\b64\b[\s\S]*\b69\b[\s\S]*\b77\b/);
+    }
+  });
+});
