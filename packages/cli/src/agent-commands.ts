@@ -128,8 +128,17 @@ function authProblem(status: number): string | null {
   return "the service checks API keys and this agent's is missing or unknown: set LEASEHOLD_API_KEY to the key the service's --auth-file binds to this agent";
 }
 
+/**
+ * A duration flag of an agent command: with a unit (`90s`, `60m`, `1h30m`, `250ms`). A bare number
+ * is refused: the library reads it as milliseconds, a person typing `--ttl 90` means seconds.
+ */
 function durationFlag(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
+  if (/^\s*\d+\s*$/.test(value)) {
+    throw new UsageError(
+      `--${flag} needs a unit: ${value.trim()}s for seconds, ${value.trim()}m for minutes (90s, 60m, 1h30m, 250ms)`,
+    );
+  }
   const parsed = parseDuration(value, `--${flag}`);
   if (parsed.kind === 'invalid') throw new UsageError(parsed.reason);
   return parsed.ms;

@@ -116,9 +116,14 @@ function workflow(where: () => { cwd: string; flags: string[] }) {
   });
 
   test('bad input is a usage error (64) naming the flag', async () => {
-    const ttl = await run('agent-a', ['claim', 'x', '--ttl', '5']);
+    const ttl = await run('agent-a', ['claim', 'x', '--ttl', '5ms']);
     expect(ttl.code).toBe(64);
     expect(ttl.stderr).toContain('--ttl');
+    // A bare number would be milliseconds to the library: refused, with the units to use.
+    const bare = await run('agent-a', ['claim', 'x', '--ttl', '90']);
+    expect(bare.code).toBe(64);
+    expect(bare.stderr).toContain('--ttl needs a unit: 90s for seconds');
+    expect((await run('agent-a', ['heartbeat', 'x', '--min-interval', '30'])).code).toBe(64);
     expect((await run('agent-a', ['claim', 'x', '--ttl', 'soon'])).code).toBe(64);
     const { cwd, flags } = where();
     const anonymous = await leasehold(cwd, ['claim', 'x', ...flags]);
