@@ -25,11 +25,15 @@ export class BackendUnavailable extends Error {
   override readonly name = 'BackendUnavailable';
 }
 
-/** The service at `url`, called as `agent` (with `apiKey` when it checks API keys). */
-export function httpBackend(url: string, apiKey: string | undefined, agent: string): AgentBackend {
+/** The service at `url`, called as `agent` if one is named (with `apiKey` if it checks keys). */
+export function httpBackend(
+  url: string,
+  apiKey: string | undefined,
+  agent: string | null,
+): AgentBackend {
   return {
     description: url.replace(/\/+$/, ''),
-    transport: fetchTransport({ url, apiKey, holder: agent }),
+    transport: fetchTransport({ url, apiKey, ...(agent === null ? {} : { holder: agent }) }),
     close: async () => {},
   };
 }

@@ -8,13 +8,15 @@ import {
   releaseLease,
   type AgentFailure,
 } from '@leasehold/client';
-import { BackendUnavailable } from './agent-backend.js';
+import { BackendUnavailable, type AgentBackend } from './agent-backend.js';
 import {
   agentContext,
   CONFIG_FILE_DEFAULT,
   STATE_DIR_DEFAULT,
+  readerContext,
   type AgentContext,
   type AgentFlags,
+  type ReaderContext,
 } from './agent-context.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import { flagValues, type Done } from './program.js';
@@ -46,17 +48,46 @@ interface Outcome {
   readonly json: Record<string, unknown>;
 }
 
-type Handler<V> = (context: AgentContext, values: V, args: string[], io: CliIo) => Promise<Outcome>;
+type Handler<C, V> = (context: C, values: V, args: string[], io: CliIo) => Promise<Outcome>;
 
+/** What `runCommand` needs of a context: where the answer goes, and what to close. */
+interface CommandContext {
+  readonly backend: AgentBackend;
+  readonly json: boolean;
+}
+
+/** A command acting as this agent (it needs an agent id). */
 function agentCommand<V extends AgentFlags>(
   name: string,
   description: string,
   io: CliIo,
   done: Done,
-  handler: Handler<V>,
+  handler: Handler<AgentContext, V>,
 ): Command {
-  return new Command(name)
-    .description(description)
+  return withAgentFlags(new Command(name).description(description), done, (self) =>
+    runCommand(self, io, agentContext, handler),
+  );
+}
+
+/** A command that only reads the lease space: an agent id is used if named, not required. */
+function readerCommand<V extends AgentFlags>(
+  name: string,
+  description: string,
+  io: CliIo,
+  done: Done,
+  handler: Handler<ReaderContext, V>,
+): Command {
+  return withAgentFlags(new Command(name).description(description), done, (self) =>
+    runCommand(self, io, readerContext, handler),
+  );
+}
+
+function withAgentFlags(
+  command: Command,
+  done: Done,
+  run: (self: Command) => Promise<number>,
+): Command {
+  return command
     .option('--agent <id>', "this agent's holder id (or LEASEHOLD_AGENT)")
     .option('--server <url>', 'the lease service (or LEASEHOLD_URL); without one, a local file')
     .option(
@@ -71,20 +102,20 @@ function agentCommand<V extends AgentFlags>(
     .option('--json', 'one JSON object on stdout')
     .addHelpText('after', AGENT_EXIT_CODES)
     .action(async (...received: unknown[]) => {
-      const self = received.at(-1) as Command;
-      done(await runAgent(self, io, handler));
+      done(await run(received.at(-1) as Command));
     });
 }
 
-async function runAgent<V extends AgentFlags>(
+async function runCommand<C extends CommandContext, V extends AgentFlags>(
   self: Command,
   io: CliIo,
-  handler: Handler<V>,
+  open: (flags: AgentFlags, io: CliIo) => Promise<C>,
+  handler: Handler<C, V>,
 ): Promise<number> {
   const values = flagValues<V>(self);
-  let context: AgentContext | undefined;
+  let context: C | undefined;
   try {
-    context = await agentContext(values, io);
+    context = await open(values, io);
     const outcome = await handler(context, values, self.args, io);
     if (context.json)
       io.stdout(`${JSON.stringify({ ok: outcome.code === EXIT.ok, ...outcome.json })}\n`);
@@ -366,12 +397,12 @@ interface LeasesValues extends AgentFlags {
   readonly status?: string;
 }
 
-async function leases(context: AgentContext, values: LeasesValues): Promise<Outcome> {
+async function leases(context: ReaderContext, values: LeasesValues): Promise<Outcome> {
   const query: Record<string, string> = { limit: '1000' };
   if (values.holder !== undefined) query.holder = values.holder;
   if (values.prefix !== undefined) query.prefix = values.prefix;
   if (values.status !== undefined) query.status = values.status;
-  const answer = await context.host.api.call('list', { query }, context.host.requestMs);
+  const answer = await context.api.call('list', { query }, context.requestMs);
   if (answer.kind !== 'reply' || answer.status !== 200)
     return failure(agentFailure(answer), 'list');
   const rows = answer.body.leases;
@@ -487,7 +518,13 @@ export function agentCommands(io: CliIo, done: Done): Command[] {
       '--expected-holder <id>',
       "admin: release whoever's lease it is, if <id> still holds it",
     );
-  const leasesCommand = agentCommand<LeasesValues>('leases', 'list leases', io, done, leases)
+  const leasesCommand = readerCommand<LeasesValues>(
+    'leases',
+    'list leases (no agent id needed)',
+    io,
+    done,
+    leases,
+  )
     .option('--holder <id>', 'only leases this holder holds')
     .option('--prefix <text>', 'only resources starting with <text>')
     .option('--status <status>', 'held, free or expired');

@@ -78,22 +78,70 @@ function contextOf(
  */
 export async function agentContext(flags: AgentFlags, io: CliIo): Promise<AgentContext> {
   const config = readConfig(flags, io);
-  const env = (name: string) => (io.env[name] === '' ? undefined : io.env[name]);
-  const resolve = (path: string) => (isAbsolute(path) ? path : join(io.cwd, path));
-  const agent = flags.agent ?? env('LEASEHOLD_AGENT') ?? config.agent;
-  if (agent === undefined || agent === '') {
+  const agent = agentOf(flags, io, config);
+  if (agent === undefined) {
     throw new UsageError(
       `name this agent: --agent ID, LEASEHOLD_AGENT, or "agent" in ${CONFIG_FILE_DEFAULT}`,
     );
   }
-  const problem = checkHolder(agent, 'agent');
-  if (problem !== null) throw new UsageError(`--${problem.reason}`);
-  const server = flags.server ?? env('LEASEHOLD_URL') ?? config.server;
-  const stateDir = resolve(
-    flags['state-dir'] ?? env('LEASEHOLD_STATE_DIR') ?? config.state_dir ?? STATE_DIR_DEFAULT,
+  const stateDir = pathIn(
+    io,
+    flags['state-dir'] ?? envOf(io, 'LEASEHOLD_STATE_DIR') ?? config.state_dir ?? STATE_DIR_DEFAULT,
   );
   const state = new AgentStateFile(stateDir, agent);
-  const json = flags.json === true;
+  const backend = await openBackend(flags, io, config, agent);
+  return contextOf(agent, backend, state, flags.json === true);
+}
+
+/** What a command that only reads the lease space needs: the service, and no agent identity. */
+export interface ReaderContext {
+  /** The agent, when one is named (over HTTP the service then counts its rate limit by it). */
+  readonly agent: string | null;
+  readonly backend: AgentBackend;
+  readonly json: boolean;
+  readonly api: LeaseApi;
+  readonly requestMs: number;
+}
+
+/** As `agentContext`, for a command that reads: an agent id is used if named, not required. */
+export async function readerContext(flags: AgentFlags, io: CliIo): Promise<ReaderContext> {
+  const config = readConfig(flags, io);
+  const agent = agentOf(flags, io, config) ?? null;
+  const backend = await openBackend(flags, io, config, agent);
+  return {
+    agent,
+    backend,
+    json: flags.json === true,
+    api: new LeaseApi(backend.transport),
+    requestMs: REQUEST_MS_MAX,
+  };
+}
+
+function envOf(io: CliIo, name: string): string | undefined {
+  return io.env[name] === '' ? undefined : io.env[name];
+}
+
+function pathIn(io: CliIo, path: string): string {
+  return isAbsolute(path) ? path : join(io.cwd, path);
+}
+
+/** The agent id named by flag, environment or config (checked), or undefined for none. */
+function agentOf(flags: AgentFlags, io: CliIo, config: AgentConfigFile): string | undefined {
+  const agent = flags.agent ?? envOf(io, 'LEASEHOLD_AGENT') ?? config.agent;
+  if (agent === undefined || agent === '') return undefined;
+  const problem = checkHolder(agent, 'agent');
+  if (problem !== null) throw new UsageError(`--${problem.reason}`);
+  return agent;
+}
+
+/** The lease service named, or the local file: see `agentContext`. */
+async function openBackend(
+  flags: AgentFlags,
+  io: CliIo,
+  config: AgentConfigFile,
+  agent: string | null,
+): Promise<AgentBackend> {
+  const server = flags.server ?? envOf(io, 'LEASEHOLD_URL') ?? config.server;
   if (server !== undefined) {
     if (flags.db !== undefined)
       throw new UsageError('--db names a local file; leave it out with --server');
@@ -102,10 +150,10 @@ export async function agentContext(flags: AgentFlags, io: CliIo): Promise<AgentC
         `--server must be an http:// or https:// URL (got ${JSON.stringify(server)})`,
       );
     }
-    return contextOf(agent, httpBackend(server, env('LEASEHOLD_API_KEY'), agent), state, json);
+    return httpBackend(server, envOf(io, 'LEASEHOLD_API_KEY'), agent);
   }
-  const named = flags.db ?? env('LEASEHOLD_DB') ?? config.db;
-  const db = named === undefined ? repositoryDb(io.cwd) : resolve(named);
+  const named = flags.db ?? envOf(io, 'LEASEHOLD_DB') ?? config.db;
+  const db = named === undefined ? repositoryDb(io.cwd) : pathIn(io, named);
   if (db === null) {
     throw new UsageError(
       `${io.cwd} is not in a git repository, so there is no local lease file every agent of it ` +
@@ -117,8 +165,7 @@ export async function agentContext(flags: AgentFlags, io: CliIo): Promise<AgentC
   mkdirSync(dirname(db), { recursive: true });
   const opened = openSqliteStore(db);
   if (opened.kind === 'refused') throw new BackendUnavailable(opened.reason);
-  const description = `file ${named ?? db}`;
-  return contextOf(agent, await localBackend(opened.store, description), state, json);
+  return localBackend(opened.store, `file ${named ?? db}`);
 }
 
 function readConfig(flags: AgentFlags, io: CliIo): AgentConfigFile {

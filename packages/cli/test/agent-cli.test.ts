@@ -130,6 +130,16 @@ function workflow(where: () => { cwd: string; flags: string[] }) {
     expect(anonymous.code).toBe(64);
     expect(anonymous.stderr).toContain('name this agent');
   });
+
+  test('leases needs no agent id: anyone may read the lease space', async () => {
+    const { cwd, flags } = where();
+    expect((await run('agent-l', ['claim', 'notes/listed.md'])).code).toBe(0);
+    const listed = await leasehold(cwd, ['leases', '--prefix', 'notes/', '--json', ...flags]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.json().leases).toEqual([
+      expect.objectContaining({ resource: 'notes/listed.md', holder: 'agent-l', status: 'held' }),
+    ]);
+  });
 }
 
 describe('agent CLI against a real lease server', { timeout: 300_000 }, () => {
