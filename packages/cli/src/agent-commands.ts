@@ -56,29 +56,20 @@ interface CommandContext {
   readonly json: boolean;
 }
 
-/** A command acting as this agent (it needs an agent id). */
-function agentCommand<V extends AgentFlags>(
+/**
+ * An agent command: `open` makes its context (`agentContext` for a command acting as this agent,
+ * which needs an agent id; `readerContext` for one that only reads).
+ */
+function agentCommand<C extends CommandContext, V extends AgentFlags>(
   name: string,
   description: string,
   io: CliIo,
   done: Done,
-  handler: Handler<AgentContext, V>,
+  open: (flags: AgentFlags, io: CliIo) => Promise<C>,
+  handler: Handler<C, V>,
 ): Command {
   return withAgentFlags(new Command(name).description(description), done, (self) =>
-    runCommand(self, io, agentContext, handler),
-  );
-}
-
-/** A command that only reads the lease space: an agent id is used if named, not required. */
-function readerCommand<V extends AgentFlags>(
-  name: string,
-  description: string,
-  io: CliIo,
-  done: Done,
-  handler: Handler<ReaderContext, V>,
-): Command {
-  return withAgentFlags(new Command(name).description(description), done, (self) =>
-    runCommand(self, io, readerContext, handler),
+    runCommand(self, io, open, handler),
   );
 }
 
@@ -479,11 +470,12 @@ async function cleanup(context: AgentContext): Promise<Outcome> {
 
 /** The agent commands, for `createProgram`. */
 export function agentCommands(io: CliIo, done: Done): Command[] {
-  const claimCommand = agentCommand<ClaimValues>(
+  const claimCommand = agentCommand<AgentContext, ClaimValues>(
     'claim',
     'claim a lease on <resource> for this agent',
     io,
     done,
+    agentContext,
     claim,
   )
     .argument('<resource>', 'what to lease: any UTF-8 name (a path, a branch, a task)')
@@ -493,11 +485,12 @@ export function agentCommands(io: CliIo, done: Done): Command[] {
       '--force',
       'take the lease over from its holder (an admin action; the holder is fenced)',
     );
-  const heartbeatCommand = agentCommand<HeartbeatValues>(
+  const heartbeatCommand = agentCommand<AgentContext, HeartbeatValues>(
     'heartbeat',
     "renew this agent's lease on <resource>",
     io,
     done,
+    agentContext,
     heartbeat,
   )
     .argument('<resource>')
@@ -506,11 +499,12 @@ export function agentCommands(io: CliIo, done: Done): Command[] {
       'skip when the last heartbeat was this recent (a throttle for hooks)',
     )
     .option('--ttl <duration>', "new time to live, from now (default: the lease's own)");
-  const releaseCommand = agentCommand<ReleaseValues>(
+  const releaseCommand = agentCommand<AgentContext, ReleaseValues>(
     'release',
     "release this agent's lease on <resource>",
     io,
     done,
+    agentContext,
     release,
   )
     .argument('<resource>')
@@ -518,11 +512,12 @@ export function agentCommands(io: CliIo, done: Done): Command[] {
       '--expected-holder <id>',
       "admin: release whoever's lease it is, if <id> still holds it",
     );
-  const leasesCommand = readerCommand<LeasesValues>(
+  const leasesCommand = agentCommand<ReaderContext, LeasesValues>(
     'leases',
     'list leases (no agent id needed)',
     io,
     done,
+    readerContext,
     leases,
   )
     .option('--holder <id>', 'only leases this holder holds')
@@ -533,6 +528,7 @@ export function agentCommands(io: CliIo, done: Done): Command[] {
     'exit 0 only if this agent holds <resource> (for pre-edit hooks)',
     io,
     done,
+    agentContext,
     gate,
   ).argument('<resource>');
   const cleanupCommand = agentCommand(
@@ -540,6 +536,7 @@ export function agentCommands(io: CliIo, done: Done): Command[] {
     'admin: mark expired leases free and prune old history',
     io,
     done,
+    agentContext,
     cleanup,
   );
   return [
