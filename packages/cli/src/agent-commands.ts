@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { formatDuration, parseDuration } from '@leasehold/core';
+import { checkHolder, formatDuration, parseDuration } from '@leasehold/core';
 import {
   agentFailure,
   claimLease,
@@ -456,6 +456,33 @@ async function gate(
   }
 }
 
+/** Scans `release-holder` makes at most: each covers the service's bound of leases. */
+const RELEASE_HOLDER_CALLS_MAX = 100;
+
+/** Admin: releases every lease `holder` holds (an agent that died), and lists them. */
+async function releaseHolder(
+  context: ReaderContext,
+  _values: AgentFlags,
+  [holder = '']: string[],
+): Promise<Outcome> {
+  const problem = checkHolder(holder, 'holder');
+  if (problem !== null) throw new UsageError(`<agent>: ${problem.reason}`);
+  const released: { resource: string; token: number }[] = [];
+  for (let call = 0; call < RELEASE_HOLDER_CALLS_MAX; call++) {
+    const answer = await context.api.call('releaseHolder', { body: { holder } }, context.requestMs);
+    if (answer.kind !== 'reply' || answer.status !== 200)
+      return failure(agentFailure(answer), `release of ${holder}'s leases`);
+    released.push(...answer.body.released);
+    if (answer.body.complete) break;
+  }
+  const list = released.map((r) => `${r.resource} (token ${r.token})`).join(', ');
+  return {
+    code: EXIT.ok,
+    text: `released ${released.length} lease${released.length === 1 ? '' : 's'} of ${holder}${list === '' ? '' : `: ${list}`}`,
+    json: { holder, released },
+  };
+}
+
 async function cleanup(context: AgentContext): Promise<Outcome> {
   const answer = await context.host.api.call('cleanup', { body: {} }, context.host.requestMs);
   if (answer.kind !== 'reply' || answer.status !== 200)
@@ -539,12 +566,21 @@ export function agentCommands(io: CliIo, done: Done): Command[] {
     agentContext,
     cleanup,
   );
+  const releaseHolderCommand = agentCommand(
+    'release-holder',
+    'admin: release every lease <agent> holds (an agent that died)',
+    io,
+    done,
+    readerContext,
+    releaseHolder,
+  ).argument('<agent>', 'the holder id whose leases to release');
   return [
     claimCommand,
     heartbeatCommand,
     releaseCommand,
     leasesCommand,
     gateCommand,
+    releaseHolderCommand,
     cleanupCommand,
   ];
 }

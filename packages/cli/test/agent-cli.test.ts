@@ -131,6 +131,25 @@ function workflow(where: () => { cwd: string; flags: string[] }) {
     expect(anonymous.stderr).toContain('name this agent');
   });
 
+  test('release-holder (admin) releases every lease of an agent that died, and lists them', async () => {
+    const { cwd, flags } = where();
+    expect((await run('agent-dead', ['claim', 'dead/one.md'])).code).toBe(0);
+    expect((await run('agent-dead', ['claim', 'dead/two.md'])).code).toBe(0);
+    const released = await leasehold(cwd, ['release-holder', 'agent-dead', '--json', ...flags]);
+    expect(released.code, released.stderr).toBe(0);
+    expect(released.json()).toMatchObject({ ok: true, holder: 'agent-dead' });
+    expect(
+      released
+        .json()
+        .released.map((r: { resource: string }) => r.resource)
+        .sort(),
+    ).toEqual(['dead/one.md', 'dead/two.md']);
+    expect((await run('agent-dead', ['gate', 'dead/one.md'])).code).toBe(1);
+    const again = await leasehold(cwd, ['release-holder', 'agent-dead', ...flags]);
+    expect(again.stdout).toContain('released 0 leases of agent-dead');
+    expect((await run('agent-next', ['claim', 'dead/two.md'])).code).toBe(0);
+  });
+
   test('leases needs no agent id: anyone may read the lease space', async () => {
     const { cwd, flags } = where();
     expect((await run('agent-l', ['claim', 'notes/listed.md'])).code).toBe(0);
@@ -334,7 +353,16 @@ describe('agent CLI against a service that checks API keys', { timeout: 300_000 
   });
 
   test("every agent command's help lists the exit codes", async () => {
-    for (const command of ['claim', 'heartbeat', 'release', 'leases', 'gate', 'cleanup']) {
+    const commands = [
+      'claim',
+      'heartbeat',
+      'release',
+      'leases',
+      'gate',
+      'release-holder',
+      'cleanup',
+    ];
+    for (const command of commands) {
       const help = await leasehold(cwd, [command, '--help']);
       expect(help.code, command).toBe(0);
       expect(help.stdout, command).toMatch(/Exit codes:[\s\S]*\b64\b[\s\S]*\b69\b[\s\S]*\b77\b/);

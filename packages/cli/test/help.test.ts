@@ -52,6 +52,7 @@ describe('leasehold: help, version and unknown flags come from one definition', 
       'release',
       'leases',
       'gate',
+      'release-holder',
       'cleanup',
     ]);
   });
