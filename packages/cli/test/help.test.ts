@@ -57,6 +57,17 @@ describe('leasehold: help, version and unknown flags come from one definition', 
     ]);
   });
 
+  it("every agent command's help lists its exit codes", async () => {
+    const agentCommands = PATHS.filter(([first]) => first !== 'dst' && first !== 'serve');
+    expect(agentCommands.length).toBeGreaterThanOrEqual(7);
+    for (const path of agentCommands) {
+      const help = await cli([...path, '--help']);
+      expect(help.stdout, path.join(' ')).toMatch(
+        /Exit codes:[\s\S]*\b64\b[\s\S]*\b69\b[\s\S]*\b77\b/,
+      );
+    }
+  });
+
   it('--version and -V print the version of the package, exit 0', async () => {
     for (const flag of ['--version', '-V']) {
       const result = await cli([flag]);
