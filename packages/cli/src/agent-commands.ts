@@ -22,10 +22,10 @@ import { EXIT, UsageError, type CliIo } from './io.js';
 import { flagValues, type Done } from './program.js';
 
 /*
- * The agent commands: claim, heartbeat, release, leases, gate, cleanup. Each talks to the lease
- * API (a server, or the same routes over a local file) and keeps the lease id and owner key of
- * what it claimed in the agent's state file, so the next command, in another process, can prove
- * ownership. Exit codes (AGENT_EXIT_CODES, in every command's help): 0 done; 1 refused (held by
+ * The agent commands: claim, heartbeat, release, leases, gate, release-holder, cleanup. Each
+ * talks to the lease API (a server, or the same routes over a local file) and keeps the lease id
+ * and owner key of what it claimed in the agent's state file, so the next command, in another
+ * process, can prove ownership. Exit codes (AGENT_EXIT_CODES, in every command's help): 0 done; 1 refused (held by
  * another, not the holder, lease lost, a key that may not); 64 bad usage; 69 the service could not
  * be reached or asked to retry later; 77 no API key, or one the service does not know.
  */
@@ -468,18 +468,20 @@ async function releaseHolder(
   const problem = checkHolder(holder, 'holder');
   if (problem !== null) throw new UsageError(`<agent>: ${problem.reason}`);
   const released: { resource: string; token: number }[] = [];
-  for (let call = 0; call < RELEASE_HOLDER_CALLS_MAX; call++) {
+  let complete = false;
+  for (let call = 0; call < RELEASE_HOLDER_CALLS_MAX && !complete; call++) {
     const answer = await context.api.call('releaseHolder', { body: { holder } }, context.requestMs);
     if (answer.kind !== 'reply' || answer.status !== 200)
       return failure(agentFailure(answer), `release of ${holder}'s leases`);
     released.push(...answer.body.released);
-    if (answer.body.complete) break;
+    complete = answer.body.complete;
   }
   const list = released.map((r) => `${r.resource} (token ${r.token})`).join(', ');
+  const more = complete ? '' : `; more may remain: run it again`;
   return {
     code: EXIT.ok,
-    text: `released ${released.length} lease${released.length === 1 ? '' : 's'} of ${holder}${list === '' ? '' : `: ${list}`}`,
-    json: { holder, released },
+    text: `released ${released.length} lease${released.length === 1 ? '' : 's'} of ${holder}${list === '' ? '' : `: ${list}`}${more}`,
+    json: { holder, released, complete },
   };
 }
 

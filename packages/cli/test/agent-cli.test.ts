@@ -137,7 +137,7 @@ function workflow(where: () => { cwd: string; flags: string[] }) {
     expect((await run('agent-dead', ['claim', 'dead/two.md'])).code).toBe(0);
     const released = await leasehold(cwd, ['release-holder', 'agent-dead', '--json', ...flags]);
     expect(released.code, released.stderr).toBe(0);
-    expect(released.json()).toMatchObject({ ok: true, holder: 'agent-dead' });
+    expect(released.json()).toMatchObject({ ok: true, holder: 'agent-dead', complete: true });
     expect(
       released
         .json()
