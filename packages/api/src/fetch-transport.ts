@@ -12,10 +12,22 @@ export interface FetchTransportOptions {
    * holder by it (per API key's holder otherwise).
    */
   readonly holder?: string | undefined;
-  readonly fetch?: typeof fetch;
+  /** How a request is sent (default the global `fetch`); what the transport reads of its answer. */
+  readonly fetch?: FetchLike;
   /** A signal aborted after `ms` (default `AbortSignal.timeout`: the one real timer here). */
   readonly timeoutSignal?: (ms: number) => AbortSignal;
 }
+
+/** What `fetchTransport` needs of `fetch`: the global one fits, and so does a plainer client. */
+export type FetchLike = (
+  url: string,
+  init: {
+    readonly method: string;
+    readonly headers: Record<string, string>;
+    readonly signal: AbortSignal;
+    readonly body?: string;
+  },
+) => Promise<{ readonly status: number; text(): Promise<string> }>;
 
 /** The header naming the holder that makes a request (lower case, as Node's HTTP server reads it). */
 export const HOLDER_HEADER = 'leasehold-holder';

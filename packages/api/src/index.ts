@@ -1,6 +1,6 @@
 // The public API of @leasehold/api: the lease service's HTTP API as data.
 export { fetchTransport, HOLDER_HEADER } from './fetch-transport.js';
-export type { FetchTransportOptions } from './fetch-transport.js';
+export type { FetchLike, FetchTransportOptions } from './fetch-transport.js';
 export { checkInput, validatorOf } from './input-check.js';
 export type { InputPart, InputProblem } from './input-check.js';
 export { LeaseApi } from './lease-api.js';

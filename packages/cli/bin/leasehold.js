@@ -1,22 +1,24 @@
 #!/usr/bin/env node
 // The `leasehold` binary. Installed from npm it runs the built JavaScript in dist/ under plain
-// Node. In a checkout of the repository (src/main.ts beside it) it runs the TypeScript sources
-// through tsx, resolving the workspace packages to their sources too (the `@leasehold/source`
-// export condition), so no build step stands between an edit and a run.
+// Node, and never loads tsx (only `--impl my-lease.ts` does, when it loads that file). In a
+// checkout of the repository (tsconfig.build.json beside package.json: the packed package does
+// not ship it) it runs the TypeScript sources through tsx, resolving the workspace packages to
+// their sources too (the `@leasehold/source` export condition), so no build step stands between
+// an edit and a run.
 import { existsSync } from 'node:fs';
 import { register as registerHooks } from 'node:module';
 
-const source = new URL('../src/main.ts', import.meta.url);
+const checkout = existsSync(new URL('../tsconfig.build.json', import.meta.url));
 let main;
-if (existsSync(source)) {
+if (checkout) {
   const { register } = await import('tsx/esm/api');
   register();
   registerHooks(
     'data:text/javascript,export function resolve(s, c, next) { return next(s, { ...c, conditions: [...c.conditions, "@leasehold/source"] }); }',
   );
-  main = await import(source.href);
+  main = await import(new URL('../src/main.ts', import.meta.url).href);
 } else {
-  main = await import('../dist/main.js');
+  main = await import('../bundle/main.js');
 }
 // A reader that stops early (`leasehold dst run --help | head`) is not an error of the CLI.
 for (const stream of [process.stdout, process.stderr]) {

@@ -4,13 +4,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { LeaseApi } from '@leasehold/api';
 import type { AgentHost } from '@leasehold/client';
 import { checkHolder, DEFAULT_CONFIG } from '@leasehold/core';
-import { openSqliteStore } from '@leasehold/store-sqlite';
-import {
-  BackendUnavailable,
-  httpBackend,
-  localBackend,
-  type AgentBackend,
-} from './agent-backend.js';
+import { httpBackend, type AgentBackend } from './agent-backend.js';
 import { AgentStateFile } from './agent-state.js';
 import { UsageError, type CliIo } from './io.js';
 import { repositoryDb } from './repository-db.js';
@@ -163,9 +157,9 @@ async function openBackend(
   }
   // A file under the state directory (.leasehold/leases.db) needs the directory first.
   mkdirSync(dirname(db), { recursive: true });
-  const opened = openSqliteStore(db);
-  if (opened.kind === 'refused') throw new BackendUnavailable(opened.reason);
-  return localBackend(opened.store, `file ${named ?? db}`);
+  // Loaded only here: an agent talking to a service never loads the service or SQLite.
+  const { localFileBackend } = await import('./local-backend.js');
+  return localFileBackend(db, `file ${named ?? db}`);
 }
 
 function readConfig(flags: AgentFlags, io: CliIo): AgentConfigFile {

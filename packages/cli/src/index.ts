@@ -1,5 +1,5 @@
 // The public API of @leasehold/cli: run the CLI in-process (tests, scripts).
-export { createProgram, runCli } from './program.js';
+export { COMMAND_GROUPS, createProgram, runCli } from './program.js';
 export type { Done } from './program.js';
 export { EXIT, UsageError } from './io.js';
 export type { CliIo } from './io.js';

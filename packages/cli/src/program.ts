@@ -1,14 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { dstExploreCommand } from './dst-explore.js';
-import { dstReplayCommand } from './dst-replay.js';
-import { dstRunCommand } from './dst-run.js';
-import { dstScenariosCommand } from './dst-scenarios.js';
-import { dstValidateCommand } from './dst-validate.js';
-import { dstZooCommand } from './dst-zoo.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
-import { serveCommand } from './serve.js';
-import { agentCommands } from './agent-commands.js';
 
 /** How a command's action hands its exit code back to `runCli`. */
 export type Done = (code: number) => void;
@@ -19,13 +11,73 @@ const VERSION = (
   }
 ).version;
 
+/** The command groups, each in modules of its own, loaded only when one of its commands runs. */
+type Group = 'dst' | 'serve' | 'agent';
+
+/**
+ * Which group each top-level command belongs to. A command line naming one of these loads that
+ * group alone: an agent's `leasehold heartbeat` after every tool call never loads the simulator,
+ * the service or a store driver (help.test.ts checks this table against the commands defined).
+ */
+export const COMMAND_GROUPS: Readonly<Record<string, Group>> = {
+  dst: 'dst',
+  serve: 'serve',
+  claim: 'agent',
+  heartbeat: 'agent',
+  release: 'agent',
+  leases: 'agent',
+  gate: 'agent',
+  'release-holder': 'agent',
+  cleanup: 'agent',
+};
+
+const GROUPS: readonly Group[] = ['dst', 'serve', 'agent'];
+
+async function groupCommands(group: Group, io: CliIo, done: Done): Promise<Command[]> {
+  switch (group) {
+    case 'dst': {
+      const [explore, replay, run, scenarios, validate, zoo] = await Promise.all([
+        import('./dst-explore.js'),
+        import('./dst-replay.js'),
+        import('./dst-run.js'),
+        import('./dst-scenarios.js'),
+        import('./dst-validate.js'),
+        import('./dst-zoo.js'),
+      ]);
+      const dst = new Command('dst').description(
+        'deterministic simulation testing: sweeps, replays, the model, the bug zoo',
+      );
+      for (const command of [
+        run.dstRunCommand(io, done),
+        replay.dstReplayCommand(io, done),
+        scenarios.dstScenariosCommand(io, done),
+        explore.dstExploreCommand(io, done),
+        validate.dstValidateCommand(io, done),
+        zoo.dstZooCommand(io, done),
+      ]) {
+        dst.addCommand(command);
+      }
+      return [dst];
+    }
+    case 'serve':
+      return [(await import('./serve.js')).serveCommand(io, done)];
+    case 'agent':
+      return (await import('./agent-commands.js')).agentCommands(io, done);
+  }
+}
+
 /**
  * The whole command line, defined once: commander builds the help of every command from these
  * definitions, refuses unknown flags and commands, and prints `--version`. The CLI runs in-process,
  * so tests run it as users do: output goes through `io`, and the exit code comes back through
- * `done`.
+ * `done`. Given the command line, a program for a command of one group holds that group alone
+ * (`COMMAND_GROUPS`); without one, or for anything else (`--help`, a typo), every command.
  */
-export function createProgram(io: CliIo, done: Done): Command {
+export async function createProgram(
+  io: CliIo,
+  done: Done,
+  argv: readonly string[] = [],
+): Promise<Command> {
   const program = new Command('leasehold')
     .description('leases you can trust, and the simulator that keeps them honest')
     .version(VERSION, '-V, --version', 'print the version of leasehold')
@@ -36,23 +88,22 @@ export function createProgram(io: CliIo, done: Done): Command {
       outputError: (text, write) => write(text.replace(/^error: /, 'leasehold: ')),
     })
     .showHelpAfterError('(add --help for usage)');
-  const dst = program
-    .command('dst')
-    .description('deterministic simulation testing: sweeps, replays, the model, the bug zoo');
-  for (const command of [
-    dstRunCommand(io, done),
-    dstReplayCommand(io, done),
-    dstScenariosCommand(io, done),
-    dstExploreCommand(io, done),
-    dstValidateCommand(io, done),
-    dstZooCommand(io, done),
-  ]) {
-    dst.addCommand(command.copyInheritedSettings(dst));
-  }
-  for (const command of [serveCommand(io, done), ...agentCommands(io, done)]) {
-    program.addCommand(command.copyInheritedSettings(program));
+  const named = Object.hasOwn(COMMAND_GROUPS, argv[0] ?? '') ? COMMAND_GROUPS[argv[0]!] : undefined;
+  const wanted =
+    argv[0] === '--version' || argv[0] === '-V' ? [] : named === undefined ? GROUPS : [named];
+  for (const commands of await Promise.all(wanted.map((g) => groupCommands(g, io, done)))) {
+    for (const command of commands) {
+      program.addCommand(command);
+      copySettings(command, program);
+    }
   }
   return program;
+}
+
+/** Commander copies a parent's settings when a command is added through it; added, we do it. */
+function copySettings(command: Command, parent: Command): void {
+  command.copyInheritedSettings(parent);
+  for (const child of command.commands) copySettings(child, command);
 }
 
 /**
@@ -82,7 +133,9 @@ function helpArgv(argv: readonly string[]): string[] {
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let code: number = EXIT.ok;
   try {
-    await createProgram(io, (c) => (code = c)).parseAsync(helpArgv(argv), { from: 'user' });
+    const line = helpArgv(argv);
+    const program = await createProgram(io, (c) => (code = c), line);
+    await program.parseAsync(line, { from: 'user' });
     return code;
   } catch (error) {
     // Help and --version end with exit code 0; anything commander refused is bad usage.

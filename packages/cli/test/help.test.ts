@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { createProgram, type CliIo } from '@leasehold/cli';
+import { COMMAND_GROUPS, createProgram, type CliIo } from '@leasehold/cli';
 import { cli } from './run-cli';
 
 /** Every command path of the CLI, read from its one definition: ['dst'], ['dst', 'run'], ... */
-function commandPaths(): string[][] {
+async function commandPaths(): Promise<string[][]> {
   const io: CliIo = {
     stdout: () => undefined,
     stderr: () => undefined,
@@ -22,14 +22,11 @@ function commandPaths(): string[][] {
       walk(sub, [...path, sub.name()]);
     }
   };
-  walk(
-    createProgram(io, () => undefined),
-    [],
-  );
+  walk(await createProgram(io, () => undefined), []);
   return paths;
 }
 
-const PATHS = commandPaths();
+const PATHS = await commandPaths();
 const VERSION = (
   JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as {
     version: string;
@@ -57,8 +54,28 @@ describe('leasehold: help, version and unknown flags come from one definition', 
     ]);
   });
 
+  it('a command line loads the group of the command it names, and only that group', async () => {
+    const io: CliIo = {
+      stdout: () => undefined,
+      stderr: () => undefined,
+      env: {},
+      cwd: '.',
+      interactive: false,
+      color: false,
+    };
+    const topLevel = PATHS.filter((p) => p.length === 1).map((p) => p[0]!);
+    expect(Object.keys(COMMAND_GROUPS).sort()).toEqual([...topLevel].sort());
+    for (const name of topLevel) {
+      const program = await createProgram(io, () => undefined, [name, '--help']);
+      const group = COMMAND_GROUPS[name];
+      expect(program.commands.map((c) => c.name()).sort(), name).toEqual(
+        topLevel.filter((n) => COMMAND_GROUPS[n] === group).sort(),
+      );
+    }
+  });
+
   it("every agent command's help lists its exit codes", async () => {
-    const agentCommands = PATHS.filter(([first]) => first !== 'dst' && first !== 'serve');
+    const agentCommands = PATHS.filter(([first]) => COMMAND_GROUPS[first!] === 'agent');
     expect(agentCommands.length).toBeGreaterThanOrEqual(7);
     for (const path of agentCommands) {
       const help = await cli([...path, '--help']);
@@ -115,7 +132,7 @@ describe('leasehold: help, version and unknown flags come from one definition', 
     expect(result.stderr).toContain('(Did you mean --seed-base?)');
   });
 
-  it('every flag of every command has a description', () => {
+  it('every flag of every command has a description', async () => {
     const io: CliIo = {
       stdout: () => undefined,
       stderr: () => undefined,
@@ -124,7 +141,7 @@ describe('leasehold: help, version and unknown flags come from one definition', 
       interactive: false,
       color: false,
     };
-    const program = createProgram(io, () => undefined);
+    const program = await createProgram(io, () => undefined);
     const all: Command[] = [];
     const walk = (c: Command) => {
       all.push(c);
