@@ -12,7 +12,7 @@ const VERSION = (
 ).version;
 
 /** The command groups, each in modules of its own, loaded only when one of its commands runs. */
-type Group = 'dst' | 'serve' | 'agent';
+type Group = 'dst' | 'serve' | 'agent' | 'mcp';
 
 /**
  * Which group each top-level command belongs to. A command line naming one of these loads that
@@ -29,9 +29,10 @@ export const COMMAND_GROUPS: Readonly<Record<string, Group>> = {
   gate: 'agent',
   'release-holder': 'agent',
   cleanup: 'agent',
+  mcp: 'mcp',
 };
 
-const GROUPS: readonly Group[] = ['dst', 'serve', 'agent'];
+const GROUPS: readonly Group[] = ['dst', 'serve', 'agent', 'mcp'];
 
 async function groupCommands(group: Group, io: CliIo, done: Done): Promise<Command[]> {
   switch (group) {
@@ -63,6 +64,8 @@ async function groupCommands(group: Group, io: CliIo, done: Done): Promise<Comma
       return [(await import('./serve.js')).serveCommand(io, done)];
     case 'agent':
       return (await import('./agent-commands.js')).agentCommands(io, done);
+    case 'mcp':
+      return [(await import('./mcp-command.js')).mcpCommand(io, done)];
   }
 }
 

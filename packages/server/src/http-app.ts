@@ -12,6 +12,7 @@ import type { ApiKeys, Principal } from './auth.js';
 import { handleError } from './http-errors.js';
 import { BODY_BYTES_MAX, PATH_PARAM_LENGTH_MAX, RATE_LIMIT_PER_MINUTE_DEFAULT } from './limits.js';
 import type { LeaseService } from './lease-service.js';
+import { registerMcpRoute } from './mcp-http.js';
 import type { ServiceMetrics } from './metrics.js';
 import { registerRoutes } from './routes.js';
 
@@ -117,6 +118,8 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<App> {
     }),
   });
   registerRoutes(app, options.service, options.advanceClock);
+  // The lease tools for coding agents (MCP), behind the same keys: `mcp-http.ts`.
+  registerMcpRoute(app, options.service, apiKeys);
   probeRoutes(app, options);
   return app;
 }
