@@ -9,6 +9,8 @@ import { requestOnce } from './http-request.js';
  */
 export interface AgentBackend {
   readonly description: string;
+  /** The local file's full path, when the lease space is one. */
+  readonly file?: string;
   readonly transport: Transport;
   close(): Promise<void>;
 }

@@ -3,14 +3,18 @@ import { checkHolder, formatDuration, parseDuration } from '@leasehold/core';
 import {
   agentFailure,
   claimLease,
+  claimLeases,
+  type ClaimOutcome,
   gateLease,
   heartbeatLease,
   releaseLease,
   type AgentFailure,
+  type GateOutcome,
 } from '@leasehold/client';
 import { BackendUnavailable, type AgentBackend } from './agent-backend.js';
 import {
   agentContext,
+  agentOrReaderContext,
   CONFIG_FILE_DEFAULT,
   STATE_DIR_DEFAULT,
   readerContext,
@@ -25,20 +29,21 @@ import { flagValues, type Done } from './program.js';
  * The agent commands: claim, heartbeat, release, leases, gate, release-holder, cleanup. Each
  * talks to the lease API (a server, or the same routes over a local file) and keeps the lease id
  * and owner key of what it claimed in the agent's state file, so the next command, in another
- * process, can prove ownership. Exit codes (AGENT_EXIT_CODES, in every command's help): 0 done; 1 refused (held by
- * another, not the holder, lease lost, a key that may not); 64 bad usage; 69 the service could not
- * be reached or asked to retry later; 77 no API key, or one the service does not know.
+ * process, can prove ownership. Exit codes (AGENT_EXIT_CODES, in every command's help): 0 done; 1
+ * refused (held by another, not the holder, lease lost); 64 bad usage; 69 the service could not be
+ * reached or asked to retry later; 77 no API key, one the service does not know, or one that may
+ * not do that.
  */
 
 /** The agent commands' exit codes, as their help lists them. */
 const AGENT_EXIT_CODES = `
 Exit codes:
   0   done (for gate: this agent holds the lease)
-  1   refused: held by another agent, not this agent's, the lease was lost, or the API key may
-      not do that (admin commands need an admin key)
+  1   refused: held by another agent, not this agent's, or the lease was lost
   64  bad usage (a flag, an argument, no agent id)
   69  the service could not be reached, or asked to retry later (rate limit, shutting down)
-  77  the service checks API keys and this agent's is missing or unknown (set LEASEHOLD_API_KEY)`;
+  77  the API key is missing or unknown (set LEASEHOLD_API_KEY), or may not do that (admin
+      commands need an admin key; an agent's key acts only as its own agent id)`;
 
 interface Outcome {
   readonly code: number;
@@ -122,15 +127,24 @@ async function runCommand<C extends CommandContext, V extends AgentFlags>(
   }
 }
 
-/** The code and line of an answer no command expected (400, 401, 429, 503, ...). */
-function failure(outcome: AgentFailure, what: string): Outcome {
+/**
+ * The code and line of an answer no command expected (400, 401, 403, 429, 503, ...). A 403 is an
+ * auth problem (exit 77) where `forbidden` says so: the call needs an admin key, or names the
+ * agent an API key is bound to (a claim); elsewhere (a renewal or release) it refuses an owner key
+ * that does not match, and stays a refusal.
+ */
+function failure(
+  outcome: AgentFailure,
+  what: string,
+  forbidden: 'auth' | 'refused' = 'refused',
+): Outcome {
   switch (outcome.kind) {
     case 'invalid':
       throw new UsageError(`${what}: ${outcome.message}`);
     case 'unavailable':
       throw new BackendUnavailable(`${what}: ${outcome.reason}`);
     case 'refused': {
-      const auth = authProblem(outcome.status);
+      const auth = authProblem(outcome.status, forbidden, outcome.error.message);
       return {
         code: auth === null ? EXIT.refused : EXIT.auth,
         text: `leasehold: ${what}: ${auth ?? outcome.error.message}`,
@@ -142,12 +156,24 @@ function failure(outcome: AgentFailure, what: string): Outcome {
 
 /**
  * What to do about a 401 (the service checks API keys; this agent sent none, or one it does not
- * know), or null for another answer. A 403 stays a refusal: it answers both a key that may not do
- * something and an owner key that does not match.
+ * know) or an auth 403 (see `failure`), or null for another answer.
  */
-function authProblem(status: number): string | null {
-  if (status !== 401) return null;
-  return "the service checks API keys and this agent's is missing or unknown: set LEASEHOLD_API_KEY to the key the service's --auth-file binds to this agent";
+function authProblem(
+  status: number,
+  forbidden: 'auth' | 'refused',
+  message: string,
+): string | null {
+  if (status === 401)
+    return "the service checks API keys and this agent's is missing or unknown: set LEASEHOLD_API_KEY to the key the service's --auth-file binds to this agent";
+  if (status === 403 && forbidden === 'auth')
+    return `the service refused this API key for it (${message}): admin commands need an admin key, and an agent's key acts only as the agent id the --auth-file binds it to (set LEASEHOLD_API_KEY, or --agent)`;
+  return null;
+}
+
+/** A time left, to the second above it: `4m12s`; `0s` for none. */
+function timeLeft(ms: number): string {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  return seconds === 0 ? '0s' : formatDuration(seconds * 1000);
 }
 
 /**
@@ -175,15 +201,78 @@ interface ClaimValues extends AgentFlags {
 async function claim(
   context: AgentContext,
   values: ClaimValues,
-  [resource = '']: string[],
+  resources: string[],
 ): Promise<Outcome> {
   const ttlMs = durationFlag('ttl', values.ttl);
   const waitMs = durationFlag('wait', values.wait);
-  const claimed = await claimLease(context.host, resource, {
+  const timing = {
     ...(ttlMs === undefined ? {} : { ttlMs }),
     ...(waitMs === undefined ? {} : { waitMs }),
-    ...(values.force === true ? { force: true } : {}),
-  });
+  };
+  if (resources.length === 1) {
+    const resource = resources[0]!;
+    const claimed = await claimLease(context.host, resource, {
+      ...timing,
+      ...(values.force === true ? { force: true } : {}),
+    });
+    return claimAnswer(context, resource, claimed);
+  }
+  if (values.force === true)
+    throw new UsageError('--force takes over one resource at a time: name one resource');
+  const all = await claimLeases(context.host, resources, timing);
+  switch (all.kind) {
+    case 'invalid':
+      throw new UsageError(`<resources>: ${all.reason}`);
+    case 'claimedAll': {
+      const leases = all.taken.map(({ resource, outcome }) => ({
+        resource,
+        token: outcome.lease.token,
+        lease_id: outcome.lease.lease_id,
+        expires_at: outcome.kind === 'claimed' ? outcome.lease.expires_at : outcome.expiresAt,
+        ttl_ms: outcome.lease.ttl_ms,
+        already_held: outcome.kind === 'alreadyHeld',
+        taken_over_from: null,
+      }));
+      const lines = leases.map(
+        (l) =>
+          `  ${l.resource}: token ${l.token}, expires ${l.expires_at}${l.already_held ? ' (already held)' : ''}`,
+      );
+      return {
+        code: EXIT.ok,
+        text: [`claimed all ${leases.length} resources as ${context.agent}:`, ...lines].join('\n'),
+        json: { agent: context.agent, leases },
+      };
+    }
+    case 'refused': {
+      const refusal = claimAnswer(context, all.resource, all.outcome);
+      const problems = all.givenBack.flatMap(({ resource, outcome }) =>
+        outcome.kind === 'released'
+          ? []
+          : [
+              `leasehold: ${resource} was claimed and could not be given back (${outcome.kind === 'notHeld' ? 'its lease was not kept' : outcome.kind === 'notKept' ? outcome.error.message : outcome.kind === 'forceReleased' ? 'released as an admin' : outcome.kind === 'refused' || outcome.kind === 'invalid' ? `${outcome.kind}` : outcome.reason}): it stays held until it expires, or run release ${resource}`,
+            ],
+      );
+      const count = new Set(resources).size;
+      return {
+        code: refusal.code,
+        text: [`${refusal.text} (none of the ${count} resources was claimed)`, ...problems].join(
+          '\n',
+        ),
+        json: {
+          ...refusal.json,
+          claimed: false,
+          given_back: all.givenBack.map(({ resource, outcome }) => ({
+            resource,
+            released: outcome.kind === 'released',
+          })),
+        },
+      };
+    }
+  }
+}
+
+/** The answer to one resource's claim. */
+function claimAnswer(context: AgentContext, resource: string, claimed: ClaimOutcome): Outcome {
   switch (claimed.kind) {
     case 'claimed': {
       const { lease, tookOverFrom } = claimed;
@@ -220,10 +309,9 @@ async function claim(
       const who = claimed.mine
         ? `${claimed.holder} (this agent id, in another session)`
         : claimed.holder;
-      const inMs = Math.ceil(claimed.retryAfterMs / 1000) * 1000;
       return {
         code: EXIT.refused,
-        text: `leasehold: ${resource} is held by ${who} until ${claimed.expiresAt}; claimable in ${formatDuration(inMs)} (or claim --force)`,
+        text: `leasehold: ${resource} is held by ${who} (token ${claimed.token}) for another ${timeLeft(claimed.retryAfterMs)}, until ${claimed.expiresAt}; claim it then, or wait for it (--wait), or an admin may take it over (--force)`,
         json: {
           resource,
           holder: claimed.holder,
@@ -242,9 +330,9 @@ async function claim(
         throw new UsageError(`--ttl: ${claimed.message.replace(/^(body )?ttl_ms /, '')}`);
       if (claimed.field === 'wait_ms')
         throw new UsageError(`--wait: ${claimed.message.replace(/^(body )?wait_ms /, '')}`);
-      return failure(claimed, `claim of ${resource}`);
+      return failure(claimed, `claim of ${resource}`, 'auth');
     default:
-      return failure(claimed, `claim of ${resource}`);
+      return failure(claimed, `claim of ${resource}`, 'auth');
   }
 }
 
@@ -267,7 +355,7 @@ async function heartbeat(
   });
   switch (beat.kind) {
     case 'notHeld':
-      return notHeld(context, resource);
+      return notHeld(context, resource, 'claim it first', `heartbeat of ${resource}`);
     case 'releasing':
       return releasePending(context, resource, beat.token, 'heartbeat');
     case 'throttled':
@@ -322,24 +410,102 @@ function releasePending(
   };
 }
 
-function notHeld(context: AgentContext, resource: string): Outcome {
+/** Where the lease space is, for --json: the service, or the local file (its full path). */
+function whereOf(backend: AgentBackend): Record<string, string> {
+  return backend.file === undefined ? { server: backend.description } : { db: backend.file };
+}
+
+/** Who holds `resource` and for how long, as the service answers now: a clause, and its fields. */
+interface SpaceStatus {
+  readonly clause: string;
+  readonly json: Record<string, unknown>;
+}
+
+/** A lease's status as the service answers it. */
+type LeaseStatus = Extract<GateOutcome, { readonly kind: 'notHolder' }>['status'];
+
+async function spaceStatus(
+  context: ReaderContext,
+  resource: string,
+): Promise<SpaceStatus | AgentFailure> {
+  const answer = await context.api.call('status', { params: { resource } }, context.requestMs);
+  if (answer.kind !== 'reply' || answer.status !== 200) return agentFailure(answer);
+  return describeStatus(answer.body, context.backend);
+}
+
+/** Time left is counted on this machine's clock against the service's expiry. */
+function describeStatus(status: LeaseStatus, backend: AgentBackend): SpaceStatus {
+  const leftMs =
+    status.expires_at_ms === null ? null : Math.max(0, status.expires_at_ms - Date.now());
+  const json = {
+    status: status.status,
+    holder: status.holder,
+    token: status.token,
+    expires_at: status.expires_at,
+    time_left_ms: status.status === 'held' ? leftMs : null,
+    ...whereOf(backend),
+  };
+  switch (status.status) {
+    case 'held':
+      return {
+        clause: `it is held by ${status.holder} (token ${status.token}) for another ${timeLeft(leftMs ?? 0)}, until ${status.expires_at}`,
+        json,
+      };
+    case 'expired':
+      return {
+        clause: `${status.holder}'s lease on it (token ${status.token}) expired at ${status.expires_at}: it can be claimed`,
+        json,
+      };
+    case 'free':
+      return { clause: `it is free (token ${status.token}): it can be claimed`, json };
+  }
+}
+
+/** This agent keeps no lease on `resource`: what the service says of it, and what to do. */
+async function notHeld(
+  context: AgentContext,
+  resource: string,
+  next: string,
+  what: string,
+): Promise<Outcome> {
+  const now = await spaceStatus(readerOf(context), resource);
+  if ('kind' in now) return failure(now, what);
   return {
     code: EXIT.refused,
-    text: `leasehold: ${context.agent} holds no lease on ${resource} (nothing in ${context.state.path}); claim it first`,
-    json: { resource, held: false },
+    text: `leasehold: ${context.agent} holds no lease on ${resource} (none kept in ${context.state.path}: never claimed, released, or lost); ${now.clause}; ${next}`,
+    json: { resource, held: false, holds: false, ...now.json },
+  };
+}
+
+/** An agent's context as a reader's. */
+function readerOf(context: AgentContext): ReaderContext {
+  return {
+    agent: context.agent,
+    backend: context.backend,
+    json: context.json,
+    api: context.host.api,
+    requestMs: context.host.requestMs,
   };
 }
 
 interface ReleaseValues extends AgentFlags {
   readonly 'expected-holder'?: string;
+  readonly all?: boolean;
 }
 
 async function release(
   context: AgentContext,
   values: ReleaseValues,
-  [resource = '']: string[],
+  [resource]: string[],
 ): Promise<Outcome> {
   const expected = values['expected-holder'];
+  if (values.all === true) {
+    if (resource !== undefined || expected !== undefined)
+      throw new UsageError('--all releases every lease this agent keeps: name no resource with it');
+    return releaseEverything(context);
+  }
+  if (resource === undefined)
+    throw new UsageError('name the resource to release, or --all for every lease this agent keeps');
   const released = await releaseLease(
     context.host,
     resource,
@@ -367,19 +533,65 @@ async function release(
       };
     }
     case 'notHeld':
-      return notHeld(context, resource);
+      return notHeld(context, resource, 'nothing to release', `release of ${resource}`);
     case 'notKept':
       throw new BackendUnavailable(
         `cannot write ${context.state.path} (${released.error.message}); no release was sent`,
       );
     default:
-      return failure(
-        released,
-        expected === undefined
-          ? `release of ${resource}`
-          : `release of ${resource} held by ${expected}`,
-      );
+      return expected === undefined
+        ? failure(released, `release of ${resource}`)
+        : failure(released, `release of ${resource} held by ${expected}`, 'auth');
   }
+}
+
+/** `release --all`: every lease this agent keeps, each released as `release` does. */
+async function releaseEverything(context: AgentContext): Promise<Outcome> {
+  const kept = Object.keys(context.state.readAll().leases).sort();
+  const released: { resource: string; token: number }[] = [];
+  const problems: { resource: string; line: string; code: number }[] = [];
+  for (const resource of kept) {
+    const outcome = await releaseLease(context.host, resource);
+    if (outcome.kind === 'released') {
+      released.push({ resource, token: outcome.token });
+      continue;
+    }
+    const why =
+      outcome.kind === 'unavailable'
+        ? { line: outcome.reason, code: EXIT.unavailable }
+        : outcome.kind === 'notKept'
+          ? {
+              line: `cannot write ${context.state.path}: ${outcome.error.message}`,
+              code: EXIT.unavailable,
+            }
+          : outcome.kind === 'refused'
+            ? {
+                line:
+                  authProblem(outcome.status, 'refused', outcome.error.message) ??
+                  outcome.error.message,
+                code: outcome.status === 401 ? EXIT.auth : EXIT.refused,
+              }
+            : outcome.kind === 'invalid'
+              ? { line: outcome.message, code: EXIT.refused }
+              : { line: outcome.kind, code: EXIT.refused };
+    problems.push({ resource, ...why });
+  }
+  const list = released.map((r) => r.resource).join(', ');
+  const lines = [
+    kept.length === 0
+      ? `${context.agent} keeps no leases (${context.state.path}); nothing to release`
+      : `released ${released.length} of ${kept.length} lease${kept.length === 1 ? '' : 's'} of ${context.agent}${list === '' ? '' : `: ${list}`}`,
+    ...problems.map((p) => `leasehold: release of ${p.resource}: ${p.line}`),
+  ];
+  return {
+    code: problems[0]?.code ?? EXIT.ok,
+    text: lines.join('\n'),
+    json: {
+      agent: context.agent,
+      released,
+      failed: problems.map((p) => ({ resource: p.resource, error: p.line })),
+    },
+  };
 }
 
 interface LeasesValues extends AgentFlags {
@@ -406,14 +618,28 @@ async function leases(context: ReaderContext, values: LeasesValues): Promise<Out
               `${l.status.padEnd(7)} ${l.resource}  ${l.holder ?? '-'}  token ${l.token}${l.expires_at === null ? '' : `  expires ${l.expires_at}`}`,
           )
           .join('\n');
-  return { code: EXIT.ok, text, json: { leases: rows, next: answer.body.next } };
+  return {
+    code: EXIT.ok,
+    text,
+    json: { leases: rows, next: answer.body.next, ...whereOf(context.backend) },
+  };
 }
 
 async function gate(
-  context: AgentContext,
+  context: AgentContext | ReaderContext,
   _values: AgentFlags,
   [resource = '']: string[],
 ): Promise<Outcome> {
+  if (!('host' in context)) {
+    // No agent named: nobody this command speaks for holds it; say who does.
+    const now = await spaceStatus(context, resource);
+    if ('kind' in now) return failure(now, `gate of ${resource}`);
+    return {
+      code: EXIT.refused,
+      text: `leasehold: gate: no agent named (--agent ID or LEASEHOLD_AGENT), so none of its leases can pass; ${resource}: ${now.clause}`,
+      json: { resource, holds: false, ...now.json },
+    };
+  }
   const gated = await gateLease(context.host, resource);
   switch (gated.kind) {
     case 'holds':
@@ -426,29 +652,23 @@ async function gate(
           token: gated.token,
           expires_at: gated.expiresAt,
           valid_until: new Date(gated.untilWallMs).toISOString(),
+          time_left_ms: Math.max(0, gated.untilWallMs - Date.now()),
+          ...whereOf(context.backend),
         },
       };
     case 'notHeld':
-      return notHeld(context, resource);
+      return notHeld(context, resource, 'claim it first', `gate of ${resource}`);
     case 'releasing':
       return releasePending(context, resource, gated.token, 'gate');
     case 'notHolder': {
-      const status = gated.status;
-      const now = gated.beliefEnded
-        ? `held by it, but not renewed in time to be sure of it: heartbeat, or claim it again`
-        : status.status === 'held'
-          ? `held by ${status.holder} (token ${status.token})`
-          : status.status;
+      const now = describeStatus(gated.status, context.backend);
+      const text = gated.beliefEnded
+        ? `leasehold: gate: ${context.agent} cannot be sure it still holds ${resource}: the service has it held by ${context.agent}, but not renewed in time for this agent to be sure of it; heartbeat, or claim it again`
+        : `leasehold: gate: ${context.agent} does not hold ${resource}: ${now.clause}; claim it first`;
       return {
         code: EXIT.refused,
-        text: `leasehold: gate: ${context.agent} does not hold ${resource} (it is ${now}); claim it first`,
-        json: {
-          resource,
-          holds: false,
-          status: status.status,
-          holder: status.holder,
-          token: status.token,
-        },
+        text,
+        json: { resource, holds: false, belief_ended: gated.beliefEnded, ...now.json },
       };
     }
     default:
@@ -472,7 +692,7 @@ async function releaseHolder(
   for (let call = 0; call < RELEASE_HOLDER_CALLS_MAX && !complete; call++) {
     const answer = await context.api.call('releaseHolder', { body: { holder } }, context.requestMs);
     if (answer.kind !== 'reply' || answer.status !== 200)
-      return failure(agentFailure(answer), `release of ${holder}'s leases`);
+      return failure(agentFailure(answer), `release of ${holder}'s leases`, 'auth');
     released.push(...answer.body.released);
     complete = answer.body.complete;
   }
@@ -488,7 +708,7 @@ async function releaseHolder(
 async function cleanup(context: AgentContext): Promise<Outcome> {
   const answer = await context.host.api.call('cleanup', { body: {} }, context.host.requestMs);
   if (answer.kind !== 'reply' || answer.status !== 200)
-    return failure(agentFailure(answer), 'cleanup');
+    return failure(agentFailure(answer), 'cleanup', 'auth');
   const expired = answer.body.expired;
   return {
     code: EXIT.ok,
@@ -507,7 +727,10 @@ export function agentCommands(io: CliIo, done: Done): Command[] {
     agentContext,
     claim,
   )
-    .argument('<resource>', 'what to lease: any UTF-8 name (a path, a branch, a task)')
+    .argument(
+      '<resources...>',
+      'what to lease: any UTF-8 name (a path, a branch, a task); several are claimed all or none',
+    )
     .option('--ttl <duration>', "lease time to live: 90s, 60m, 1h30m (default: the service's, 5m)")
     .option('--wait <duration>', 'wait this long (at most 60s) for the holder to release it')
     .option(
@@ -530,13 +753,14 @@ export function agentCommands(io: CliIo, done: Done): Command[] {
     .option('--ttl <duration>', "new time to live, from now (default: the lease's own)");
   const releaseCommand = agentCommand<AgentContext, ReleaseValues>(
     'release',
-    "release this agent's lease on <resource>",
+    "release this agent's lease on <resource> (or --all of them)",
     io,
     done,
     agentContext,
     release,
   )
-    .argument('<resource>')
+    .argument('[resource]')
+    .option('--all', 'release every lease this agent keeps (at the end of its session)')
     .option(
       '--expected-holder <id>',
       "admin: release whoever's lease it is, if <id> still holds it",
@@ -552,12 +776,12 @@ export function agentCommands(io: CliIo, done: Done): Command[] {
     .option('--holder <id>', 'only leases this holder holds')
     .option('--prefix <text>', 'only resources starting with <text>')
     .option('--status <status>', 'held, free or expired');
-  const gateCommand = agentCommand(
+  const gateCommand = agentCommand<AgentContext | ReaderContext, AgentFlags>(
     'gate',
-    'exit 0 only if this agent holds <resource> (for pre-edit hooks)',
+    'exit 0 only if this agent holds <resource> (for pre-edit hooks); otherwise say who does, and until when',
     io,
     done,
-    agentContext,
+    agentOrReaderContext,
     gate,
   ).argument('<resource>');
   const cleanupCommand = agentCommand(

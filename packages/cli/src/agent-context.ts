@@ -111,6 +111,15 @@ export async function readerContext(flags: AgentFlags, io: CliIo): Promise<Reade
   };
 }
 
+/** `agentContext` when an agent is named, else `readerContext` (for `gate`). */
+export async function agentOrReaderContext(
+  flags: AgentFlags,
+  io: CliIo,
+): Promise<AgentContext | ReaderContext> {
+  const named = agentOf(flags, io, readConfig(flags, io)) !== undefined;
+  return named ? agentContext(flags, io) : readerContext(flags, io);
+}
+
 function envOf(io: CliIo, name: string): string | undefined {
   return io.env[name] === '' ? undefined : io.env[name];
 }

@@ -14,7 +14,7 @@ import { BackendUnavailable, type AgentBackend } from './agent-backend.js';
 export async function localFileBackend(path: string, description: string): Promise<AgentBackend> {
   const opened = openSqliteStore(path);
   if (opened.kind === 'refused') throw new BackendUnavailable(opened.reason);
-  return localBackend(opened.store, description);
+  return { ...(await localBackend(opened.store, description)), file: path };
 }
 
 /** The service's request path in this process, over `store` (closed with the backend). */

@@ -95,6 +95,13 @@ function workflow(where: () => { cwd: string; flags: string[] }) {
     expect(lost.code).toBe(1);
     expect(lost.stderr).toContain('docs/spec.md is lost');
     expect((await run('agent-a', ['gate', 'docs/spec.md'])).code).toBe(1);
+    // Its release, after the loss, says what happened and who holds it now.
+    const release = await run('agent-a', ['release', 'docs/spec.md']);
+    expect(release.code).toBe(1);
+    expect(release.stderr).toContain('agent-a holds no lease on docs/spec.md');
+    expect(release.stderr).toContain('held by agent-b (token 3) for another');
+    expect(release.stderr).toContain('nothing to release');
+    expect(release.stderr).not.toContain('claim it first');
     expect((await run('agent-b', ['gate', 'docs/spec.md'])).code).toBe(0);
   });
 
@@ -148,6 +155,86 @@ function workflow(where: () => { cwd: string; flags: string[] }) {
     const again = await leasehold(cwd, ['release-holder', 'agent-dead', ...flags]);
     expect(again.stdout).toContain('released 0 leases of agent-dead');
     expect((await run('agent-next', ['claim', 'dead/two.md'])).code).toBe(0);
+  });
+
+  test('claim a b c takes every resource or none: one held by another refuses the whole set', async () => {
+    expect((await run('agent-m', ['claim', 'multi/b.md'])).code).toBe(0);
+    const refused = await run('agent-n', [
+      'claim',
+      'multi/c.md',
+      'multi/a.md',
+      'multi/b.md',
+      '--json',
+    ]);
+    expect(refused.code).toBe(1);
+    expect(refused.json()).toMatchObject({
+      ok: false,
+      claimed: false,
+      resource: 'multi/b.md',
+      holder: 'agent-m',
+      given_back: [{ resource: 'multi/a.md', released: true }],
+    });
+    const human = await run('agent-n', ['claim', 'multi/a.md', 'multi/b.md', 'multi/c.md']);
+    expect(human.stderr).toContain('multi/b.md is held by agent-m');
+    expect(human.stderr).toContain('none of the 3 resources was claimed');
+    const { cwd, flags } = where();
+    const listed = await leasehold(cwd, ['leases', '--prefix', 'multi/', '--json', ...flags]);
+    expect(
+      listed
+        .json()
+        .leases.filter((l: { status: string }) => l.status === 'held')
+        .map((l: { resource: string; holder: string }) => `${l.resource} ${l.holder}`),
+    ).toEqual(['multi/b.md agent-m']);
+    expect((await run('agent-m', ['release', 'multi/b.md'])).code).toBe(0);
+    const all = await run('agent-n', ['claim', 'multi/c.md', 'multi/a.md', 'multi/b.md', '--json']);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.json().leases.map((l: { resource: string }) => l.resource)).toEqual([
+      'multi/a.md',
+      'multi/b.md',
+      'multi/c.md',
+    ]);
+    expect((await run('agent-n', ['gate', 'multi/c.md'])).code).toBe(0);
+    const force = await run('agent-m', ['claim', 'multi/a.md', 'multi/b.md', '--force']);
+    expect(force.code).toBe(64);
+  });
+
+  test('gate asks the service: it names the holder and the time left, with or without an agent id', async () => {
+    expect((await run('agent-g', ['claim', 'gated/x.ts', '--ttl', '30m'])).code).toBe(0);
+    const other = await run('agent-h', ['gate', 'gated/x.ts', '--json']);
+    expect(other.code).toBe(1);
+    const seen = other.json();
+    expect(seen).toMatchObject({ holds: false, status: 'held', holder: 'agent-g', token: 1 });
+    expect(seen.time_left_ms).toBeGreaterThan(25 * 60_000);
+    expect(seen.time_left_ms).toBeLessThanOrEqual(30 * 60_000);
+    const human = await run('agent-h', ['gate', 'gated/x.ts']);
+    expect(human.stderr).toMatch(/held by agent-g \(token 1\) for another (29|30)m/);
+    const { cwd, flags } = where();
+    const anonymous = await leasehold(cwd, ['gate', 'gated/x.ts', ...flags]);
+    expect(anonymous.code).toBe(1);
+    expect(anonymous.stderr).toContain('no agent named');
+    expect(anonymous.stderr).toContain('held by agent-g');
+    const free = await leasehold(cwd, ['gate', 'gated/free.ts', '--json', ...flags]);
+    expect(free.json()).toMatchObject({ holds: false, status: 'free', holder: null });
+    const mine = await run('agent-g', ['gate', 'gated/x.ts', '--json']);
+    expect(mine.code).toBe(0);
+    expect(mine.json().time_left_ms).toBeGreaterThan(0);
+  });
+
+  test('release --all releases every lease the agent keeps', async () => {
+    expect((await run('agent-all', ['claim', 'all/one.md'])).code).toBe(0);
+    expect((await run('agent-all', ['claim', 'all/two.md'])).code).toBe(0);
+    const released = await run('agent-all', ['release', '--all', '--json']);
+    expect(released.code, released.stderr).toBe(0);
+    expect(released.json()).toMatchObject({
+      released: [{ resource: 'all/one.md' }, { resource: 'all/two.md' }],
+      failed: [],
+    });
+    expect((await run('agent-other', ['claim', 'all/one.md'])).code).toBe(0);
+    const nothing = await run('agent-all', ['release', '--all']);
+    expect(nothing.code).toBe(0);
+    expect(nothing.stdout).toContain('agent-all keeps no leases');
+    expect((await run('agent-all', ['release', 'all/one.md', '--all'])).code).toBe(64);
+    expect((await run('agent-all', ['release'])).code).toBe(64);
   });
 
   test('leases needs no agent id: anyone may read the lease space', async () => {
@@ -272,6 +359,11 @@ describe(
       expect(listed.json().leases).toEqual([
         expect.objectContaining({ resource: 'src/app.ts', holder: 'agent-a' }),
       ]);
+      // Both name the one file of the repository, wherever in it they run.
+      const file = join(main, '.git', 'leasehold', 'leases.db');
+      expect(listed.json().db).toBe(file);
+      const gated = await leasehold(nested, ['gate', 'src/app.ts', '--agent', 'agent-b', '--json']);
+      expect(gated.json()).toMatchObject({ holds: false, holder: 'agent-a', db: file });
     });
 
     test('outside a repository the command refuses (64) and says how to name a file or service', async () => {
@@ -350,5 +442,21 @@ describe('agent CLI against a service that checks API keys', { timeout: 300_000 
       expect(refused.stderr).toContain('set LEASEHOLD_API_KEY');
     }
     expect((await claim({ LEASEHOLD_API_KEY: key })).code).toBe(0);
+    // A key that may not: an admin command, or a claim as another agent than the key's (77).
+    const env = { LEASEHOLD_API_KEY: key };
+    const admin = await leasehold(
+      cwd,
+      ['release-holder', 'agent-x', '--agent', 'agent-k', '--server', server.url],
+      env,
+    );
+    expect(admin.code).toBe(77);
+    expect(admin.stderr).toContain('admin commands need an admin key');
+    const impostor = await leasehold(
+      cwd,
+      ['claim', 'docs/b.md', '--agent', 'agent-j', '--server', server.url],
+      env,
+    );
+    expect(impostor.code).toBe(77);
+    expect(impostor.stderr).toContain('belongs to another holder');
   });
 });

@@ -2,6 +2,8 @@
 export { acquireAll } from './acquire-all.js';
 export type { AcquireAllHost, AcquireAllOptions, AcquireAllOutcome } from './acquire-all.js';
 export type { BudgetOptions } from './attempts-budget.js';
+export { claimLeases } from './agent-claim-all.js';
+export type { ClaimAllOptions, ClaimAllOutcome, Taken } from './agent-claim-all.js';
 export {
   agentFailure,
   claimLease,

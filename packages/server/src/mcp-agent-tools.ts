@@ -1,12 +1,14 @@
 import { WAIT_MS_MAX } from '@leasehold/api';
 import {
   agentFailure,
-  claimLease,
+  claimLeases,
   gateLease,
   heartbeatLease,
   releaseLease,
   type AgentLease,
   type ClaimOutcome,
+  type ReleaseLeaseOutcome,
+  type Taken,
 } from '@leasehold/client';
 import { formatDuration } from '@leasehold/core';
 import { compareResources } from '@leasehold/store';
@@ -35,8 +37,6 @@ export interface ClaimInput {
   readonly wait?: string | undefined;
 }
 
-type Taken = Extract<ClaimOutcome, { kind: 'claimed' | 'alreadyHeld' }>;
-
 /**
  * Claims every resource or none, as `acquireAll` does: deduplicated and taken in one canonical
  * order (`compareResources`), so two agents that want overlapping sets never each hold what the
@@ -54,33 +54,33 @@ export async function claimTool(host: McpAgentHost, input: ClaimInput): Promise<
       field: 'wait',
     });
   }
-  const resources = [...new Set(input.resources)].sort(compareResources);
-  const deadlineMs = host.wallMs() + (wait.ms ?? 0);
-  const taken: { resource: string; outcome: Taken }[] = [];
-  for (const resource of resources) {
-    const waitMs = wait.ms === undefined ? undefined : Math.max(0, deadlineMs - host.wallMs());
-    const outcome = await claimLease(host, resource, {
-      ...(ttl.ms === undefined ? {} : { ttlMs: ttl.ms }),
-      ...(waitMs === undefined ? {} : { waitMs }),
-    });
-    if (outcome.kind === 'claimed' || outcome.kind === 'alreadyHeld') {
-      taken.push({ resource, outcome });
-      continue;
-    }
-    const givenBack = await giveBack(
-      host,
-      taken.filter((t) => t.outcome.kind === 'claimed').map((t) => t.resource),
-    );
-    return claimRefused(host, resource, outcome, resources.length, givenBack);
+  // The agents' all-or-nothing claim, as `leasehold claim a b c` runs it.
+  const all = await claimLeases(host, input.resources, {
+    ...(ttl.ms === undefined ? {} : { ttlMs: ttl.ms }),
+    ...(wait.ms === undefined ? {} : { waitMs: wait.ms }),
+  });
+  switch (all.kind) {
+    case 'claimedAll':
+      return claimed(host, all.taken);
+    case 'refused':
+      return claimRefused(
+        host,
+        all.resource,
+        all.outcome,
+        new Set(input.resources).size,
+        givenBackProblems(all.givenBack),
+      );
+    case 'invalid':
+      return refused(`resources ${all.reason}`, { problem: 'invalid', field: 'resources' });
   }
-  return claimed(host, taken);
 }
 
-/** Releases, newest first, what a refused claim took; the lines of those it could not. */
-async function giveBack(host: McpAgentHost, resources: readonly string[]): Promise<string[]> {
+/** The lines of what a refused claim took and could not give back. */
+function givenBackProblems(
+  givenBack: readonly { readonly resource: string; readonly outcome: ReleaseLeaseOutcome }[],
+): string[] {
   const problems: string[] = [];
-  for (const resource of [...resources].reverse()) {
-    const released = await releaseLease(host, resource);
+  for (const { resource, outcome: released } of givenBack) {
     let why: string;
     switch (released.kind) {
       case 'released':
