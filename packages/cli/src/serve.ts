@@ -44,7 +44,8 @@ export function serveCommand(io: CliIo, done: Done): Command {
       `
 Routes: POST /v1/leases/acquire, /renew, /release; GET /v1/leases, /v1/leases/{resource},
 /v1/leases/{resource}/history; admin: /v1/admin/force-release, /release-holder, /cleanup,
-GET|PUT /v1/admin/config; GET /healthz, /readyz, /metrics, /openapi.json.
+GET|PUT /v1/admin/config; GET /healthz, /readyz, /metrics, /openapi.json. The lease tools for
+coding agents over MCP (Streamable HTTP): /mcp, behind the same API keys.
 
 The first line on stderr names the URL. SIGTERM or SIGINT shuts down gracefully: waiting
 acquires answer 503, in-flight requests finish, the store is closed; every lease is kept.

@@ -58,3 +58,17 @@ export const SHUTDOWN_MS_MAX = 10_000;
 
 /** The default port of `leasehold serve`. */
 export const PORT_DEFAULT = 8105;
+
+// The MCP tools (`@leasehold/server/mcp`, `/mcp`).
+/** Agents whose owner keys one service keeps for /mcp at most; agents that keep none go first. */
+export const MCP_AGENTS_MAX = 10_000;
+/** The longest a tool's call through the request path is given (the call runs in this process). */
+export const MCP_REQUEST_MS_MAX = 90_000;
+/** Leases one agent keeps in a service's memory at most (`/mcp`): one more is given back. */
+export const MCP_KEPT_LEASES_MAX = 1_000;
+/** Calls `release_holder` makes at most: each releases the service's bound of leases. */
+export const MCP_RELEASE_HOLDER_CALLS_MAX = 100;
+/** Listing rows a `list` answers when no limit is given (a model reads every line). */
+export const MCP_LIST_LIMIT_DEFAULT = 100;
+/** History events `status` answers when no limit is given. */
+export const MCP_HISTORY_LIMIT_DEFAULT = 20;

@@ -8,6 +8,7 @@ import { REQUEST_ID_RANDOM_BYTES } from './limits.js';
 import { MemoryKeptLeases, type McpAgentHost } from './mcp-kept-leases.js';
 import { handleRequest } from './request-path.js';
 import { systemRandom, systemServiceClock } from './system-clock.js';
+import { MCP_AGENTS_MAX, MCP_REQUEST_MS_MAX } from './limits.js';
 
 /*
  * The lease tools at /mcp, over the MCP Streamable HTTP transport, stateless: each POST is one
@@ -19,10 +20,6 @@ import { systemRandom, systemServiceClock } from './system-clock.js';
  */
 
 export const MCP_PATH = '/mcp';
-/** Agents whose owner keys one service keeps for /mcp at most; agents that keep none go first. */
-export const MCP_AGENTS_MAX = 10_000;
-/** The longest a tool's call through the request path is given (the call runs in this process). */
-const MCP_REQUEST_MS_MAX = 90_000;
 
 const NO_AGENT =
   'send an API key bound to the agent (Authorization: Bearer <key>), or name the agent in the Leasehold-Holder header';

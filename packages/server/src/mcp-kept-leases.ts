@@ -1,4 +1,5 @@
 import type { AgentHost, AgentLease, AgentLeaseState } from '@leasehold/client';
+import { MCP_KEPT_LEASES_MAX } from './limits.js';
 
 /**
  * Where the MCP server keeps the proof of what its agent claimed (lease ids and owner keys): the
@@ -13,9 +14,6 @@ export interface KeptLeases extends AgentLeaseState {
 export interface McpAgentHost extends AgentHost {
   readonly state: KeptLeases;
 }
-
-/** Leases one agent keeps in a service's memory at most (`/mcp`): one more is given back. */
-export const MCP_KEPT_LEASES_MAX = 1_000;
 
 /**
  * An agent's kept leases in memory, bounded: a lease past the bound is not kept, and the agent

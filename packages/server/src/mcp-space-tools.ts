@@ -1,21 +1,17 @@
 import type { LeaseApi } from '@leasehold/api';
 import { agentFailure } from '@leasehold/client';
 import { done, failureAnswer, refused, statusText, type ToolAnswer } from './mcp-answer.js';
+import {
+  MCP_HISTORY_LIMIT_DEFAULT,
+  MCP_LIST_LIMIT_DEFAULT,
+  MCP_RELEASE_HOLDER_CALLS_MAX,
+} from './limits.js';
 
 /*
  * The tools over the whole lease space, which need no agent: list, status (with history), and the
  * admin tools force_release and release_holder (the service refuses them to a key that is not an
  * admin's).
  */
-
-/** Calls `release_holder` makes at most: each releases the service's bound of leases. */
-export const MCP_RELEASE_HOLDER_CALLS_MAX = 100;
-
-/** Listing rows a `list` answers when no limit is given (a model reads every line). */
-export const MCP_LIST_LIMIT_DEFAULT = 100;
-
-/** History events `status` answers when no limit is given. */
-export const MCP_HISTORY_LIMIT_DEFAULT = 20;
 
 export interface ListInput {
   readonly holder?: string | undefined;

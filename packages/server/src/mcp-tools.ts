@@ -12,14 +12,8 @@ import { z } from 'zod';
 import { claimTool, gateTool, releaseTool, renewTool } from './mcp-agent-tools.js';
 import { done, failureAnswer, refused, statusText, type ToolAnswer } from './mcp-answer.js';
 import type { McpAgentHost } from './mcp-kept-leases.js';
-import {
-  forceReleaseTool,
-  listTool,
-  MCP_HISTORY_LIMIT_DEFAULT,
-  MCP_LIST_LIMIT_DEFAULT,
-  releaseHolderTool,
-  statusTool,
-} from './mcp-space-tools.js';
+import { MCP_HISTORY_LIMIT_DEFAULT, MCP_LIST_LIMIT_DEFAULT } from './limits.js';
+import { forceReleaseTool, listTool, releaseHolderTool, statusTool } from './mcp-space-tools.js';
 
 /*
  * The lease tools a coding agent calls over the Model Context Protocol, defined once: `leasehold

@@ -1,12 +1,13 @@
 // '@leasehold/server/mcp': the lease tools for coding agents over the Model Context Protocol,
 // without the HTTP shell (no fastify): `leasehold mcp` serves them over stdio, and the service at
 // /mcp (`mcp-http.ts`).
-export { MCP_KEPT_LEASES_MAX, MemoryKeptLeases } from './mcp-kept-leases.js';
+export { MemoryKeptLeases } from './mcp-kept-leases.js';
 export type { KeptLeases, McpAgentHost } from './mcp-kept-leases.js';
 export { leaseholdMcpServer } from './mcp-tools.js';
 export type { LeaseholdMcpOptions } from './mcp-tools.js';
 export {
   MCP_HISTORY_LIMIT_DEFAULT,
+  MCP_KEPT_LEASES_MAX,
   MCP_LIST_LIMIT_DEFAULT,
   MCP_RELEASE_HOLDER_CALLS_MAX,
-} from './mcp-space-tools.js';
+} from './limits.js';
