@@ -258,6 +258,57 @@ describe('packed packages installed into an empty project (plain Node, no worksp
     expect(await exited).toBe(0);
   });
 
+  it('the agent commands over HTTP load the HTTP client only: no tsx, simulator, model, service or store driver', async () => {
+    const bin = join(project, 'node_modules', '@leasehold', 'cli', 'bin', 'leasehold.js');
+    const server = spawn(process.execPath, [bin, 'serve', '--port', '0', '--db', 'probed.db'], {
+      cwd: project,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    server.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
+    // Every module a command resolves, written down by a resolve hook registered before it runs.
+    const probe = join(work, 'probe.mjs');
+    const loaded = join(work, 'loaded.txt');
+    writeFileSync(
+      probe,
+      `import { register } from 'node:module';\nregister('data:text/javascript,' + encodeURIComponent(${JSON.stringify(
+        `import { appendFileSync } from 'node:fs';\nexport async function resolve(specifier, context, next) {\n  const resolved = await next(specifier, context);\n  appendFileSync(${JSON.stringify(loaded)}, resolved.url + '\\n');\n  return resolved;\n}\n`,
+      )}));\n`,
+    );
+    try {
+      await expect
+        .poll(() => /serving on (\S+)/.exec(err)?.[1], { timeout: COMMAND_MS_MAX })
+        .toBeTruthy();
+      const url = /serving on (\S+)/.exec(err)![1]!;
+      const agent = ['--agent', 'probed-agent', '--server', url];
+      for (const args of [
+        ['claim', 'src/probed.ts', ...agent],
+        ['gate', 'src/probed.ts', ...agent],
+        ['heartbeat', 'src/probed.ts', ...agent],
+        ['release', 'src/probed.ts', ...agent],
+        ['leases', '--server', url],
+      ]) {
+        rmSync(loaded, { force: true });
+        ok(run(process.execPath, ['--import', probe, bin, ...args], project), args[0]!);
+        const urls = readFileSync(loaded, 'utf8').trim().split('\n');
+        expect(
+          urls.some((u) => u.includes('/@leasehold/cli/bundle/')),
+          args[0],
+        ).toBe(true);
+        const heavy = urls.filter((u) =>
+          /\/node_modules\/(tsx|fastify|better-sqlite3|etcd3|@grpc|@modelcontextprotocol|@leasehold\/(sim|model|server|store-sqlite|store-etcd))\//.test(
+            u,
+          ),
+        );
+        expect(heavy, args[0]).toEqual([]);
+      }
+    } finally {
+      server.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+
   it('the type declarations check under NodeNext (exports carry types), the README snippets with them', () => {
     ok(run('npx', ['tsc', '-p', 'tsconfig.json'], project), 'tsc');
   });
