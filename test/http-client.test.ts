@@ -177,6 +177,30 @@ describe('HttpLeaseClient over a real lease server', { timeout: 300_000 }, () =>
     expect(await unreachable).toMatchObject({ kind: 'unavailable', attempts: 1 });
   });
 
+  test('given several URLs, a request goes on from one that cannot be reached to the next; the belief still counts from the send', async () => {
+    const clock = new ManualClock(0, 1_000);
+    const reached: string[] = [];
+    const replicated = new HttpLeaseClient({
+      urls: ['http://127.0.0.1:9', server.url],
+      holder: 'replicated',
+      clock,
+      fetch: (input, init) => {
+        reached.push(new URL(String(input)).origin);
+        return fetch(input, init);
+      },
+    });
+    const got = await replicated.acquire('http/replicated', { ttlMs: 30_000 });
+    expect(got).toMatchObject({ kind: 'granted', lease: { token: 1 } });
+    if (got.kind !== 'granted') return;
+    expect(got.lease.validUntilMonoMs).toBe(1_000 + 30_000 - 250);
+    expect((await replicated.renew(got.lease)).kind).toBe('renewed');
+    expect((await replicated.release(got.lease)).kind).toBe('released');
+    // Its first request (the lease's status) found nothing at the first URL; from then on every
+    // request goes to the replica that answered.
+    const served = new URL(server.url).origin;
+    expect(reached).toEqual(['http://127.0.0.1:9', served, served, served, served]);
+  });
+
   test('every request names its holder (the service counts its rate limit by it)', async () => {
     const named: (string | null)[] = [];
     const holder = 'agent-ü 7';

@@ -1,4 +1,11 @@
 // The public API of @leasehold/api: the lease service's HTTP API as data.
+export { failoverTransport, fetchFailoverTransport } from './failover-transport.js';
+export type {
+  FailoverEvent,
+  FailoverOptions,
+  FailoverReplica,
+  FetchFailoverOptions,
+} from './failover-transport.js';
 export { fetchTransport, HOLDER_HEADER } from './fetch-transport.js';
 export type { FetchLike, FetchTransportOptions } from './fetch-transport.js';
 export { checkInput, validatorOf } from './input-check.js';

@@ -16,3 +16,8 @@ export const LIST_LIMIT_MAX = 1_000;
 export const HISTORY_LIMIT_MAX = 1_000;
 /** Largest JSON integer of a millisecond field (2^31 - 1, the longest timer Node keeps). */
 export const API_MS_MAX = 2_147_483_647;
+/**
+ * Service URLs one client fails over between (`failoverTransport`): each request tries each at
+ * most once, so this also bounds the attempts of one request.
+ */
+export const SERVICE_URLS_MAX = 16;

@@ -1,6 +1,7 @@
 import {
-  fetchTransport,
+  fetchFailoverTransport,
   LeaseApi,
+  SERVICE_URLS_MAX,
   type Answer,
   type ErrorReply,
   type LeaseReply,
@@ -63,10 +64,16 @@ import {
 } from './with-lease.js';
 
 export interface HttpLeaseClientOptions {
-  /** The lease service, e.g. `http://127.0.0.1:8105` (or give a `transport`). */
+  /** The lease service, e.g. `http://127.0.0.1:8105` (or give `urls`, or a `transport`). */
   readonly url?: string;
   /**
-   * What carries the requests (default: HTTP to `url` with `fetch`); the simulator gives a
+   * Several replicas of the lease service over one store: each request goes to the one that
+   * answered last, and on no answer or a 503 to the next, the same request under the same
+   * request id (`failoverTransport` of `@leasehold/api`; at most SERVICE_URLS_MAX).
+   */
+  readonly urls?: readonly string[];
+  /**
+   * What carries the requests (default: HTTP to `url` or `urls` with `fetch`); the simulator gives a
    * simulated network to simulated replicas of the service.
    */
   readonly transport?: Transport;
@@ -501,6 +508,8 @@ export class HttpLeaseClient implements LeaseClientApi {
     let reason = 'no attempt made';
     for (let attempt = 1; attempt <= attemptsMax; attempt++) {
       if (attempt > 1 && this.#clock.monoMs() >= retryUntilMonoMs) break;
+      // Read before the transport's first attempt: one it fails over to another replica is sent
+      // later, so the belief counts from no later than the send of the attempt that applied.
       const sendMonoMs = this.#clock.monoMs();
       const payload = typeof body === 'function' ? body() : body;
       const answer = await this.#api.call(route, { body: payload }, this.#requestMsMax + waitMs);
@@ -530,13 +539,22 @@ export class HttpLeaseClient implements LeaseClientApi {
   }
 }
 
-/** HTTP to `url` with `fetch`, unless a transport was given. */
+/**
+ * HTTP to `url` (or each of `urls`, failing over) with `fetch`, unless a transport was given. Its
+ * time across failover attempts is the client's clock's, as the belief's is.
+ */
 function defaultTransport(options: HttpLeaseClientOptions): Transport {
-  if (options.url === undefined) {
-    throw new TypeError('HttpLeaseClient needs the service: a url, or a transport');
+  const urls = options.urls ?? (options.url === undefined ? [] : [options.url]);
+  if (urls.length === 0 || (options.url !== undefined && options.urls !== undefined)) {
+    throw new TypeError('HttpLeaseClient needs the service: a url, urls, or a transport');
   }
-  return fetchTransport({
-    url: options.url,
+  if (urls.length > SERVICE_URLS_MAX) {
+    throw new TypeError(`HttpLeaseClient takes ${SERVICE_URLS_MAX} urls at most`);
+  }
+  const clock = options.clock;
+  return fetchFailoverTransport({
+    urls,
+    monoMs: () => clock.monoMs(),
     apiKey: options.apiKey,
     holder: options.holder,
     timeoutSignal: options.timeoutSignal ?? systemTimeoutSignal,
