@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { checkHolder, formatDuration, parseDuration } from '@leasehold/core';
+import { assertNever, checkHolder, formatDuration, parseDuration } from '@leasehold/core';
 import {
   agentFailure,
   claimLease,
@@ -10,6 +10,8 @@ import {
   releaseLease,
   type AgentFailure,
   type GateOutcome,
+  type HeartbeatOptions,
+  type HeartbeatOutcome,
 } from '@leasehold/client';
 import { BackendUnavailable, type AgentBackend } from './agent-backend.js';
 import {
@@ -26,7 +28,8 @@ import { EXIT, UsageError, type CliIo } from './io.js';
 import { flagValues, type Done } from './program.js';
 
 /*
- * The agent commands: claim, heartbeat, release, leases, gate, release-holder, cleanup. Each
+ * The agent commands: claim, heartbeat, release, leases, gate, release-holder, cleanup (and guard,
+ * the pre-commit hook, in guard.ts, built with `agentCommand` from here). Each
  * talks to the lease API (a server, or the same routes over a local file) and keeps the lease id
  * and owner key of what it claimed in the agent's state file, so the next command, in another
  * process, can prove ownership. Exit codes (AGENT_EXIT_CODES, in every command's help): 0 done; 1
@@ -38,14 +41,15 @@ import { flagValues, type Done } from './program.js';
 /** The agent commands' exit codes, as their help lists them. */
 const AGENT_EXIT_CODES = `
 Exit codes:
-  0   done (for gate: this agent holds the lease)
-  1   refused: held by another agent, not this agent's, or the lease was lost
+  0   done (for gate: this agent holds the lease; for guard: no staged path is held by another)
+  1   refused: held by another agent, not this agent's, or the lease was lost (for guard: the
+      commit is refused)
   64  bad usage (a flag, an argument, no agent id)
   69  the service could not be reached, or asked to retry later (rate limit, shutting down)
   77  the API key is missing or unknown (set LEASEHOLD_API_KEY), or may not do that (admin
       commands need an admin key; an agent's key acts only as its own agent id)`;
 
-interface Outcome {
+export interface Outcome {
   readonly code: number;
   /** The human line(s). */
   readonly text: string;
@@ -65,7 +69,7 @@ interface CommandContext {
  * An agent command: `open` makes its context (`agentContext` for a command acting as this agent,
  * which needs an agent id; `readerContext` for one that only reads).
  */
-function agentCommand<C extends CommandContext, V extends AgentFlags>(
+export function agentCommand<C extends CommandContext, V extends AgentFlags>(
   name: string,
   description: string,
   io: CliIo,
@@ -133,7 +137,7 @@ async function runCommand<C extends CommandContext, V extends AgentFlags>(
  * agent an API key is bound to (a claim); elsewhere (a renewal or release) it refuses an owner key
  * that does not match, and stays a refusal.
  */
-function failure(
+export function failure(
   outcome: AgentFailure,
   what: string,
   forbidden: 'auth' | 'refused' = 'refused',
@@ -171,7 +175,7 @@ function authProblem(
 }
 
 /** A time left, to the second above it: `4m12s`; `0s` for none. */
-function timeLeft(ms: number): string {
+export function timeLeft(ms: number): string {
   const seconds = Math.max(0, Math.ceil(ms / 1000));
   return seconds === 0 ? '0s' : formatDuration(seconds * 1000);
 }
@@ -339,20 +343,29 @@ function claimAnswer(context: AgentContext, resource: string, claimed: ClaimOutc
 interface HeartbeatValues extends AgentFlags {
   readonly 'min-interval'?: string;
   readonly ttl?: string;
+  readonly all?: boolean;
 }
 
 async function heartbeat(
   context: AgentContext,
   values: HeartbeatValues,
-  [resource = '']: string[],
+  [resource]: string[],
   io: CliIo,
 ): Promise<Outcome> {
   const minIntervalMs = durationFlag('min-interval', values['min-interval']);
   const ttlMs = durationFlag('ttl', values.ttl);
-  const beat = await heartbeatLease(context.host, resource, {
+  const options: HeartbeatOptions = {
     ...(minIntervalMs === undefined ? {} : { minIntervalMs }),
     ...(ttlMs === undefined ? {} : { ttlMs }),
-  });
+  };
+  if (values.all === true) {
+    if (resource !== undefined)
+      throw new UsageError('--all renews every lease this agent keeps: name no resource with it');
+    return heartbeatEverything(context, options, io);
+  }
+  if (resource === undefined)
+    throw new UsageError('name the resource to renew, or --all for every lease this agent keeps');
+  const beat = await heartbeatLease(context.host, resource, options);
   switch (beat.kind) {
     case 'notHeld':
       return notHeld(context, resource, 'claim it first', `heartbeat of ${resource}`);
@@ -396,6 +409,81 @@ async function heartbeat(
   }
 }
 
+/**
+ * `heartbeat --all`: every lease this agent keeps, each renewed (or skipped inside
+ * --min-interval) as `heartbeat` renews one; a hook runs it after every tool call.
+ */
+async function heartbeatEverything(
+  context: AgentContext,
+  options: HeartbeatOptions,
+  io: CliIo,
+): Promise<Outcome> {
+  const kept = Object.keys(context.state.readAll().leases).sort();
+  const renewed: { resource: string; token: number; expires_at: string; skipped: boolean }[] = [];
+  const problems: { resource: string; line: string; code: number }[] = [];
+  for (const resource of kept) {
+    const beat = await heartbeatLease(context.host, resource, options);
+    if (beat.kind !== 'renewed' && beat.kind !== 'throttled') {
+      problems.push({ resource, ...heartbeatProblem(beat) });
+      continue;
+    }
+    if (beat.kind === 'renewed' && beat.stateError !== null)
+      io.stderr(
+        `leasehold: warning: cannot write ${context.state.path}: ${beat.stateError.message}\n`,
+      );
+    const skipped = beat.kind === 'throttled' || beat.skipped;
+    renewed.push({ resource, token: beat.lease.token, expires_at: beat.lease.expires_at, skipped });
+  }
+  const beaten = renewed.filter((r) => !r.skipped).map((r) => r.resource);
+  const skipped = renewed.filter((r) => r.skipped).map((r) => r.resource);
+  const summary =
+    kept.length === 0
+      ? `${context.agent} keeps no leases (${context.state.path}); nothing to renew`
+      : [
+          `heartbeat of ${kept.length} lease${kept.length === 1 ? '' : 's'} of ${context.agent}`,
+          beaten.length === 0 ? '' : `; renewed ${beaten.join(', ')}`,
+          skipped.length === 0 ? '' : `; skipped (renewed recently) ${skipped.join(', ')}`,
+        ].join('');
+  const lines = problems.map((p) => `leasehold: heartbeat of ${p.resource}: ${p.line}`);
+  return {
+    code: problems[0]?.code ?? EXIT.ok,
+    text: [summary, ...lines].join('\n'),
+    json: {
+      agent: context.agent,
+      renewed,
+      failed: problems.map((p) => ({ resource: p.resource, error: p.line })),
+    },
+  };
+}
+
+/** What went wrong with one lease of `heartbeat --all`, and the exit code it calls for. */
+function heartbeatProblem(
+  beat: Exclude<HeartbeatOutcome, { readonly kind: 'renewed' | 'throttled' }>,
+): { line: string; code: number } {
+  switch (beat.kind) {
+    case 'lost':
+      return { line: `lost: ${beat.error.message}`, code: EXIT.refused };
+    case 'releasing':
+      return {
+        line: `a release of it (token ${beat.token}) was sent and not confirmed; run release again`,
+        code: EXIT.refused,
+      };
+    case 'notHeld':
+      return { line: 'no longer kept', code: EXIT.refused };
+    case 'unavailable':
+      return { line: beat.reason, code: EXIT.unavailable };
+    case 'invalid':
+      return { line: beat.message, code: EXIT.refused };
+    case 'refused':
+      return {
+        line: authProblem(beat.status, 'refused', beat.error.message) ?? beat.error.message,
+        code: beat.status === 401 ? EXIT.auth : EXIT.refused,
+      };
+    default:
+      return assertNever(beat, 'heartbeat outcome');
+  }
+}
+
 /** A release of the kept lease was sent and not confirmed: gate and heartbeat refuse. */
 function releasePending(
   context: AgentContext,
@@ -411,7 +499,7 @@ function releasePending(
 }
 
 /** Where the lease space is, for --json: the service, or the local file (its full path). */
-function whereOf(backend: AgentBackend): Record<string, string> {
+export function whereOf(backend: AgentBackend): Record<string, string> {
   return backend.file === undefined ? { server: backend.description } : { db: backend.file };
 }
 
@@ -739,13 +827,14 @@ export function agentCommands(io: CliIo, done: Done): Command[] {
     );
   const heartbeatCommand = agentCommand<AgentContext, HeartbeatValues>(
     'heartbeat',
-    "renew this agent's lease on <resource>",
+    "renew this agent's lease on <resource> (or --all of them)",
     io,
     done,
     agentContext,
     heartbeat,
   )
-    .argument('<resource>')
+    .argument('[resource]')
+    .option('--all', 'renew every lease this agent keeps (after every tool call of a session)')
     .option(
       '--min-interval <duration>',
       'skip when the last heartbeat was this recent (a throttle for hooks)',

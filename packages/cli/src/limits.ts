@@ -10,3 +10,9 @@ export const VIOLATION_LINES_MAX = 20;
 export const PROGRESS_LINES = 10;
 /** Directories the agent commands climb from the working directory looking for a git repository. */
 export const REPOSITORY_DEPTH_MAX = 256;
+/** Listing calls `leasehold guard` makes at most, each of up to the API's LIST_LIMIT_MAX leases. */
+export const GUARD_LIST_CALLS_MAX = 100;
+/** Longest one git command the CLI runs (`leasehold guard`) may take before it is stopped. */
+export const GIT_MS_MAX = 60_000;
+/** Largest output of one git command the CLI reads (the staged paths of a commit). */
+export const GIT_OUTPUT_BYTES_MAX = 64 * 1024 * 1024;

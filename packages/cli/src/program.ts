@@ -29,6 +29,7 @@ export const COMMAND_GROUPS: Readonly<Record<string, Group>> = {
   gate: 'agent',
   'release-holder': 'agent',
   cleanup: 'agent',
+  guard: 'agent',
   mcp: 'mcp',
 };
 
@@ -62,8 +63,13 @@ async function groupCommands(group: Group, io: CliIo, done: Done): Promise<Comma
     }
     case 'serve':
       return [(await import('./serve.js')).serveCommand(io, done)];
-    case 'agent':
-      return (await import('./agent-commands.js')).agentCommands(io, done);
+    case 'agent': {
+      const [agent, guard] = await Promise.all([
+        import('./agent-commands.js'),
+        import('./guard.js'),
+      ]);
+      return [...agent.agentCommands(io, done), guard.guardCommand(io, done)];
+    }
     case 'mcp':
       return [(await import('./mcp-command.js')).mcpCommand(io, done)];
   }

@@ -105,6 +105,31 @@ function workflow(where: () => { cwd: string; flags: string[] }) {
     expect((await run('agent-b', ['gate', 'docs/spec.md'])).code).toBe(0);
   });
 
+  test('heartbeat --all renews every lease this agent keeps, each throttled; a lost one is named (exit 1)', async () => {
+    expect((await run('agent-h', ['claim', 'h/one.md', 'h/two.md'])).code).toBe(0);
+    const beat = await run('agent-h', ['heartbeat', '--all', '--json']);
+    expect(beat.code, beat.stderr).toBe(0);
+    expect(beat.json().renewed).toEqual([
+      expect.objectContaining({ resource: 'h/one.md', skipped: false }),
+      expect.objectContaining({ resource: 'h/two.md', skipped: false }),
+    ]);
+    const throttled = await run('agent-h', ['heartbeat', '--all', '--min-interval', '15m']);
+    expect(throttled.stdout).toContain(
+      'heartbeat of 2 leases of agent-h; skipped (renewed recently) h/one.md, h/two.md',
+    );
+    expect((await run('admin', ['claim', 'h/two.md', '--force'])).code).toBe(0);
+    const lost = await run('agent-h', ['heartbeat', '--all']);
+    expect(lost.code).toBe(1);
+    expect(lost.stderr).toContain('renewed h/one.md');
+    expect(lost.stderr).toContain('leasehold: heartbeat of h/two.md: lost:');
+    expect((await run('agent-h', ['release', '--all'])).code).toBe(0);
+    expect((await run('agent-h', ['heartbeat', '--all'])).stdout).toContain(
+      'agent-h keeps no leases',
+    );
+    expect((await run('agent-h', ['heartbeat', 'h/one.md', '--all'])).code).toBe(64);
+    expect((await run('agent-h', ['heartbeat'])).code).toBe(64);
+  });
+
   test("release --expected-holder (admin) frees a crashed agent's lease only if it still holds it", async () => {
     await run('crashed', ['claim', 'task/42']);
     const wrong = await run('admin', ['release', 'task/42', '--expected-holder', 'someone-else']);
@@ -364,6 +389,58 @@ describe(
       expect(listed.json().db).toBe(file);
       const gated = await leasehold(nested, ['gate', 'src/app.ts', '--agent', 'agent-b', '--json']);
       expect(gated.json()).toMatchObject({ holds: false, holder: 'agent-a', db: file });
+    });
+
+    test('guard: a commit in one worktree that touches a path an agent in another holds is refused', async () => {
+      const base = mkdtempSync(join(tmpdir(), 'leasehold-guard-'));
+      const main = join(base, 'main');
+      const second = join(base, 'second');
+      git(base, ['init', '-q', 'main']);
+      mkdirSync(join(main, 'src'));
+      writeFileSync(join(main, 'src', 'app.ts'), 'app\n');
+      writeFileSync(join(main, 'src', 'other.ts'), 'other\n');
+      git(main, ['add', 'src']);
+      git(main, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'first']);
+      git(main, ['worktree', 'add', '-q', second]);
+      const claimed = await leasehold(main, ['claim', 'src/app.ts', '--agent', 'agent-a']);
+      expect(claimed.code, claimed.stderr).toBe(0);
+      const installed = await leasehold(second, ['guard', '--install']);
+      expect(installed.code, installed.stderr).toBe(0);
+      // One hook for every worktree: the common git directory's.
+      const hook = join(main, '.git', 'hooks', 'pre-commit');
+      expect(installed.stdout).toContain(`installed ${hook}`);
+      expect(statSync(hook).mode & 0o111).not.toBe(0);
+      /** `git commit` as `agent` (the hook runs in its environment), after editing `files`. */
+      const commit = (cwd: string, agent: string, files: string[], args: string[] = []) => {
+        for (const file of files)
+          writeFileSync(join(cwd, file), `${agent} was here\n`, { flag: 'a' });
+        git(cwd, ['add', ...files]);
+        const env = Object.fromEntries(
+          Object.entries(process.env).filter(
+            ([k]) => !k.startsWith('GIT_') && !k.startsWith('LEASEHOLD_'),
+          ),
+        );
+        const ran = spawnSync(
+          'git',
+          ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'change', ...args],
+          { cwd, env: { ...env, LEASEHOLD_AGENT: agent }, encoding: 'utf8' },
+        );
+        return { code: ran.status, stderr: ran.stderr };
+      };
+      const refused = commit(second, 'agent-b', ['src/app.ts']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(
+        /leasehold guard: src\/app\.ts is held by agent-a \(token 1\) for another \d+m\d+s: commit refused; wait, or ask agent-a to release it/,
+      );
+      // src/app.ts stays staged; a commit of src/other.ts alone (its own index) passes.
+      const other = commit(second, 'agent-b', ['src/other.ts'], ['--', 'src/other.ts']);
+      expect(other.code, other.stderr).toBe(0);
+      // The holder commits its own path.
+      const own = commit(main, 'agent-a', ['src/app.ts']);
+      expect(own.code, own.stderr).toBe(0);
+      expect((await leasehold(main, ['release', 'src/app.ts', '--agent', 'agent-a'])).code).toBe(0);
+      const after = commit(second, 'agent-b', ['src/app.ts']);
+      expect(after.code, after.stderr).toBe(0);
     });
 
     test('outside a repository the command refuses (64) and says how to name a file or service', async () => {

@@ -51,6 +51,7 @@ describe('leasehold: help, version and unknown flags come from one definition', 
       'gate',
       'release-holder',
       'cleanup',
+      'guard',
       'mcp',
     ]);
   });
