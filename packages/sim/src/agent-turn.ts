@@ -1,6 +1,7 @@
 import { LeaseApi, type ApiRequest, type Transport, type TransportReply } from '@leasehold/api';
 import {
   claimLease,
+  claimLeases,
   gateLease,
   goneToOther,
   heartbeatLease,
@@ -20,6 +21,8 @@ import type { World } from './world.js';
 const FORCE_CLAIM_PCT = 10;
 /** Percent of claims that wait for the holder (`--wait`). */
 const WAIT_CLAIM_PCT = 30;
+/** Percent of claims (not forced) that take a second resource too, all or none (`claim a b`). */
+const CLAIM_PAIR_PCT = 20;
 /** Percent of heartbeats sent with `--min-interval` (the service's throttle). */
 const THROTTLED_HEARTBEAT_PCT = 50;
 
@@ -40,6 +43,8 @@ const OP_OF_ROUTE: Readonly<Partial<Record<ApiRequest['route'], OpKind>>> = {
 interface AgentMemory {
   readonly state: MemoryAgentState;
   readonly grantOps: Map<string, number>;
+  /** The resource of each lease id granted, for the renewals and releases that name the id. */
+  readonly resourceOfLease: Map<string, string>;
 }
 
 const memories = new WeakMap<World, Map<string, AgentMemory>>();
@@ -52,7 +57,7 @@ function memoryOf(world: World, node: SimNode): AgentMemory {
   }
   let memory = byNode.get(node.id);
   if (memory === undefined) {
-    memory = { state: new MemoryAgentState(), grantOps: new Map() };
+    memory = { state: new MemoryAgentState(), grantOps: new Map(), resourceOfLease: new Map() };
     byNode.set(node.id, memory);
   }
   return memory;
@@ -76,8 +81,10 @@ function bookkeeping(
       const kind = OP_OF_ROUTE[request.route];
       if (kind === undefined) return inner.send(request, options);
       const body = (request.body ?? {}) as Record<string, unknown>;
-      // A renewal or release names its lease by id: the resource is the turn's.
-      const resource = typeof body.resource === 'string' ? body.resource : turnResource;
+      // A renewal or release names its lease by id: the resource granted under it, else the turn's.
+      const named =
+        typeof body.lease_id === 'string' ? memory.resourceOfLease.get(body.lease_id) : undefined;
+      const resource = typeof body.resource === 'string' ? body.resource : (named ?? turnResource);
       const ttlMs = typeof body.ttl_ms === 'number' ? body.ttl_ms : null;
       const expectedHolder = typeof body.expected_holder === 'string' ? body.expected_holder : null;
       const leaseOp =
@@ -96,7 +103,12 @@ function bookkeeping(
       }
       const reply = await inner.send(request, options);
       const answer = answerOf(request.route, reply, node.id);
-      if (kind === 'acquire' && answer.kind === 'granted') memory.grantOps.set(resource, op.id);
+      if (kind === 'acquire' && answer.kind === 'granted') {
+        memory.grantOps.set(resource, op.id);
+        const leaseId =
+          reply.kind === 'reply' ? (reply.body as { lease_id?: unknown }).lease_id : null;
+        if (typeof leaseId === 'string') memory.resourceOfLease.set(leaseId, resource);
+      }
       world.endOp(node, op, answer, answer.token ?? null);
       return reply;
     },
@@ -143,6 +155,7 @@ function answerOf(route: ApiRequest['route'], reply: TransportReply, agent: stri
             kind: 'maxRenewalsReached',
             renewals: body.renewals,
             maxRenewals: body.max_renewals,
+            limit: body.limit,
           };
         case 'not_held':
           return { kind: 'notHeld' };
@@ -185,6 +198,8 @@ function leaseFields(body: Record<string, unknown>): Record<string, unknown> {
     acquiredAtMs: body.acquired_at_ms,
     expiresAtMs: body.expires_at_ms,
     renewals: body.renewals,
+    maxRenewals: body.max_renewals,
+    maxAgeMs: body.max_age_ms,
   };
 }
 
@@ -199,13 +214,16 @@ function leaseOf(resource: string, agent: string, kept: AgentLease): Lease {
     acquiredAtMs: 0,
     expiresAtMs: 0,
     renewals: 0,
+    maxRenewals: null,
+    maxAgeMs: null,
     validUntilMonoMs: 0,
   };
 }
 
 /**
  * An agent working through the agent CLI's own decisions, as a coding agent's hooks run them:
- * claim a resource (now and then with `--wait` or `--force`), then round after round gate
+ * claim a resource (now and then with `--wait` or `--force`, or with a second one, both or
+ * neither), then round after round gate
  * before each edit (a fenced write, only while the gate's answer holds) and heartbeat (throttled
  * half the time), then release. Half the turns on a lease the agent kept from an earlier one go
  * straight to the gate, as a session's hooks do between its start and its end. The world samples
@@ -247,13 +265,28 @@ export async function agentTurn(world: World, node: SimNode, transport: Transpor
     }
     const force = prng.int(100) < FORCE_CLAIM_PCT;
     const waitMs = prng.int(100) < WAIT_CLAIM_PCT ? prng.between(1, settings.waitMs) : 0;
-    const claimed = await claimLease(host, resource, {
-      ttlMs,
-      ...(waitMs > 0 ? { waitMs } : {}),
-      ...(force ? { force: true } : {}),
-    });
-    if (claimed.kind !== 'claimed' && claimed.kind !== 'alreadyHeld') return;
-    if (force) world.mark('agentClaimForced');
+    const others = world.resources.filter((name) => name !== resource);
+    if (!force && others.length > 0 && prng.int(100) < CLAIM_PAIR_PCT) {
+      // `claim a b`: both or neither, as the CLI and the MCP claim tool run it. The second lease
+      // stays kept for later turns, as a session keeps the files it claimed.
+      const all = await claimLeases(host, [resource, prng.pick(others)], {
+        ttlMs,
+        ...(waitMs > 0 ? { waitMs } : {}),
+      });
+      if (all.kind !== 'claimedAll') {
+        if (all.kind === 'refused' && all.givenBack.length > 0) world.mark('agentClaimGaveBack');
+        return;
+      }
+      world.mark('agentClaimedSeveral');
+    } else {
+      const claimed = await claimLease(host, resource, {
+        ttlMs,
+        ...(waitMs > 0 ? { waitMs } : {}),
+        ...(force ? { force: true } : {}),
+      });
+      if (claimed.kind !== 'claimed' && claimed.kind !== 'alreadyHeld') return;
+      if (force) world.mark('agentClaimForced');
+    }
   }
   const rounds = prng.between(1, settings.writes);
   let gate: GateOutcome | null = null;

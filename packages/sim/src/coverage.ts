@@ -38,6 +38,8 @@ export const MARKS = [
   'releaseAllWithKeepAlives',
   'withLeaseWorkThrew',
   'agentClaimForced',
+  'agentClaimedSeveral',
+  'agentClaimGaveBack',
   'agentGateHeld',
   'agentGateRefused',
   'agentHeartbeatThrottled',
@@ -85,6 +87,9 @@ export const MARK_DESCRIPTIONS: Readonly<Record<Mark, string>> = {
   releaseAllWithKeepAlives: 'a releaseAll stopped running keep-alives and released their leases',
   withLeaseWorkThrew: "withLease's work threw: the lease was released and the error rethrown",
   agentClaimForced: "an agent's claim --force took a lease over from its holder",
+  agentClaimedSeveral: "an agent's claim of two resources took both",
+  agentClaimGaveBack:
+    "an agent's claim of two resources was refused one and gave back the one it had taken",
   agentGateHeld: "an agent's gate let an edit through (it held the lease)",
   agentGateRefused:
     "an agent's gate refused an edit (the lease was not its own, or its belief ran out)",
@@ -147,6 +152,8 @@ export const MARK_NEEDS: Readonly<Record<Mark, readonly MarkNeed[] | null>> = {
   releaseAllWithKeepAlives: null,
   withLeaseWorkThrew: null,
   agentClaimForced: ['service'],
+  agentClaimedSeveral: ['service'],
+  agentClaimGaveBack: ['service'],
   agentGateHeld: ['service'],
   agentGateRefused: ['service'],
   agentHeartbeatThrottled: ['service'],
