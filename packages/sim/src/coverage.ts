@@ -47,6 +47,7 @@ export const MARKS = [
   'agentSessionResumed',
   'configChangedAtRuntime',
   'holderPartitioned',
+  'requestFailedOver',
   'twinsHeldTogether',
 ] as const;
 
@@ -102,6 +103,8 @@ export const MARK_DESCRIPTIONS: Readonly<Record<Mark, string>> = {
   configChangedAtRuntime:
     "an operator changed a replica's renewal limit at runtime, through the admin route",
   holderPartitioned: 'a partition cut off an agent while it held a lease',
+  requestFailedOver:
+    "an agent's request that one replica could not serve (connection refused, or a 503) went on to the next replica, under the same request id",
   twinsHeldTogether:
     'two resources whose names a key encoding might fold (case, normalization, separator) were held at once',
 };
@@ -161,6 +164,7 @@ export const MARK_NEEDS: Readonly<Record<Mark, readonly MarkNeed[] | null>> = {
   agentSessionResumed: ['service'],
   configChangedAtRuntime: ['service'],
   holderPartitioned: ['service', 'netPartition'],
+  requestFailedOver: ['service', 'replicaCrash', 'netPartition', 'storeReadFail', 'storeWriteFail'],
   twinsHeldTogether: null,
 };
 

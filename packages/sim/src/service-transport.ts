@@ -1,10 +1,29 @@
-import type { ApiAnswer, ApiRequest, Transport, TransportReply } from '@leasehold/api';
+import {
+  failoverTransport,
+  type ApiAnswer,
+  type ApiRequest,
+  type Transport,
+  type TransportReply,
+} from '@leasehold/api';
 import type { CallOrigin, NoAnswerCause } from '@leasehold/step';
 import { fires } from './faults.js';
 import { LATENCY_MS_BASE_MAX, LATENCY_MS_FAULT_MAX, LATENCY_MS_MIN } from './limits.js';
 import type { Network } from './network.js';
 import type { NodeProcesses, SimNode } from './node-process.js';
+import { Prng } from './prng.js';
 import type { WorldContext } from './world-context.js';
+
+/**
+ * Percent of agents given every replica's URL (they fail over between them, as `--server a,b`
+ * does); the others reach the service through one load balancer's address.
+ */
+const FAILOVER_AGENT_PCT = 50;
+
+/** How an agent reaches the service: through a load balancer, or given the replicas' URLs. */
+type Addressing =
+  | { readonly kind: 'balancer' }
+  /** Every replica, listed from the `first`th on (agents need not list them alike). */
+  | { readonly kind: 'failover'; readonly first: number };
 
 /** One request in flight from an agent: answered at most once (by an answer or its timeout). */
 interface InFlight {
@@ -19,12 +38,14 @@ interface InFlight {
 
 /**
  * The service topology's network between agents and replicas of the lease service, as each
- * agent's `Transport`: a request goes to one replica (the load balancer's pick), and may be lost,
- * delayed, reordered, duplicated, held past the agent's timeout, or cut off by a partition; the
- * replica runs the service's request path (the same `handleRequest` fastify calls) with every store
- * call naming the request it serves; its answer travels back the same way, or is lost. Bodies go
- * as JSON both ways, as over HTTP. An agent that gets no answer in time sees its request fail, its
- * outcome unknown.
+ * agent's `Transport`. An agent behind a load balancer sends each request to the replica it picks;
+ * an agent given every replica's URL sends it through `failoverTransport` (the wrapper the client
+ * and the CLI use): to the replica that answered last, and on no answer or a 503 on to the next.
+ * Each request to a replica may be lost, delayed, reordered, duplicated, held past the agent's
+ * timeout, or cut off by a partition; the replica runs the service's request path (the same
+ * `handleRequest` fastify calls) with every store call naming the request it serves; its answer
+ * travels back the same way, or is lost. Bodies go as JSON both ways, as over HTTP. An agent that
+ * gets no answer in time sees its request fail, its outcome unknown.
  */
 export class ServiceNetwork {
   readonly #ctx: WorldContext;
@@ -32,6 +53,8 @@ export class ServiceNetwork {
   readonly #links: Network;
   #requests = 0;
   #serves = 0;
+  /** By agent, drawn once from its own stream (so no other draw of the run moves). */
+  readonly #addressing = new Map<string, Addressing>();
 
   constructor(ctx: WorldContext, processes: NodeProcesses, links: Network) {
     this.#ctx = ctx;
@@ -39,9 +62,40 @@ export class ServiceNetwork {
     this.#links = links;
   }
 
-  /** `node`'s transport: what its `HttpLeaseClient` and agent commands send through. */
+  /**
+   * `node`'s transport: what its `HttpLeaseClient` and agent commands send through. Each call is
+   * a new process's (an agent command) or a new client's: a failover transport starts afresh.
+   */
   transportFor(node: SimNode): Transport {
-    return { send: (request, options) => this.#send(node, request, options.timeoutMs) };
+    const addressing = this.#addressingOf(node);
+    if (addressing.kind === 'balancer')
+      return { send: (request, options) => this.#send(node, null, request, options.timeoutMs) };
+    const replicas = this.#processes.replicas;
+    const listed = replicas.map((_, i) => replicas[(addressing.first + i) % replicas.length]!);
+    const ctx = this.#ctx;
+    return failoverTransport(
+      listed.map((replica) => ({
+        name: replica.id,
+        transport: {
+          send: (request, options) => this.#send(node, replica, request, options.timeoutMs),
+        },
+      })),
+      { monoMs: () => node.clock.monoMs(), onFailover: () => ctx.mark('requestFailedOver') },
+    );
+  }
+
+  #addressingOf(node: SimNode): Addressing {
+    let addressing = this.#addressing.get(node.id);
+    if (addressing === undefined) {
+      const prng = new Prng(this.#ctx.seed, `addressing:${node.id}`);
+      const replicas = this.#processes.replicas.length;
+      addressing =
+        prng.int(100) < FAILOVER_AGENT_PCT
+          ? { kind: 'failover', first: prng.int(replicas) }
+          : { kind: 'balancer' };
+      this.#addressing.set(node.id, addressing);
+    }
+    return addressing;
   }
 
   #latencyMs(): number {
@@ -53,7 +107,13 @@ export class ServiceNetwork {
     return latencyMs;
   }
 
-  #send(node: SimNode, request: ApiRequest, timeoutMs: number): Promise<TransportReply> {
+  /** One request to `to`, or (null) to the replica the load balancer picks. */
+  #send(
+    node: SimNode,
+    to: SimNode | null,
+    request: ApiRequest,
+    timeoutMs: number,
+  ): Promise<TransportReply> {
     const ctx = this.#ctx;
     const incarnation = node.incarnation;
     const wallMs = node.clock.wallMs();
@@ -65,7 +125,7 @@ export class ServiceNetwork {
       const injected = this.#processes.atAwait(node);
       if (injected === null || ctx.stopped()) return;
       const replicas = this.#processes.replicas;
-      const replica = replicas[ctx.network.int(replicas.length)]!;
+      const replica = to ?? replicas[ctx.network.int(replicas.length)]!;
       const swarm = ctx.swarm();
       const inSafety = ctx.phase() === 'safety';
       const duplicate = inSafety && fires(swarm, 'netDuplicate', ctx.faults);
