@@ -12,6 +12,7 @@ const SCRIPTS: readonly [string, string][] = [
   ['bench-zoo.ts', 'bench:zoo'],
   ['bench-pool.ts', 'bench:pool'],
   ['bench-http.ts', 'bench:http'],
+  ['bench-cli.ts', 'bench:cli'],
   ['production-bugs.ts', 'bugs'],
   ['mutation-survivors.ts', 'mutation:survivors'],
 ];

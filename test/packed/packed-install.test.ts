@@ -292,10 +292,15 @@ describe('packed packages installed into an empty project (plain Node, no worksp
         rmSync(loaded, { force: true });
         ok(run(process.execPath, ['--import', probe, bin, ...args], project), args[0]!);
         const urls = readFileSync(loaded, 'utf8').trim().split('\n');
+        // The agent commands run from the bundle (a script run with V8's code cache), not dist/.
         expect(
-          urls.some((u) => u.includes('/@leasehold/cli/bundle/')),
+          urls.some((u) => u.endsWith('/@leasehold/cli/bin/cached-load.js')),
           args[0],
         ).toBe(true);
+        expect(
+          urls.filter((u) => u.includes('/@leasehold/cli/dist/')),
+          args[0],
+        ).toEqual([]);
         const heavy = urls.filter((u) =>
           /\/node_modules\/(tsx|fastify|better-sqlite3|etcd3|@grpc|@modelcontextprotocol|@leasehold\/(sim|model|server|store-sqlite|store-etcd))\//.test(
             u,
@@ -303,6 +308,9 @@ describe('packed packages installed into an empty project (plain Node, no worksp
         );
         expect(heavy, args[0]).toEqual([]);
       }
+      // The first run wrote the bundle's code cache beside it, for the next.
+      const bundle = join(project, 'node_modules', '@leasehold', 'cli', 'bundle');
+      expect(readdirSync(bundle)).toContain('agent.cjs.cache');
     } finally {
       server.kill('SIGTERM');
     }

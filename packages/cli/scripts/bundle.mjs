@@ -1,10 +1,13 @@
-// Bundles the CLI's built JavaScript (dist/) into bundle/, the code the `leasehold` binary runs
-// once installed. Every command loads only its own chunk (the entry imports each command group
-// lazily), and the agent commands' chunk holds the typed HTTP client with its schema library in
-// one file: loading the schema library's seven hundred module files one by one cost more than
-// the whole budget of a command an agent's hook runs after every tool call. Everything else (the
-// simulator, the service, the store drivers, tsx) stays an import of its installed package.
-import { rmSync } from 'node:fs';
+// Bundles the agent commands (claim, heartbeat, gate, release, leases, ...) of the CLI's built
+// JavaScript (dist/) into one CommonJS file, bundle/agent.cjs, which the installed `leasehold`
+// binary runs for them (bin/leasehold.js) with V8's code cache. A coding agent's hook runs one of
+// these after every tool call, so their start-up is the product: imported as modules, the schema
+// library alone is seven hundred files, and compiling the code again on every call cost more than
+// running the command. Every other command (dst, serve, mcp) and the local-file backend stay in
+// dist/, imported as modules from the bundle when a command needs them: nothing is bundled twice
+// into one process that shares a class across the two.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { build } from 'esbuild';
 
 /** The packages bundled in; any other package a module imports stays external. */
@@ -17,33 +20,42 @@ const BUNDLED = new Set([
   'typebox',
 ]);
 
+/** CLI modules the agent commands never load, or load only as separate modules. */
+const OUTSIDE = /^\.\/(dst-[a-z-]+|serve|mcp-command|local-backend)\.js$/;
+
 function packageOf(specifier) {
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
 const root = new URL('..', import.meta.url);
-const outdir = new URL('bundle', root).pathname;
+const outdir = new URL('bundle/', root);
 rmSync(outdir, { recursive: true, force: true });
-await build({
+const built = await build({
+  write: false,
   absWorkingDir: root.pathname,
-  entryPoints: ['dist/main.js', 'dist/worker.js'],
-  outdir,
+  entryPoints: ['dist/main.js'],
+  outfile: new URL('agent.cjs', outdir).pathname,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  logLevel: 'warning',
   minify: true,
-  // A CommonJS package bundled into ES modules (commander) still calls require.
+  logLevel: 'warning',
+  // The modules' own URL, as dist/ has it (the version is read from ../package.json).
+  define: { 'import.meta.url': '__leaseholdModuleUrl' },
   banner: {
-    js: "import { createRequire as __leaseholdRequire } from 'node:module'; const require = __leaseholdRequire(import.meta.url);",
+    js: "var __leaseholdModuleUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', 'dist', 'main.js')).href;",
   },
   plugins: [
     {
-      name: 'external-packages',
+      name: 'external-modules',
       setup(context) {
+        // bundle/ and dist/ are siblings: the module at ../dist/ is the one dist/ would import.
+        context.onResolve({ filter: OUTSIDE }, (args) => ({
+          path: `../dist/${basename(args.path)}`,
+          external: true,
+        }));
         context.onResolve({ filter: /^[^./]/ }, (args) => {
           if (args.path.startsWith('node:') || BUNDLED.has(packageOf(args.path))) return undefined;
           return { path: args.path, external: true };
@@ -52,3 +64,19 @@ await build({
     },
   ],
 });
+// The bundle runs as a script with V8's code cache, where Node 20 has no dynamic import: an
+// import() of a module outside the bundle becomes a require() of it (Node 20.19 and later require
+// ES modules), which answers the same namespace.
+const code = built.outputFiles[0].text.replace(
+  /\bimport\("((?:node:|\.\.\/dist\/)[^"]+)"\)/g,
+  (_, specifier) => `Promise.resolve().then(()=>require(${JSON.stringify(specifier)}))`,
+);
+if (/\bimport\(/.test(code))
+  throw new Error('bundle/agent.cjs: an import() is left that no script can run');
+mkdirSync(outdir, { recursive: true });
+writeFileSync(new URL('agent.cjs', outdir), code);
+
+// Which commands the binary runs from the bundle: the agent group of the CLI's own table.
+const { COMMAND_GROUPS } = await import(new URL('dist/program.js', root).href);
+const agent = Object.keys(COMMAND_GROUPS).filter((name) => COMMAND_GROUPS[name] === 'agent');
+writeFileSync(new URL('commands.json', outdir), `${JSON.stringify({ agent })}\n`);

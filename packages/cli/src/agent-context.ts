@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { LeaseApi } from '@leasehold/api';
 import type { AgentHost } from '@leasehold/client';
 import { checkHolder, DEFAULT_CONFIG } from '@leasehold/core';
-import { httpBackend, type AgentBackend } from './agent-backend.js';
+import { BackendUnavailable, httpBackend, type AgentBackend } from './agent-backend.js';
 import { AgentStateFile } from './agent-state.js';
 import { UsageError, type CliIo } from './io.js';
 import { repositoryDb } from './repository-db.js';
@@ -168,7 +168,9 @@ async function openBackend(
   mkdirSync(dirname(db), { recursive: true });
   // Loaded only here: an agent talking to a service never loads the service or SQLite.
   const { localFileBackend } = await import('./local-backend.js');
-  return localFileBackend(db, `file ${named ?? db}`);
+  const opened = await localFileBackend(db, `file ${named ?? db}`);
+  if ('refused' in opened) throw new BackendUnavailable(opened.refused);
+  return opened;
 }
 
 function readConfig(flags: AgentFlags, io: CliIo): AgentConfigFile {

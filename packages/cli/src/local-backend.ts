@@ -8,17 +8,35 @@ import {
 } from '@leasehold/server/service';
 import type { LeaseStore } from '@leasehold/store';
 import { openSqliteStore } from '@leasehold/store-sqlite';
-import { BackendUnavailable, type AgentBackend } from './agent-backend.js';
+import type { AgentBackend } from './agent-backend.js';
+
+/*
+ * Loaded only for a command on a local file, and then as a module of its own (the installed CLI
+ * runs the agent commands from one bundled file and imports this beside it): it shares no class
+ * with its caller, so a refusal comes back as a value, not a thrown error.
+ */
+
+/** Why the local file cannot be the lease space. */
+export interface Refused {
+  readonly refused: string;
+}
 
 /** The local SQLite file at `path` as the agent commands' backend. */
-export async function localFileBackend(path: string, description: string): Promise<AgentBackend> {
+export async function localFileBackend(
+  path: string,
+  description: string,
+): Promise<AgentBackend | Refused> {
   const opened = openSqliteStore(path);
-  if (opened.kind === 'refused') throw new BackendUnavailable(opened.reason);
-  return { ...(await localBackend(opened.store, description)), file: path };
+  if (opened.kind === 'refused') return { refused: opened.reason };
+  const backend = await localBackend(opened.store, description);
+  return 'refused' in backend ? backend : { ...backend, file: path };
 }
 
 /** The service's request path in this process, over `store` (closed with the backend). */
-export async function localBackend(store: LeaseStore, description: string): Promise<AgentBackend> {
+async function localBackend(
+  store: LeaseStore,
+  description: string,
+): Promise<AgentBackend | Refused> {
   const settingsStore = storeSettings(store);
   const opened = await LeaseService.open({
     store,
@@ -26,7 +44,10 @@ export async function localBackend(store: LeaseStore, description: string): Prom
     random: systemRandom,
     ...(settingsStore === null ? {} : { settingsStore }),
   });
-  if (opened.kind === 'refused') throw new BackendUnavailable(opened.reason);
+  if (opened.kind === 'refused') {
+    await store.close();
+    return { refused: opened.reason };
+  }
   const service = opened.service;
   return {
     description,
