@@ -1,5 +1,5 @@
 import type { Transport } from '@leasehold/api';
-import { fetchTransport } from '@leasehold/api';
+import { fetchFailoverTransport } from '@leasehold/api';
 import { requestOnce } from './http-request.js';
 
 /**
@@ -20,16 +20,20 @@ export class BackendUnavailable extends Error {
   override readonly name = 'BackendUnavailable';
 }
 
-/** The service at `url`, called as `agent` if one is named (with `apiKey` if it checks keys). */
+/**
+ * The service at `urls` (several: replicas, failed over between), called as `agent` if one is
+ * named (with `apiKey` if it checks keys).
+ */
 export function httpBackend(
-  url: string,
+  urls: readonly string[],
   apiKey: string | undefined,
   agent: string | null,
 ): AgentBackend {
   return {
-    description: url.replace(/\/+$/, ''),
-    transport: fetchTransport({
-      url,
+    description: urls.map((url) => url.replace(/\/+$/, '')).join(','),
+    transport: fetchFailoverTransport({
+      urls,
+      monoMs: () => Math.floor(performance.now()),
       apiKey,
       fetch: requestOnce,
       ...(agent === null ? {} : { holder: agent }),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { LeaseApi } from '@leasehold/api';
+import { LeaseApi, SERVICE_URLS_MAX } from '@leasehold/api';
 import type { AgentHost } from '@leasehold/client';
 import { checkHolder, DEFAULT_CONFIG } from '@leasehold/core';
 import { BackendUnavailable, httpBackend, type AgentBackend } from './agent-backend.js';
@@ -148,12 +148,18 @@ async function openBackend(
   if (server !== undefined) {
     if (flags.db !== undefined)
       throw new UsageError('--db names a local file; leave it out with --server');
-    if (!/^https?:\/\/\S+$/.test(server)) {
-      throw new UsageError(
-        `--server must be an http:// or https:// URL (got ${JSON.stringify(server)})`,
-      );
+    // Several URLs, comma separated: replicas of the service, failed over between.
+    const urls = server.split(',');
+    if (urls.length > SERVICE_URLS_MAX)
+      throw new UsageError(`--server takes ${SERVICE_URLS_MAX} URLs at most (got ${urls.length})`);
+    for (const url of urls) {
+      if (!/^https?:\/\/\S+$/.test(url)) {
+        throw new UsageError(
+          `--server must be an http:// or https:// URL, or several separated by commas (got ${JSON.stringify(url)})`,
+        );
+      }
     }
-    return httpBackend(server, envOf(io, 'LEASEHOLD_API_KEY'), agent);
+    return httpBackend(urls, envOf(io, 'LEASEHOLD_API_KEY'), agent);
   }
   const named = flags.db ?? envOf(io, 'LEASEHOLD_DB') ?? config.db;
   const db = named === undefined ? repositoryDb(io.cwd) : pathIn(io, named);
