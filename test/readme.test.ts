@@ -227,6 +227,29 @@ describe(
       }
     });
 
+    describe('deployment: replicas over etcd, an agent given every URL', () => {
+      const block = claim("# on each replica's host");
+      const runner = join('packages', 'cli', 'test', 'agent-failover.test.ts');
+      runsAsPrinted(
+        block,
+        () =>
+          `${runner} runs this with the CI cluster: two replicas, an agent given both URLs, one replica SIGKILLed mid-heartbeat`,
+      );
+      it(`${runner} starts \`serve --store etcd\` replicas and gives an agent every URL`, () => {
+        const [serve, claimed] = commands(block);
+        expect(serve).toMatch(/^npx leasehold serve --store etcd --etcd-endpoints \S+/);
+        expect(claimed).toMatch(/--server http:\/\/\S+,http:\/\/\S+$/);
+        const test = readFileSync(join(root, runner), 'utf8');
+        for (const text of [
+          "'--store',",
+          "'etcd',",
+          "'--etcd-endpoints',",
+          '`${relay.url},${second.url}`',
+        ])
+          expect(test).toContain(text);
+      });
+    });
+
     describe('chaos runs', () =>
       runsAsPrinted(claim('npm run chaos:sqlite'), (command) =>
         command.includes('chaos:etcd')
