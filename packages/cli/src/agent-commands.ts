@@ -89,7 +89,10 @@ function withAgentFlags(
 ): Command {
   return command
     .option('--agent <id>', "this agent's holder id (or LEASEHOLD_AGENT)")
-    .option('--server <url>', 'the lease service (or LEASEHOLD_URL); without one, a local file')
+    .option(
+      '--server <urls>',
+      "the lease service (or LEASEHOLD_URL): its URL, or its replicas' URLs comma separated; without one, a local file",
+    )
     .option(
       '--db <file>',
       "local SQLite file when no server is named (or LEASEHOLD_DB; default: the git repository's, shared by its worktrees)",

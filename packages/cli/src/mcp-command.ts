@@ -27,7 +27,10 @@ export function mcpCommand(io: CliIo, done: Done): Command {
   return new Command('mcp')
     .description("serve this agent's lease tools to a coding agent over MCP (stdio)")
     .option('--agent <id>', "the agent's holder id (or LEASEHOLD_AGENT)")
-    .option('--server <url>', 'the lease service (or LEASEHOLD_URL); without one, a local file')
+    .option(
+      '--server <urls>',
+      "the lease service (or LEASEHOLD_URL): its URL, or its replicas' URLs comma separated; without one, a local file",
+    )
     .option(
       '--db <file>',
       "local SQLite file when no server is named (or LEASEHOLD_DB; default: the git repository's, shared by its worktrees)",
