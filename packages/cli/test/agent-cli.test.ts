@@ -1,42 +1,13 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { BIN, startServerProcess, type ServerProcess } from '../../server/test/server-process.js';
+import { startServerProcess, type ServerProcess } from '../../server/test/server-process.js';
+import { leasehold } from './agent-process.js';
 
 // The agent commands end to end, as separate processes (each command is one, as in a hook):
 // against a real `leasehold serve` process, and against a local SQLite file.
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  json(): any;
-}
-
-function leasehold(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd,
-    env: { ...withoutLeaseholdVars(process.env), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  return new Promise((resolve) =>
-    child.once('close', (code) =>
-      resolve({ code, stdout, stderr, json: () => JSON.parse(stdout.trim().split('\n').at(-1)!) }),
-    ),
-  );
-}
-
-/** The test's environment without LEASEHOLD_* settings: each test names its own. */
-function withoutLeaseholdVars(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('LEASEHOLD_')));
-}
 
 function workflow(where: () => { cwd: string; flags: string[] }) {
   const run = (agent: string, args: string[]) => {

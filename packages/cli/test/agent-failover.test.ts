@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer, connect, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SERVICE_URLS_MAX } from '@leasehold/api';
-import { BIN, startServerProcess, type ServerProcess } from '../../server/test/server-process.js';
+import { startServerProcess, type ServerProcess } from '../../server/test/server-process.js';
 import {
   announceMissingEtcd,
   deleteRunKeys,
@@ -13,39 +12,11 @@ import {
   etcdReachable,
   RUN_PREFIX,
 } from '../../store-etcd/test/etcd-env.js';
+import { leasehold } from './agent-process.js';
 import { cli } from './run-cli.js';
 
 // The agent commands given several service URLs (`--server a,b`): each request goes to the
 // replica that answers, and on no answer or a 503 to the next, under the same request id.
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  json(): any;
-}
-
-/** One agent command as its own process, as a hook runs it. */
-function leasehold(cwd: string, args: string[]): Promise<Run> {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('LEASEHOLD_')),
-  );
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  return new Promise((resolve) =>
-    child.once('close', (code) =>
-      resolve({ code, stdout, stderr, json: () => JSON.parse(stdout.trim().split('\n').at(-1)!) }),
-    ),
-  );
-}
 
 describe('agent commands: --server takes several URLs, each checked', () => {
   test('a URL of the list that is not http(s), or more than SERVICE_URLS_MAX, is a usage error (64)', async () => {
