@@ -267,11 +267,27 @@ describe('packed packages installed into an empty project (plain Node, no worksp
     let err = '';
     server.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
     const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
-    // Every module a command resolves, written down by a resolve hook registered before it runs.
-    const probe = join(work, 'probe.mjs');
+    // Every module a command loads, written down by hooks set before it runs: one for require()
+    // (CommonJS, and ES modules required), one for import().
     const loaded = join(work, 'loaded.txt');
+    const requireProbe = join(work, 'probe.cjs');
     writeFileSync(
-      probe,
+      requireProbe,
+      [
+        "const Module = require('node:module');",
+        "const { appendFileSync } = require('node:fs');",
+        'const resolve = Module._resolveFilename;',
+        'Module._resolveFilename = function (...args) {',
+        '  const found = resolve.apply(this, args);',
+        `  appendFileSync(${JSON.stringify(loaded)}, found + '\\n');`,
+        '  return found;',
+        '};',
+        '',
+      ].join('\n'),
+    );
+    const importProbe = join(work, 'probe.mjs');
+    writeFileSync(
+      importProbe,
       `import { register } from 'node:module';\nregister('data:text/javascript,' + encodeURIComponent(${JSON.stringify(
         `import { appendFileSync } from 'node:fs';\nexport async function resolve(specifier, context, next) {\n  const resolved = await next(specifier, context);\n  appendFileSync(${JSON.stringify(loaded)}, resolved.url + '\\n');\n  return resolved;\n}\n`,
       )}));\n`,
@@ -290,7 +306,14 @@ describe('packed packages installed into an empty project (plain Node, no worksp
         ['leases', '--server', url],
       ]) {
         rmSync(loaded, { force: true });
-        ok(run(process.execPath, ['--import', probe, bin, ...args], project), args[0]!);
+        ok(
+          run(
+            process.execPath,
+            ['--require', requireProbe, '--import', importProbe, bin, ...args],
+            project,
+          ),
+          args[0]!,
+        );
         const urls = readFileSync(loaded, 'utf8').trim().split('\n');
         // The agent commands run from the bundle (a script run with V8's code cache), not dist/.
         expect(

@@ -5,15 +5,14 @@
 // rejects is compiled from the source and written again; a directory that is not writable (a
 // system-wide install) only means no cache. Written to a temporary name and renamed, so two
 // processes never read half a file.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire, Module } from 'node:module';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Script } from 'node:vm';
+'use strict';
+const { readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { createRequire, Module } = require('node:module');
+const { dirname } = require('node:path');
+const { Script } = require('node:vm');
 
-/** The exports of the CommonJS file at `url`, run through the code cache beside it. */
-export function loadCached(url) {
-  const filename = fileURLToPath(url);
+/** The exports of the CommonJS file at `filename`, run through the code cache beside it. */
+function loadCached(filename) {
   const cacheFile = `${filename}.cache`;
   let cachedData;
   try {
@@ -21,10 +20,7 @@ export function loadCached(url) {
   } catch {
     cachedData = undefined;
   }
-  const script = new Script(Module.wrap(readFileSync(filename, 'utf8')), {
-    filename,
-    cachedData,
-  });
+  const script = new Script(Module.wrap(readFileSync(filename, 'utf8')), { filename, cachedData });
   if (cachedData === undefined || script.cachedDataRejected === true) {
     process.once('exit', () => {
       try {
@@ -46,3 +42,5 @@ export function loadCached(url) {
   );
   return module.exports;
 }
+
+module.exports = { loadCached };

@@ -1,32 +1,38 @@
 #!/usr/bin/env node
 // The `leasehold` binary. Installed from npm it runs built JavaScript under plain Node and never
 // loads tsx (only `--impl my-lease.ts` does, when it loads that file): the agent commands from
-// bundle/agent.cjs, one file compiled with V8's code cache (a hook runs one after every tool
-// call), every other command from dist/. In a checkout of the repository (tsconfig.build.json
-// beside package.json: the packed package does not ship it) it runs the TypeScript sources
-// through tsx, resolving the workspace packages to their sources too (the `@leasehold/source`
-// export condition), so no build step stands between an edit and a run.
-import { existsSync, readFileSync } from 'node:fs';
+// bundle/agent.cjs, one file run with V8's code cache (a hook runs one after every tool call), every
+// other command from dist/. In a checkout of the repository (tsconfig.build.json beside
+// package.json: the packed package does not ship it) it runs the TypeScript sources through tsx,
+// resolving the workspace packages to their sources too (the `@leasehold/source` export
+// condition), so no build step stands between an edit and a run. This directory's package.json
+// makes these files CommonJS: an ES module entry costs every command the module loader's start.
+'use strict';
+const { existsSync, readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { pathToFileURL } = require('node:url');
 
 const argv = process.argv.slice(2);
-const checkout = existsSync(new URL('../tsconfig.build.json', import.meta.url));
-let main;
-if (checkout) {
-  const [{ register }, { register: registerHooks }] = await Promise.all([
-    import('tsx/esm/api'),
-    import('node:module'),
-  ]);
-  register();
-  registerHooks(
-    'data:text/javascript,export function resolve(s, c, next) { return next(s, { ...c, conditions: [...c.conditions, "@leasehold/source"] }); }',
-  );
-  main = await import(new URL('../src/main.ts', import.meta.url).href);
-} else {
-  const bundled = JSON.parse(readFileSync(new URL('../bundle/commands.json', import.meta.url)));
-  main = bundled.agent.includes(argv[0])
-    ? (await import('./cached-load.js')).loadCached(new URL('../bundle/agent.cjs', import.meta.url))
-    : await import('../dist/main.js');
+const root = join(__dirname, '..');
+
+async function cli() {
+  if (existsSync(join(root, 'tsconfig.build.json'))) {
+    const [{ register }, { register: registerHooks }] = await Promise.all([
+      import('tsx/esm/api'),
+      import('node:module'),
+    ]);
+    register();
+    registerHooks(
+      'data:text/javascript,export function resolve(s, c, next) { return next(s, { ...c, conditions: [...c.conditions, "@leasehold/source"] }); }',
+    );
+    return import(pathToFileURL(join(root, 'src', 'main.ts')).href);
+  }
+  const bundled = JSON.parse(readFileSync(join(root, 'bundle', 'commands.json'), 'utf8'));
+  if (bundled.agent.includes(argv[0]))
+    return require('./cached-load.js').loadCached(join(root, 'bundle', 'agent.cjs'));
+  return import(pathToFileURL(join(root, 'dist', 'main.js')).href);
 }
+
 // A reader that stops early (`leasehold dst run --help | head`) is not an error of the CLI.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error) => {
@@ -42,4 +48,8 @@ const io = {
   interactive: Boolean(process.stderr.isTTY),
   color: Boolean(process.stdout.isTTY) && process.env.NO_COLOR === undefined,
 };
-process.exitCode = await main.runCli(argv, io);
+cli()
+  .then((main) => main.runCli(argv, io))
+  .then((code) => {
+    process.exitCode = code;
+  });

@@ -23,6 +23,21 @@ const BUNDLED = new Set([
 /** CLI modules the agent commands never load, or load only as separate modules. */
 const OUTSIDE = /^\.\/(dst-[a-z-]+|serve|mcp-command|local-backend)\.js$/;
 
+/**
+ * Node modules the agent commands import and seldom call (the CLI parser's subcommand processes,
+ * the guard's git, a claim's request id): each is loaded at its first call, not at start. Only the
+ * names listed exist in the bundle: a build that uses another one fails.
+ */
+const LAZY = { child_process: ['spawn', 'spawnSync'], crypto: ['randomUUID'] };
+
+function lazyModule(name) {
+  const load = `let loaded; const load = () => (loaded ??= require(${JSON.stringify(name)}));`;
+  const names = LAZY[name].map(
+    (f) => `export function ${f}(...args) { return load().${f}(...args); }`,
+  );
+  return [load, ...names].join('\n');
+}
+
 function packageOf(specifier) {
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
@@ -51,6 +66,14 @@ const built = await build({
     {
       name: 'external-modules',
       setup(context) {
+        context.onResolve({ filter: /^node:(child_process|crypto)$/ }, (args) => ({
+          path: args.path.slice('node:'.length),
+          namespace: 'lazy-node',
+        }));
+        context.onLoad({ filter: /.*/, namespace: 'lazy-node' }, (args) => ({
+          contents: lazyModule(args.path),
+          loader: 'js',
+        }));
         // bundle/ and dist/ are siblings: the module at ../dist/ is the one dist/ would import.
         context.onResolve({ filter: OUTSIDE }, (args) => ({
           path: `../dist/${basename(args.path)}`,
