@@ -29,7 +29,7 @@ async function cli() {
   }
   const bundled = JSON.parse(readFileSync(join(root, 'bundle', 'commands.json'), 'utf8'));
   if (bundled.agent.includes(argv[0]))
-    return require('./cached-load.js').loadCached(join(root, 'bundle', 'agent.cjs'));
+    return require('./cached-load.js').loadCached(join(root, 'bundle', 'agent.cjs'), argv[0]);
   return import(pathToFileURL(join(root, 'dist', 'main.js')).href);
 }
 
