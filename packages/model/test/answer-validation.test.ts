@@ -82,8 +82,6 @@ function held(holder: string, token: number, expiresAtMs: number): LeaseRecord {
     acquiredAtMs: expiresAtMs - 1_000,
     expiresAtMs,
     renewals: 0,
-    maxRenewals: null,
-    maxAgeMs: null,
   };
 }
 

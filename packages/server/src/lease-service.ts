@@ -70,10 +70,6 @@ export interface AcquireInput {
    * granted a second time (I-8).
    */
   readonly tokenFloor?: number;
-  /** The lease's own renewal limit, kept in its record (the deployment's applies beside it). */
-  readonly maxRenewals?: number;
-  /** The lease's own maximum age: no renewal extends it past `acquiredAtMs + maxAgeMs`. */
-  readonly maxAgeMs?: number;
 }
 
 export interface RenewInput {
@@ -227,8 +223,6 @@ export class LeaseService {
           ownerKey: attempt.ownerKey,
           ttlMs,
           uncertainToken: attempt.uncertainToken,
-          maxRenewals: input.maxRenewals ?? null,
-          maxAgeMs: input.maxAgeMs ?? null,
         },
         config,
       ) ?? checkWaitMs(waitMs);
@@ -274,8 +268,6 @@ export class LeaseService {
             requestId,
             // A retry of a granted request is answered with the grant: it needs the key it got.
             ownerKey: replayedOwnerKey(record, requestId, input.holder) ?? attempt.ownerKey,
-            maxRenewals: input.maxRenewals ?? null,
-            maxAgeMs: input.maxAgeMs ?? null,
             ttlMs,
             uncertainToken: attempt.uncertainToken,
           },
@@ -594,7 +586,5 @@ export function leaseView(lease: Omit<LeaseView, 'leaseId'>): LeaseView {
     acquiredAtMs: lease.acquiredAtMs,
     expiresAtMs: lease.expiresAtMs,
     renewals: lease.renewals,
-    maxRenewals: lease.maxRenewals,
-    maxAgeMs: lease.maxAgeMs,
   };
 }

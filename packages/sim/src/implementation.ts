@@ -23,14 +23,7 @@ import type { SimulatedStore } from './simulated-store.js';
 export interface LeaseClientLike {
   acquire(
     resource: string,
-    options?: {
-      ttlMs?: number;
-      waitMs?: number;
-      requestId?: string;
-      /** The lease's own limits, kept in its record (see `AcquireOptions`). */
-      maxRenewals?: number;
-      maxAgeMs?: number;
-    },
+    options?: { ttlMs?: number; waitMs?: number; requestId?: string },
   ): Promise<AcquireOutcome>;
   renew(lease: Lease, options?: { ttlMs?: number }): Promise<RenewOutcome>;
   release(lease: Lease): Promise<ReleaseOutcome>;

@@ -164,8 +164,6 @@ export function quarantineRecord(
     acquiredAtMs: mark.atMs,
     expiresAtMs,
     renewals: 0,
-    maxRenewals: null,
-    maxAgeMs: null,
   };
 }
 
