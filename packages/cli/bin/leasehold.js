@@ -50,6 +50,13 @@ const io = {
 };
 cli()
   .then((main) => main.runCli(argv, io))
-  .then((code) => {
-    process.exitCode = code;
-  });
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    // The CLI itself could not be loaded (a broken install): not a refusal (1), an internal error.
+    (error) => {
+      process.stderr.write(`leasehold: cannot start: ${error?.stack ?? error}\n`);
+      process.exitCode = 70;
+    },
+  );
