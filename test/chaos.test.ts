@@ -185,6 +185,8 @@ function held(holder: string, token: number, atMs: number, ttlMs = 1_000): Lease
     acquiredAtMs: atMs,
     expiresAtMs: atMs + ttlMs,
     renewals: 0,
+    maxRenewals: null,
+    maxAgeMs: null,
   };
 }
 

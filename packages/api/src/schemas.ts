@@ -1,6 +1,8 @@
 import { Type, type Static } from 'typebox';
 import {
   HOLDER_BYTES_MAX,
+  LEASE_AGE_MS_LIMIT_MAX,
+  RENEWALS_LIMIT_MAX,
   REQUEST_ID_BYTES_MAX,
   RESOURCE_BYTES_MAX,
   TOKEN_MAX,
@@ -32,6 +34,14 @@ const NullableInt = Type.Union([Type.Integer(), Type.Null()]);
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 /** Query numbers arrive as text; checked as digits here, ranged by the handler. */
 const Digits = Type.String({ pattern: '^[0-9]{1,15}$' });
+/** A lease's own limits, as acquire sets them and replies show them (null: none). */
+const LeaseMaxRenewals = Type.Union([Type.Integer(), Type.Null()], {
+  description: "The lease's own renewal limit, given at acquire (null: none)",
+});
+const LeaseMaxAgeMs = Type.Union([Type.Integer(), Type.Null()], {
+  description:
+    "The lease's own maximum age, given at acquire: never renewed past acquired_at_ms + max_age_ms (null: none)",
+});
 
 export const AcquireBody = Type.Object(
   {
@@ -47,6 +57,22 @@ export const AcquireBody = Type.Object(
         maximum: TOKEN_MAX,
         description:
           'The lowest token this request may be granted: one above the highest the caller has seen for the resource (or a held answer named). A copy of the request the network delivers late, or a retry, once the lease has been granted so often since that the service no longer remembers the request id, is answered 410 superseded instead of granted a second time.',
+      }),
+    ),
+    max_renewals: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: RENEWALS_LIMIT_MAX,
+        description:
+          "The lease's own renewal limit, kept with it: a renewal past it is refused (409 max_renewals_reached, limit lease). The deployment's limit still applies: the tighter of the two.",
+      }),
+    ),
+    max_age_ms: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: LEASE_AGE_MS_LIMIT_MAX,
+        description:
+          "The lease's own maximum age, at least its TTL, kept with it: a renewal whose expiry would pass acquired_at_ms + max_age_ms is capped there.",
       }),
     ),
   },
@@ -145,6 +171,8 @@ export const LeaseReply = Type.Object({
   expires_at_ms: Type.Integer(),
   ttl_ms: Type.Integer(),
   renewals: Type.Integer(),
+  max_renewals: LeaseMaxRenewals,
+  max_age_ms: LeaseMaxAgeMs,
   replayed: Type.Boolean(),
 });
 
@@ -159,6 +187,8 @@ export const RenewReply = Type.Object({
   expires_at_ms: Type.Integer(),
   ttl_ms: Type.Integer(),
   renewals: Type.Integer(),
+  max_renewals: LeaseMaxRenewals,
+  max_age_ms: LeaseMaxAgeMs,
   skipped: Type.Boolean({ description: 'True when inside min_interval_ms: nothing was written' }),
 });
 
@@ -192,6 +222,12 @@ export const ErrorReply = Type.Object({
   token: Type.Optional(Type.Integer()),
   renewals: Type.Optional(Type.Integer()),
   max_renewals: Type.Optional(Type.Integer()),
+  limit: Type.Optional(
+    Type.Union([Type.Literal('lease'), Type.Literal('deployment')], {
+      description:
+        "409 max_renewals_reached: whose limit max_renewals is, the lease's own (given at acquire) or the deployment's",
+    }),
+  ),
   token_floor: Type.Optional(
     Type.Integer({
       description:
@@ -211,6 +247,8 @@ export const StatusReply = Type.Object({
   ttl_ms: NullableInt,
   acquired_at: NullableIso,
   renewals: NullableInt,
+  max_renewals: NullableInt,
+  max_age_ms: NullableInt,
   last_holder: NullableString,
   freed_by: NullableString,
   updated_at: NullableIso,

@@ -10,13 +10,15 @@ import {
 } from '@leasehold/api';
 import {
   beliefDurationMs,
-  beliefEndsAtMonoMs,
+  beliefEndsAtMonoForGrantMs,
   checkHolder,
+  checkLeaseLimits,
   checkRequestId,
   checkResource,
   checkTtlMs,
   DEFAULT_CONFIG,
   invalid,
+  TTL_MS_LIMIT_MIN,
   type Clock,
   type Expired,
   type Invalid,
@@ -25,6 +27,7 @@ import {
 } from '@leasehold/core';
 import { acquireAll, type AcquireAllOptions, type AcquireAllOutcome } from './acquire-all.js';
 import { attemptsBudget, type BudgetOptions } from './attempts-budget.js';
+import { acquireTtlMs, type ClientDefaults } from './client-defaults.js';
 import { forceClaim, type ForceClaimOptions, type ForceClaimOutcome } from './force-claim.js';
 import { HolderState } from './holder-state.js';
 import { randomIds, type IdSource } from './ids.js';
@@ -93,6 +96,8 @@ export interface HttpLeaseClientOptions {
   /** A signal aborted after `ms` (default: the system's, the client's one use of real timers). */
   readonly timeoutSignal?: (ms: number) => AbortSignal;
   readonly onListenerError?: ListenerErrorHandler;
+  /** What a call uses when it does not say (its retry budget, an acquire's TTL). */
+  readonly defaults?: ClientDefaults;
 }
 
 /** A lease the service granted: the lease id names it in renew and release. */
@@ -136,6 +141,7 @@ export class HttpLeaseClient implements LeaseClientApi {
    * counts its belief from the first send. Bounded: UNCERTAIN_ACQUIRES_MAX.
    */
   readonly #sent = new Map<string, { floor: number; readonly firstSendMonoMs: number }>();
+  readonly #defaults: ClientDefaults;
 
   constructor(options: HttpLeaseClientOptions) {
     this.holder = options.holder;
@@ -144,6 +150,7 @@ export class HttpLeaseClient implements LeaseClientApi {
     this.#clock = options.clock;
     this.#ids = options.ids ?? randomIds();
     this.#requestMsMax = options.requestMsMax ?? HTTP_REQUEST_MS_DEFAULT;
+    this.#defaults = options.defaults ?? {};
     this.#state = new HolderState(
       options.holder,
       options.clock,
@@ -161,17 +168,25 @@ export class HttpLeaseClient implements LeaseClientApi {
    * still leaves most of the belief.
    */
   async acquire(resource: string, options: AcquireCallOptions = {}): Promise<AcquireOutcome> {
-    const attemptsMax = attemptsBudget(options);
+    const attemptsMax = attemptsBudget(options, this.#defaults);
     if (typeof attemptsMax !== 'number') return attemptsMax;
     const requestId = options.requestId ?? this.#ids.requestId();
+    const ttlMs = acquireTtlMs(options.ttlMs, this.#defaults, this.config);
+    if (typeof ttlMs === 'object') return ttlMs;
     // Input no lease can have is refused before any request, as LeaseClient refuses it before
-    // any store call: the name, the id, and a TTL outside this client's configured bounds (the
-    // service may still refuse one outside its own).
+    // any store call: the name, the id, a TTL outside this client's configured bounds, and the
+    // lease's own limits (the service may still refuse a TTL outside its own bounds, or a maximum
+    // age below its default TTL).
     const invalid =
       checkResource(resource) ??
       checkHolder(this.holder) ??
       checkRequestId(requestId) ??
-      (options.ttlMs === undefined ? null : checkTtlMs(options.ttlMs, this.config));
+      (ttlMs === undefined ? null : checkTtlMs(ttlMs, this.config)) ??
+      checkLeaseLimits({
+        ttlMs: ttlMs ?? TTL_MS_LIMIT_MIN,
+        maxRenewals: options.maxRenewals,
+        maxAgeMs: options.maxAgeMs,
+      });
     if (invalid !== null) return invalid;
     let first = this.#sent.get(requestId);
     if (first === undefined) {
@@ -184,7 +199,7 @@ export class HttpLeaseClient implements LeaseClientApi {
     const deadlineMonoMs = this.#clock.monoMs() + (options.waitMs ?? 0);
     const roundWaitMsMax = Math.min(
       HTTP_WAIT_MS_MAX,
-      Math.floor(beliefDurationMs(options.ttlMs ?? this.config.ttlMsDefault, this.config) / 2),
+      Math.floor(beliefDurationMs(ttlMs ?? this.config.ttlMsDefault, this.config) / 2),
     );
     for (let round = 0; round < ACQUIRE_ROUNDS_MAX; round++) {
       const waitMs = Math.max(0, Math.min(deadlineMonoMs - this.#clock.monoMs(), roundWaitMsMax));
@@ -192,9 +207,11 @@ export class HttpLeaseClient implements LeaseClientApi {
         resource,
         holder: this.holder,
         request_id: requestId,
-        ...(options.ttlMs === undefined ? {} : { ttl_ms: options.ttlMs }),
+        ...(ttlMs === undefined ? {} : { ttl_ms: ttlMs }),
         ...(waitMs > 0 ? { wait_ms: waitMs } : {}),
         token_floor: floor.floor,
+        ...(options.maxRenewals === undefined ? {} : { max_renewals: options.maxRenewals }),
+        ...(options.maxAgeMs === undefined ? {} : { max_age_ms: options.maxAgeMs }),
       });
       const sent = await this.#send('acquire', body, attemptsMax, waitMs, undefined, (reply) => {
         // None of the service's writes applied: its floor is safe for every later attempt.
@@ -263,7 +280,7 @@ export class HttpLeaseClient implements LeaseClientApi {
     lease: Lease,
     options: { readonly ttlMs?: number } & BudgetOptions = {},
   ): Promise<RenewOutcome> {
-    const attemptsMax = attemptsBudget(options);
+    const attemptsMax = attemptsBudget(options, this.#defaults);
     if (typeof attemptsMax !== 'number') return attemptsMax;
     const leaseId = leaseIdOf(lease);
     if (typeof leaseId !== 'string') return leaseId;
@@ -299,13 +316,14 @@ export class HttpLeaseClient implements LeaseClientApi {
         kind: 'maxRenewalsReached',
         renewals: reply.body.renewals ?? 0,
         maxRenewals: reply.body.max_renewals ?? 0,
+        limit: reply.body.limit ?? 'deployment',
       };
     }
     return refusal(reply.status, reply.body);
   }
 
   async release(lease: Lease, options: BudgetOptions = {}): Promise<ReleaseOutcome> {
-    const attemptsMax = attemptsBudget(options);
+    const attemptsMax = attemptsBudget(options, this.#defaults);
     if (typeof attemptsMax !== 'number') return attemptsMax;
     const leaseId = leaseIdOf(lease);
     if (typeof leaseId !== 'string') return leaseId;
@@ -467,11 +485,13 @@ export class HttpLeaseClient implements LeaseClientApi {
       | 'acquired_at_ms'
       | 'expires_at_ms'
       | 'renewals'
+      | 'max_renewals'
+      | 'max_age_ms'
     >,
     ownerKey: string,
     sendMonoMs: number,
   ): HttpLease {
-    return {
+    const grant = {
       leaseId: body.lease_id,
       resource: body.resource,
       holder: body.holder,
@@ -481,8 +501,21 @@ export class HttpLeaseClient implements LeaseClientApi {
       acquiredAtMs: body.acquired_at_ms,
       expiresAtMs: body.expires_at_ms,
       renewals: body.renewals,
-      validUntilMonoMs: beliefEndsAtMonoMs(sendMonoMs, body.ttl_ms, this.config),
+      maxRenewals: body.max_renewals,
+      maxAgeMs: body.max_age_ms,
     };
+    // The service's clock decided a renewal capped at the lease's maximum age: its wall-clock
+    // bound counts from this client's two clocks, read together now.
+    const wallMs = this.#clock.wallMs();
+    const monoMs = this.#clock.monoMs();
+    const validUntilMonoMs = beliefEndsAtMonoForGrantMs(
+      grant,
+      sendMonoMs,
+      wallMs,
+      monoMs,
+      this.config,
+    );
+    return { ...grant, validUntilMonoMs };
   }
 
   /**
@@ -600,6 +633,8 @@ const CALLER_FIELDS: Readonly<Record<string, string>> = {
   lease_id: 'leaseId',
   min_interval_ms: 'minIntervalMs',
   expected_holder: 'expectedHolder',
+  max_renewals: 'maxRenewals',
+  max_age_ms: 'maxAgeMs',
 };
 
 /**

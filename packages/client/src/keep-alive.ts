@@ -1,4 +1,4 @@
-import { assert, assertNever, type Clock } from '@leasehold/core';
+import { assert, assertNever, maxAgeEndsAtMs, type Clock } from '@leasehold/core';
 import type { LostReason } from './lease-events.js';
 import {
   KEEPALIVE_LOSS_LEAD_MS,
@@ -10,7 +10,12 @@ import {
 import type { Lease, RenewOutcome } from './outcomes.js';
 
 export interface KeepAliveOptions {
-  /** Renewals this keep-alive makes at most; then the lease runs out and is lost at its belief end. */
+  /**
+   * Renewals this keep-alive makes at most; then the lease runs out and is lost at its belief end.
+   * It renews no more at the lease's own limits either (given at acquire: once the lease has had
+   * its `maxRenewals`, or expires at its `maxAgeMs`), where a renewal would be refused or extend
+   * nothing.
+   */
   readonly maxRenewals?: number;
   /** Aborting it stops the keep-alive, as `stop()` does. */
   readonly signal?: AbortSignal;
@@ -163,9 +168,12 @@ export class KeepAliveLoop implements KeepAlive {
     await this.#sleepUntil(Infinity);
   }
 
-  /** When to renew a lease obtained at `obtainedMonoMs` (never, past this call's maxRenewals). */
+  /**
+   * When to renew a lease obtained at `obtainedMonoMs`: never past this call's maxRenewals, nor
+   * past the lease's own limits.
+   */
   #renewAt(obtainedMonoMs: number): number {
-    if (this.#renewals >= this.#maxRenewals) return Infinity;
+    if (this.#renewals >= this.#maxRenewals || atOwnLimit(this.#lease)) return Infinity;
     return obtainedMonoMs + Math.floor(this.#lease.ttlMs / KEEPALIVE_RENEW_FRACTION_DIVISOR);
   }
 
@@ -241,6 +249,16 @@ export class KeepAliveLoop implements KeepAlive {
     this.#host.ended(this, end);
     this.#resolveDone(end);
   }
+}
+
+/**
+ * The lease has had the renewals its own limit allows, or expires at its maximum age: a renewal
+ * would be refused, or extend nothing.
+ */
+function atOwnLimit(lease: Lease): boolean {
+  if (lease.maxRenewals !== null && lease.renewals >= lease.maxRenewals) return true;
+  const ageEndsAtMs = maxAgeEndsAtMs(lease);
+  return ageEndsAtMs !== null && lease.expiresAtMs >= ageEndsAtMs;
 }
 
 function retryDelayMs(failures: number): number {

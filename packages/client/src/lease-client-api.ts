@@ -13,11 +13,22 @@ import type {
 import type { LeaseScope, WithLeaseOptions, WithLeaseResult } from './with-lease.js';
 
 export interface AcquireCallOptions extends BudgetOptions {
+  /** The lease's TTL; defaults to the client's `defaults.ttlMs`, else the configured default. */
   readonly ttlMs?: number;
   /** Reuse an id to make a retried call idempotent across calls (I-8). */
   readonly requestId?: string;
   /** Block up to this long (monotonic ms) while the lease is held by someone else. 0: do not wait. */
   readonly waitMs?: number;
+  /**
+   * The lease's own renewal limit, kept in its record and enforced at every renewal (the tighter
+   * of it and the deployment's applies); a keep-alive stops renewing at it.
+   */
+  readonly maxRenewals?: number;
+  /**
+   * The lease's own maximum age (at least its TTL), kept in its record: no renewal extends it past
+   * `acquiredAtMs + maxAgeMs`.
+   */
+  readonly maxAgeMs?: number;
 }
 
 /**

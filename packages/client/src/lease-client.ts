@@ -1,8 +1,8 @@
 import {
   DEFAULT_CONFIG,
   beliefDurationMs,
+  beliefEndsAtMonoForGrantMs,
   beliefEndsAtMonoFromWallMs,
-  beliefEndsAtMonoMs,
   checkAcquireRequest,
   checkExpireRequest,
   checkForceReleaseRequest,
@@ -22,6 +22,7 @@ import type { LeaseStore } from '@leasehold/store';
 import { acquireAll, type AcquireAllOptions, type AcquireAllOutcome } from './acquire-all.js';
 import { attemptsBudget, type BudgetOptions } from './attempts-budget.js';
 import { CasLoop, type Settled } from './cas-loop.js';
+import { acquireTtlMs, type ClientDefaults } from './client-defaults.js';
 import { forceClaim, type ForceClaimOptions, type ForceClaimOutcome } from './force-claim.js';
 import { HolderState } from './holder-state.js';
 import { randomIds, type IdSource } from './ids.js';
@@ -71,6 +72,8 @@ export interface LeaseClientOptions {
   readonly decisions?: Partial<LeaseDecisions>;
   /** Hears exceptions thrown by event listeners; defaults to a process warning. */
   readonly onListenerError?: ListenerErrorHandler;
+  /** What a call uses when it does not say (its retry budget, an acquire's TTL). */
+  readonly defaults?: ClientDefaults;
 }
 
 /** The decision functions a client runs (all pure; see `@leasehold/core`). */
@@ -91,6 +94,7 @@ const CORE_DECISIONS: LeaseDecisions = {
 };
 
 export interface AcquireOptions {
+  /** The lease's TTL; defaults to the client's `defaults.ttlMs`, else the config's `ttlMsDefault`. */
   readonly ttlMs?: number;
   /** Reuse an id to make a retried call idempotent across calls (I-8). */
   readonly requestId?: string;
@@ -102,6 +106,18 @@ export interface AcquireOptions {
   readonly waitMs?: number;
   /** Store round trips per attempt (1..ATTEMPTS_MAX; see BudgetOptions). */
   readonly attemptsMax?: number;
+  /**
+   * The lease's own renewal limit, kept in its record: every renewal of it, by any client or
+   * route, is refused past it (`maxRenewalsReached`, `limit: 'lease'`). It can only tighten the
+   * deployment's `maxRenewals` (the tighter applies); a keep-alive stops renewing at it.
+   */
+  readonly maxRenewals?: number;
+  /**
+   * The lease's own maximum age (at least its TTL), kept in its record: no renewal extends it past
+   * `acquiredAtMs + maxAgeMs` (a renewal that would is capped there); a keep-alive stops renewing
+   * once it expires there.
+   */
+  readonly maxAgeMs?: number;
 }
 
 /**
@@ -134,6 +150,7 @@ export class LeaseClient implements LeaseClientApi {
   >();
   /** Events, the leases this client holds as its own calls left them, its keep-alives. */
   readonly #state: HolderState;
+  readonly #defaults: ClientDefaults;
 
   constructor(options: LeaseClientOptions) {
     this.holder = options.holder;
@@ -142,6 +159,7 @@ export class LeaseClient implements LeaseClientApi {
     this.#clock = options.clock;
     this.#ids = options.ids ?? randomIds();
     this.#decide = { ...CORE_DECISIONS, ...options.decisions };
+    this.#defaults = options.defaults ?? {};
     this.#cas = new CasLoop({ store: options.store, clock: options.clock });
     this.#state = new HolderState(
       options.holder,
@@ -158,17 +176,21 @@ export class LeaseClient implements LeaseClientApi {
   /** Acquires `resource`; with `waitMs`, waits for the holder's lease to become claimable. */
   async acquire(resource: string, options: AcquireOptions = {}): Promise<AcquireOutcome> {
     const requestId = options.requestId ?? this.#ids.requestId();
+    const ttlMs = acquireTtlMs(options.ttlMs, this.#defaults, this.config);
+    if (typeof ttlMs === 'object') return ttlMs;
     const request = {
       resource,
       holder: this.holder,
       requestId,
       ownerKey: this.#uncertain.get(requestId)?.ownerKey ?? this.#ids.ownerKey(),
-      ttlMs: options.ttlMs ?? this.config.ttlMsDefault,
+      ttlMs: ttlMs ?? this.config.ttlMsDefault,
+      maxRenewals: options.maxRenewals ?? null,
+      maxAgeMs: options.maxAgeMs ?? null,
     };
     // Bad input is refused before any store call: the store never sees a name it cannot hold.
     const invalid = checkAcquireRequest(request, this.config);
     if (invalid !== null) return invalid;
-    const attemptsMax = attemptsBudget(options);
+    const attemptsMax = attemptsBudget(options, this.#defaults);
     if (typeof attemptsMax !== 'number') return attemptsMax;
     const waitMs = options.waitMs ?? 0;
     const deadlineMonoMs = this.#clock.monoMs() + waitMs;
@@ -229,6 +251,8 @@ export class LeaseClient implements LeaseClientApi {
           ownerKey: request.ownerKey,
           ttlMs: request.ttlMs,
           uncertainToken: this.#uncertain.get(request.requestId)?.uncertainToken ?? null,
+          maxRenewals: request.maxRenewals ?? null,
+          maxAgeMs: request.maxAgeMs ?? null,
         },
         nowMs,
         this.config,
@@ -265,7 +289,7 @@ export class LeaseClient implements LeaseClientApi {
     };
     const invalid = checkRenewRequest(request, this.config);
     if (invalid !== null) return invalid;
-    const attemptsMax = attemptsBudget(options);
+    const attemptsMax = attemptsBudget(options, this.#defaults);
     if (typeof attemptsMax !== 'number') return attemptsMax;
     const settled = await this.#cas.mutate(
       lease.resource,
@@ -294,7 +318,7 @@ export class LeaseClient implements LeaseClientApi {
     };
     const invalid = checkReleaseRequest(request);
     if (invalid !== null) return invalid;
-    const attemptsMax = attemptsBudget(options);
+    const attemptsMax = attemptsBudget(options, this.#defaults);
     if (typeof attemptsMax !== 'number') return attemptsMax;
     this.#state.releaseSent(lease);
     const settled = await this.#cas.mutate(
@@ -418,9 +442,17 @@ export class LeaseClient implements LeaseClientApi {
   }
 
   #leaseFrom(grant: LeaseGrant, settled: Settled<unknown> & { kind: 'settled' }): Lease {
+    // Both clocks were read together right before the deciding write: the wall-clock bound of a
+    // renewal capped at the lease's maximum age counts from them.
     const validUntilMonoMs =
       settled.sendMonoMs !== null
-        ? beliefEndsAtMonoMs(settled.sendMonoMs, grant.ttlMs, this.config)
+        ? beliefEndsAtMonoForGrantMs(
+            grant,
+            settled.sendMonoMs,
+            settled.wallMs,
+            settled.monoMs,
+            this.config,
+          )
         : beliefEndsAtMonoFromWallMs(
             grant.expiresAtMs,
             grant.ttlMs,

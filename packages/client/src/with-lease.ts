@@ -5,7 +5,10 @@ import type { AcquireOptions } from './lease-client.js';
 import type { AcquireOutcome, Lease, ReleaseOutcome } from './outcomes.js';
 
 export interface WithLeaseOptions extends AcquireOptions, BudgetOptions {
-  /** Renewals the keep-alive makes at most while `fn` runs (see KeepAliveOptions). */
+  /**
+   * The lease's own renewal limit, given at acquire (see AcquireOptions): the keep-alive renews it
+   * at most this often while `fn` runs, and no other renewal of it goes past it either.
+   */
   readonly maxRenewals?: number;
   /** Aborting it stops the keep-alive; `fn`'s signal aborts with it. */
   readonly signal?: AbortSignal;
@@ -85,6 +88,8 @@ function acquireOptions(options: WithLeaseOptions): AcquireOptions & BudgetOptio
     ...(options.waitMs === undefined ? {} : { waitMs: options.waitMs }),
     ...(options.requestId === undefined ? {} : { requestId: options.requestId }),
     ...(options.attemptsMax === undefined ? {} : { attemptsMax: options.attemptsMax }),
+    ...(options.maxRenewals === undefined ? {} : { maxRenewals: options.maxRenewals }),
+    ...(options.maxAgeMs === undefined ? {} : { maxAgeMs: options.maxAgeMs }),
   };
 }
 

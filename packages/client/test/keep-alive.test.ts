@@ -102,6 +102,65 @@ describe('keepAlive', () => {
     expect(endAt).toBe(333 + 980 - 1);
   });
 
+  it("the lease's own maxRenewals: the keep-alive stops there, and manual renewals past it are refused", async () => {
+    const clock = new ManualClock();
+    const store = new MemoryStore();
+    const a = client(store, clock, 'a');
+    const got = await a.acquire('job', { maxRenewals: 1 });
+    if (got.kind !== 'granted') throw new Error(got.kind);
+    expect(got.lease).toMatchObject({ maxRenewals: 1, maxAgeMs: null, renewals: 0 });
+    const keep = a.keepAlive(got.lease);
+    await runFor(clock, 1_320, 1);
+    // It renewed once, sent no renewal the lease's limit refuses, and ran out at its belief end
+    // (333 + 980 - 1 ms), before the lease expires on the store (333 + 1 000 ms).
+    expect(await keep.done).toMatchObject({ kind: 'lost', reason: 'beliefEnded', renewals: 1 });
+    // Three manual renewals after it, of the lease it kept (still live on the store): each is
+    // refused at the lease's own limit, by this client or by another of the same holder.
+    const restarted = client(store, clock, 'a');
+    const kept = keep.current();
+    expect(clock.monoMs()).toBeLessThan(1_000 + 333);
+    for (const renewer of [a, restarted, a]) {
+      expect(await renewer.renew(kept)).toEqual({
+        kind: 'maxRenewalsReached',
+        renewals: 1,
+        maxRenewals: 1,
+        limit: 'lease',
+      });
+    }
+  });
+
+  it("the lease's own maxAgeMs: renewals are capped at it, the keep-alive stops there, and the belief ends by it", async () => {
+    const clock = new ManualClock(1_000_000, 0);
+    const store = new MemoryStore();
+    const a = client(store, clock, 'a');
+    const got = await a.acquire('job', { maxAgeMs: 1_500 });
+    if (got.kind !== 'granted') throw new Error(got.kind);
+    const renewals: Array<{ at: number; expiresAtMs: number; validUntilMonoMs: number }> = [];
+    a.on('renewed', (e) =>
+      renewals.push({
+        at: clock.monoMs(),
+        expiresAtMs: e.lease.expiresAtMs,
+        validUntilMonoMs: e.lease.validUntilMonoMs,
+      }),
+    );
+    const keep = a.keepAlive(got.lease);
+    await runFor(clock, 3_000, 1);
+    // At 333 ms the renewal runs to 1 333 ms past the grant; at 666 ms it would run to 1 666 ms:
+    // capped at 1 500 ms. That is the lease's last: it expires at its max age, so the keep-alive
+    // renews no more.
+    expect(renewals).toEqual([
+      { at: 333, expiresAtMs: 1_001_333, validUntilMonoMs: 333 + 980 },
+      // Belief bounded by the expiry on the wall clock: 1 500 - 666 - skew 50 - margin 20.
+      { at: 666, expiresAtMs: 1_001_500, validUntilMonoMs: 666 + 1_500 - 666 - 50 - 20 },
+    ]);
+    expect(await keep.done).toMatchObject({ kind: 'lost', reason: 'beliefEnded', renewals: 2 });
+    const read = await store.read('job');
+    expect(read.kind === 'ok' && read.record).toMatchObject({
+      expiresAtMs: 1_001_500,
+      maxAgeMs: 1_500,
+    });
+  });
+
   it('retries an unavailable renewal with back-off while the belief lasts', async () => {
     const clock = new ManualClock();
     const store = new FaultyStore();

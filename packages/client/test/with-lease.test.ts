@@ -85,4 +85,27 @@ describe('withLease', () => {
     });
     expect(ran).toBe(false);
   });
+
+  it("maxRenewals and maxAgeMs are the lease's own: fn's manual renewal past them is refused too", async () => {
+    const clock = new ManualClock();
+    const store = new MemoryStore();
+    const a = client(store, clock, 'a');
+    const result = await a.withLease(
+      'job',
+      async ({ lease, current }) => {
+        expect(lease).toMatchObject({ maxRenewals: 0, maxAgeMs: 5_000 });
+        const read = await store.read('job');
+        expect(read.kind === 'ok' && read.record).toMatchObject({
+          maxRenewals: 0,
+          maxAgeMs: 5_000,
+        });
+        return a.renew(current());
+      },
+      { maxRenewals: 0, maxAgeMs: 5_000 },
+    );
+    expect(result).toMatchObject({
+      kind: 'done',
+      value: { kind: 'maxRenewalsReached', maxRenewals: 0, limit: 'lease' },
+    });
+  });
 });

@@ -103,6 +103,8 @@ function grant(
     acquiredAtMs: nowMs,
     expiresAtMs: nowMs + request.ttlMs,
     renewals: 0,
+    maxRenewals: request.maxRenewals ?? null,
+    maxAgeMs: request.maxAgeMs ?? null,
   };
   assert(next.token > (record?.token ?? 0), 'I-5: a grant must raise the fencing token');
   const event = {
@@ -139,5 +141,7 @@ export function leaseOf(record: HeldRecord): LeaseGrant {
     acquiredAtMs: record.acquiredAtMs,
     expiresAtMs: record.expiresAtMs,
     renewals: record.renewals,
+    maxRenewals: record.maxRenewals,
+    maxAgeMs: record.maxAgeMs,
   };
 }

@@ -1,5 +1,10 @@
 import { invalid, type Invalid } from './invalid.js';
-import { CLOCK_DRIFT_PPM_LIMIT_MAX, TTL_MS_LIMIT_MAX, TTL_MS_LIMIT_MIN } from './limits.js';
+import {
+  CLOCK_DRIFT_PPM_LIMIT_MAX,
+  RENEWALS_LIMIT_MAX,
+  TTL_MS_LIMIT_MAX,
+  TTL_MS_LIMIT_MIN,
+} from './limits.js';
 import { checkInteger, checkIntegerMs } from './validate.js';
 
 /**
@@ -21,7 +26,10 @@ export interface LeaseConfig {
   readonly safetyMarginMs: number;
   /** Bound on clock rate error; the belief margin grows with it (see `safetyMarginMsFor`). */
   readonly clockDriftPpmMax: number;
-  /** Renewals allowed per grant; null means unlimited. */
+  /**
+   * Renewals allowed per grant; null means unlimited. A lease may be given a tighter limit of its
+   * own at acquire (`AcquireRequest.maxRenewals`), never a wider one: the tighter applies.
+   */
   readonly maxRenewals: number | null;
 }
 
@@ -75,7 +83,7 @@ function checkConfig(config: LeaseConfig): Invalid | null {
     ) ??
     (config.maxRenewals === null
       ? null
-      : checkInteger('config.maxRenewals', config.maxRenewals, 0, Number.MAX_SAFE_INTEGER)) ??
+      : checkInteger('config.maxRenewals', config.maxRenewals, 0, RENEWALS_LIMIT_MAX)) ??
     checkMarginFitsMinTtl(config)
   );
 }

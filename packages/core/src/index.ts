@@ -6,7 +6,7 @@ export type { ConfigResult, LeaseConfig } from './config.js';
 export { formatDuration, parseDuration } from './duration.js';
 export type { DurationResult } from './duration.js';
 export { decideAcquire, endedGrantReason, leaseOf } from './acquire.js';
-export { decideRenew } from './renew.js';
+export { decideRenew, maxAgeEndsAtMs, renewalLimit } from './renew.js';
 export { decideRelease } from './release.js';
 export { decideForceRelease } from './force-release.js';
 export { decideExpire } from './expire.js';
@@ -20,8 +20,10 @@ export {
   DURATION_MS_MAX,
   DURATION_TEXT_LENGTH_MAX,
   HOLDER_BYTES_MAX,
+  LEASE_AGE_MS_LIMIT_MAX,
   OWNER_KEY_BYTES_MAX,
   RECORD_GRANT_IDS_MAX,
+  RENEWALS_LIMIT_MAX,
   REQUEST_ID_BYTES_MAX,
   RESOURCE_BYTES_MAX,
   TOKEN_MAX,
@@ -41,6 +43,7 @@ export {
   checkExpireRequest,
   checkForceReleaseRequest,
   checkHolder,
+  checkLeaseLimits,
   checkReleaseRequest,
   checkRenewRequest,
   checkRequestId,
@@ -62,12 +65,14 @@ export type {
   NotHolder,
   Released,
   ReleaseResult,
+  RenewalLimitOwner,
   Renewed,
   RenewResult,
   Write,
 } from './result.js';
 export {
   beliefDurationMs,
+  beliefEndsAtMonoForGrantMs,
   beliefEndsAtMonoFromWallMs,
   beliefEndsAtMonoMs,
   beliefEndsAtWallMs,

@@ -19,6 +19,17 @@ export const TTL_MS_LIMIT_MIN = 1;
  */
 export const TTL_MS_LIMIT_MAX = 2_147_483_647;
 
+/**
+ * Largest renewal limit a configuration (per grant) or a lease (its own, given at acquire) may
+ * state.
+ */
+export const RENEWALS_LIMIT_MAX = Number.MAX_SAFE_INTEGER;
+/**
+ * Largest maximum age a lease may be given at acquire (365 days): no renewal extends a lease past
+ * `acquiredAtMs + maxAgeMs`.
+ */
+export const LEASE_AGE_MS_LIMIT_MAX = 31_536_000_000;
+
 /** Largest clock drift bound a configuration may state: 10 % (100,000 parts per million). */
 export const CLOCK_DRIFT_PPM_LIMIT_MAX = 100_000;
 

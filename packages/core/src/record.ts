@@ -32,6 +32,16 @@ export interface HeldRecord extends RecordBase {
   /** Absolute expiry on the wall clock of the node that wrote it. */
   readonly expiresAtMs: number;
   readonly renewals: number;
+  /**
+   * The lease's own renewal limit, given at acquire (null: none). The deployment's
+   * (`LeaseConfig.maxRenewals`) applies beside it: the tighter of the two.
+   */
+  readonly maxRenewals: number | null;
+  /**
+   * The lease's own maximum age, given at acquire (null: none): no renewal moves its expiry past
+   * `acquiredAtMs + maxAgeMs`.
+   */
+  readonly maxAgeMs: number | null;
 }
 
 export type FreedBy = 'released' | 'forceReleased' | 'expired';

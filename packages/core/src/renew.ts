@@ -4,12 +4,14 @@ import type { LeaseConfig } from './config.js';
 import type { HeldRecord, LeaseRecord } from './record.js';
 import type { RenewRequest } from './request.js';
 import { assertDecisionInputs, checkRenewRequest } from './request-checks.js';
-import type { Decision, RenewResult } from './result.js';
+import type { Decision, LeaseGrant, RenewalLimitOwner, RenewResult } from './result.js';
 
 /**
  * Renew: only the current holder, presenting the current token and owner key, before expiry on
- * its own clock (I-3, I-7). A renew never revives a released, force-released or expired lease,
- * and never moves the expiry earlier: it extends the lease to `now + ttl` or leaves it.
+ * its own clock (I-3, I-7), within the lease's renewal limit (the tighter of its own and the
+ * deployment's). A renew never revives a released, force-released or expired lease, and never
+ * moves the expiry earlier: it extends the lease to `now + ttl`, capped at the lease's maximum
+ * age (`acquiredAtMs + maxAgeMs`), or leaves it.
  */
 export function decideRenew(
   record: LeaseRecord | null,
@@ -56,11 +58,13 @@ function renewOwned(
   if (nowMs >= record.expiresAtMs) {
     return { result: { kind: 'expired', token: record.token, reason: 'pastExpiry' }, write: null };
   }
-  if (config.maxRenewals !== null && record.renewals >= config.maxRenewals) {
+  const limit = renewalLimit(record, config);
+  if (limit !== null && record.renewals >= limit.maxRenewals) {
     const result = {
       kind: 'maxRenewalsReached',
       renewals: record.renewals,
-      maxRenewals: config.maxRenewals,
+      maxRenewals: limit.maxRenewals,
+      limit: limit.owner,
     } as const;
     return { result, write: null };
   }
@@ -79,11 +83,19 @@ function renewOwned(
     acquiredAtMs: record.acquiredAtMs,
     // Never earlier than the expiry it replaces: a renewal with a shorter TTL lands while the
     // holder still believes its earlier grant, which was counted against the later expiry (I-2).
-    expiresAtMs: Math.max(record.expiresAtMs, nowMs + request.ttlMs),
+    // Never past the lease's maximum age: a grant never expires past it, so the cap never makes
+    // the expiry earlier either.
+    expiresAtMs: Math.max(
+      record.expiresAtMs,
+      Math.min(nowMs + request.ttlMs, maxAgeEndsAtMs(record) ?? Number.POSITIVE_INFINITY),
+    ),
     renewals: record.renewals + 1,
+    maxRenewals: record.maxRenewals,
+    maxAgeMs: record.maxAgeMs,
   };
   assert(next.token === record.token, 'I-3: a renewal keeps the token');
   assert(next.holder === record.holder, 'I-3: a renewal keeps the holder');
+  assert(next.expiresAtMs >= record.expiresAtMs, 'I-2: a renewal never moves the expiry earlier');
   const event = {
     kind: 'renewed',
     resource: record.resource,
@@ -97,4 +109,27 @@ function renewOwned(
     result: { kind: 'renewed', lease: leaseOf(next), replayed: false },
     write: { record: next, event },
   };
+}
+
+/**
+ * The renewal limit of a lease: the tighter of its own (given at acquire) and the deployment's,
+ * and whose it is (the lease's on a tie: the one its holder asked for); null when neither is set.
+ * A lease's own limit can only tighten the deployment's, never widen it.
+ */
+export function renewalLimit(
+  record: Pick<HeldRecord, 'maxRenewals'>,
+  config: Pick<LeaseConfig, 'maxRenewals'>,
+): { readonly maxRenewals: number; readonly owner: RenewalLimitOwner } | null {
+  const own = record.maxRenewals;
+  const deployment = config.maxRenewals;
+  if (own !== null && (deployment === null || own <= deployment))
+    return { maxRenewals: own, owner: 'lease' };
+  return deployment === null ? null : { maxRenewals: deployment, owner: 'deployment' };
+}
+
+/** The latest expiry a renewal may write, `acquiredAtMs + maxAgeMs`; null without a maximum age. */
+export function maxAgeEndsAtMs(
+  lease: Pick<LeaseGrant, 'acquiredAtMs' | 'maxAgeMs'>,
+): number | null {
+  return lease.maxAgeMs === null ? null : lease.acquiredAtMs + lease.maxAgeMs;
 }

@@ -1,8 +1,10 @@
 import type { LeaseConfig } from './config.js';
-import type { Invalid } from './invalid.js';
+import { invalid, type Invalid } from './invalid.js';
 import {
   HOLDER_BYTES_MAX,
+  LEASE_AGE_MS_LIMIT_MAX,
   OWNER_KEY_BYTES_MAX,
+  RENEWALS_LIMIT_MAX,
   REQUEST_ID_BYTES_MAX,
   RESOURCE_BYTES_MAX,
 } from './limits.js';
@@ -15,7 +17,7 @@ import type {
   ReleaseRequest,
   RenewRequest,
 } from './request.js';
-import { checkIntegerMs, checkName, checkToken } from './validate.js';
+import { checkInteger, checkIntegerMs, checkName, checkToken } from './validate.js';
 
 /* Requests come from users (possibly plain JavaScript), so every field is checked as unknown. */
 
@@ -44,7 +46,32 @@ export function checkAcquireRequest(request: AcquireRequest, config: LeaseConfig
     checkTtlMs(request.ttlMs, config) ??
     (request.uncertainToken === undefined || request.uncertainToken === null
       ? null
-      : checkToken('uncertainToken', request.uncertainToken))
+      : checkToken('uncertainToken', request.uncertainToken)) ??
+    checkLeaseLimits(request)
+  );
+}
+
+/**
+ * A lease's own limits, given at acquire: a renewal count from 0, and a maximum age no shorter
+ * than the TTL the lease is granted for (a grant never expires past it, so no grant is capped).
+ */
+export function checkLeaseLimits(request: {
+  readonly ttlMs: number;
+  readonly maxRenewals?: unknown;
+  readonly maxAgeMs?: unknown;
+}): Invalid | null {
+  const { maxRenewals, maxAgeMs } = request;
+  const renewals =
+    maxRenewals === undefined || maxRenewals === null
+      ? null
+      : checkInteger('maxRenewals', maxRenewals, 0, RENEWALS_LIMIT_MAX);
+  if (renewals !== null || maxAgeMs === undefined || maxAgeMs === null) return renewals;
+  const age = checkIntegerMs('maxAgeMs', maxAgeMs, 1, LEASE_AGE_MS_LIMIT_MAX);
+  if (age !== null) return age;
+  if ((maxAgeMs as number) >= request.ttlMs) return null;
+  return invalid(
+    'maxAgeMs',
+    `must be at least the lease's TTL (${request.ttlMs} ms) (got ${String(maxAgeMs)})`,
   );
 }
 

@@ -17,6 +17,16 @@ export interface AcquireRequest {
    * `expired` rather than granted a second time (I-8).
    */
   readonly uncertainToken?: number | null;
+  /**
+   * The lease's own renewal limit (0..RENEWALS_LIMIT_MAX; absent or null: none), kept in its
+   * record. It can only tighten the deployment's `maxRenewals`: the tighter of the two applies.
+   */
+  readonly maxRenewals?: number | null;
+  /**
+   * The lease's own maximum age (ttlMs..LEASE_AGE_MS_LIMIT_MAX; absent or null: none), kept in its
+   * record: a renewal whose expiry would pass `acquiredAtMs + maxAgeMs` is capped there.
+   */
+  readonly maxAgeMs?: number | null;
 }
 
 export interface RenewRequest {

@@ -12,6 +12,10 @@ export interface LeaseGrant {
   readonly acquiredAtMs: number;
   readonly expiresAtMs: number;
   readonly renewals: number;
+  /** The lease's own renewal limit (null: none; the deployment's may still apply). */
+  readonly maxRenewals: number | null;
+  /** The lease's own maximum age: it is never renewed past `acquiredAtMs + maxAgeMs` (null: none). */
+  readonly maxAgeMs: number | null;
 }
 
 export interface Granted {
@@ -68,8 +72,13 @@ export interface NotHeld {
 export interface MaxRenewalsReached {
   readonly kind: 'maxRenewalsReached';
   readonly renewals: number;
+  /** The limit that refused it: the tighter of the lease's own and the deployment's. */
   readonly maxRenewals: number;
+  /** Whose limit it is: the lease's own (given at acquire) or the deployment's (`LeaseConfig`). */
+  readonly limit: RenewalLimitOwner;
 }
+
+export type RenewalLimitOwner = 'lease' | 'deployment';
 
 export type AcquireResult = Granted | Held | Expired | Invalid;
 export type RenewResult = Renewed | NotHolder | Expired | MaxRenewalsReached | Invalid;

@@ -1,5 +1,6 @@
 import { safetyMarginMsFor, type LeaseConfig } from './config.js';
 import type { LeaseRecord } from './record.js';
+import type { LeaseGrant } from './result.js';
 
 /**
  * Claimability (spec/README.md, "Claimability and renewal"): a node may take a lease over only
@@ -68,4 +69,32 @@ export function beliefEndsAtMonoFromWallMs(
 ): number {
   const leftMs = expiresAtMs - wallNowMs - config.maxClockSkewMs - safetyMarginMsFor(ttlMs, config);
   return monoNowMs + Math.max(0, Math.min(leftMs, beliefDurationMs(ttlMs, config)));
+}
+
+/**
+ * Belief in a grant or renewal whose send is known: counted from the send
+ * (`beliefEndsAtMonoMs`), unless the lease expires at its maximum age (`acquiredAtMs +
+ * maxAgeMs`). A renewal capped there extends the lease by less than its TTL, by how much only the
+ * deciding wall clock knew (the service's, for an HTTP client), so the belief is bounded by the
+ * record's wall-clock expiry too, as for a send time unknown (`beliefEndsAtMonoFromWallMs`, with
+ * both clocks read together at any instant after the send).
+ */
+export function beliefEndsAtMonoForGrantMs(
+  grant: Pick<LeaseGrant, 'ttlMs' | 'acquiredAtMs' | 'expiresAtMs' | 'maxAgeMs'>,
+  sendMonoMs: number,
+  wallNowMs: number,
+  monoNowMs: number,
+  config: LeaseConfig,
+): number {
+  const fromSend = beliefEndsAtMonoMs(sendMonoMs, grant.ttlMs, config);
+  if (grant.maxAgeMs === null || grant.expiresAtMs < grant.acquiredAtMs + grant.maxAgeMs)
+    return fromSend;
+  const fromWall = beliefEndsAtMonoFromWallMs(
+    grant.expiresAtMs,
+    grant.ttlMs,
+    wallNowMs,
+    monoNowMs,
+    config,
+  );
+  return Math.min(fromSend, fromWall);
 }

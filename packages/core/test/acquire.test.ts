@@ -135,4 +135,17 @@ describe('decideAcquire', () => {
     const d = decideAcquire(null, acquireReq('a', { uncertainToken: 0 }), T0, config);
     expect(d.result).toMatchObject({ kind: 'invalid', field: 'uncertainToken' });
   });
+
+  it("keeps the lease's own limits in its record and answers them with the grant", () => {
+    const d = decideAcquire(null, acquireReq('a', { maxRenewals: 2, maxAgeMs: 3_000 }), T0, config);
+    expect(d.write?.record).toMatchObject({ maxRenewals: 2, maxAgeMs: 3_000, renewals: 0 });
+    expect(d.result).toMatchObject({ lease: { maxRenewals: 2, maxAgeMs: 3_000 } });
+    const none = decideAcquire(null, acquireReq('a'), T0, config);
+    expect(none.write?.record).toMatchObject({ maxRenewals: null, maxAgeMs: null });
+  });
+
+  it('a max age equal to the TTL is allowed: the grant expires at it', () => {
+    const d = decideAcquire(null, acquireReq('a', { ttlMs: 1_000, maxAgeMs: 1_000 }), T0, config);
+    expect(d.write?.record).toMatchObject({ expiresAtMs: T0 + 1_000, maxAgeMs: 1_000 });
+  });
 });

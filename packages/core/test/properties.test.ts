@@ -8,6 +8,7 @@ import {
   RECORD_GRANT_IDS_MAX,
   type Decision,
   type HeldRecord,
+  type LeaseConfig,
   type LeaseRecord,
 } from '@leasehold/core';
 import fc from 'fast-check';
@@ -23,16 +24,34 @@ const fcParams = (): fc.Parameters<unknown> =>
 const NODES = ['a', 'b', 'c'] as const;
 
 type Op =
-  | { kind: 'acquire'; node: number; retry: boolean }
-  | { kind: 'renew'; node: number; forged: boolean }
+  | {
+      kind: 'acquire';
+      node: number;
+      retry: boolean;
+      maxRenewals: number | null;
+      maxAgeMs: number | null;
+    }
+  | { kind: 'renew'; node: number; forged: boolean; ttlMs: number }
   | { kind: 'release'; node: number; forged: boolean }
   | { kind: 'forceRelease'; expect: number | null }
   | { kind: 'expire' }
   | { kind: 'advance'; ms: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ kind: fc.constant('acquire' as const), node: fc.nat(2), retry: fc.boolean() }),
-  fc.record({ kind: fc.constant('renew' as const), node: fc.nat(2), forged: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('acquire' as const),
+    node: fc.nat(2),
+    retry: fc.boolean(),
+    // The lease's own limits, now and then: renewals 0..3, a max age of one to three TTLs.
+    maxRenewals: fc.option(fc.nat(3)),
+    maxAgeMs: fc.option(fc.integer({ min: 1_000, max: 3_000 })),
+  }),
+  fc.record({
+    kind: fc.constant('renew' as const),
+    node: fc.nat(2),
+    forged: fc.boolean(),
+    ttlMs: fc.constantFrom(200, 1_000, 2_500),
+  }),
   fc.record({ kind: fc.constant('release' as const), node: fc.nat(2), forged: fc.boolean() }),
   fc.record({ kind: fc.constant('forceRelease' as const), expect: fc.option(fc.nat(2)) }),
   fc.constant({ kind: 'expire' as const }),
@@ -47,6 +66,7 @@ interface World {
   leases: Map<string, HeldRecord>;
   /** Each node's last acquire request, to retry it with the same request id. */
   lastAcquire: Map<string, { requestId: string; ownerKey: string }>;
+  config: LeaseConfig;
 }
 
 /** Runs one op through the pure decisions; returns the decision and the record it was made on. */
@@ -66,11 +86,12 @@ function step(
       const previous = world.lastAcquire.get(node);
       const ids = op.retry && previous ? previous : { requestId: id, ownerKey: `key-${id}` };
       world.lastAcquire.set(node, ids);
+      const limits = { maxRenewals: op.maxRenewals, maxAgeMs: op.maxAgeMs };
       decision = decideAcquire(
         before,
-        { resource: 'res', holder: node, ttlMs: 1_000, ...ids },
+        { resource: 'res', holder: node, ttlMs: 1_000, ...ids, ...limits },
         world.nowMs,
-        config,
+        world.config,
       );
       break;
     }
@@ -88,7 +109,7 @@ function step(
       };
       decision =
         op.kind === 'renew'
-          ? decideRenew(before, { ...request, ttlMs: 1_000 }, world.nowMs, config)
+          ? decideRenew(before, { ...request, ttlMs: op.ttlMs }, world.nowMs, world.config)
           : decideRelease(before, request, world.nowMs);
       break;
     }
@@ -102,7 +123,12 @@ function step(
       break;
     }
     case 'expire':
-      decision = decideExpire(before, { resource: 'res', requestId: id }, world.nowMs, config);
+      decision = decideExpire(
+        before,
+        { resource: 'res', requestId: id },
+        world.nowMs,
+        world.config,
+      );
       break;
   }
   if (decision.write !== null) {
@@ -113,12 +139,13 @@ function step(
   return { before, decision };
 }
 
-const newWorld = (): World => ({
+const newWorld = (worldConfig: LeaseConfig = config): World => ({
   record: null,
   nowMs: T0,
   seq: 0,
   leases: new Map(),
   lastAcquire: new Map(),
+  config: worldConfig,
 });
 
 describe('lease decisions: properties', () => {
@@ -236,6 +263,40 @@ describe('lease decisions: properties', () => {
         if (claimable(world.record, world.nowMs, config))
           expect(decision.result.kind).not.toBe('held');
       }),
+      fcParams(),
+    );
+  });
+
+  it("a renewal stays within the lease's own limits and the deployment's, and keeps them, over any sequence", () => {
+    fc.assert(
+      fc.property(
+        fc.array(opArb, { maxLength: 60 }),
+        fc.option(fc.nat(3)),
+        (ops, deploymentMax) => {
+          const world = newWorld({ ...config, maxRenewals: deploymentMax });
+          for (const op of ops) {
+            const { before, decision } = step(world, op);
+            if (decision === null || before === null || before.status !== 'held') continue;
+            const limits = [before.maxRenewals, deploymentMax].filter((n) => n !== null);
+            const result = decision.result as { kind: string; maxRenewals?: number };
+            if (result.kind === 'maxRenewalsReached') {
+              // Refused only at a limit, naming the tighter one.
+              expect(result.maxRenewals).toBe(Math.min(...limits));
+              expect(before.renewals).toBeGreaterThanOrEqual(result.maxRenewals!);
+            }
+            if (decision.write?.event.kind !== 'renewed') continue;
+            const after = decision.write.record as HeldRecord;
+            for (const limit of limits) expect(before.renewals).toBeLessThan(limit);
+            expect(after.maxRenewals).toBe(before.maxRenewals);
+            expect(after.maxAgeMs).toBe(before.maxAgeMs);
+            expect(after.acquiredAtMs).toBe(before.acquiredAtMs);
+            // Never past the max age, and never earlier than before (I-2).
+            if (before.maxAgeMs !== null)
+              expect(after.expiresAtMs).toBeLessThanOrEqual(before.acquiredAtMs + before.maxAgeMs);
+            expect(after.expiresAtMs).toBeGreaterThanOrEqual(before.expiresAtMs);
+          }
+        },
+      ),
       fcParams(),
     );
   });

@@ -128,8 +128,87 @@ describe('decideRenew', () => {
     record = renewed(record, T0 + 100);
     record = renewed(record, T0 + 200);
     const d = decideRenew(record, renewReq(record, 'third'), T0 + 300, limited.config);
-    expect(d.result).toEqual({ kind: 'maxRenewalsReached', renewals: 2, maxRenewals: 2 });
+    expect(d.result).toEqual({
+      kind: 'maxRenewalsReached',
+      renewals: 2,
+      maxRenewals: 2,
+      limit: 'deployment',
+    });
     expect(d.write).toBeNull();
+  });
+
+  it("enforces the lease's own maxRenewals, given at acquire, without any deployment limit", () => {
+    let record = held('a', T0, null, { maxRenewals: 1 });
+    expect(record).toMatchObject({ maxRenewals: 1, maxAgeMs: null });
+    record = renewed(record, T0 + 100);
+    expect(record).toMatchObject({ renewals: 1, maxRenewals: 1 });
+    const d = decideRenew(record, renewReq(record, 'second'), T0 + 200, config);
+    expect(d.result).toEqual({
+      kind: 'maxRenewalsReached',
+      renewals: 1,
+      maxRenewals: 1,
+      limit: 'lease',
+    });
+    expect(d.write).toBeNull();
+  });
+
+  it('a lease limit of 0 refuses the first renewal', () => {
+    const record = held('a', T0, null, { maxRenewals: 0 });
+    const d = decideRenew(record, renewReq(record), T0 + 100, config);
+    expect(d.result).toMatchObject({ kind: 'maxRenewalsReached', maxRenewals: 0, limit: 'lease' });
+  });
+
+  it("the tighter of the lease's and the deployment's limits applies: a lease never widens the deployment's", () => {
+    const limited = resolveConfig({ ...config, maxRenewals: 1 });
+    if (limited.kind !== 'ok') throw new Error(limited.reason);
+    const wide = renewed(held('a', T0, null, { maxRenewals: 5 }), T0 + 100);
+    expect(decideRenew(wide, renewReq(wide, 'x'), T0 + 200, limited.config).result).toEqual({
+      kind: 'maxRenewalsReached',
+      renewals: 1,
+      maxRenewals: 1,
+      limit: 'deployment',
+    });
+    const tight = held('a', T0, null, { maxRenewals: 0 });
+    expect(decideRenew(tight, renewReq(tight, 'y'), T0 + 100, limited.config).result).toEqual({
+      kind: 'maxRenewalsReached',
+      renewals: 0,
+      maxRenewals: 0,
+      limit: 'lease',
+    });
+    // On a tie the lease's own is named: the one its holder asked for.
+    const tie = renewed(held('a', T0, null, { maxRenewals: 1 }), T0 + 100);
+    expect(decideRenew(tie, renewReq(tie, 'z'), T0 + 200, limited.config).result).toMatchObject({
+      limit: 'lease',
+    });
+  });
+
+  it('caps a renewal at the max age: the expiry never passes acquiredAtMs + maxAgeMs', () => {
+    const record = held('a', T0, null, { maxAgeMs: 1_500 });
+    const d = decideRenew(record, renewReq(record), T0 + 600, config);
+    expect(d.result).toMatchObject({
+      kind: 'renewed',
+      lease: { expiresAtMs: T0 + 1_500, renewals: 1, maxAgeMs: 1_500, ttlMs: 1_000 },
+    });
+    expect(d.write?.record).toMatchObject({ expiresAtMs: T0 + 1_500, maxAgeMs: 1_500 });
+    // Within the cap, a renewal extends to now + ttl as always.
+    const early = decideRenew(record, renewReq(record, 'e', 200), T0 + 900, config);
+    expect(early.write?.record).toMatchObject({ expiresAtMs: T0 + 1_100 });
+  });
+
+  it('at the max age a renewal extends nothing, and never moves the expiry earlier (I-2)', () => {
+    const capped = decideRenew(
+      held('a', T0, null, { maxAgeMs: 1_000 }),
+      renewReq(held('a', T0, null, { maxAgeMs: 1_000 })),
+      T0 + 500,
+      config,
+    );
+    expect(capped.write?.record).toMatchObject({ expiresAtMs: T0 + 1_000, renewals: 1 });
+  });
+
+  it('a renewal keeps the lease limits its grant was given', () => {
+    const record = held('a', T0, null, { maxRenewals: 3, maxAgeMs: 5_000 });
+    const next = renewed(record, T0 + 500);
+    expect(next).toMatchObject({ maxRenewals: 3, maxAgeMs: 5_000, acquiredAtMs: T0 });
   });
 
   it('I-3: a retried renew whose first attempt applied is answered without another write', () => {

@@ -1,5 +1,6 @@
 import {
   beliefDurationMs,
+  beliefEndsAtMonoForGrantMs,
   beliefEndsAtMonoFromWallMs,
   beliefEndsAtMonoMs,
   claimable,
@@ -64,5 +65,40 @@ describe('time rules', () => {
       7_000 + 980,
     );
     expect(beliefEndsAtMonoFromWallMs(T0 + 1_000, 1_000, T0 + 990, 7_000, config)).toBe(7_000);
+  });
+
+  it('I-2: a renewal capped at the max age is believed no longer than the wall-clock bound of its expiry', () => {
+    const grant = { ttlMs: 1_000, acquiredAtMs: T0, maxAgeMs: 1_500 };
+    // Not at the cap: counted from the send, as any grant.
+    expect(
+      beliefEndsAtMonoForGrantMs(
+        { ...grant, expiresAtMs: T0 + 1_400 },
+        7_000,
+        T0 + 400,
+        7_100,
+        config,
+      ),
+    ).toBe(7_000 + 980);
+    // Capped at T0 + 1_500, decided at wall T0 + 1_200 (mono 7_000): 300 ms left, less skew and
+    // margin, not the TTL's 980 ms.
+    expect(
+      beliefEndsAtMonoForGrantMs(
+        { ...grant, expiresAtMs: T0 + 1_500 },
+        7_000,
+        T0 + 1_200,
+        7_000,
+        config,
+      ),
+    ).toBe(7_000 + 300 - 50 - 20);
+    // Without a max age: the send rule alone.
+    expect(
+      beliefEndsAtMonoForGrantMs(
+        { ...grant, maxAgeMs: null, expiresAtMs: T0 + 1_500 },
+        7_000,
+        T0 + 1_200,
+        7_000,
+        config,
+      ),
+    ).toBe(7_000 + 980);
   });
 });

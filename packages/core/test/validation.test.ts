@@ -4,6 +4,7 @@ import {
   decideRelease,
   decideRenew,
   HOLDER_BYTES_MAX,
+  LEASE_AGE_MS_LIMIT_MAX,
   RESOURCE_BYTES_MAX,
   utf8ByteLength,
 } from '@leasehold/core';
@@ -44,6 +45,29 @@ describe('bad input is a typed invalid', () => {
     ['ttl as a string', { ttlMs: '60m' }, 'ttlMs', /must be a number \(got "60m"\)/],
     ['empty requestId', { requestId: '' }, 'requestId', /requestId must not be empty/],
     ['object ownerKey', { ownerKey: {} }, 'ownerKey', /got object/],
+    ['negative maxRenewals', { maxRenewals: -1 }, 'maxRenewals', /maxRenewals must be at least 0/],
+    ['fractional maxRenewals', { maxRenewals: 1.5 }, 'maxRenewals', /whole number \(got 1.5\)/],
+    ['maxRenewals as text', { maxRenewals: '3' }, 'maxRenewals', /must be a number/],
+    [
+      'maxRenewals above the limit',
+      { maxRenewals: Number.MAX_SAFE_INTEGER + 2 },
+      'maxRenewals',
+      /at most 9007199254740991/,
+    ],
+    [
+      'maxAgeMs below the TTL',
+      { ttlMs: 1_000, maxAgeMs: 999 },
+      'maxAgeMs',
+      /maxAgeMs must be at least the lease's TTL \(1000 ms\) \(got 999\)/,
+    ],
+    ['maxAgeMs 0', { maxAgeMs: 0 }, 'maxAgeMs', /maxAgeMs must be at least 1 ms/],
+    [
+      'maxAgeMs above the limit',
+      { maxAgeMs: LEASE_AGE_MS_LIMIT_MAX + 1 },
+      'maxAgeMs',
+      /at most 31536000000 ms/,
+    ],
+    ['maxAgeMs NaN', { maxAgeMs: Number.NaN }, 'maxAgeMs', /must be a number \(got NaN\)/],
   ];
   for (const [label, patch, field, reason] of acquireCases) {
     it(`acquire: ${label}`, () => {

@@ -72,14 +72,34 @@ export function detailProblem(
     case 'maxRenewalsReached': {
       if (read === null || read.record === null || read.record.status !== 'held') return null;
       const limits = ctx.renewalLimits ?? [ctx.config.maxRenewals];
-      const named = detail['maxRenewals'];
-      const limit =
-        typeof named === 'number' && limits.includes(named) ? named : ctx.config.maxRenewals;
-      return fieldsProblem(detail, { renewals: read.record.renewals, maxRenewals: limit });
+      return refusalLimitProblem(detail, read.record.renewals, read.record.maxRenewals, limits);
     }
     default:
       return null;
   }
+}
+
+/**
+ * A renewal refused at its limit names the limit and whose it is: the lease's own (kept in its
+ * record) where it is the tighter (or the same), else the deployment's it was decided under (any
+ * of `limits`, as an operator may change it at runtime).
+ */
+function refusalLimitProblem(
+  detail: AnswerDetail,
+  renewals: number,
+  own: number | null,
+  limits: readonly (number | null)[],
+): string | null {
+  const named = detail['maxRenewals'];
+  const ownApplies = own !== null && limits.some((limit) => limit === null || own <= limit);
+  const deploymentApplies =
+    typeof named === 'number' && limits.includes(named) && (own === null || named < own);
+  if (detail['limit'] === 'lease' && ownApplies)
+    return fieldsProblem(detail, { renewals, maxRenewals: own, limit: 'lease' });
+  if (detail['limit'] === 'deployment' && deploymentApplies)
+    return fieldsProblem(detail, { renewals, maxRenewals: named, limit: 'deployment' });
+  const want = ownApplies ? `its own ${own}` : `the deployment's ${limits.join(' or ')}`;
+  return `it names limit ${JSON.stringify(detail['limit'] ?? null)} ${JSON.stringify(named ?? null)}; the limit is ${want}`;
 }
 
 /** `replayed` (where the answer has it): the answer came from a record a read brought back, not from the op's own write. */
@@ -100,6 +120,8 @@ function leaseProblem(detail: AnswerDetail, view: LeaseRecord | null, op: Op): s
     acquiredAtMs: view.acquiredAtMs,
     expiresAtMs: view.expiresAtMs,
     renewals: view.renewals,
+    maxRenewals: view.maxRenewals,
+    maxAgeMs: view.maxAgeMs,
   });
 }
 

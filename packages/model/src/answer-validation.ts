@@ -158,7 +158,11 @@ function renewProblem(
   const token = ctx.leaseToken ?? -1;
   const allowed = renewAllowed(ctx.seen(record), ctx.node, token, wall, ctx.modelConfig);
   const limit = ctx.config.maxRenewals;
-  const atLimit = record?.status === 'held' && limit !== null && record.renewals >= limit;
+  // At the deployment's limit, or at the lease's own (kept in its record).
+  const atLimit =
+    record?.status === 'held' &&
+    ((limit !== null && record.renewals >= limit) ||
+      (record.maxRenewals !== null && record.renewals >= record.maxRenewals));
   // The record shows that this node's grant ended (released, expired by cleanup or by time,
   // force-released and not re-granted to another, or superseded by its own later grant): the
   // answer is `expired`. Where it shows another holder, or nothing of this grant, `notHolder`.
@@ -177,7 +181,7 @@ function renewProblem(
     case 'maxRenewalsReached':
       return atLimit
         ? null
-        : `the grant has ${record?.status === 'held' ? record.renewals : 0} renewals, the limit is ${limit ?? 'none'}`;
+        : `the grant has ${record?.status === 'held' ? record.renewals : 0} renewals, the limit is ${limit ?? 'none'} (its own ${record?.status === 'held' ? (record.maxRenewals ?? 'none') : 'none'})`;
     case 'expired':
       if (allowed && !atLimit) return 'the model renews this grant';
       return ended ? null : 'the record shows no end of this grant of this node: notHolder';

@@ -1,4 +1,10 @@
-import { REQUEST_ID_BYTES_MAX, RESOURCE_BYTES_MAX, type LeaseConfig } from '@leasehold/core';
+import {
+  LEASE_AGE_MS_LIMIT_MAX,
+  RENEWALS_LIMIT_MAX,
+  REQUEST_ID_BYTES_MAX,
+  RESOURCE_BYTES_MAX,
+  type LeaseConfig,
+} from '@leasehold/core';
 import type { Op } from '@leasehold/step';
 
 /**
@@ -7,7 +13,7 @@ import type { Op } from '@leasehold/step';
  * is no number to name: empty, not UTF-8, not a whole number).
  */
 export interface InvalidInput {
-  readonly field: 'resource' | 'ttlMs' | 'requestId';
+  readonly field: 'resource' | 'ttlMs' | 'requestId' | 'maxRenewals' | 'maxAgeMs';
   readonly limit: number | null;
 }
 
@@ -30,6 +36,34 @@ export function invalidInputs(op: Op, config: LeaseConfig): readonly InvalidInpu
   if (op.requestId !== null) {
     const requestId = nameProblem(op.requestId, REQUEST_ID_BYTES_MAX);
     if (requestId !== undefined) found.push({ field: 'requestId', limit: requestId });
+  }
+  if (op.kind === 'acquire') found.push(...limitProblems(op));
+  return found;
+}
+
+/**
+ * A lease's own limits, given at acquire: a renewal count from 0 to RENEWALS_LIMIT_MAX, and a
+ * maximum age of whole milliseconds from the lease's TTL (when that is valid, else from 1) to
+ * LEASE_AGE_MS_LIMIT_MAX.
+ */
+function limitProblems(op: Op): InvalidInput[] {
+  const found: InvalidInput[] = [];
+  const renewals = op.maxRenewals;
+  if (renewals !== undefined) {
+    if (!Number.isInteger(renewals)) found.push({ field: 'maxRenewals', limit: null });
+    else if (renewals < 0) found.push({ field: 'maxRenewals', limit: 0 });
+    else if (renewals > RENEWALS_LIMIT_MAX)
+      found.push({ field: 'maxRenewals', limit: RENEWALS_LIMIT_MAX });
+  }
+  const age = op.maxAgeMs;
+  if (age !== undefined) {
+    const ttl = op.ttlMs;
+    if (!Number.isInteger(age)) found.push({ field: 'maxAgeMs', limit: null });
+    else if (age < 1) found.push({ field: 'maxAgeMs', limit: 1 });
+    else if (age > LEASE_AGE_MS_LIMIT_MAX)
+      found.push({ field: 'maxAgeMs', limit: LEASE_AGE_MS_LIMIT_MAX });
+    else if (ttl !== null && Number.isInteger(ttl) && age < ttl)
+      found.push({ field: 'maxAgeMs', limit: ttl });
   }
   return found;
 }

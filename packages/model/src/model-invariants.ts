@@ -91,6 +91,8 @@ export function coreRecord(rec: ModelRecord, config: ModelConfig): LeaseRecord |
         acquiredAtMs: 0,
         expiresAtMs: rec.expiresAt,
         renewals: 0,
+        maxRenewals: null,
+        maxAgeMs: null,
       };
     case 'free':
       return { ...base, status: 'free', lastHolder: nodeName(rec.holder), freedBy: 'released' };

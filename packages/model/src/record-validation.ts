@@ -12,6 +12,14 @@ export interface WriteFacts {
   readonly requestId: string | null;
   /** The configuration's renewal limit per grant (null: none). */
   readonly maxRenewals: number | null;
+  /**
+   * A grant: the lease's own limits the workload asked for at acquire (each null: none), or null
+   * when the write is not the workload's acquire (its limits are then not judged).
+   */
+  readonly leaseLimits: {
+    readonly maxRenewals: number | null;
+    readonly maxAgeMs: number | null;
+  } | null;
 }
 
 export type WriteKind = 'grant' | 'renew' | 'release' | 'forceRelease' | 'expire';
@@ -19,9 +27,10 @@ export type WriteKind = 'grant' | 'renew' | 'release' | 'forceRelease' | 'expire
 /**
  * The fields of a written record that the model's actions leave abstract, stated from the
  * README's "The lease model in one screen" (what a record holds): every write names its resource and stamps the writer's
- * wall clock; a grant starts a lease (holder, TTL, start, no renewals) and remembers its request id
- * among the most recent RECORD_GRANT_IDS_MAX grants (I-8); a renewal changes only its TTL, expiry,
- * stamp and request id and counts one more renewal, never past the renewal limit; a release, force-release or cleanup frees the
+ * wall clock; a grant starts a lease (holder, TTL, start, no renewals, the limits of its own it was
+ * asked for) and remembers its request id among the most recent RECORD_GRANT_IDS_MAX grants (I-8);
+ * a renewal changes only its TTL, expiry, stamp and request id and counts one more renewal, never
+ * past the renewal limit (the deployment's, or the lease's own); a release, force-release or cleanup frees the
  * lease saying who held it and how it ended, and forgets no grant. Returns why not, or null.
  */
 export function writtenRecordProblem(
@@ -62,6 +71,11 @@ function grantProblem(
   if (after.acquiredAtMs !== facts.wallMs)
     return `a grant starts at the writer's wall clock ${facts.wallMs}, not ${after.acquiredAtMs}`;
   if (after.renewals !== 0) return `a grant starts with no renewals, not ${after.renewals}`;
+  const asked = facts.leaseLimits;
+  if (asked !== null && after.maxRenewals !== asked.maxRenewals)
+    return `a grant keeps the renewal limit it was asked for (${asked.maxRenewals}), not ${after.maxRenewals}`;
+  if (asked !== null && after.maxAgeMs !== asked.maxAgeMs)
+    return `a grant keeps the maximum age it was asked for (${asked.maxAgeMs}), not ${after.maxAgeMs}`;
   if (after.ownerKey.length === 0) return 'a grant carries no owner key';
   const earlier = before?.recentGrants ?? [];
   const kept = earlier.slice(Math.max(0, earlier.length - (RECORD_GRANT_IDS_MAX - 1)));
@@ -91,6 +105,10 @@ function renewProblem(
     return `a renewal takes the TTL asked for (${facts.ttlMs}), not ${after.ttlMs}`;
   if (facts.maxRenewals !== null && before.renewals >= facts.maxRenewals)
     return `a grant with ${before.renewals} renewals is at the limit (${facts.maxRenewals}): no renewal may be written`;
+  if (before.maxRenewals !== null && before.renewals >= before.maxRenewals)
+    return `a grant with ${before.renewals} renewals is at its own limit (${before.maxRenewals}): no renewal may be written`;
+  if (after.maxRenewals !== before.maxRenewals || after.maxAgeMs !== before.maxAgeMs)
+    return "a renewal keeps the lease's own limits (maxRenewals, maxAgeMs)";
   if (after.renewals !== before.renewals + 1)
     return `a renewal counts renewal ${before.renewals + 1}, not ${after.renewals}`;
   return sameGrants(before, after, 'a renewal');

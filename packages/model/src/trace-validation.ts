@@ -421,6 +421,10 @@ export class TraceValidator {
       ttlMs: call.op?.ttlMs ?? null,
       requestId: call.op?.requestId ?? null,
       maxRenewals: this.#loosestLimit,
+      leaseLimits:
+        call.op?.kind === 'acquire'
+          ? { maxRenewals: call.op.maxRenewals ?? null, maxAgeMs: call.op.maxAgeMs ?? null }
+          : null,
     });
   }
 
@@ -459,7 +463,12 @@ export class TraceValidator {
           return 'a renewal keeps the lease held';
         if (after.holder !== before.holder || after.token !== before.token)
           return 'a renewal keeps holder and token';
-        const want = Math.max(before.expiresAtMs, wall + ttlMs);
+        // Never earlier than before; never past the lease's maximum age, its start plus maxAgeMs.
+        const ageEndMs =
+          before.maxAgeMs === null
+            ? Number.POSITIVE_INFINITY
+            : before.acquiredAtMs + before.maxAgeMs;
+        const want = Math.max(before.expiresAtMs, Math.min(wall + ttlMs, ageEndMs));
         if (expires !== want) return `a renewal must expire at ${want}, not ${expires}`;
         return null;
       }

@@ -82,6 +82,8 @@ function held(holder: string, token: number, expiresAtMs: number): LeaseRecord {
     acquiredAtMs: expiresAtMs - 1_000,
     expiresAtMs,
     renewals: 0,
+    maxRenewals: null,
+    maxAgeMs: null,
   };
 }
 

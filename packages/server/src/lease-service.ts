@@ -70,6 +70,10 @@ export interface AcquireInput {
    * granted a second time (I-8).
    */
   readonly tokenFloor?: number;
+  /** The lease's own renewal limit, kept in its record (the deployment's applies beside it). */
+  readonly maxRenewals?: number;
+  /** The lease's own maximum age: no renewal extends it past `acquiredAtMs + maxAgeMs`. */
+  readonly maxAgeMs?: number;
 }
 
 export interface RenewInput {
@@ -223,6 +227,8 @@ export class LeaseService {
           ownerKey: attempt.ownerKey,
           ttlMs,
           uncertainToken: attempt.uncertainToken,
+          maxRenewals: input.maxRenewals ?? null,
+          maxAgeMs: input.maxAgeMs ?? null,
         },
         config,
       ) ?? checkWaitMs(waitMs);
@@ -268,6 +274,8 @@ export class LeaseService {
             requestId,
             // A retry of a granted request is answered with the grant: it needs the key it got.
             ownerKey: replayedOwnerKey(record, requestId, input.holder) ?? attempt.ownerKey,
+            maxRenewals: input.maxRenewals ?? null,
+            maxAgeMs: input.maxAgeMs ?? null,
             ttlMs,
             uncertainToken: attempt.uncertainToken,
           },
@@ -586,5 +594,7 @@ export function leaseView(lease: Omit<LeaseView, 'leaseId'>): LeaseView {
     acquiredAtMs: lease.acquiredAtMs,
     expiresAtMs: lease.expiresAtMs,
     renewals: lease.renewals,
+    maxRenewals: lease.maxRenewals,
+    maxAgeMs: lease.maxAgeMs,
   };
 }

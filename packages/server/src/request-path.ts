@@ -14,7 +14,7 @@ import {
   type RouteName,
   type RouteSpec,
 } from '@leasehold/api';
-import type { Invalid } from '@leasehold/core';
+import type { Invalid, RenewalLimitOwner } from '@leasehold/core';
 import type { Principal } from './auth.js';
 import type { LeaseService } from './lease-service.js';
 import { settingsView } from './service-settings.js';
@@ -92,6 +92,8 @@ async function acquire(
     ...(body.request_id === undefined ? {} : { requestId: body.request_id }),
     ...(body.wait_ms === undefined ? {} : { waitMs: body.wait_ms }),
     ...(body.token_floor === undefined ? {} : { tokenFloor: body.token_floor }),
+    ...(body.max_renewals === undefined ? {} : { maxRenewals: body.max_renewals }),
+    ...(body.max_age_ms === undefined ? {} : { maxAgeMs: body.max_age_ms }),
   });
   switch (answer.kind) {
     case 'granted':
@@ -139,8 +141,8 @@ async function renew(service: LeaseService, body: RenewBody, caller: Caller): Pr
       return error(
         409,
         'max_renewals_reached',
-        `the lease was renewed ${answer.renewals} times, the most allowed`,
-        { renewals: answer.renewals, max_renewals: answer.maxRenewals },
+        `the lease was renewed ${answer.renewals} times, the most ${LIMIT_OWNER[answer.limit]} allows (max_renewals ${answer.maxRenewals})`,
+        { renewals: answer.renewals, max_renewals: answer.maxRenewals, limit: answer.limit },
       );
     case 'invalid':
       return invalid(answer, ttl?.field);
@@ -272,6 +274,12 @@ async function putConfig(service: LeaseService, body: ConfigBody): Promise<ApiAn
   return ok(settingsView(applied.settings));
 }
 
+/** Whose renewal limit refused a renewal, as the refusal's message says it. */
+const LIMIT_OWNER: Readonly<Record<RenewalLimitOwner, string>> = {
+  lease: "the lease's own limit",
+  deployment: "the deployment's limit",
+};
+
 /** `ttl_seconds` or `ttl_ms`, never both; undefined for the default. */
 function ttlOf(body: {
   ttl_seconds?: number;
@@ -290,6 +298,8 @@ const API_FIELD: Readonly<Record<string, string>> = {
   waitMs: 'wait_ms',
   ownerKey: 'owner_key',
   expectedHolder: 'expected_holder',
+  maxRenewals: 'max_renewals',
+  maxAgeMs: 'max_age_ms',
 };
 
 /** A 400 for a refusal of the core (or the service), naming the field as the caller wrote it. */
@@ -368,6 +378,8 @@ function grantBody(lease: LeaseView) {
     expires_at_ms: lease.expiresAtMs,
     ttl_ms: lease.ttlMs,
     renewals: lease.renewals,
+    max_renewals: lease.maxRenewals,
+    max_age_ms: lease.maxAgeMs,
   };
 }
 
@@ -383,6 +395,8 @@ function renewBody(lease: LeaseView) {
     expires_at_ms: lease.expiresAtMs,
     ttl_ms: lease.ttlMs,
     renewals: lease.renewals,
+    max_renewals: lease.maxRenewals,
+    max_age_ms: lease.maxAgeMs,
   };
 }
 
@@ -399,6 +413,8 @@ export function statusBody(lease: LeaseStatus) {
     ttl_ms: lease.ttlMs,
     acquired_at: at(lease.acquiredAtMs),
     renewals: lease.renewals,
+    max_renewals: lease.maxRenewals,
+    max_age_ms: lease.maxAgeMs,
     last_holder: lease.lastHolder,
     freed_by: lease.freedBy,
     updated_at: at(lease.updatedAtMs),

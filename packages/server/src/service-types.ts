@@ -20,6 +20,9 @@ export interface LeaseView {
   readonly acquiredAtMs: number;
   readonly expiresAtMs: number;
   readonly renewals: number;
+  /** The lease's own limits, given at acquire (null: none). */
+  readonly maxRenewals: number | null;
+  readonly maxAgeMs: number | null;
 }
 
 /** A resource's lease as anyone may see it: never the owner key. */
@@ -33,6 +36,9 @@ export interface LeaseStatus {
   readonly ttlMs: number | null;
   readonly acquiredAtMs: number | null;
   readonly renewals: number | null;
+  /** A held lease's own limits, given at acquire (null: none, or not held). */
+  readonly maxRenewals: number | null;
+  readonly maxAgeMs: number | null;
   readonly lastHolder: string | null;
   readonly freedBy: 'released' | 'forceReleased' | 'expired' | null;
   readonly updatedAtMs: number | null;

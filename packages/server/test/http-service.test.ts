@@ -261,10 +261,88 @@ describe('lease service over HTTP (a real server process)', { timeout: 120_000 }
         '/v1/leases/{resource}',
       ]),
     );
-    expect(
-      openapi.paths['/v1/leases/acquire'].post.requestBody.content['application/json'].schema
-        .required,
-    ).toEqual(['resource', 'holder']);
+    const acquireSchema =
+      openapi.paths['/v1/leases/acquire'].post.requestBody.content['application/json'].schema;
+    expect(acquireSchema.required).toEqual(['resource', 'holder']);
+    expect(acquireSchema.properties).toMatchObject({
+      max_renewals: { type: 'integer', minimum: 0 },
+      max_age_ms: { type: 'integer', minimum: 1 },
+    });
+  });
+
+  test("a lease's own limits: kept with it, shown in status and list, enforced at renew, capped at max age", async () => {
+    const renew = (lease: { body: { lease_id: string; owner_key: string } }, extra = {}) =>
+      server.post('/v1/leases/renew', {
+        lease_id: lease.body.lease_id,
+        owner_key: lease.body.owner_key,
+        ...extra,
+      });
+    const lease = await acquire('limited', 'agent-l', {
+      ttl_ms: 10_000,
+      max_renewals: 1,
+      max_age_ms: 15_000,
+    });
+    expect(lease.status).toBe(201);
+    expect(lease.body).toMatchObject({ max_renewals: 1, max_age_ms: 15_000, renewals: 0 });
+    const status = await server.get('/v1/leases/limited');
+    expect(status.body).toMatchObject({ status: 'held', max_renewals: 1, max_age_ms: 15_000 });
+    const listed = await server.get('/v1/leases?holder=agent-l');
+    expect(listed.body.leases).toEqual([
+      expect.objectContaining({ resource: 'limited', max_renewals: 1, max_age_ms: 15_000 }),
+    ]);
+    // 8 s in, a renewal for 10 s would run to 18 s: capped at the max age, 15 s from the grant.
+    await advance(8_000);
+    const capped = await renew(lease);
+    expect(capped.status).toBe(200);
+    expect(capped.body).toMatchObject({ renewals: 1, max_renewals: 1, max_age_ms: 15_000 });
+    expect(capped.body.expires_at_ms).toBe(lease.body.acquired_at_ms + 15_000);
+    // The lease's own limit: refused, naming it and its value.
+    const refused = await renew(lease);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({
+      error: 'max_renewals_reached',
+      renewals: 1,
+      max_renewals: 1,
+      limit: 'lease',
+    });
+    expect(refused.body.message).toMatch(/the lease's own limit allows \(max_renewals 1\)/);
+    // A lease without limits shows none.
+    await acquire('unlimited', 'agent-l');
+    expect((await server.get('/v1/leases/unlimited')).body).toMatchObject({
+      max_renewals: null,
+      max_age_ms: null,
+    });
+    // Bad limits are a 400 naming the field, and change nothing.
+    const short = await acquire('bad-limits', 'agent-l', { ttl_ms: 10_000, max_age_ms: 9_999 });
+    expect(short.status).toBe(400);
+    expect(short.body).toMatchObject({ error: 'invalid', field: 'max_age_ms' });
+    expect(short.body.message).toMatch(/^max_age_ms must be at least the lease's TTL \(10000 ms\)/);
+    const negative = await acquire('bad-limits', 'agent-l', { max_renewals: -1 });
+    expect(negative.status).toBe(400);
+    expect(negative.body.field).toBe('max_renewals');
+    expect((await server.get('/v1/leases/bad-limits')).body.status).toBe('free');
+  });
+
+  test("the deployment's renewal limit still applies beside a lease's own: the tighter wins", async () => {
+    const put = (body: object) =>
+      fetch(`${server.url}/v1/admin/config`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await put({ max_renewals: 1 })).status).toBe(200);
+    try {
+      const lease = await acquire('tighter', 'agent-t', { max_renewals: 5 });
+      expect(lease.body.max_renewals).toBe(5);
+      const body = { lease_id: lease.body.lease_id, owner_key: lease.body.owner_key };
+      expect((await server.post('/v1/leases/renew', body)).status).toBe(200);
+      const refused = await server.post('/v1/leases/renew', body);
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({ max_renewals: 1, limit: 'deployment' });
+      expect(refused.body.message).toMatch(/the deployment's limit allows \(max_renewals 1\)/);
+    } finally {
+      expect((await put({ max_renewals: null })).status).toBe(200);
+    }
   });
 
   test('owner keys never reach the log', async () => {

@@ -155,6 +155,7 @@ function answerOf(route: ApiRequest['route'], reply: TransportReply, agent: stri
             kind: 'maxRenewalsReached',
             renewals: body.renewals,
             maxRenewals: body.max_renewals,
+            limit: body.limit,
           };
         case 'not_held':
           return { kind: 'notHeld' };
@@ -197,6 +198,8 @@ function leaseFields(body: Record<string, unknown>): Record<string, unknown> {
     acquiredAtMs: body.acquired_at_ms,
     expiresAtMs: body.expires_at_ms,
     renewals: body.renewals,
+    maxRenewals: body.max_renewals,
+    maxAgeMs: body.max_age_ms,
   };
 }
 
@@ -211,6 +214,8 @@ function leaseOf(resource: string, agent: string, kept: AgentLease): Lease {
     acquiredAtMs: 0,
     expiresAtMs: 0,
     renewals: 0,
+    maxRenewals: null,
+    maxAgeMs: null,
     validUntilMonoMs: 0,
   };
 }

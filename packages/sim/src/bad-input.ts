@@ -1,5 +1,7 @@
 import {
   CLOCK_DRIFT_PPM_LIMIT_MAX,
+  LEASE_AGE_MS_LIMIT_MAX,
+  RENEWALS_LIMIT_MAX,
   REQUEST_ID_BYTES_MAX,
   RESOURCE_BYTES_MAX,
   TTL_MS_LIMIT_MAX,
@@ -16,7 +18,11 @@ import type { Prng } from './prng.js';
 export type BadInput =
   | { readonly kind: 'resource'; readonly resource: string }
   | { readonly kind: 'ttl'; readonly ttlMs: number }
-  | { readonly kind: 'requestId'; readonly requestId: string };
+  | { readonly kind: 'requestId'; readonly requestId: string }
+  /** A lease's own renewal limit, given at acquire. */
+  | { readonly kind: 'maxRenewals'; readonly maxRenewals: number }
+  /** A lease's own maximum age: `maxAgeMs`, plus the acquire's TTL when `fromTtl`. */
+  | { readonly kind: 'maxAgeMs'; readonly maxAgeMs: number; readonly fromTtl: boolean };
 
 /**
  * A bad (or boundary) input for an operation that takes `fields`, drawn from `prng`; `unique` (ASCII)
@@ -43,6 +49,21 @@ export function drawBadInput(
           config.ttlMsMax,
         ]),
       };
+    case 'maxRenewals':
+      return {
+        kind: 'maxRenewals',
+        maxRenewals: prng.pick([-1, 0.5, 0, RENEWALS_LIMIT_MAX, RENEWALS_LIMIT_MAX + 2]),
+      };
+    case 'maxAgeMs':
+      // Just below the lease's TTL, on it; none at all, a fraction, on and past the longest.
+      return prng.pick([
+        { kind: 'maxAgeMs', maxAgeMs: -1, fromTtl: true },
+        { kind: 'maxAgeMs', maxAgeMs: 0, fromTtl: true },
+        { kind: 'maxAgeMs', maxAgeMs: 0, fromTtl: false },
+        { kind: 'maxAgeMs', maxAgeMs: 0.5, fromTtl: true },
+        { kind: 'maxAgeMs', maxAgeMs: LEASE_AGE_MS_LIMIT_MAX, fromTtl: false },
+        { kind: 'maxAgeMs', maxAgeMs: LEASE_AGE_MS_LIMIT_MAX + 1, fromTtl: false },
+      ] as const);
     case 'requestId':
       // A request id names one intended operation: even a bad one is this operation's own.
       return {

@@ -26,6 +26,8 @@ export const MARKS = [
   'forceReleaseRefused',
   'expiredByCleanup',
   'maxRenewalsReached',
+  'renewRefusedAtLeaseLimit',
+  'renewCappedAtMaxAge',
   'staleRenewRefused',
   'lateRelease',
   'badInputSent',
@@ -75,6 +77,10 @@ export const MARK_DESCRIPTIONS: Readonly<Record<Mark, string>> = {
   forceReleaseRefused: 'a force-release with an expected holder found another holder',
   expiredByCleanup: 'a cleanup expired a lease past its claimable point',
   maxRenewalsReached: 'a renew was refused because the lease reached its renewal limit',
+  renewRefusedAtLeaseLimit:
+    "a renew was refused at the lease's own renewal limit (its maxRenewals, given at acquire)",
+  renewCappedAtMaxAge:
+    "a renewal was capped at the lease's maximum age (acquiredAtMs + maxAgeMs, given at acquire)",
   staleRenewRefused: 'a late renew of a lease that had ended was refused',
   lateRelease:
     'a lease that had ended was released late (a finally block after the lease was lost)',
@@ -143,6 +149,8 @@ export const MARK_NEEDS: Readonly<Record<Mark, readonly MarkNeed[] | null>> = {
   forceReleaseRefused: null,
   expiredByCleanup: ['in-process'],
   maxRenewalsReached: null,
+  renewRefusedAtLeaseLimit: null,
+  renewCappedAtMaxAge: null,
   staleRenewRefused: null,
   lateRelease: null,
   badInputSent: null,

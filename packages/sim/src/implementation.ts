@@ -23,7 +23,14 @@ import type { SimulatedStore } from './simulated-store.js';
 export interface LeaseClientLike {
   acquire(
     resource: string,
-    options?: { ttlMs?: number; waitMs?: number; requestId?: string },
+    options?: {
+      ttlMs?: number;
+      waitMs?: number;
+      requestId?: string;
+      /** The lease's own limits, kept in its record (see `AcquireOptions`). */
+      maxRenewals?: number;
+      maxAgeMs?: number;
+    },
   ): Promise<AcquireOutcome>;
   renew(lease: Lease, options?: { ttlMs?: number }): Promise<RenewOutcome>;
   release(lease: Lease): Promise<ReleaseOutcome>;

@@ -121,6 +121,12 @@ export const CALLS_IN_FLIGHT_MAX = 100_000;
 /** Ended logical ops the checker still resolves (a request served late names its op); per run. */
 export const ENDED_OPS_MAX = 10_000;
 
+/**
+ * Grants per resource whose start and maximum age the floor under belief keeps (an answer that
+ * comes back late may name a grant others have superseded since); per run.
+ */
+export const FLOOR_GRANTS_PER_RESOURCE_MAX = 64;
+
 /** Violations a checker lists (the first stops a simulated run; a replay lists them all). */
 export const FOUND_MAX = 100;
 

@@ -17,6 +17,7 @@ import { drawBadInput, type BadInput } from './bad-input.js';
 import type { LeaseClientLike } from './implementation.js';
 import { PROBE_RETRIES_MAX } from './limits.js';
 import type { HeldLease, SimNode } from './node-process.js';
+import type { Prng } from './prng.js';
 import type { World } from './world.js';
 
 /** Percent chance that an acquire names its own request id (so it can be retried as the same op). */
@@ -25,6 +26,14 @@ const EXPLICIT_ID_PCT = 50;
 const RETRY_UNAVAILABLE_PCT = 70;
 /** Percent chance that a renew asks for another TTL than the lease had. */
 const RENEW_NEW_TTL_PCT = 20;
+/** Percent chance that an acquire gives its lease limits of its own (renewals, a maximum age). */
+const LEASE_LIMITS_PCT = 25;
+
+/** A lease's own limits, as an acquire asks for them (absent: none). */
+interface LeaseLimits {
+  readonly maxRenewals?: number;
+  readonly maxAgeMs?: number;
+}
 
 /**
  * One node's workload, drawn from its own PRNG stream: think; then, by the seed's mix, either act
@@ -77,7 +86,7 @@ export async function runWorkload(world: World, node: SimNode): Promise<void> {
 async function acquireAndHold(world: World, node: SimNode, client: LeaseClientLike): Promise<void> {
   const prng = node.workload;
   const settings = world.settings;
-  const bad = badInput(world, node, ['resource', 'ttl', 'requestId']);
+  const bad = badInput(world, node, ['resource', 'ttl', 'requestId', 'maxRenewals', 'maxAgeMs']);
   const resource = bad?.kind === 'resource' ? bad.resource : prng.pick(world.resources);
   const ttlMs = bad?.kind === 'ttl' ? bad.ttlMs : prng.pick(settings.ttlMs);
   const waitMs = prng.int(100) < settings.blockingPct ? prng.between(1, settings.waitMs) : 0;
@@ -87,8 +96,16 @@ async function acquireAndHold(world: World, node: SimNode, client: LeaseClientLi
       : prng.int(100) < EXPLICIT_ID_PCT
         ? `${node.id}.${node.incarnation}.op${world.nextOpId()}`
         : null;
-  const op = world.beginOp(node, 'acquire', resource, { ttlMs, requestId });
-  const options = { ttlMs, waitMs, ...(requestId === null ? {} : { requestId }) };
+  const limits: LeaseLimits =
+    bad?.kind === 'maxRenewals'
+      ? { maxRenewals: bad.maxRenewals }
+      : bad?.kind === 'maxAgeMs'
+        ? { maxAgeMs: bad.maxAgeMs + (bad.fromTtl ? ttlMs : 0) }
+        : bad === null
+          ? drawLeaseLimits(prng, ttlMs)
+          : {};
+  const op = world.beginOp(node, 'acquire', resource, { ttlMs, requestId, ...limits });
+  const options = { ttlMs, waitMs, ...(requestId === null ? {} : { requestId }), ...limits };
   const startedMs = world.scheduler.nowMs;
   world.acquireWaits(node, op, waitMs);
   let got = await client.acquire(resource, options);
@@ -105,6 +122,20 @@ async function acquireAndHold(world: World, node: SimNode, client: LeaseClientLi
   if (waitMs > 0 && world.scheduler.nowMs - startedMs > ttlMs / 2)
     world.mark('blockingAcquireWaited');
   await holdLease(world, node, client, { lease: got.lease, op: op.id }, retried);
+}
+
+/**
+ * The lease's own limits an acquire asks for, now and then: a renewal count of 0 to 3, a maximum
+ * age of one to two TTLs (a renewal at half the TTL then often runs into it, and is capped), or
+ * both.
+ */
+function drawLeaseLimits(prng: Prng, ttlMs: number): LeaseLimits {
+  if (prng.int(100) >= LEASE_LIMITS_PCT) return {};
+  const which = prng.int(3);
+  return {
+    ...(which === 1 ? {} : { maxRenewals: prng.between(0, 3) }),
+    ...(which === 0 ? {} : { maxAgeMs: ttlMs + prng.between(0, ttlMs) }),
+  };
 }
 
 /** Resources an acquireAll names at most (a repeat among them is taken once). */
@@ -158,10 +189,14 @@ function acquireHost(
 ) {
   return (
     resource: string,
-    options: { ttlMs?: number; waitMs?: number; attemptsMax?: number },
+    options: { ttlMs?: number; waitMs?: number; attemptsMax?: number } & LeaseLimits,
   ): Promise<AcquireOutcome> =>
     inTurn(node, async () => {
-      const op = world.beginOp(node, 'acquire', resource, { ttlMs, requestId: null });
+      const limits = {
+        ...(options.maxRenewals === undefined ? {} : { maxRenewals: options.maxRenewals }),
+        ...(options.maxAgeMs === undefined ? {} : { maxAgeMs: options.maxAgeMs }),
+      };
+      const op = world.beginOp(node, 'acquire', resource, { ttlMs, requestId: null, ...limits });
       world.acquireWaits(node, op, options.waitMs ?? 0);
       const outcome = await client.acquire(resource, options);
       endAcquire(world, node, client, op, outcome);
@@ -174,7 +209,8 @@ function acquireHost(
  * A keep-alive of `held` (the production loop), beside the node's work: each renewal one renew
  * op, and a renewed lease is what the node then holds. Its signal is the gate the node acts on
  * and what the checker samples. Judged on its own contract too: no renewal past its
- * `maxRenewals`, none after a refusal.
+ * `maxRenewals` (the keep-alive's, or the lease's own that the workload asked for at acquire),
+ * none once the lease expires at the maximum age the workload asked for, none after a refusal.
  */
 function keepAlive(
   world: World,
@@ -182,6 +218,7 @@ function keepAlive(
   client: LeaseClientLike,
   held: HeldLease,
   maxRenewals: number | null,
+  maxAgeMs: number | null = null,
 ): KeepAlive {
   let renewals = 0;
   let refused: string | null = null;
@@ -201,6 +238,12 @@ function keepAlive(
           world.helperContract(
             'keepAlive',
             `renewed ${JSON.stringify(resource)} a ${renewals + 1}th time; its maxRenewals is ${maxRenewals}`,
+          );
+        // At the lease's maximum age a renewal extends nothing: the keep-alive stops before it.
+        if (maxAgeMs !== null && lease.expiresAtMs >= lease.acquiredAtMs + maxAgeMs)
+          world.helperContract(
+            'keepAlive',
+            `renewed ${JSON.stringify(resource)} again though it expires at its maximum age (${maxAgeMs} ms)`,
           );
         renewals += 1;
         const renewed = await renewInTurn(world, node, client, lease, held, () => gate);
@@ -244,6 +287,7 @@ function renewInTurn(
       return new Promise<RenewOutcome>(() => {});
     }
     world.endOp(node, op, renewed, renewed.kind === 'renewed' ? renewed.lease.token : null);
+    markLeaseLimits(world, renewed);
     const holding = node.held.get(lease.resource)?.lease.token === lease.token;
     if (renewed.kind === 'renewed') {
       world.mark('keepAliveRenewed');
@@ -259,6 +303,16 @@ function renewInTurn(
     }
     return renewed;
   });
+}
+
+/** Coverage of a lease's own limits: a renewal refused at its own count, or capped at its age. */
+function markLeaseLimits(world: World, renewed: RenewOutcome): void {
+  if (renewed.kind === 'maxRenewalsReached' && renewed.limit === 'lease')
+    world.mark('renewRefusedAtLeaseLimit');
+  if (renewed.kind !== 'renewed') return;
+  const { maxAgeMs, acquiredAtMs, expiresAtMs } = renewed.lease;
+  if (maxAgeMs !== null && expiresAtMs === acquiredAtMs + maxAgeMs)
+    world.mark('renewCappedAtMaxAge');
 }
 
 function gateOf(gate: (() => boolean) | undefined): { gate?: () => boolean } {
@@ -295,7 +349,9 @@ async function withLeaseTurn(world: World, node: SimNode, client: LeaseClientLik
   const waitMs = prng.int(100) < settings.blockingPct ? prng.between(1, settings.waitMs) : 0;
   // Up to a few TTLs of work: long enough that the keep-alive has to renew.
   const rounds = prng.between(1, 2 * settings.writes);
+  // The lease's own limits, given at acquire: the keep-alive stops at them.
   const maxRenewals = drawMaxRenewals(node);
+  const maxAgeMs = node.compose.chance(1, 4) ? ttlMs + node.compose.between(0, ttlMs) : null;
   const throwsAt = node.compose.chance(1, 5) ? node.compose.between(0, rounds - 1) : null;
   const ops = new Map<string, number>();
   let granted: Lease | null = null;
@@ -315,7 +371,7 @@ async function withLeaseTurn(world: World, node: SimNode, client: LeaseClientLik
           world.processes.beside(node, 1);
           beside = true;
           const op = ops.get(lease.resource)!;
-          return keepAlive(world, node, client, { lease, op, ttlMs }, maxRenewals);
+          return keepAlive(world, node, client, { lease, op, ttlMs }, maxRenewals, maxAgeMs);
         },
         release: (lease) => {
           released = true;
@@ -337,7 +393,12 @@ async function withLeaseTurn(world: World, node: SimNode, client: LeaseClientLik
           await node.clock.sleep(prng.between(10, settings.workMs), scope.signal);
         }
       },
-      { ttlMs, waitMs, ...(maxRenewals === null ? {} : { maxRenewals }) },
+      {
+        ttlMs,
+        waitMs,
+        ...(maxRenewals === null ? {} : { maxRenewals }),
+        ...(maxAgeMs === null ? {} : { maxAgeMs }),
+      },
     );
     if (threw) world.helperContract('withLease', 'swallowed the error its work threw');
   } catch (error) {
@@ -590,6 +651,7 @@ async function holdLease(
     const op = world.beginOp(node, 'renew', resource, { ttlMs, leaseOp: granted.op });
     const renewed = await client.renew(lease, { ttlMs });
     world.endOp(node, op, renewed, renewed.kind === 'renewed' ? renewed.lease.token : null);
+    markLeaseLimits(world, renewed);
     if (renewed.kind === 'renewed') {
       lease = renewed.lease;
       askedTtlMs = ttlMs;
@@ -695,6 +757,7 @@ async function staleRenew(
   });
   const renewed = await client.renew(lease);
   world.endOp(node, op, renewed, renewed.kind === 'renewed' ? renewed.lease.token : null);
+  markLeaseLimits(world, renewed);
   if (renewed.kind !== 'renewed') {
     world.mark('staleRenewRefused');
     return;

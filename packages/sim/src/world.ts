@@ -478,6 +478,9 @@ export class World implements WorldContext {
       leaseOp?: number;
       expectedHolder?: string | null;
       requestId?: string | null;
+      /** acquire: the lease's own limits it asks for (absent: none). */
+      maxRenewals?: number;
+      maxAgeMs?: number;
     } = {},
   ): Op {
     const op: Op = {
@@ -489,6 +492,8 @@ export class World implements WorldContext {
       leaseOp: extra.leaseOp ?? null,
       expectedHolder: extra.expectedHolder ?? null,
       requestId: extra.requestId ?? null,
+      ...(extra.maxRenewals === undefined ? {} : { maxRenewals: extra.maxRenewals }),
+      ...(extra.maxAgeMs === undefined ? {} : { maxAgeMs: extra.maxAgeMs }),
     };
     node.op = op;
     this.record({ kind: 'begin', op });

@@ -213,6 +213,29 @@ describe('Checker: judges from facts, one hand-made broken history per check', (
     expect(h.checker.violation?.message).toMatch(/had to end by 960 ms/);
   });
 
+  it("I-2: a renewal capped at the lease's max age is believed no longer than its cap allows", () => {
+    const h = new History();
+    const op = h.begin('acquire', 'a', 0, { maxAgeMs: 1_200 });
+    const request = { resource: 'r', holder: 'a', requestId: 'q', ownerKey: 'k', ttlMs: 1_000 };
+    const granted = decideAcquire(null, { ...request, maxAgeMs: 1_200 }, EPOCH, config).write!
+      .record as HeldRecord;
+    h.write('a', op, 0, granted);
+    const renew = h.begin('renew', 'a', 500, { leaseOp: op.id });
+    const renewal = decideRenew(
+      granted,
+      { resource: 'r', holder: 'a', token: 1, ownerKey: 'k', requestId: 'r1', ttlMs: 1_000 },
+      EPOCH + 500,
+      config,
+    ).write!.record as HeldRecord;
+    expect(renewal.expiresAtMs).toBe(EPOCH + 1_200);
+    h.write('a', renew, 500, renewal);
+    // Not 500 + 960 from the send: the cap 1200, + half the skew 50 - margin 50 + drift 10.
+    h.beliefs(1_209, ['a', 1]);
+    expect(h.checker.violation).toBeNull();
+    h.beliefs(1_210, ['a', 1]);
+    expect(h.checker.violation?.message).toMatch(/had to end by 1210 ms/);
+  });
+
   it('I-3 RenewalRequiresOwnership: an extension applied by a node that was not the holder', () => {
     const h = new History();
     const a = h.grant('a', 0);

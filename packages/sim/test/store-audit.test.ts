@@ -15,6 +15,8 @@ function held(resource: string, holder: string, token: number, atMs: number): He
     expiresAtMs: atMs + 1_000,
     ttlMs: 1_000,
     renewals: 0,
+    maxRenewals: null,
+    maxAgeMs: null,
     updatedAtMs: atMs,
     requestId: `req-${token}`,
     recentGrants: [{ requestId: `req-${token}`, token }],

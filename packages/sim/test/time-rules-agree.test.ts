@@ -69,6 +69,8 @@ function held(expiresAtMs: number, ttlMs: number): LeaseRecord {
     ttlMs,
     expiresAtMs,
     renewals: 0,
+    maxRenewals: null,
+    maxAgeMs: null,
     acquiredAtMs: expiresAtMs - ttlMs,
     updatedAtMs: expiresAtMs - ttlMs,
     requestId: 'q',

@@ -137,6 +137,15 @@ function writeBegin(step: BeginStep, out: LineBytes): void {
   stringOrNull(out, op.expectedHolder);
   out.ascii(',"id":');
   stringOrNull(out, op.requestId);
+  // A lease's own limits, only when the op asked for them (an op without keeps its bytes).
+  if (op.maxRenewals !== undefined) {
+    out.ascii(',"mr":');
+    out.number(op.maxRenewals);
+  }
+  if (op.maxAgeMs !== undefined) {
+    out.ascii(',"ma":');
+    out.number(op.maxAgeMs);
+  }
 }
 
 function writeRequest(step: RequestStep, out: LineBytes): void {

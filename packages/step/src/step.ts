@@ -25,6 +25,10 @@ export interface Op {
   readonly expectedHolder: string | null;
   /** acquire: the request id the workload chose for it, or null when the client chooses. */
   readonly requestId: string | null;
+  /** acquire: the lease's own renewal limit the workload asked for (absent: none). */
+  readonly maxRenewals?: number;
+  /** acquire: the lease's own maximum age the workload asked for (absent: none). */
+  readonly maxAgeMs?: number;
 }
 
 export type Request = 'read' | 'cas';

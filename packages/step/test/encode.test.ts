@@ -25,7 +25,8 @@ function templateLine(step: Step): string {
       return `${head},"n":${q(step.node)},"inc":${step.inc}}`;
     case 'begin': {
       const op = step.op;
-      return `${head},"o":${op.id},"op":"${op.kind}","n":${q(op.node)},"r":${q(op.resource)},"ttl":${n(op.ttlMs)},"of":${n(op.leaseOp)},"exp":${op.expectedHolder === null ? 'null' : q(op.expectedHolder)},"id":${op.requestId === null ? 'null' : q(op.requestId)}}`;
+      const limits = `${op.maxRenewals === undefined ? '' : `,"mr":${op.maxRenewals}`}${op.maxAgeMs === undefined ? '' : `,"ma":${op.maxAgeMs}`}`;
+      return `${head},"o":${op.id},"op":"${op.kind}","n":${q(op.node)},"r":${q(op.resource)},"ttl":${n(op.ttlMs)},"of":${n(op.leaseOp)},"exp":${op.expectedHolder === null ? 'null' : q(op.expectedHolder)},"id":${op.requestId === null ? 'null' : q(op.requestId)}${limits}}`;
     }
     case 'request':
       return `${head},"hr":${step.req},"n":${q(step.node)},"inc":${step.inc},"o":${n(step.op)},"route":"${step.route}","to":${q(step.replica)},"w":${step.wallMs},"m":${step.monoMs}${step.copies > 1 ? ',"dup":1' : ''}${step.tokenFloor === undefined ? '' : `,"floor":${step.tokenFloor}`}}`;
@@ -112,16 +113,32 @@ const record: fc.Arbitrary<LeaseRecord | null> = fc.option(
   ) as unknown as fc.Arbitrary<LeaseRecord>,
   { nil: null },
 );
-const op: fc.Arbitrary<Op> = fc.record({
-  id: fc.nat(),
-  kind: fc.constantFrom('acquire' as const, 'renew' as const, 'release' as const),
-  node: text,
-  resource: text,
-  ttlMs: numberOrNull,
-  leaseOp: numberOrNull,
-  expectedHolder: fc.option(text, { nil: null }),
-  requestId: fc.option(text, { nil: null }),
-});
+const op: fc.Arbitrary<Op> = fc.record(
+  {
+    id: fc.nat(),
+    kind: fc.constantFrom('acquire' as const, 'renew' as const, 'release' as const),
+    node: text,
+    resource: text,
+    ttlMs: numberOrNull,
+    leaseOp: numberOrNull,
+    expectedHolder: fc.option(text, { nil: null }),
+    requestId: fc.option(text, { nil: null }),
+    maxRenewals: fc.nat(),
+    maxAgeMs: fc.nat(),
+  },
+  {
+    requiredKeys: [
+      'id',
+      'kind',
+      'node',
+      'resource',
+      'ttlMs',
+      'leaseOp',
+      'expectedHolder',
+      'requestId',
+    ],
+  },
+);
 const detail: fc.Arbitrary<AnswerDetail> = fc.dictionary(
   text,
   fc.oneof(text, number, fc.boolean(), fc.constant(null)),

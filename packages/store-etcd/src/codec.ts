@@ -1,4 +1,5 @@
 import { assert, type HistoryEvent, type LeaseRecord } from '@leasehold/core';
+import { upgradeRecord } from '@leasehold/store';
 
 export function encodeJson(value: LeaseRecord | HistoryEvent): Buffer {
   return Buffer.from(JSON.stringify(value), 'utf8');
@@ -16,7 +17,8 @@ export function decodeRecord(resource: string, value: Buffer): LeaseRecord {
     `stored record of ${JSON.stringify(resource)} names ${JSON.stringify(record.resource)}`,
   );
   assert(Number.isSafeInteger(record.token) && record.token >= 1, 'stored token must be >= 1');
-  return record;
+  // A record written by an older leasehold has no limits of its own: it reads with none.
+  return upgradeRecord(record);
 }
 
 export function decodeEvent(resource: string, value: Buffer): HistoryEvent {

@@ -8,6 +8,7 @@ import {
 } from '@leasehold/core';
 import type { HistoryEntry } from '@leasehold/store';
 import { describeLeaseStore } from '@leasehold/store/conformance';
+import { Etcd3 } from 'etcd3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EtcdStore } from '../src/index';
 import {
@@ -20,6 +21,7 @@ import {
   leaderClientUrl,
   leaderMember,
   openTestStore,
+  RUN_PREFIX,
 } from './etcd-env';
 
 const available = await etcdReachable();
@@ -157,6 +159,38 @@ describe.skipIf(!available)('etcd store', () => {
     });
     await writer.close();
     await other.close();
+  });
+
+  it('reads a held record an older leasehold wrote (no limits of its own) as having none', async () => {
+    const prefix = `${RUN_PREFIX}older/`;
+    const old = {
+      status: 'held',
+      resource: 'old',
+      token: 1,
+      updatedAtMs: 1_000,
+      requestId: 'q',
+      recentGrants: [{ requestId: 'q', token: 1 }],
+      holder: 'a',
+      ownerKey: 'k',
+      ttlMs: 10_000,
+      acquiredAtMs: 1_000,
+      expiresAtMs: 11_000,
+      renewals: 0,
+    };
+    const raw = new Etcd3({ hosts: ENDPOINTS });
+    const key = Buffer.concat([
+      Buffer.from(`${prefix}r/`, 'utf8'),
+      Buffer.from('old', 'utf16le').swap16(),
+    ]);
+    await raw.put(key).value(Buffer.from(JSON.stringify(old), 'utf8'));
+    raw.close();
+    const store = openTestStore({ prefix });
+    expect(await store.read('old')).toEqual({
+      kind: 'ok',
+      version: 1,
+      record: { ...old, maxRenewals: null, maxAgeMs: null },
+    });
+    await store.close();
   });
 
   it.skipIf(!clusterManagedByScript())(

@@ -1,4 +1,5 @@
 import { assert, type LeaseRecord } from '@leasehold/core';
+import { upgradeRecord } from '@leasehold/store';
 
 /** The row a record is stored as: the JSON of the record plus the columns queries filter on. */
 export interface RecordRow {
@@ -30,7 +31,9 @@ export function decodeRecord(resource: string, row: RecordRow): LeaseRecord {
     `stored record of ${JSON.stringify(resource)}: token ${record.token} != column ${row.token}`,
   );
   assert(Number.isSafeInteger(row.version) && row.version >= 1, 'stored version must be >= 1');
-  return record;
+  // Migration 4 gave every held record of an older file its limits; a process of an older
+  // leasehold may still be writing to the file without them.
+  return upgradeRecord(record);
 }
 
 /** A name quoted with every character outside printable ASCII as its code point: names that

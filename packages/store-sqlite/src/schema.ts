@@ -72,6 +72,15 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // 4: a lease's own limits (maxRenewals, maxAgeMs), given at acquire and kept in its record's
+  // JSON. The held records of an older file were granted without any: each gets both as null, so
+  // every record of the file has the shape the decisions write (record-codec.ts still reads one
+  // without them as none: a process of an older leasehold may be writing to the file).
+  `
+  UPDATE leases
+    SET record = json_set(record, '$.maxRenewals', json('null'), '$.maxAgeMs', json('null'))
+    WHERE status = 'held' AND json_type(record, '$.maxRenewals') IS NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

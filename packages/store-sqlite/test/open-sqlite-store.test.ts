@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_CONFIG, decideAcquire } from '@leasehold/core';
+import { DEFAULT_CONFIG, decideAcquire, decideRenew } from '@leasehold/core';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { APPLICATION_ID, SCHEMA_VERSION, openSqliteStore, type SqliteStore } from '../src/index';
+import { resourceKey } from '../src/resource-key';
+import { MIGRATIONS } from '../src/schema';
 
 const dir = mkdtempSync(join(tmpdir(), 'leasehold-sqlite-open-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -99,6 +101,75 @@ describe('sqlite: opening a file', () => {
     raw.close();
     const opened = openSqliteStore(path);
     expect(opened.kind === 'refused' && opened.reason).toMatch(/newer than this leasehold/);
+  });
+
+  it('migrates a file of schema 3: its held records gain no limits of their own, and renew as before', async () => {
+    const path = newPath();
+    const raw = new Database(path);
+    raw.pragma(`application_id = ${APPLICATION_ID}`);
+    raw.exec(
+      'CREATE TABLE leasehold_schema (version INTEGER PRIMARY KEY, applied_at_ms INTEGER NOT NULL)',
+    );
+    for (let version = 0; version < 3; version++) {
+      raw.exec(MIGRATIONS[version]!);
+      raw.prepare('INSERT INTO leasehold_schema VALUES (?, 0)').run(version + 1);
+    }
+    // A record as leasehold wrote it before leases had limits of their own.
+    const old = {
+      status: 'held',
+      resource: 'old',
+      token: 1,
+      updatedAtMs: 1_000,
+      requestId: 'r-a',
+      recentGrants: [{ requestId: 'r-a', token: 1 }],
+      holder: 'a',
+      ownerKey: 'k-a',
+      ttlMs: 10_000,
+      acquiredAtMs: 1_000,
+      expiresAtMs: 11_000,
+      renewals: 0,
+    };
+    raw
+      .prepare(
+        `INSERT INTO leases (key, version, token, status, holder, record) VALUES (?, 1, 1, 'held', 'a', ?)`,
+      )
+      .run(resourceKey('old'), JSON.stringify(old));
+    raw.close();
+
+    const store = open(path);
+    const read = await store.read('old');
+    expect(read).toEqual({
+      kind: 'ok',
+      version: 1,
+      record: { ...old, maxRenewals: null, maxAgeMs: null },
+    });
+    const record = read.kind === 'ok' ? read.record : null;
+    const request = { resource: 'old', holder: 'a', token: 1, ownerKey: 'k-a', requestId: 'renew' };
+    const renewed = decideRenew(record, { ...request, ttlMs: 10_000 }, 2_000, DEFAULT_CONFIG);
+    expect(renewed.write?.record).toMatchObject({ expiresAtMs: 12_000, maxRenewals: null });
+    expect(
+      await store.compareAndSet('old', 1, renewed.write!.record, renewed.write!.event),
+    ).toEqual({ kind: 'ok', version: 2 });
+    await store.close();
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare('SELECT MAX(version) AS v FROM leasehold_schema').get()).toEqual({
+      v: SCHEMA_VERSION,
+    });
+    check.close();
+  });
+
+  it('reads a held record without limits (written by an older process) as having none', async () => {
+    const path = newPath();
+    const store = open(path);
+    expect(await grant(store, 'written', 'a')).toEqual({ kind: 'ok', version: 1 });
+    const raw = new Database(path);
+    raw.exec(`UPDATE leases SET record = json_remove(record, '$.maxRenewals', '$.maxAgeMs')`);
+    raw.close();
+    expect(await store.read('written')).toMatchObject({
+      kind: 'ok',
+      record: { holder: 'a', maxRenewals: null, maxAgeMs: null },
+    });
+    await store.close();
   });
 
   it('refuses a missing directory and a bad timeout with a reason', () => {

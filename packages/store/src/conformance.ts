@@ -4,6 +4,7 @@ import {
   decideAcquire,
   decideForceRelease,
   decideRelease,
+  decideRenew,
   type Decision,
   type LeaseRecord,
 } from '@leasehold/core';
@@ -315,6 +316,36 @@ export function describeLeaseStore(name: string, open: () => Promise<LeaseStore>
         expect(await store.writeSetting('service.config', '{}')).toEqual({ kind: 'ok' });
         expect(await store.readSetting('service.config')).toEqual({ kind: 'ok', value: '{}' });
         expect(await store.readSetting('other')).toEqual({ kind: 'ok', value: null });
+      });
+    });
+
+    describe("a lease's own limits round-trip with its record", () => {
+      it('keeps maxRenewals and maxAgeMs of a grant, and of its renewal, exactly', async () => {
+        const limits = { maxRenewals: 3, maxAgeMs: 25_000 };
+        await apply(store, 'limited', (r) =>
+          decideAcquire(r, { ...acquireRequest('limited', 'a'), ...limits }, 1_000, DEFAULT_CONFIG),
+        );
+        const granted = await readOk(store, 'limited');
+        expect(granted.record).toMatchObject({ ...limits, renewals: 0 });
+        await apply(store, 'limited', (r) =>
+          decideRenew(
+            r,
+            { ...releaseRequest(r!), requestId: 'renew-1', ttlMs: 30_000 },
+            2_000,
+            DEFAULT_CONFIG,
+          ),
+        );
+        const read = await readOk(store, 'limited');
+        // The renewal was capped at acquiredAtMs + maxAgeMs, and kept the limits.
+        expect(read.record).toMatchObject({ ...limits, renewals: 1, expiresAtMs: 26_000 });
+        const listed = await store.listByHolder('a');
+        expect(listed.kind === 'ok' && listed.records[0]?.record).toMatchObject(limits);
+      });
+
+      it('keeps a lease without limits as null, not absent', async () => {
+        await acquire(store, 'unlimited', 'a', 1_000);
+        const read = await readOk(store, 'unlimited');
+        expect(read.record).toMatchObject({ maxRenewals: null, maxAgeMs: null });
       });
     });
 

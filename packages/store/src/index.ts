@@ -35,5 +35,6 @@ export {
   recoveryMark,
 } from './recovery.js';
 export type { Ceilings, RecoveryMark, RecoveryRule } from './recovery.js';
+export { upgradeRecord } from './record-upgrade.js';
 export { ResourceWatchers } from './resource-watchers.js';
 export { assertSetting, assertWritable, pageLimit } from './write-checks.js';

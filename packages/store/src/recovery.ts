@@ -164,6 +164,8 @@ export function quarantineRecord(
     acquiredAtMs: mark.atMs,
     expiresAtMs,
     renewals: 0,
+    maxRenewals: null,
+    maxAgeMs: null,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Step } from '@leasehold/step';
-import { BELIEF_GATE_LEAD_MS, PPM } from '../limits.js';
-import { marginMsFor, type TimeBounds } from './time-rules.js';
+import { BELIEF_GATE_LEAD_MS, FLOOR_GRANTS_PER_RESOURCE_MAX, PPM } from '../limits.js';
+import type { LeaseRecord } from '@leasehold/core';
+import { grantedMsFor, marginMsFor, type TimeBounds } from './time-rules.js';
 
 /** A holder's obligation to keep believing in the lease its client reported (one per node). */
 interface Floor {
@@ -25,14 +26,20 @@ interface Floor {
  * operation (the earliest send any correct client may count from), and leaves room for every
  * conservative choice the rule permits: the margin and its drift allowance, the skew bound twice (a
  * replay whose send is unknown counts from the record's wall-clock expiry, spec/README.md "Why
- * belief is safe" step 6), and the drift over the TTL again. Only what the world saw is used (the
- * op the workload began, its calls' clock readings); the client's report only says which lease it
- * promised.
+ * belief is safe" step 6), and the drift over the TTL again. A grant or renewal that runs to the
+ * lease's maximum age rather than for its TTL is held to what is left of it, counted from the wall
+ * clock of the first write. Only what the world saw is used (the op the workload began, its calls'
+ * clock readings, the store's records); the client's report only says which lease it promised.
  */
 export class BeliefFloor {
   readonly #bounds: TimeBounds;
-  /** acquire/renew op -> the monotonic reading of its first write. */
-  readonly #firstWrite = new Map<number, number>();
+  /** acquire/renew op -> the monotonic and wall readings of its first write. */
+  readonly #firstWrite = new Map<number, { readonly monoMs: number; readonly wallMs: number }>();
+  /**
+   * resource -> token -> a held record the store applied for that grant (its start and maximum
+   * age, which every renewal keeps); the latest FLOOR_GRANTS_PER_RESOURCE_MAX grants.
+   */
+  readonly #grants = new Map<string, Map<number, LeaseRecord>>();
   readonly #floors = new Map<string, Floor>();
   /** acquire op -> the token it was granted (a release names the acquire whose grant it gives up). */
   readonly #granted = new Map<number, number>();
@@ -57,7 +64,13 @@ export class BeliefFloor {
       case 'call':
         // A replica's write counts from the agent's send of the request it serves.
         if (step.req === 'cas' && step.op !== null && !this.#firstWrite.has(step.op))
-          this.#firstWrite.set(step.op, step.origin?.monoMs ?? step.monoMs);
+          this.#firstWrite.set(step.op, {
+            monoMs: step.origin?.monoMs ?? step.monoMs,
+            wallMs: step.wallMs,
+          });
+        return;
+      case 'apply':
+        if (step.after?.status === 'held') this.#noteGrant(step.resource, step.after);
         return;
       case 'request':
         // Over the service, any request of an acquire or renewal may be the one that writes:
@@ -67,20 +80,24 @@ export class BeliefFloor {
           step.op !== null &&
           !this.#firstWrite.has(step.op)
         )
-          this.#firstWrite.set(step.op, step.monoMs);
+          this.#firstWrite.set(step.op, { monoMs: step.monoMs, wallMs: step.wallMs });
         return;
       case 'outcome': {
         const op = step.op;
         const promised =
           (op.kind === 'acquire' && step.result === 'granted') ||
           (op.kind === 'renew' && step.result === 'renewed');
-        const sentMonoMs = this.#firstWrite.get(op.id);
+        const first = this.#firstWrite.get(op.id);
         if (step.final) this.#firstWrite.delete(op.id);
         if (op.kind === 'acquire' && step.result === 'granted' && step.token !== null)
           this.#granted.set(op.id, step.token);
-        if (!promised || step.token === null || op.ttlMs === null || sentMonoMs === undefined)
-          return;
+        if (!promised || step.token === null || op.ttlMs === null || first === undefined) return;
+        const sentMonoMs = first.monoMs;
+        const grant = this.#grants.get(op.resource)?.get(step.token) ?? null;
+        // The margins are the TTL's (the client keeps them whatever it was granted); the time
+        // granted may be less, where the lease's maximum age cut it short.
         const ttlMs = op.ttlMs;
+        const grantedMs = grantedMsFor(ttlMs, first.wallMs, grant);
         const slackMs =
           marginMsFor(ttlMs, this.#bounds) +
           2 * this.#bounds.skewMs +
@@ -92,7 +109,7 @@ export class BeliefFloor {
           op: op.id,
           ttlMs,
           sentMonoMs,
-          untilMonoMs: sentMonoMs + ttlMs - slackMs,
+          untilMonoMs: sentMonoMs + grantedMs - slackMs,
         });
         return;
       }
@@ -103,6 +120,20 @@ export class BeliefFloor {
       default:
         return;
     }
+  }
+
+  #noteGrant(resource: string, record: LeaseRecord): void {
+    let grants = this.#grants.get(resource);
+    if (grants === undefined) {
+      grants = new Map();
+      this.#grants.set(resource, grants);
+    }
+    if (grants.has(record.token)) return;
+    if (grants.size >= FLOOR_GRANTS_PER_RESOURCE_MAX) {
+      const oldest = grants.keys().next();
+      if (oldest.done !== true) grants.delete(oldest.value);
+    }
+    grants.set(record.token, record);
   }
 
   /**

@@ -37,9 +37,11 @@ import {
   unchangedProblem,
 } from './renewal-requires-ownership.js';
 import {
+  beliefEndsByExpiryTrueMs,
   beliefEndsByTrueMs,
   claimableByAnyoneFromTrueMs,
   claimFromWallMs,
+  grantedMsFor,
   probeAllowanceMs,
   serviceProbeAllowanceMs,
   type TimeBounds,
@@ -297,7 +299,17 @@ export class Checker {
       ledger.lastGrant = { node: by.node, appliedAtMs, claimFromBeforeMs: ledger.claimFromMs };
     }
     const ttlMs = op?.ttlMs ?? after.ttlMs;
-    const endsByMs = beliefEndsByTrueMs(by.atMs, ttlMs, this.bounds);
+    // A renewal capped at the lease's maximum age runs to it, not for its TTL (the grant's start
+    // and maximum age as the store's record held them before the renewal, or as the grant wrote
+    // them): its belief ends by the cap as well as by the send plus the TTL.
+    const grantedMs = grantedMsFor(ttlMs, by.wallMs, grant ? after : before);
+    const endsByMs =
+      grantedMs < ttlMs
+        ? Math.min(
+            beliefEndsByTrueMs(by.atMs, ttlMs, this.bounds),
+            beliefEndsByExpiryTrueMs(by.wallMs + grantedMs, ttlMs, this.bounds),
+          )
+        : beliefEndsByTrueMs(by.atMs, ttlMs, this.bounds);
     const bound = ledger.belief;
     if (!grant && bound !== null && bound.token === after.token && bound.endsByMs >= endsByMs) {
       // An earlier write of this grant still allows longer: the holder may believe that long.
@@ -307,7 +319,7 @@ export class Checker {
     if (Number.isFinite(by.wallMs)) {
       ledger.claimFromMs = Math.max(
         ledger.claimFromMs,
-        claimFromWallMs(by.wallMs + ttlMs, this.bounds),
+        claimFromWallMs(by.wallMs + grantedMs, this.bounds),
       );
     }
   }

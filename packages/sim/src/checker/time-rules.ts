@@ -84,3 +84,33 @@ export function serviceProbeAllowanceMs(waitedMs: number, bounds: TimeBounds): n
   const stretchMs = Math.ceil((Math.max(0, waitedMs) * bounds.driftPpm) / (PPM - bounds.driftPpm));
   return 2 * probeAllowanceMs() + stretchMs;
 }
+
+/**
+ * How long a grant or renewal decided at `wallMs` on the deciding clock runs (spec/README.md,
+ * "Claimability and renewal"): its TTL, cut short where the lease's maximum age ends (its start
+ * plus `maxAgeMs`, as the store's record of the grant holds them): a renewal is capped there. The
+ * claimable point of the write counts from this, not from the TTL asked for.
+ */
+export function grantedMsFor(ttlMs: number, wallMs: number, grant: LeaseRecord | null): number {
+  if (grant === null || grant.status !== 'held' || grant.maxAgeMs === null) return ttlMs;
+  if (!Number.isFinite(wallMs)) return ttlMs;
+  return Math.min(ttlMs, grant.acquiredAtMs + grant.maxAgeMs - wallMs);
+}
+
+/**
+ * Belief in a write whose expiry is not `send + ttl` (a renewal capped at the lease's maximum age,
+ * which only the deciding clock could measure): the holder counts it from the record's wall-clock
+ * expiry (spec/README.md, "Why belief is safe" step 6: the skew bound and the margin taken off),
+ * so it must have ended by the first true instant at which the slowest in-bound wall clock (half
+ * the skew bound behind true time) reads `expiresAtMs - margin`, stretched by the drift bound over
+ * what is left of the TTL (the holder measures it on its monotonic clock).
+ */
+export function beliefEndsByExpiryTrueMs(
+  expiresAtMs: number,
+  ttlMs: number,
+  bounds: TimeBounds,
+): number {
+  const marginMs = marginMsFor(ttlMs, bounds);
+  const stretchMs = Math.ceil(((ttlMs - marginMs) * bounds.driftPpm) / (PPM - bounds.driftPpm));
+  return expiresAtMs + bounds.skewMs / 2 - marginMs + stretchMs;
+}
