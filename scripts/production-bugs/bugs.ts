@@ -373,6 +373,38 @@ export const PRODUCTION_BUGS: readonly ProductionBug[] = [
       "the adapter asserts a row names its resource; else store contract (a read answered another resource's record)",
     testScenario: 'baseline',
   },
+  {
+    id: 'B36',
+    title: "core: renew ignores the lease's own max_renewals (only the deployment's limit applies)",
+    file: 'packages/core/src/renew.ts',
+    find: '  const own = record.maxRenewals;',
+    replace: '  const own: number | null = null;',
+    expected: ['spec'],
+    check: "trace validation (written record: a renewal never past the lease's own renewal limit)",
+  },
+  {
+    id: 'B37',
+    title:
+      'core: a renewal extends the lease past its max age (acquired_at + max_age_ms not capped)',
+    file: 'packages/core/src/renew.ts',
+    find: 'Math.min(nowMs + request.ttlMs, maxAgeEndsAtMs(record) ?? Number.POSITIVE_INFINITY)',
+    replace: 'nowMs + request.ttlMs',
+    // The checker's own rules cap the grant too: the holder believes past the cap (I-2), and a
+    // claimant answered held after it was claimable by the cap (I-4).
+    expected: ['spec', 'I-2', 'I-4', 'I-1'],
+    check:
+      "trace validation (a renewal expires at the later of now + ttl, capped at the lease's max age, and its old expiry)",
+  },
+  {
+    id: 'B38',
+    title:
+      "core: a renewal capped at the lease's max age is believed for its whole TTL from the send",
+    file: 'packages/core/src/time-rules.ts',
+    find: '  if (grant.maxAgeMs === null || grant.expiresAtMs < grant.acquiredAtMs + grant.maxAgeMs)\n    return fromSend;',
+    replace: '  return fromSend;',
+    expected: ['I-2', 'I-1'],
+    check: "checkBeliefConsistency (belief rule: a renewal capped at the lease's max age)",
+  },
 ];
 
 /**
