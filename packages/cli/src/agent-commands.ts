@@ -1,5 +1,11 @@
 import { Command } from 'commander';
-import { assertNever, checkHolder, formatDuration, parseDuration } from '@leasehold/core';
+import {
+  assertNever,
+  checkHolder,
+  formatDuration,
+  parseDuration,
+  RENEWALS_LIMIT_MAX,
+} from '@leasehold/core';
 import {
   agentFailure,
   claimLease,
@@ -25,6 +31,7 @@ import {
   type ReaderContext,
 } from './agent-context.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
+import { intFlag } from './parse-flags.js';
 import { flagValues, type Done } from './program.js';
 
 /*
@@ -203,6 +210,8 @@ interface ClaimValues extends AgentFlags {
   readonly ttl?: string;
   readonly wait?: string;
   readonly force?: boolean;
+  readonly 'max-renewals'?: string;
+  readonly 'max-age'?: string;
 }
 
 async function claim(
@@ -212,9 +221,17 @@ async function claim(
 ): Promise<Outcome> {
   const ttlMs = durationFlag('ttl', values.ttl);
   const waitMs = durationFlag('wait', values.wait);
+  const maxAgeMs = durationFlag('max-age', values['max-age']);
+  const renewals = values['max-renewals'];
+  const maxRenewals =
+    renewals === undefined
+      ? undefined
+      : intFlag('max-renewals', renewals, 0, RENEWALS_LIMIT_MAX, 0);
   const timing = {
     ...(ttlMs === undefined ? {} : { ttlMs }),
     ...(waitMs === undefined ? {} : { waitMs }),
+    ...(maxRenewals === undefined ? {} : { maxRenewals }),
+    ...(maxAgeMs === undefined ? {} : { maxAgeMs }),
   };
   if (resources.length === 1) {
     const resource = resources[0]!;
@@ -337,6 +354,8 @@ function claimAnswer(context: AgentContext, resource: string, claimed: ClaimOutc
         throw new UsageError(`--ttl: ${claimed.message.replace(/^(body )?ttl_ms /, '')}`);
       if (claimed.field === 'wait_ms')
         throw new UsageError(`--wait: ${claimed.message.replace(/^(body )?wait_ms /, '')}`);
+      if (claimed.field === 'max_age_ms')
+        throw new UsageError(`--max-age: ${claimed.message.replace(/^(body )?max_age_ms /, '')}`);
       return failure(claimed, `claim of ${resource}`, 'auth');
     default:
       return failure(claimed, `claim of ${resource}`, 'auth');
@@ -824,6 +843,14 @@ export function agentCommands(io: CliIo, done: Done): Command[] {
     )
     .option('--ttl <duration>', "lease time to live: 90s, 60m, 1h30m (default: the service's, 5m)")
     .option('--wait <duration>', 'wait this long (at most 60s) for the holder to release it')
+    .option(
+      '--max-renewals <n>',
+      "the lease's own renewal limit, kept with it: heartbeats past it are refused",
+    )
+    .option(
+      '--max-age <duration>',
+      "the lease's own maximum age (at least its TTL): heartbeats never renew it past claim time + this",
+    )
     .option(
       '--force',
       'take the lease over from its holder (an admin action; the holder is fenced)',

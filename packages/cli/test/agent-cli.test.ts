@@ -216,6 +216,42 @@ function workflow(where: () => { cwd: string; flags: string[] }) {
     expect(mine.json().time_left_ms).toBeGreaterThan(0);
   });
 
+  test("claim --max-renewals / --max-age: the lease's own limits, kept with it, shown, enforced at heartbeat", async () => {
+    const claimed = await run('agent-lim', [
+      'claim',
+      'limits/a.md',
+      '--ttl',
+      '10m',
+      '--max-renewals',
+      '1',
+      '--max-age',
+      '2h',
+      '--json',
+    ]);
+    expect(claimed.code, claimed.stderr).toBe(0);
+    const { cwd, flags } = where();
+    const listed = await leasehold(cwd, ['leases', '--prefix', 'limits/', '--json', ...flags]);
+    expect(listed.json().leases).toEqual([
+      expect.objectContaining({ resource: 'limits/a.md', max_renewals: 1, max_age_ms: 7_200_000 }),
+    ]);
+    expect((await run('agent-lim', ['heartbeat', 'limits/a.md'])).code).toBe(0);
+    const refused = await run('agent-lim', ['heartbeat', 'limits/a.md']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('max_renewals 1');
+    // A maximum age shorter than the TTL, or a limit that is not a whole number: bad usage.
+    const short = await run('agent-lim', [
+      'claim',
+      'limits/b.md',
+      '--ttl',
+      '10m',
+      '--max-age',
+      '5m',
+    ]);
+    expect(short.code).toBe(64);
+    expect(short.stderr).toContain('--max-age');
+    expect((await run('agent-lim', ['claim', 'limits/b.md', '--max-renewals', 'x'])).code).toBe(64);
+  });
+
   test('release --all releases every lease the agent keeps', async () => {
     expect((await run('agent-all', ['claim', 'all/one.md'])).code).toBe(0);
     expect((await run('agent-all', ['claim', 'all/two.md'])).code).toBe(0);

@@ -172,6 +172,28 @@ describe('leasehold mcp over stdio, against a real lease server', { timeout: 300
     expect(next.data.leases).toEqual([expect.objectContaining({ token: 2 })]);
   });
 
+  test("claim with max_renewals and max_age: the lease's own limits, shown in list, enforced at renew", async () => {
+    const claimed = await call(a, 'claim', {
+      resources: ['limits/one.md'],
+      ttl: '10m',
+      max_renewals: 1,
+      max_age: '1h',
+    });
+    expect(claimed.isError, claimed.text).toBe(false);
+    const listed = await call(b, 'list', { prefix: 'limits/' });
+    expect(listed.data.leases).toEqual([
+      expect.objectContaining({
+        resource: 'limits/one.md',
+        max_renewals: 1,
+        max_age_ms: 3_600_000,
+      }),
+    ]);
+    expect((await call(a, 'renew', { resources: ['limits/one.md'] })).isError).toBe(false);
+    const refused = await call(a, 'renew', { resources: ['limits/one.md'] });
+    expect(refused.isError).toBe(true);
+    expect(refused.text).toContain('max_renewals 1');
+  });
+
   test('a claim of three resources, one of them held, takes none of them (all or nothing)', async () => {
     expect((await call(a, 'claim', { resources: ['lib/b.ts'] })).isError).toBe(false);
     const refused = await call(b, 'claim', { resources: ['lib/c.ts', 'lib/a.ts', 'lib/b.ts'] });

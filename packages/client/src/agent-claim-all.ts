@@ -63,7 +63,7 @@ export async function claimLeases(
     const waitMs =
       options.waitMs === undefined ? undefined : Math.max(0, deadlineMs - host.wallMs());
     const outcome = await claimLease(host, resource, {
-      ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
+      ...options,
       ...(waitMs === undefined ? {} : { waitMs }),
     });
     if (outcome.kind === 'claimed' || outcome.kind === 'alreadyHeld') {

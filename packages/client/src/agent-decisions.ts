@@ -63,6 +63,10 @@ export type ClaimOutcome =
 export interface ClaimOptions {
   readonly ttlMs?: number;
   readonly waitMs?: number;
+  /** The lease's own renewal limit, kept with it (`max_renewals`). */
+  readonly maxRenewals?: number;
+  /** The lease's own maximum age, at least its TTL (`max_age_ms`). */
+  readonly maxAgeMs?: number;
   /** Take the lease over from its holder (an admin action: the holder is fenced). */
   readonly force?: boolean;
 }
@@ -84,6 +88,8 @@ export async function claimLease(
     token_floor: tokenFloor,
     ...(options.ttlMs === undefined ? {} : { ttl_ms: options.ttlMs }),
     ...(options.waitMs === undefined ? {} : { wait_ms: options.waitMs }),
+    ...(options.maxRenewals === undefined ? {} : { max_renewals: options.maxRenewals }),
+    ...(options.maxAgeMs === undefined ? {} : { max_age_ms: options.maxAgeMs }),
   });
   const timeoutMs = host.requestMs + (options.waitMs ?? 0);
   let sentAtMs = host.wallMs();

@@ -35,6 +35,8 @@ export interface ClaimInput {
   readonly resources: readonly string[];
   readonly ttl?: string | undefined;
   readonly wait?: string | undefined;
+  readonly max_renewals?: number | undefined;
+  readonly max_age?: string | undefined;
 }
 
 /**
@@ -55,9 +57,13 @@ export async function claimTool(host: McpAgentHost, input: ClaimInput): Promise<
     });
   }
   // The agents' all-or-nothing claim, as `leasehold claim a b c` runs it.
+  const maxAge = durationArgument('max_age', input.max_age);
+  if (maxAge.kind === 'invalid') return maxAge.answer;
   const all = await claimLeases(host, input.resources, {
     ...(ttl.ms === undefined ? {} : { ttlMs: ttl.ms }),
     ...(wait.ms === undefined ? {} : { waitMs: wait.ms }),
+    ...(input.max_renewals === undefined ? {} : { maxRenewals: input.max_renewals }),
+    ...(maxAge.ms === undefined ? {} : { maxAgeMs: maxAge.ms }),
   });
   switch (all.kind) {
     case 'claimedAll':

@@ -95,6 +95,15 @@ function registerAgentTools(server: McpServer, options: LeaseholdMcpOptions): vo
         wait: duration(
           `How long to wait for holders to release, for the whole set (at most ${formatDuration(WAIT_MS_MAX)}; default: do not wait)`,
         ),
+        max_renewals: z
+          .number()
+          .int()
+          .min(0)
+          .optional()
+          .describe("Each lease's own renewal limit, kept with it: renewals past it are refused"),
+        max_age: duration(
+          "Each lease's own maximum age, at least its ttl: renewals never extend it past claim time plus this",
+        ),
       },
       annotations: { destructiveHint: false, openWorldHint: false },
     },
