@@ -60,6 +60,16 @@ interface KnownRecord {
 }
 
 /**
+ * What this loop knows of a resource: the newest record it saw, and whether it may still write
+ * against it. A record found out of date is kept as `stale`, so its version still bars any older
+ * reply that comes back later from taking its place.
+ */
+interface Known {
+  readonly known: KnownRecord;
+  readonly stale: boolean;
+}
+
+/**
  * The one read -> decide -> compare-and-set engine, run by `LeaseClient` and by the lease
  * service alike: each attempt decides on the record as last seen (the pure decision of
  * `@leasehold/core`), and writes it only if nobody wrote since. It remembers the last record it
@@ -75,8 +85,8 @@ export class CasLoop {
   readonly #backoffMsBase: number;
   readonly #backoffMsMax: number;
   readonly #conflictsMax: number;
-  /** The last record this loop read or wrote, per resource (bounded: KNOWN_RECORDS_MAX). */
-  readonly #known = new Map<string, KnownRecord>();
+  /** The newest record this loop read or wrote, per resource (bounded: KNOWN_RECORDS_MAX). */
+  readonly #known = new Map<string, Known>();
 
   constructor(options: CasLoopOptions) {
     this.#store = options.store;
@@ -105,7 +115,7 @@ export class CasLoop {
           return { kind: 'unavailable', reason: why, attempts: attempt - 1 };
         }
       }
-      const cached = this.#known.get(resource);
+      const cached = this.#cached(resource);
       const state = cached ?? (await this.#read(store, resource));
       if (state.kind === 'unavailable') {
         reason = `read failed: ${state.reason}`;
@@ -120,7 +130,7 @@ export class CasLoop {
       if (decision.write === null) {
         // A refusal is only ever answered from a fresh read, never from what we remembered.
         if (cached !== undefined) {
-          this.#known.delete(resource);
+          this.#forget(resource);
           continue;
         }
         // A result found in the store (a replayed grant) may stem from any write this operation
@@ -135,7 +145,7 @@ export class CasLoop {
         const sendMonoMs = Math.min(indeterminateSendMonoMs ?? monoMs, monoMs);
         return { kind: 'settled', result: decision.result, sendMonoMs, wallMs, monoMs };
       }
-      this.#known.delete(resource);
+      this.#forget(resource);
       if (cas.kind === 'conflict') {
         conflicts += 1;
         reason = `${conflicts} compare-and-set conflicts (contention)`;
@@ -162,19 +172,31 @@ export class CasLoop {
     return this.#remember(resource, read.record, read.version);
   }
 
+  /** The record the next attempt may write against without reading first, if any. */
+  #cached(resource: string): KnownRecord | undefined {
+    const entry = this.#known.get(resource);
+    return entry === undefined || entry.stale ? undefined : entry.known;
+  }
+
+  /** The record is out of date: the next attempt reads, and an older reply still cannot enter. */
+  #forget(resource: string): void {
+    const entry = this.#known.get(resource);
+    if (entry !== undefined) this.#known.set(resource, { known: entry.known, stale: true });
+  }
+
   #remember(resource: string, record: LeaseRecord | null, version: number): KnownRecord {
     const known = { kind: 'ok', record, version } as const;
     // Concurrent calls share what is known: a reply that comes back late never replaces a newer
-    // record another call has learnt since (versions only grow), or the next attempt would
-    // propose against a version already gone.
+    // record another call has learnt since (versions only grow), even one found out of date
+    // meanwhile, or the next attempt would propose against a version already gone.
     const newer = this.#known.get(resource);
-    if (newer !== undefined && newer.version > version) return known;
+    if (newer !== undefined && newer.known.version > version) return known;
     this.#known.delete(resource);
     if (this.#known.size >= KNOWN_RECORDS_MAX) {
       const oldest = this.#known.keys().next();
       if (oldest.done !== true) this.#known.delete(oldest.value);
     }
-    this.#known.set(resource, known);
+    this.#known.set(resource, { known, stale: false });
     return known;
   }
 
