@@ -1,4 +1,4 @@
-import { requestPath, ROUTES } from './routes.js';
+import { requestPath, ROUTE_TABLE } from './route-table.js';
 import type { Transport, TransportReply } from './transport.js';
 
 export interface FetchTransportOptions {
@@ -42,7 +42,7 @@ export function fetchTransport(options: FetchTransportOptions): Transport {
   const timeoutSignal = options.timeoutSignal ?? ((ms: number) => AbortSignal.timeout(ms));
   return {
     async send(request, { timeoutMs }): Promise<TransportReply> {
-      const spec = ROUTES[request.route];
+      const spec = ROUTE_TABLE[request.route];
       const headers: Record<string, string> = {};
       if (options.apiKey !== undefined) headers.authorization = `Bearer ${options.apiKey}`;
       if (options.holder !== undefined) headers[HOLDER_HEADER] = encodeURIComponent(options.holder);

@@ -13,7 +13,41 @@ export type { InputPart, InputProblem } from './input-check.js';
 export { LeaseApi } from './lease-api.js';
 export type { Answer, CallInput, ErrorStatus, Failed, Reply } from './lease-api.js';
 export * from './limits.js';
-export { ERROR_STATUSES, replySchema, requestPath, ROUTE_NAMES, ROUTES } from './routes.js';
-export type { ApiAnswer, ApiRequest, RouteName, RouteSpec } from './routes.js';
-export * from './schemas.js';
+export {
+  declaresStatus,
+  ERROR_STATUSES,
+  requestPath,
+  ROUTE_NAMES,
+  ROUTE_TABLE,
+} from './route-table.js';
+export type { ApiAnswer, ApiRequest, RouteEntry, RouteName } from './route-table.js';
+export { REPLY_CHECKS } from './reply-checks.js';
+export type { ReplyCheck } from './reply-checks.js';
+export { replySchema, ROUTES } from './routes.js';
+export type { RouteSpec } from './routes.js';
+export {
+  AcquireBody,
+  CleanupBody,
+  CleanupReply,
+  ConfigBody,
+  ConfigReply,
+  ErrorReply,
+  ForceReleaseBody,
+  ForceReleaseReply,
+  HealthReply,
+  HeldReply,
+  HistoryQuery,
+  HistoryReply,
+  LeaseReply,
+  ListQuery,
+  ListReply,
+  ReleaseBody,
+  ReleaseHolderBody,
+  ReleaseHolderReply,
+  ReleaseReply,
+  RenewBody,
+  RenewReply,
+  ResourceParams,
+  StatusReply,
+} from './schemas.js';
 export type { Transport, TransportReply } from './transport.js';

@@ -1,6 +1,12 @@
 import type { Static, TSchema } from 'typebox';
-import { validatorOf } from './input-check.js';
-import { ERROR_STATUSES, replySchema, ROUTES, type ApiRequest, type RouteName } from './routes.js';
+import { REPLY_CHECKS } from './reply-checks.js';
+import {
+  declaresStatus,
+  type ApiRequest,
+  type ERROR_STATUSES,
+  type RouteName,
+} from './route-table.js';
+import type { ROUTES } from './routes.js';
 import type { ErrorReply } from './schemas.js';
 import type { Transport } from './transport.js';
 
@@ -44,7 +50,8 @@ export interface CallInput {
 
 /**
  * The typed client of the lease API, over any transport: every answer is checked against the
- * schema of its route and status, so a caller reads typed fields, never a hand-parsed body.
+ * schema of its route and status (with the checks compiled from the schemas ahead of time), so a
+ * caller reads typed fields, never a hand-parsed body.
  * `HttpLeaseClient` and the agent commands both talk to the service through it.
  */
 export class LeaseApi {
@@ -63,11 +70,11 @@ export class LeaseApi {
     const sent = await this.#transport.send(request, { timeoutMs });
     if (sent.kind === 'failed') return sent;
     const { status, body } = sent;
-    const declared =
-      status in ROUTES[route].replies || (ERROR_STATUSES as readonly number[]).includes(status);
-    if (!declared)
+    if (!declaresStatus(route, status))
       return { kind: 'failed', reason: `${route} answered ${status}: ${messageOf(body)}` };
-    if (!validatorOf(replySchema(route, status)).Check(body)) {
+    // The check compiled from the reply's schema (reply-checks.ts), or ErrorReply's.
+    const check = REPLY_CHECKS[`${route} ${status}`] ?? REPLY_CHECKS.error!;
+    if (!check(body)) {
       return {
         kind: 'failed',
         reason: `${route} answered ${status} with a body the API does not declare`,

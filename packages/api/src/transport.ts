@@ -1,4 +1,4 @@
-import type { ApiRequest } from './routes.js';
+import type { ApiRequest } from './route-table.js';
 
 /** What came back for one request: an answer, or a failure whose outcome is unknown. */
 export type TransportReply =

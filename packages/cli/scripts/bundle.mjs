@@ -3,7 +3,9 @@
 // binary runs for them (bin/leasehold.js) with V8's code cache. A coding agent's hook runs one of
 // these after every tool call, so their start-up is the product: imported as modules, the schema
 // library alone is seven hundred files, and compiling the code again on every call cost more than
-// running the command. Every other command (dst, serve, mcp) and the local-file backend stay in
+// running the command. The schema library is not in the bundle at all: the typed client checks
+// replies with checks compiled from the schemas ahead of time (@leasehold/api's reply-checks), and
+// the build fails if anything the agent commands import brings the library back. Every other command (dst, serve, mcp) and the local-file backend stay in
 // dist/, imported as modules from the bundle when a command needs them: nothing is bundled twice
 // into one process that shares a class across the two.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,8 +19,10 @@ const BUNDLED = new Set([
   '@leasehold/core',
   '@leasehold/store',
   'commander',
-  'typebox',
 ]);
+
+/** Packages the agent commands must not load at all (each costs every call its start-up). */
+const BANNED = new Set(['typebox']);
 
 /** CLI modules the agent commands never load, or load only as separate modules. */
 const OUTSIDE = /^\.\/(dst-[a-z-]+|serve|mcp-command|local-backend)\.js$/;
@@ -96,6 +100,10 @@ const code = built.outputFiles[0].text.replace(
 );
 if (/\bimport\(/.test(code))
   throw new Error('bundle/agent.cjs: an import() is left that no script can run');
+for (const name of BANNED) {
+  if (code.includes(`require("${name}`))
+    throw new Error(`bundle/agent.cjs: the agent commands load ${name}, which they must not`);
+}
 mkdirSync(outdir, { recursive: true });
 writeFileSync(new URL('agent.cjs', outdir), code);
 
