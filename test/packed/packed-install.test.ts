@@ -258,7 +258,7 @@ describe('packed packages installed into an empty project (plain Node, no worksp
     expect(await exited).toBe(0);
   });
 
-  it('the agent commands over HTTP load the HTTP client only: no tsx, simulator, model, service or store driver', async () => {
+  it('the agent commands over HTTP load the HTTP client only: no tsx, schema library, simulator, model, service or store driver', async () => {
     const bin = join(project, 'node_modules', '@leasehold', 'cli', 'bin', 'leasehold.js');
     const server = spawn(process.execPath, [bin, 'serve', '--port', '0', '--db', 'probed.db'], {
       cwd: project,
@@ -325,7 +325,7 @@ describe('packed packages installed into an empty project (plain Node, no worksp
           args[0],
         ).toEqual([]);
         const heavy = urls.filter((u) =>
-          /\/node_modules\/(tsx|fastify|better-sqlite3|etcd3|@grpc|@modelcontextprotocol|@leasehold\/(sim|model|server|store-sqlite|store-etcd))\//.test(
+          /\/node_modules\/(tsx|typebox|fastify|better-sqlite3|etcd3|@grpc|@modelcontextprotocol|@leasehold\/(sim|model|server|store-sqlite|store-etcd))\//.test(
             u,
           ),
         );
