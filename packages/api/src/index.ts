@@ -34,7 +34,6 @@ export {
   ErrorReply,
   ForceReleaseBody,
   ForceReleaseReply,
-  HealthReply,
   HeldReply,
   HistoryQuery,
   HistoryReply,

@@ -291,5 +291,3 @@ export const CleanupReply = Type.Object({
   history_pruned: Type.Integer(),
   scanned: Type.Integer(),
 });
-
-export const HealthReply = Type.Object({ status: Type.String() });

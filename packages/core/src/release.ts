@@ -1,4 +1,3 @@
-import { assert } from './assert.js';
 import type { FreeRecord, LeaseRecord } from './record.js';
 import type { ReleaseRequest } from './request.js';
 import { assertDecisionInputs, checkReleaseRequest } from './request-checks.js';
@@ -41,7 +40,6 @@ export function decideRelease(
     lastHolder: record.holder,
     freedBy: 'released',
   };
-  assert(next.token === record.token, 'I-5: release keeps the token');
   const event = {
     kind: 'released',
     resource: record.resource,

@@ -19,8 +19,6 @@ export {
 export const WAIT_ROUNDS_MAX = 1_000;
 /** Acquires waiting at once across the service; one more is answered 503. */
 export const WAITERS_MAX = 10_000;
-/** Interval of the check for changes another process made to a waited-on lease. */
-export const WAIT_POLL_MS = 50;
 
 /** Random bytes in an owner key (256 bits, base64url-encoded: 43 characters). */
 export const OWNER_KEY_RANDOM_BYTES = 32;

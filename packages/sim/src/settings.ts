@@ -285,11 +285,6 @@ export function withSettings(drawn: SimSettings, given: Partial<SimSettings>): S
   return { ...merged, marginMs };
 }
 
-/** Half the skew bound: how far any wall clock may be from true time. */
-export function skewHalfMs(settings: Pick<SimSettings, 'skewMs'>): number {
-  return settings.skewMs / 2;
-}
-
 /**
  * One fixed set of settings, for runs that do not draw from a seed (the chaos runs against real
  * stores, hand-made checker tests): the simulator's former defaults.
