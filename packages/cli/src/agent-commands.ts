@@ -30,9 +30,8 @@ import {
   type AgentFlags,
   type ReaderContext,
 } from './agent-context.js';
-import { EXIT, UsageError, type CliIo } from './io.js';
-import { intFlag } from './parse-flags.js';
-import { flagValues, type Done } from './program.js';
+import { EXIT, UsageError, type CliIo, type Done } from './io.js';
+import { flagValues, intFlag } from './parse-flags.js';
 
 /*
  * The agent commands: claim, heartbeat, release, leases, gate, release-holder, cleanup (and guard,

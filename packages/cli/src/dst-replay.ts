@@ -13,9 +13,9 @@ import {
   type RunResult,
 } from '@leasehold/sim';
 import { addWorldOptions, overridesFlags, scenarioFlag } from './dst-run.js';
-import { EXIT, UsageError, type CliIo } from './io.js';
+import { EXIT, UsageError, type CliIo, type Done } from './io.js';
 import { loadImplementation } from './load-implementation.js';
-import { flagValues, type Done } from './program.js';
+import { flagValues } from './parse-flags.js';
 
 /** `dst replay`'s flags as typed. */
 export interface DstReplayValues {

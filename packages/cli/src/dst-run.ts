@@ -28,11 +28,10 @@ import {
 } from '@leasehold/sim';
 import { ZOO } from '@leasehold/sim/zoo';
 import { palette, reportText, summaryText } from './format.js';
-import { UsageError, type CliIo } from './io.js';
+import { UsageError, type CliIo, type Done } from './io.js';
 import { JOBS_MAX, REPORTS_MAX, SEEDS_DEFAULT, VIOLATION_LINES_MAX } from './limits.js';
 import { implementationPath, loadImplementation } from './load-implementation.js';
-import { intFlag, shardFlag } from './parse-flags.js';
-import { flagValues, type Done } from './program.js';
+import { flagValues, intFlag, shardFlag } from './parse-flags.js';
 import { junitXml, writeJunit } from './junit.js';
 import { Progress } from './progress.js';
 import { TraceFile, tracePath } from './trace-file.js';

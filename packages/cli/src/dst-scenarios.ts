@@ -1,7 +1,6 @@
 import { FAULT_DESCRIPTIONS, limits, SCENARIOS } from '@leasehold/sim';
 import { Command } from 'commander';
-import type { CliIo } from './io.js';
-import type { Done } from './program.js';
+import { type CliIo, type Done } from './io.js';
 
 export function dstScenariosCommand(io: CliIo, done: Done): Command {
   return new Command('scenarios')

@@ -3,9 +3,8 @@ import { showRecord, TraceValidator, type ConformanceFailure } from '@leasehold/
 import { recordText } from '@leasehold/step';
 import { leaseConfigOf, limits, parseSeed, planRun, runSeed } from '@leasehold/sim';
 import { scenarioFlag } from './dst-run.js';
-import { EXIT, UsageError, type CliIo } from './io.js';
-import { intFlag } from './parse-flags.js';
-import { flagValues, type Done } from './program.js';
+import { EXIT, UsageError, type CliIo, type Done } from './io.js';
+import { flagValues, intFlag } from './parse-flags.js';
 
 /** `dst validate`'s flags as typed. */
 export interface DstValidateValues {

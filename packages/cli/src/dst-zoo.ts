@@ -10,9 +10,8 @@ import {
   type ZooReport,
 } from '@leasehold/sim/zoo';
 import { palette } from './format.js';
-import { EXIT, UsageError, type CliIo } from './io.js';
-import { intFlag } from './parse-flags.js';
-import { flagValues, type Done } from './program.js';
+import { EXIT, UsageError, type CliIo, type Done } from './io.js';
+import { flagValues, intFlag } from './parse-flags.js';
 
 /** `dst zoo`'s flags as typed. */
 export interface DstZooValues {

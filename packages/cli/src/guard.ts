@@ -13,9 +13,8 @@ import {
   type AgentFlags,
   type ReaderContext,
 } from './agent-context.js';
-import { EXIT, UsageError, type CliIo } from './io.js';
+import { EXIT, UsageError, type CliIo, type Done } from './io.js';
 import { GIT_MS_MAX, GIT_OUTPUT_BYTES_MAX, GUARD_LIST_CALLS_MAX } from './limits.js';
-import type { Done } from './program.js';
 
 /*
  * `leasehold guard`: a git pre-commit hook. A commit that touches a path (added, modified,

@@ -40,3 +40,6 @@ export const EXIT = {
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/** How a command's action hands its exit code back to `runCli`. */
+export type Done = (code: number) => void;

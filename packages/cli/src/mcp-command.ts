@@ -2,8 +2,8 @@ import { Command } from 'commander';
 import type { KeptLeases, McpAgentHost } from '@leasehold/server/mcp';
 import type { AgentFlags } from './agent-context.js';
 import type { AgentStateFile } from './agent-state.js';
-import { EXIT, type CliIo } from './io.js';
-import { flagValues, type Done } from './program.js';
+import { EXIT, type CliIo, type Done } from './io.js';
+import { flagValues } from './parse-flags.js';
 
 /*
  * `leasehold mcp`: the lease tools of `@leasehold/server/mcp` for one agent, over MCP on stdio, as

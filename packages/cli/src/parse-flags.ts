@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { UsageError } from './io.js';
 
 /** A whole number within [min, max] from a flag, or a usage error naming the flag. */
@@ -32,4 +33,21 @@ export function shardFlag(value: string | undefined): { index: number; count: nu
     );
   }
   return { index, count };
+}
+
+/**
+ * A command's flag values keyed by the flag as typed (`seed-base`, `no-shrink`), each as given:
+ * the handlers check and convert them, so every error names the flag the user wrote.
+ */
+export function flagValues<T>(command: Command): T {
+  const opts = command.opts<Record<string, unknown>>();
+  const values: Record<string, unknown> = {};
+  for (const option of command.options) {
+    const name = option.long?.slice(2) ?? option.attributeName();
+    const value = opts[option.attributeName()];
+    if (option.negate) {
+      if (value === false) values[name] = true;
+    } else if (value !== undefined) values[name] = value;
+  }
+  return values as T;
 }

@@ -1,9 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { EXIT, UsageError, type CliIo } from './io.js';
-
-/** How a command's action hands its exit code back to `runCli`. */
-export type Done = (code: number) => void;
+import { EXIT, UsageError, type CliIo, type Done } from './io.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -113,23 +110,6 @@ export async function createProgram(
 function copySettings(command: Command, parent: Command): void {
   command.copyInheritedSettings(parent);
   for (const child of command.commands) copySettings(child, command);
-}
-
-/**
- * A command's flag values keyed by the flag as typed (`seed-base`, `no-shrink`), each as given:
- * the handlers check and convert them, so every error names the flag the user wrote.
- */
-export function flagValues<T>(command: Command): T {
-  const opts = command.opts<Record<string, unknown>>();
-  const values: Record<string, unknown> = {};
-  for (const option of command.options) {
-    const name = option.long?.slice(2) ?? option.attributeName();
-    const value = opts[option.attributeName()];
-    if (option.negate) {
-      if (value === false) values[name] = true;
-    } else if (value !== undefined) values[name] = value;
-  }
-  return values as T;
 }
 
 /** `leasehold help dst run` is `leasehold dst run --help` (commander's help takes one word). */

@@ -5,10 +5,9 @@ import {
   RATE_LIMIT_PER_MINUTE_DEFAULT,
   startServer,
 } from '@leasehold/server';
-import { EXIT, UsageError, type CliIo } from './io.js';
+import { EXIT, UsageError, type CliIo, type Done } from './io.js';
 import { DB_FILE_DEFAULT, openStoreFromFlags, type StoreFlags } from './open-store.js';
-import { intFlag } from './parse-flags.js';
-import { flagValues, type Done } from './program.js';
+import { flagValues, intFlag } from './parse-flags.js';
 
 export interface ServeValues extends StoreFlags {
   readonly port?: string;

@@ -35,7 +35,8 @@ export { goneToOther, HttpLeaseClient } from './http-lease-client.js';
 export type { HttpLease, HttpLeaseClientOptions } from './http-lease-client.js';
 export { LeaseClient } from './lease-client.js';
 export type { AcquireCallOptions, LeaseClientApi } from './lease-client-api.js';
-export type { AcquireOptions, LeaseClientOptions, LeaseDecisions } from './lease-client.js';
+export type { AcquireOptions } from './acquire-options.js';
+export type { LeaseClientOptions, LeaseDecisions } from './lease-client.js';
 export { warnListenerError } from './lease-events.js';
 export type {
   LeaseEventMap,

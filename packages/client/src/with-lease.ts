@@ -1,7 +1,7 @@
 import { invalid, type Invalid } from '@leasehold/core';
 import type { BudgetOptions } from './attempts-budget.js';
 import type { KeepAlive, KeepAliveEnd } from './keep-alive.js';
-import type { AcquireOptions } from './lease-client.js';
+import type { AcquireOptions } from './acquire-options.js';
 import type { AcquireOutcome, Lease, ReleaseOutcome } from './outcomes.js';
 
 export interface WithLeaseOptions extends AcquireOptions, BudgetOptions {

@@ -3,12 +3,9 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { HOLDER_HEADER, ROUTES } from '@leasehold/api';
 import { checkHolder } from '@leasehold/core';
-import Fastify, {
-  type FastifyInstance,
-  type FastifyRequest,
-  type FastifyServerOptions,
-} from 'fastify';
-import type { ApiKeys, Principal } from './auth.js';
+import Fastify, { type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import type { ApiKeys } from './auth.js';
+import type { App } from './fastify-app.js';
 import { handleError } from './http-errors.js';
 import { BODY_BYTES_MAX, PATH_PARAM_LENGTH_MAX, RATE_LIMIT_PER_MINUTE_DEFAULT } from './limits.js';
 import type { LeaseService } from './lease-service.js';
@@ -29,20 +26,6 @@ export interface HttpAppOptions {
   /** Adds `POST /v1/admin/test/advance-clock`: for tests of expiry against a real process. */
   readonly advanceClock?: (ms: number) => void;
 }
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    principal: Principal | null;
-  }
-}
-
-export type App = FastifyInstance<
-  import('node:http').Server,
-  import('node:http').IncomingMessage,
-  import('node:http').ServerResponse,
-  import('fastify').FastifyBaseLogger,
-  TypeBoxTypeProvider
->;
 
 /**
  * The HTTP shell around a LeaseService: schemas in, JSON out, nothing decided here. Errors are

@@ -2,7 +2,8 @@
 export { ApiKeys } from './auth.js';
 export type { Principal } from './auth.js';
 export { buildHttpApp } from './http-app.js';
-export type { App, HttpAppOptions } from './http-app.js';
+export type { App } from './fastify-app.js';
+export type { HttpAppOptions } from './http-app.js';
 export { decodeLeaseId, encodeLeaseId } from './lease-id.js';
 export type { LeaseRef } from './lease-id.js';
 export { LeaseQueries, leaseStatus } from './lease-queries.js';

@@ -2,7 +2,7 @@ import { HOLDER_HEADER, LeaseApi, type ApiRequest, type Transport } from '@lease
 import { checkHolder, DEFAULT_CONFIG } from '@leasehold/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiKeys, Principal } from './auth.js';
-import type { App } from './http-app.js';
+import type { App } from './fastify-app.js';
 import type { LeaseService } from './lease-service.js';
 import { REQUEST_ID_RANDOM_BYTES } from './limits.js';
 import { MemoryKeptLeases, type McpAgentHost } from './mcp-kept-leases.js';

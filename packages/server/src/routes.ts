@@ -7,7 +7,7 @@ import {
   type RouteSpec,
 } from '@leasehold/api';
 import type { FastifyRequest } from 'fastify';
-import type { App } from './http-app.js';
+import type { App } from './fastify-app.js';
 import type { LeaseService } from './lease-service.js';
 import { error, handleRequest } from './request-path.js';
 

@@ -1,7 +1,8 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { LeaseStore } from '@leasehold/store';
 import type { ApiKeys } from './auth.js';
-import { buildHttpApp, type App } from './http-app.js';
+import type { App } from './fastify-app.js';
+import { buildHttpApp } from './http-app.js';
 import { LeaseService } from './lease-service.js';
 import { PORT_DEFAULT, SHUTDOWN_MS_MAX } from './limits.js';
 import { serviceMetrics } from './metrics.js';
