@@ -1,10 +1,10 @@
+import type { LeaseConfig } from '@leasehold/core';
+import { DOCUMENTED_CONFIG } from './documented-config.js';
 import {
-  CLOCK_DRIFT_PPM_LIMIT_MAX,
-  DEFAULT_CONFIG,
-  TTL_MS_LIMIT_MAX,
-  TTL_MS_LIMIT_MIN,
-  type LeaseConfig,
-} from '@leasehold/core';
+  DOCUMENTED_DRIFT_PPM_MAX,
+  DOCUMENTED_TTL_MS_MAX,
+  DOCUMENTED_TTL_MS_MIN,
+} from './limits.js';
 
 /** A setting of an offered configuration that breaks a documented rule, and the limit it breaks. */
 export interface ConfigProblem {
@@ -18,9 +18,9 @@ export interface ConfigProblem {
  * their own rather than taken from `@leasehold/core`'s `resolveConfig`, so a bug in the core's
  * checks does not move this statement along with it. An offer is the overrides a user passes:
  * a plain object of known settings, merged over the defaults; every TTL is a whole number of ms
- * in [TTL_MS_LIMIT_MIN, TTL_MS_LIMIT_MAX] with min <= default <= max; grace and skew in
- * [0, TTL_MS_LIMIT_MAX]; the margin below the minimum TTL; the drift bound a whole number of ppm
- * in [0, CLOCK_DRIFT_PPM_LIMIT_MAX]; renewals null or a whole number >= 0; and the margin the
+ * in [DOCUMENTED_TTL_MS_MIN, DOCUMENTED_TTL_MS_MAX] with min <= default <= max; grace and skew in
+ * [0, DOCUMENTED_TTL_MS_MAX]; the margin below the minimum TTL; the drift bound a whole number of ppm
+ * in [0, DOCUMENTED_DRIFT_PPM_MAX]; renewals null or a whole number >= 0; and the margin the
  * drift asks for over the minimum TTL still shorter than it. All problems are listed; an answer
  * may name any one.
  */
@@ -29,20 +29,20 @@ export function configProblems(offer: unknown): readonly ConfigProblem[] {
     return [{ field: 'config', limit: null }];
   const found: ConfigProblem[] = [];
   for (const key of Object.keys(offer)) {
-    if (!Object.hasOwn(DEFAULT_CONFIG, key)) found.push({ field: `config.${key}`, limit: null });
+    if (!Object.hasOwn(DOCUMENTED_CONFIG, key)) found.push({ field: `config.${key}`, limit: null });
   }
-  const c = { ...DEFAULT_CONFIG, ...offer } as Record<keyof LeaseConfig, unknown>;
+  const c = { ...DOCUMENTED_CONFIG, ...offer } as Record<keyof LeaseConfig, unknown>;
   const range = (field: keyof LeaseConfig, lo: unknown, hi: unknown) => {
     const problem = outside(c[field], lo, hi);
     if (problem !== undefined) found.push({ field: `config.${field}`, limit: problem });
   };
-  range('ttlMsMin', TTL_MS_LIMIT_MIN, TTL_MS_LIMIT_MAX);
-  range('ttlMsMax', c.ttlMsMin, TTL_MS_LIMIT_MAX);
+  range('ttlMsMin', DOCUMENTED_TTL_MS_MIN, DOCUMENTED_TTL_MS_MAX);
+  range('ttlMsMax', c.ttlMsMin, DOCUMENTED_TTL_MS_MAX);
   range('ttlMsDefault', c.ttlMsMin, c.ttlMsMax);
-  range('graceMs', 0, TTL_MS_LIMIT_MAX);
-  range('maxClockSkewMs', 0, TTL_MS_LIMIT_MAX);
+  range('graceMs', 0, DOCUMENTED_TTL_MS_MAX);
+  range('maxClockSkewMs', 0, DOCUMENTED_TTL_MS_MAX);
   range('safetyMarginMs', 0, typeof c.ttlMsMin === 'number' ? c.ttlMsMin - 1 : null);
-  range('clockDriftPpmMax', 0, CLOCK_DRIFT_PPM_LIMIT_MAX);
+  range('clockDriftPpmMax', 0, DOCUMENTED_DRIFT_PPM_MAX);
   if (c.maxRenewals !== null) range('maxRenewals', 0, Number.MAX_SAFE_INTEGER);
   if (found.length === 0) {
     const ttlMsMin = c.ttlMsMin as number;
@@ -81,7 +81,7 @@ export function configAnswerProblem(
   if (problems.length === 0) {
     if (answer.kind !== 'ok')
       return `the valid configuration ${shown} was refused: ${answer.reason}`;
-    const want = { ...DEFAULT_CONFIG, ...(offer as object) };
+    const want = { ...DOCUMENTED_CONFIG, ...(offer as object) };
     for (const key of Object.keys(want) as (keyof LeaseConfig)[]) {
       if (!Object.is(answer.config[key], want[key]))
         return `${shown} resolved ${key} to ${String(answer.config[key])}, not ${String(want[key])}`;

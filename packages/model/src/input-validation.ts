@@ -1,11 +1,11 @@
-import {
-  LEASE_AGE_MS_LIMIT_MAX,
-  RENEWALS_LIMIT_MAX,
-  REQUEST_ID_BYTES_MAX,
-  RESOURCE_BYTES_MAX,
-  type LeaseConfig,
-} from '@leasehold/core';
+import type { LeaseConfig } from '@leasehold/core';
 import type { Op } from '@leasehold/step';
+import {
+  DOCUMENTED_LEASE_AGE_MS_MAX,
+  DOCUMENTED_LEASE_RENEWALS_MAX,
+  DOCUMENTED_REQUEST_ID_BYTES_MAX,
+  DOCUMENTED_RESOURCE_BYTES_MAX,
+} from './limits.js';
 
 /**
  * One input of an operation that breaks a documented limit (README "Limits"; `@leasehold/core`
@@ -25,7 +25,7 @@ export interface InvalidInput {
  */
 export function invalidInputs(op: Op, config: LeaseConfig): readonly InvalidInput[] {
   const found: InvalidInput[] = [];
-  const resource = nameProblem(op.resource, RESOURCE_BYTES_MAX);
+  const resource = nameProblem(op.resource, DOCUMENTED_RESOURCE_BYTES_MAX);
   if (resource !== undefined) found.push({ field: 'resource', limit: resource });
   if ((op.kind === 'acquire' || op.kind === 'renew') && op.ttlMs !== null) {
     const ttl = op.ttlMs;
@@ -34,7 +34,7 @@ export function invalidInputs(op: Op, config: LeaseConfig): readonly InvalidInpu
     else if (ttl > config.ttlMsMax) found.push({ field: 'ttlMs', limit: config.ttlMsMax });
   }
   if (op.requestId !== null) {
-    const requestId = nameProblem(op.requestId, REQUEST_ID_BYTES_MAX);
+    const requestId = nameProblem(op.requestId, DOCUMENTED_REQUEST_ID_BYTES_MAX);
     if (requestId !== undefined) found.push({ field: 'requestId', limit: requestId });
   }
   if (op.kind === 'acquire') found.push(...limitProblems(op));
@@ -42,9 +42,9 @@ export function invalidInputs(op: Op, config: LeaseConfig): readonly InvalidInpu
 }
 
 /**
- * A lease's own limits, given at acquire: a renewal count from 0 to RENEWALS_LIMIT_MAX, and a
+ * A lease's own limits, given at acquire: a renewal count from 0 to DOCUMENTED_LEASE_RENEWALS_MAX, and a
  * maximum age of whole milliseconds from the lease's TTL (when that is valid, else from 1) to
- * LEASE_AGE_MS_LIMIT_MAX.
+ * DOCUMENTED_LEASE_AGE_MS_MAX.
  */
 function limitProblems(op: Op): InvalidInput[] {
   const found: InvalidInput[] = [];
@@ -52,16 +52,16 @@ function limitProblems(op: Op): InvalidInput[] {
   if (renewals !== undefined) {
     if (!Number.isInteger(renewals)) found.push({ field: 'maxRenewals', limit: null });
     else if (renewals < 0) found.push({ field: 'maxRenewals', limit: 0 });
-    else if (renewals > RENEWALS_LIMIT_MAX)
-      found.push({ field: 'maxRenewals', limit: RENEWALS_LIMIT_MAX });
+    else if (renewals > DOCUMENTED_LEASE_RENEWALS_MAX)
+      found.push({ field: 'maxRenewals', limit: DOCUMENTED_LEASE_RENEWALS_MAX });
   }
   const age = op.maxAgeMs;
   if (age !== undefined) {
     const ttl = op.ttlMs;
     if (!Number.isInteger(age)) found.push({ field: 'maxAgeMs', limit: null });
     else if (age < 1) found.push({ field: 'maxAgeMs', limit: 1 });
-    else if (age > LEASE_AGE_MS_LIMIT_MAX)
-      found.push({ field: 'maxAgeMs', limit: LEASE_AGE_MS_LIMIT_MAX });
+    else if (age > DOCUMENTED_LEASE_AGE_MS_MAX)
+      found.push({ field: 'maxAgeMs', limit: DOCUMENTED_LEASE_AGE_MS_MAX });
     else if (ttl !== null && Number.isInteger(ttl) && age < ttl)
       found.push({ field: 'maxAgeMs', limit: ttl });
   }

@@ -35,3 +35,23 @@ export const VALIDATE_OBSERVATIONS_MAX = 10_000_000;
  * names it): the oldest is forgotten beyond this, so memory stays flat however long the run.
  */
 export const VALIDATE_ENDED_OPS_MAX = 10_000;
+
+// The limits users are told of (README, "Limits"; spec/README.md for the grant marks), stated
+// here on their own: the model judges the code under test against these and never takes them
+// from `@leasehold/core` (documented-config.ts says why).
+
+/** A resource name: 1 to this many UTF-8 bytes. */
+export const DOCUMENTED_RESOURCE_BYTES_MAX = 1024;
+/** A request id: 1 to this many UTF-8 bytes. */
+export const DOCUMENTED_REQUEST_ID_BYTES_MAX = 128;
+/** Every TTL a configuration allows lies in [min, max] (the max: a signed 32-bit ms). */
+export const DOCUMENTED_TTL_MS_MIN = 1;
+export const DOCUMENTED_TTL_MS_MAX = 2_147_483_647;
+/** The drift bound a configuration may state, in parts per million. */
+export const DOCUMENTED_DRIFT_PPM_MAX = 100_000;
+/** A lease's own renewal limit, given at acquire: 0 to this many. */
+export const DOCUMENTED_LEASE_RENEWALS_MAX = Number.MAX_SAFE_INTEGER;
+/** A lease's own maximum age, given at acquire: its TTL to this many ms (365 days). */
+export const DOCUMENTED_LEASE_AGE_MS_MAX = 31_536_000_000;
+/** A record remembers the request ids of this many most recent grants (I-8). */
+export const DOCUMENTED_GRANT_MARKS_MAX = 8;

@@ -1,12 +1,12 @@
-import {
-  DEFAULT_CONFIG,
-  type Belief,
-  type HistoryEvent,
-  type InvariantId,
-  type InvariantViolation,
-  type LeaseConfig,
-  type LeaseRecord,
+import type {
+  Belief,
+  HistoryEvent,
+  InvariantId,
+  InvariantViolation,
+  LeaseConfig,
+  LeaseRecord,
 } from '@leasehold/core';
+import { DOCUMENTED_CONFIG } from './documented-config.js';
 import { checkBeliefConsistency } from './invariants/belief-consistency.js';
 import { checkExpiredLeaseClaimable } from './invariants/expired-lease-claimable.js';
 import { checkFencedResourceSafety } from './invariants/fenced-resource-safety.js';
@@ -58,7 +58,7 @@ export const MODEL_RESOURCE = 'r';
 /** Core's time rules over model ticks: grace and skew are what claimability reads. */
 export function leaseConfigOf(config: ModelConfig): LeaseConfig {
   return {
-    ...DEFAULT_CONFIG,
+    ...DOCUMENTED_CONFIG,
     ttlMsDefault: config.ttlTicks,
     ttlMsMin: 1,
     ttlMsMax: config.ttlTicks,

@@ -1,4 +1,5 @@
-import { RECORD_GRANT_IDS_MAX, type LeaseRecord } from '@leasehold/core';
+import type { LeaseRecord } from '@leasehold/core';
+import { DOCUMENTED_GRANT_MARKS_MAX } from './limits.js';
 
 /** What the world knows of the write, besides the records before and after it. */
 export interface WriteFacts {
@@ -28,7 +29,7 @@ export type WriteKind = 'grant' | 'renew' | 'release' | 'forceRelease' | 'expire
  * The fields of a written record that the model's actions leave abstract, stated from the
  * README's "The lease model in one screen" (what a record holds): every write names its resource and stamps the writer's
  * wall clock; a grant starts a lease (holder, TTL, start, no renewals, the limits of its own it was
- * asked for) and remembers its request id among the most recent RECORD_GRANT_IDS_MAX grants (I-8);
+ * asked for) and remembers its request id among the most recent DOCUMENTED_GRANT_MARKS_MAX grants (I-8);
  * a renewal changes only its TTL, expiry, stamp and request id and counts one more renewal, never
  * past the renewal limit (the deployment's, or the lease's own); a release, force-release or cleanup frees the
  * lease saying who held it and how it ended, and forgets no grant. Returns why not, or null.
@@ -78,7 +79,7 @@ function grantProblem(
     return `a grant keeps the maximum age it was asked for (${asked.maxAgeMs}), not ${after.maxAgeMs}`;
   if (after.ownerKey.length === 0) return 'a grant carries no owner key';
   const earlier = before?.recentGrants ?? [];
-  const kept = earlier.slice(Math.max(0, earlier.length - (RECORD_GRANT_IDS_MAX - 1)));
+  const kept = earlier.slice(Math.max(0, earlier.length - (DOCUMENTED_GRANT_MARKS_MAX - 1)));
   const marks = after.recentGrants;
   const newest = marks[marks.length - 1];
   if (
@@ -88,7 +89,7 @@ function grantProblem(
     newest.token !== after.token ||
     kept.some((m, i) => m.requestId !== marks[i]!.requestId || m.token !== marks[i]!.token)
   )
-    return `a grant remembers the ${RECORD_GRANT_IDS_MAX} most recent grants, its own last (I-8); it wrote ${marks.length}`;
+    return `a grant remembers the ${DOCUMENTED_GRANT_MARKS_MAX} most recent grants, its own last (I-8); it wrote ${marks.length}`;
   return null;
 }
 

@@ -66,4 +66,11 @@ describe('the model’s own statement of the configuration rules', () => {
       configAnswerProblem({ graceMs: -1 }, { ...refused, field: 'config.maxClockSkewMs' }),
     ).toMatch(/naming config.maxClockSkewMs/);
   });
+
+  it('holds the defaults to the documented ones, not to whatever the core declares', () => {
+    const moved = { kind: 'ok', config: { ...DEFAULT_CONFIG, graceMs: 999 } } as const;
+    expect(configAnswerProblem({}, moved)).toMatch(/\{\} resolved graceMs to 999, not 1000/);
+    const emptied = { kind: 'ok', config: {} as typeof DEFAULT_CONFIG } as const;
+    expect(configAnswerProblem({}, emptied)).not.toBeNull();
+  });
 });

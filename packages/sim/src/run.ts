@@ -296,9 +296,11 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     store: plan.store,
   });
   const offers = new Prng(seed, 'config-offers');
+  // Last, no settings at all, as most users pass: the documented defaults, every one.
   world.offerConfigs([
     offer,
     ...Array.from({ length: CONFIG_OFFERS_PER_RUN }, () => drawConfigOffer(offers, offer)),
+    {},
   ]);
   world.processes.setRunner((node) => runWorkload(world, node));
   world.processes.startAll();
