@@ -1,5 +1,6 @@
 import { requestPath, ROUTE_TABLE } from './route-table.js';
 import type { Transport, TransportReply } from './transport.js';
+import { NOT_JSON_TEXT_MAX } from './limits.js';
 
 export interface FetchTransportOptions {
   /** The lease service, e.g. `http://127.0.0.1:8105`. */
@@ -31,9 +32,6 @@ export type FetchLike = (
 
 /** The header naming the holder that makes a request (lower case, as Node's HTTP server reads it). */
 export const HOLDER_HEADER = 'leasehold-holder';
-
-/** Longest reply text kept when a reply is not JSON (for the failure's reason). */
-const NOT_JSON_TEXT_MAX = 200;
 
 /** The lease API over HTTP, with `fetch`. */
 export function fetchTransport(options: FetchTransportOptions): Transport {

@@ -21,3 +21,6 @@ export const API_MS_MAX = 2_147_483_647;
  * most once, so this also bounds the attempts of one request.
  */
 export const SERVICE_URLS_MAX = 16;
+
+/** Longest reply text kept when a reply is not JSON (for the failure's reason). */
+export const NOT_JSON_TEXT_MAX = 200;

@@ -32,6 +32,7 @@ import {
 } from './agent-context.js';
 import { EXIT, UsageError, type CliIo, type Done } from './io.js';
 import { flagValues, intFlag } from './parse-flags.js';
+import { RELEASE_HOLDER_CALLS_MAX } from './limits.js';
 
 /*
  * The agent commands: claim, heartbeat, release, leases, gate, release-holder, cleanup (and guard,
@@ -784,9 +785,6 @@ async function gate(
       return failure(gated, `gate of ${resource}`);
   }
 }
-
-/** Scans `release-holder` makes at most: each covers the service's bound of leases. */
-const RELEASE_HOLDER_CALLS_MAX = 100;
 
 /** Admin: releases every lease `holder` holds (an agent that died), and lists them. */
 async function releaseHolder(

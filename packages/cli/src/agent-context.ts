@@ -8,6 +8,7 @@ import { BackendUnavailable, httpBackend, type AgentBackend } from './agent-back
 import { AgentStateFile } from './agent-state.js';
 import { UsageError, type CliIo } from './io.js';
 import { repositoryDb } from './repository-db.js';
+import { REQUEST_MS_MAX } from './limits.js';
 
 /** Flags every agent command takes. */
 export interface AgentFlags {
@@ -38,9 +39,6 @@ export interface AgentContext {
   /** What the agent decisions of `@leasehold/client` run over. */
   readonly host: AgentHost;
 }
-
-/** Longest one request to the service may take, beyond the wait it asks for. */
-const REQUEST_MS_MAX = 90_000;
 
 function contextOf(
   agent: string,

@@ -16,3 +16,12 @@ export const GUARD_LIST_CALLS_MAX = 100;
 export const GIT_MS_MAX = 60_000;
 /** Largest output of one git command the CLI reads (the staged paths of a commit). */
 export const GIT_OUTPUT_BYTES_MAX = 64 * 1024 * 1024;
+
+/** Trace bytes the trace file buffers before it writes them out. */
+export const FLUSH_BYTES = 64 * 1024;
+
+/** Scans `release-holder` makes at most: each covers the service's bound of leases. */
+export const RELEASE_HOLDER_CALLS_MAX = 100;
+
+/** Longest one request to the service may take, beyond the wait it asks for. */
+export const REQUEST_MS_MAX = 90_000;

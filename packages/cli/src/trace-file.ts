@@ -1,8 +1,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TraceSink } from '@leasehold/sim';
-
-const FLUSH_BYTES = 64 * 1024;
+import { FLUSH_BYTES } from './limits.js';
 
 /** A JSON-lines trace file, written through a small buffer so memory stays flat on long runs. */
 export class TraceFile implements TraceSink {

@@ -6,6 +6,7 @@ import {
   KEEPALIVE_RETRY_MS_BASE,
   KEEPALIVE_RETRY_MS_MAX,
   KEEPALIVE_ROUNDS_MAX,
+  WAKEUPS_MAX,
 } from './limits.js';
 import type { Lease, RenewOutcome } from './outcomes.js';
 
@@ -71,8 +72,6 @@ const BELIEF_ENDED = Symbol('belief ended');
  * stack) every time a keep-alive wakes.
  */
 const SLEEP_UNNEEDED = 'the keep-alive no longer waits for this sleep';
-/** Sleeps one wait may take: a clock that wakes early is slept on again, within this bound. */
-const WAKEUPS_MAX = 1_000;
 
 /**
  * Renews a lease about every third of its TTL on the monotonic clock, and gives it up no later than

@@ -44,3 +44,6 @@ export const HTTP_REQUEST_MS_DEFAULT = 10_000;
 export const HTTP_TOKEN_FRESH_MS = 1_000;
 /** Longest wait one acquire request asks the service for (the service's own bound). */
 export const HTTP_WAIT_MS_MAX = 60_000;
+
+/** Sleeps one wait may take: a clock that wakes early is slept on again, within this bound. */
+export const WAKEUPS_MAX = 1_000;

@@ -70,3 +70,6 @@ export const MCP_RELEASE_HOLDER_CALLS_MAX = 100;
 export const MCP_LIST_LIMIT_DEFAULT = 100;
 /** History events `status` answers when no limit is given. */
 export const MCP_HISTORY_LIMIT_DEFAULT = 20;
+
+/** Longest test-clock step the hidden test route accepts: a year. */
+export const TEST_CLOCK_STEP_MS_MAX = 31_536_000_000;

@@ -10,9 +10,7 @@ import type { FastifyRequest } from 'fastify';
 import type { App } from './fastify-app.js';
 import type { LeaseService } from './lease-service.js';
 import { error, handleRequest } from './request-path.js';
-
-/** Longest test-clock step the hidden test route accepts: a year. */
-const TEST_CLOCK_STEP_MS_MAX = 31_536_000_000;
+import { TEST_CLOCK_STEP_MS_MAX } from './limits.js';
 
 /**
  * Every route of the table, served by the request path: fastify parses the JSON and resolves the

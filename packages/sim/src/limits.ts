@@ -171,3 +171,12 @@ export const REQUESTS_IN_FLIGHT_MAX = 100_000;
  * keep-alive gives its lease up a moment before the belief end, so its signal is aborted in time.
  */
 export const BELIEF_GATE_LEAD_MS = 1;
+
+/** Resources an acquireAll names at most (a repeat among them is taken once). */
+export const ACQUIRE_ALL_NAMES_MAX = 3;
+
+/**
+ * Bytes of trace hashed per call: lines are written as UTF-8 into one buffer and hashed once it
+ * holds this many (the same digest as line by line, with fewer calls and no string per line).
+ */
+export const HASH_BATCH_BYTES = 65_536;

@@ -1,12 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { LineBytes, type Step, writeStep } from '@leasehold/step';
-import { TRACE_TAIL_EVENTS } from './limits.js';
+import { HASH_BATCH_BYTES, TRACE_TAIL_EVENTS } from './limits.js';
 
-/**
- * Bytes of trace hashed per call: lines are written as UTF-8 into one buffer and hashed once it
- * holds this many (the same digest as line by line, with fewer calls and no string per line).
- */
-const HASH_BATCH_BYTES = 65_536;
 const NEWLINE = 0x0a;
 
 /** Where a run's full trace goes (a JSON-lines file in the CLI); the simulator does no I/O itself. */

@@ -15,7 +15,7 @@ import { changeConfigTurn } from './admin-config.js';
 import { agentTurn } from './agent-turn.js';
 import { drawBadInput, type BadInput } from './bad-input.js';
 import type { LeaseClientLike } from './implementation.js';
-import { PROBE_RETRIES_MAX } from './limits.js';
+import { ACQUIRE_ALL_NAMES_MAX, PROBE_RETRIES_MAX } from './limits.js';
 import type { HeldLease, SimNode } from './node-process.js';
 import type { Prng } from './prng.js';
 import type { World } from './world.js';
@@ -137,9 +137,6 @@ function drawLeaseLimits(prng: Prng, ttlMs: number): LeaseLimits {
     ...(which === 0 ? {} : { maxAgeMs: ttlMs + prng.between(0, ttlMs) }),
   };
 }
-
-/** Resources an acquireAll names at most (a repeat among them is taken once). */
-const ACQUIRE_ALL_NAMES_MAX = 3;
 
 /**
  * A composite client call, run through the client package's own `acquireAll`, `withLease` (and

@@ -1,3 +1,5 @@
+import { QUOTED_NAMES_MAX } from './limits.js';
+
 /**
  * A growable buffer of UTF-8 text that trace lines are written into in place: the simulator writes
  * one line per simulated event, and building each as a string (then joining, flattening and
@@ -209,8 +211,6 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const MINUS = 0x2d;
 const ZERO = 0x30;
-/** Names whose quoted bytes are kept (the simulator uses a few dozen; a bound, not a tuning). */
-const QUOTED_NAMES_MAX = 1_024;
 const quotedNames = new Map<string, Uint8Array>();
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
