@@ -6,6 +6,28 @@ import tseslint from 'typescript-eslint';
 const PURE_PACKAGES = ['packages/core/**/*.ts', 'packages/sim/**/*.ts', 'packages/model/**/*.ts'];
 const WHY =
   'is forbidden in core/sim/model: take time and randomness as arguments (CONSTRAINTS.md C-4)';
+// The other packages read real time in one file each, and take it from there everywhere else.
+const SHELL_PACKAGES = [
+  'packages/api/**/*.ts',
+  'packages/cli/**/*.ts',
+  'packages/client/**/*.ts',
+  'packages/server/**/*.ts',
+  'packages/step/**/*.ts',
+  'packages/store/**/*.ts',
+  'packages/store-etcd/**/*.ts',
+  'packages/store-sqlite/**/*.ts',
+];
+const SHELL_CLOCKS = [
+  'packages/cli/src/system-clock.ts',
+  'packages/client/src/system-clock.ts',
+  'packages/server/src/system-clock.ts',
+  'packages/store-etcd/src/bounded-call.ts',
+  'packages/store-sqlite/src/system-time.ts',
+  // Tests drive real processes and servers with real timeouts.
+  'packages/*/test/**',
+];
+const SHELL_WHY =
+  "reads real time outside its package's one clock file: take it from there (CONSTRAINTS.md C-4)";
 
 export default tseslint.config(
   {
@@ -77,6 +99,45 @@ export default tseslint.config(
             { name: 'node:perf_hooks', message: `perf_hooks ${WHY}` },
             { name: 'timers', message: `timers ${WHY}` },
             { name: 'perf_hooks', message: `perf_hooks ${WHY}` },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: SHELL_PACKAGES,
+    ignores: SHELL_CLOCKS,
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: `Date.now ${SHELL_WHY}` },
+        { object: 'performance', property: 'now', message: `performance.now ${SHELL_WHY}` },
+        { object: 'globalThis', property: 'setTimeout', message: `setTimeout ${SHELL_WHY}` },
+        { object: 'globalThis', property: 'setInterval', message: `setInterval ${SHELL_WHY}` },
+        { object: 'process', property: 'hrtime', message: `process.hrtime ${SHELL_WHY}` },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'setTimeout', message: `setTimeout ${SHELL_WHY}` },
+        { name: 'setInterval', message: `setInterval ${SHELL_WHY}` },
+        { name: 'setImmediate', message: `setImmediate ${SHELL_WHY}` },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: `new Date() ${SHELL_WHY}`,
+        },
+        { selector: "CallExpression[callee.name='Date']", message: `Date() ${SHELL_WHY}` },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'node:timers', message: `timers ${SHELL_WHY}` },
+            { name: 'node:perf_hooks', message: `perf_hooks ${SHELL_WHY}` },
+            { name: 'timers', message: `timers ${SHELL_WHY}` },
+            { name: 'perf_hooks', message: `perf_hooks ${SHELL_WHY}` },
           ],
         },
       ],

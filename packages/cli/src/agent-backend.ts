@@ -1,6 +1,7 @@
 import type { Transport } from '@leasehold/api';
 import { fetchFailoverTransport } from '@leasehold/api';
 import { requestOnce } from './http-request.js';
+import { monoNowMs } from './system-clock.js';
 
 /**
  * The lease API an agent command talks to: the HTTP service at a URL, or the service's own request
@@ -33,7 +34,7 @@ export function httpBackend(
     description: urls.map((url) => url.replace(/\/+$/, '')).join(','),
     transport: fetchFailoverTransport({
       urls,
-      monoMs: () => Math.floor(performance.now()),
+      monoMs: () => Math.floor(monoNowMs()),
       apiKey,
       fetch: requestOnce,
       ...(agent === null ? {} : { holder: agent }),

@@ -33,6 +33,7 @@ import {
 import { EXIT, UsageError, type CliIo, type Done } from './io.js';
 import { flagValues, intFlag } from './parse-flags.js';
 import { RELEASE_HOLDER_CALLS_MAX } from './limits.js';
+import { wallNowMs } from './system-clock.js';
 
 /*
  * The agent commands: claim, heartbeat, release, leases, gate, release-holder, cleanup (and guard,
@@ -546,7 +547,7 @@ async function spaceStatus(
 /** Time left is counted on this machine's clock against the service's expiry. */
 function describeStatus(status: LeaseStatus, backend: AgentBackend): SpaceStatus {
   const leftMs =
-    status.expires_at_ms === null ? null : Math.max(0, status.expires_at_ms - Date.now());
+    status.expires_at_ms === null ? null : Math.max(0, status.expires_at_ms - wallNowMs());
   const json = {
     status: status.status,
     holder: status.holder,
@@ -762,7 +763,7 @@ async function gate(
           token: gated.token,
           expires_at: gated.expiresAt,
           valid_until: new Date(gated.untilWallMs).toISOString(),
-          time_left_ms: Math.max(0, gated.untilWallMs - Date.now()),
+          time_left_ms: Math.max(0, gated.untilWallMs - wallNowMs()),
           ...whereOf(context.backend),
         },
       };

@@ -9,6 +9,7 @@ import { AgentStateFile } from './agent-state.js';
 import { UsageError, type CliIo } from './io.js';
 import { repositoryDb } from './repository-db.js';
 import { REQUEST_MS_MAX } from './limits.js';
+import { wallNowMs } from './system-clock.js';
 
 /** Flags every agent command takes. */
 export interface AgentFlags {
@@ -51,7 +52,7 @@ function contextOf(
     api: new LeaseApi(backend.transport),
     state,
     // Each command is a process of its own: the wall clock is the only one they share.
-    wallMs: () => Date.now(),
+    wallMs: wallNowMs,
     config: DEFAULT_CONFIG,
     requestMs: REQUEST_MS_MAX,
     description: backend.description,

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { Command } from 'commander';
 import {
   BUGS,
@@ -12,6 +11,7 @@ import {
 } from '@leasehold/model';
 import { EXIT, UsageError, type CliIo, type Done } from './io.js';
 import { flagValues, intFlag } from './parse-flags.js';
+import { monoNowMs } from './system-clock.js';
 
 /** `dst explore`'s flags as typed. */
 export interface DstExploreValues {
@@ -56,9 +56,9 @@ export function dstExplore(values: DstExploreValues, io: CliIo): number {
   const nodes = intFlag('nodes', values.nodes, 1, modelLimits.MODEL_NODES_MAX, named.nodes);
   const config = { ...named, nodes };
   const target = targetInvariant(config);
-  const startedMs = performance.now();
+  const startedMs = monoNowMs();
   const result = explore(config, values.all === true || target === null ? {} : { stopAt: target });
-  const seconds = (performance.now() - startedMs) / 1000;
+  const seconds = (monoNowMs() - startedMs) / 1000;
   if (values.json === true) {
     io.stdout(
       `${JSON.stringify({

@@ -2,7 +2,6 @@ import { fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import {
   findScenario,
   limits,
@@ -37,6 +36,7 @@ import { Progress } from './progress.js';
 import { TraceFile, tracePath } from './trace-file.js';
 import type { WorkerRequest, WorkerTask } from './worker.js';
 import { workerEntry } from './worker-entry.js';
+import { monoNowMs } from './system-clock.js';
 
 /** `dst run`'s flags as typed; each is checked where it is read, and an error names it. */
 export interface DstRunValues {
@@ -352,12 +352,12 @@ async function runInProcess(
 ): Promise<Finished[]> {
   const results: Finished[] = [];
   for (const task of settings.tasks) {
-    const started = performance.now();
+    const started = monoNowMs();
     const result = await runTask(task, {
       ...settings.overrides,
       ...implementationOption(settings),
     });
-    const finished = { ...result, index: task.index, wallMs: performance.now() - started };
+    const finished = { ...result, index: task.index, wallMs: monoNowMs() - started };
     results.push(finished);
     if (onResult(finished)) break;
   }
@@ -460,7 +460,7 @@ async function reportShrunk(
   human: (text: string) => void,
   c: ReturnType<typeof palette>,
 ): Promise<void> {
-  const started = performance.now();
+  const started = monoNowMs();
   const shrunk = await shrinkRun({
     scenario: scenarioFlag(run.scenario),
     seed: run.seed,
@@ -469,7 +469,7 @@ async function reportShrunk(
     ...implementationOption(settings),
   });
   if (shrunk === null) return;
-  const seconds = ((performance.now() - started) / 1_000).toFixed(1);
+  const seconds = ((monoNowMs() - started) / 1_000).toFixed(1);
   const overrides = shapeOverrides(shrunk.shape);
   const path = await writeTrace(shrunk.shrunk, settings, overrides, '-shrunk');
   const impl = implementationExtra(settings);

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { Command } from 'commander';
 import { faultsFlag, reproduceCommand, shapeOverrides } from '@leasehold/sim';
 import {
@@ -12,6 +11,7 @@ import {
 import { palette } from './format.js';
 import { EXIT, UsageError, type CliIo, type Done } from './io.js';
 import { flagValues, intFlag } from './parse-flags.js';
+import { monoNowMs } from './system-clock.js';
 
 /** `dst zoo`'s flags as typed. */
 export interface DstZooValues {
@@ -57,7 +57,7 @@ export async function dstZoo(values: DstZooValues, io: CliIo): Promise<number> {
     variants,
     budget,
     bases,
-    nowMs: () => performance.now(),
+    nowMs: monoNowMs,
     onProgress: (line) => io.stderr(`${line}\n`),
   });
   human(`${zooText(report, budget, bases, io.color)}\n`);

@@ -15,6 +15,7 @@ import {
 } from './agent-context.js';
 import { EXIT, UsageError, type CliIo, type Done } from './io.js';
 import { GIT_MS_MAX, GIT_OUTPUT_BYTES_MAX, GUARD_LIST_CALLS_MAX } from './limits.js';
+import { wallNowMs } from './system-clock.js';
 
 /*
  * `leasehold guard`: a git pre-commit hook. A commit that touches a path (added, modified,
@@ -84,7 +85,8 @@ async function guard(
   const refused = paths.flatMap((path) => {
     const lease = listed.held.get(path);
     if (lease === undefined || lease.holder === null || lease.holder === context.agent) return [];
-    const leftMs = lease.expires_at_ms === null ? 0 : Math.max(0, lease.expires_at_ms - Date.now());
+    const leftMs =
+      lease.expires_at_ms === null ? 0 : Math.max(0, lease.expires_at_ms - wallNowMs());
     return [
       {
         path,

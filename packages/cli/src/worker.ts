@@ -2,9 +2,9 @@
  * A sweep worker (one per --jobs): receives tasks over IPC, runs them, and sends each result back
  * with the wall time it took. Started by `runInWorkers` with tsx registered.
  */
-import { performance } from 'node:perf_hooks';
 import { findScenario, runTask, type RunOverrides, type TaskOptions } from '@leasehold/sim';
 import { loadImplementation } from './load-implementation.js';
+import { monoNowMs } from './system-clock.js';
 
 export interface WorkerTask {
   readonly index: number;
@@ -32,12 +32,12 @@ process.once('message', (request: WorkerRequest) => {
         ...request.overrides,
         ...(implementation === undefined ? {} : { implementation }),
       };
-      const started = performance.now();
+      const started = monoNowMs();
       const result = await runTask(
         { index: task.index, scenario, seed: task.seed, determinism: task.determinism },
         options,
       );
-      const message = { ...result, index: task.index, wallMs: performance.now() - started };
+      const message = { ...result, index: task.index, wallMs: monoNowMs() - started };
       // Wait until each message is handed to the channel: disconnecting with messages still
       // queued would drop them.
       await new Promise<void>((resolve, reject) =>

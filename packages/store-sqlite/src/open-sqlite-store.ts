@@ -12,6 +12,7 @@ import { readMeta, recoverIfNeeded, type Recovery } from './recovery.js';
 import { checkSchema, migrate } from './schema.js';
 import { environmentFailure } from './sqlite-errors.js';
 import { SqliteStore } from './sqlite-store.js';
+import { systemWallMs } from './system-time.js';
 
 export interface SqliteStoreOptions {
   /**
@@ -84,7 +85,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   } catch (error) {
     return refused(path, describe(error));
   }
-  const wallMs = options.wallMs ?? Date.now;
+  const wallMs = options.wallMs ?? systemWallMs;
   const opened = prepare(db, synchronous, bootId, wallMs);
   if (opened.kind === 'refused') {
     db.close();

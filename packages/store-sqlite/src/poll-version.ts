@@ -1,3 +1,5 @@
+import { unrefTimer } from './system-time.js';
+
 /** A version read by a poll: a number, or why there is none. */
 export type PolledVersion = number | 'unavailable' | 'closed';
 
@@ -26,10 +28,10 @@ export function pollUntilChanged(
       const now = read();
       if (now === 'closed' || polls >= pollsMax) return finish();
       if (now !== 'unavailable' && now !== from) return finish();
-      timer = setTimeout(tick, intervalMs).unref();
+      timer = unrefTimer(tick, intervalMs);
     };
     if (signal.aborted) return resolve();
     signal.addEventListener('abort', finish, { once: true });
-    timer = setTimeout(tick, intervalMs).unref();
+    timer = unrefTimer(tick, intervalMs);
   });
 }
