@@ -11,7 +11,7 @@ export const REPLY_CHECKS_FILE = 'packages/api/src/reply-checks.ts';
  * The text of reply-checks.ts: for every route and status it declares (and `error`, the
  * ErrorReply any route may give), the check TypeBox compiles from its schema, written out as code.
  * The typed client checks every reply with these, so a process that only sends requests never
- * loads TypeBox nor compiles a check at run time; test/reply-checks.test.ts holds the file to
+ * loads TypeBox nor compiles a check at run time; packages/api/test/reply-checks.test.ts holds the file to
  * this text, so a schema changed without it being written again fails the tests.
  */
 export function replyChecksSource(): string {

@@ -62,7 +62,9 @@ interface KnownRecord {
 /**
  * What this loop knows of a resource: the newest record it saw, and whether it may still write
  * against it. A record found out of date is kept as `stale`, so its version still bars any older
- * reply that comes back later from taking its place.
+ * reply that comes back later from taking its place. (A store whose versions went back, after a
+ * power loss forgot writes, is then only read afresh by every attempt until its versions pass the
+ * one kept: more round trips, never a write against the wrong version.)
  */
 interface Known {
   readonly known: KnownRecord;
