@@ -29,8 +29,22 @@ import type {
 export function recordText(record: LeaseRecord | null): string {
   if (record === null) return '-';
   if (record.status === 'held')
-    return `held:${record.holder}:#${record.token}:exp=${record.expiresAtMs}`;
-  return `free:${record.lastHolder}:#${record.token}:${record.freedBy}`;
+    return `held:${fieldText(record.holder)}:#${fieldText(record.token)}:exp=${fieldText(record.expiresAtMs)}`;
+  return `free:${fieldText(record.lastHolder)}:#${fieldText(record.token)}:${fieldText(record.freedBy)}`;
+}
+
+/**
+ * A record field as text. An implementation under test may store anything in a record, and the
+ * trace must still be written so the checker can report it: a value that cannot be made a string
+ * (a symbol in a template, an object whose `toString` is not a function) is written as its type
+ * tag (`[object Object]`) instead of stopping the run with a TypeError.
+ */
+function fieldText(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }
 
 /** Where `encodeStep` writes a line before reading it back as a string. */

@@ -328,6 +328,18 @@ describe('the trace encoding', () => {
   );
 });
 
+describe('recordText', () => {
+  test('writes a record an implementation filled with values that have no string form', () => {
+    const stored = {
+      status: 'held',
+      holder: Symbol('n1'),
+      token: { toString: 0 },
+      expiresAtMs: Object.create(null) as object,
+    } as unknown as LeaseRecord;
+    expect(recordText(stored)).toBe('held:Symbol(n1):#[object Object]:exp=[object Object]');
+  });
+});
+
 describe('LineBytes', () => {
   const written = (write: (out: LineBytes) => void) => {
     const out = new LineBytes(2);
