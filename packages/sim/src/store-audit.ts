@@ -10,6 +10,7 @@ import type { RecoveredRecord } from '@leasehold/step';
 import { AUDIT_HISTORY_PAGES_MAX, AUDIT_PAGES_MAX, STORE_HISTORY_EVENTS_MAX } from './limits.js';
 import type { HistoryRetention } from './simulated-store.js';
 import { Prng } from './prng.js';
+import { probeStoreGuards } from './store-guards.js';
 
 /** An event the store must keep: exactly what a client sent, or the quarantine a recovery wrote. */
 type Expected =
@@ -71,11 +72,17 @@ export class StoreAudit {
     }
   }
 
-  /** Audits `store`; the first disagreement as a sentence, or null. */
+  /** Audits `store`, then probes its guards (store-guards.ts); the first disagreement, or null. */
   async audit(store: LeaseStore, seed: string, holders: readonly string[]): Promise<string | null> {
     const prng = new Prng(seed, 'audit');
+    const written = [...this.#records.values()].sort((a, b) =>
+      codeUnitOrder(a.record.resource, b.record.resource),
+    );
     return (
-      (await this.#auditListing(store, prng, holders)) ?? (await this.#auditHistory(store, prng))
+      (await this.#auditListing(store, prng, holders)) ??
+      (await this.#auditHistory(store, prng)) ??
+      // Last: its final probe writes.
+      (await probeStoreGuards(store, prng, written))
     );
   }
 

@@ -17,7 +17,10 @@ export interface LeaseStore {
   read(resource: string): Promise<ReadResult>;
   /**
    * Writes `record` and appends `event` to history, atomically, if and only if the current
-   * version is `expectedVersion`. Versions start at 1 and increase by one per write.
+   * version is `expectedVersion`. Versions start at 1 and increase by one per write. A write that
+   * would apply but lowers the resource's token, gives it a token below 1, or carries a record or
+   * event of another resource is a caller's bug: it throws and changes nothing (write-checks.ts).
+   * The store keeps its own copy of `record`, and what `read` answers cannot change what it holds.
    */
   compareAndSet(
     resource: string,
