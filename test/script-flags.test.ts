@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
-/** The scripts behind `npm run bench:*`, `bugs` and `mutation:survivors`, and their npm names. */
+/** The scripts behind `npm run bench:*`, `bugs` and `mutation:scores`, and their npm names. */
 const SCRIPTS: readonly [string, string][] = [
   ['bench-core.ts', 'bench:core'],
   ['bench-dst.ts', 'bench:dst'],
@@ -14,7 +14,7 @@ const SCRIPTS: readonly [string, string][] = [
   ['bench-http.ts', 'bench:http'],
   ['bench-cli.ts', 'bench:cli'],
   ['production-bugs.ts', 'bugs'],
-  ['mutation-survivors.ts', 'mutation:survivors'],
+  ['mutation-scores.ts', 'mutation:scores'],
 ];
 
 function script(file: string, args: readonly string[]) {
