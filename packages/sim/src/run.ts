@@ -440,7 +440,7 @@ function summarize(
     settingsText: formatSettings(plan.settings),
     faultsFired: { ...world.faultsFired },
     marks: { ...world.marks, sameInstantChoice: world.scheduler.choices },
-    traceHash: world.trace.digest(),
+    traceHash: world.trace.digest(world.store.audit.stateText()),
     tail: world.trace.tail(),
     probeWaitMs: waitMs,
   };

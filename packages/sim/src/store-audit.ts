@@ -41,6 +41,26 @@ export class StoreAudit {
     this.#retention = retention;
   }
 
+  /**
+   * Every record the writes applied left, whole, with its version, in resource order: what a run's
+   * trace hash covers beyond its lines, so ids drawn from anything but the seed show as
+   * nondeterminism (C-8).
+   */
+  stateText(): string {
+    const records = [...this.#records.values()].sort((a, b) =>
+      codeUnitOrder(a.record.resource, b.record.resource),
+    );
+    try {
+      // An implementation under test may store a bigint: written as its digits.
+      return JSON.stringify(records, (_, value: unknown) =>
+        typeof value === 'bigint' ? `${value}n` : value,
+      );
+    } catch {
+      // A record that refers to itself: its resource and version are still hashed.
+      return records.map((v) => `${v.record.resource}@${v.version}`).join('\n');
+    }
+  }
+
   /** A write applied: `record` is what the client sent, now at `version`, with `event`. */
   onApplied(record: LeaseRecord, version: number, event: HistoryEvent): void {
     this.#records.set(record.resource, { record, version });

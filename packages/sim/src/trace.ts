@@ -107,10 +107,14 @@ export class Trace {
     return lines;
   }
 
-  /** The hash of every line written so far; call once, at the end. */
-  digest(): string {
+  /**
+   * The hash of every line written so far, then of `state` (what the store holds at the end, every
+   * field, owner keys and request ids included, which no line shows); call once, at the end.
+   */
+  digest(state = ''): string {
     this.#hash.update(this.#bytes.bytes.subarray(this.#hashed, this.#bytes.length));
     this.#hashed = this.#bytes.length;
+    this.#hash.update(state);
     return this.#hash.digest('hex').slice(0, 16);
   }
 }

@@ -1,4 +1,13 @@
-import { findScenario, parseSeed, runSeed, runTask, SCENARIOS, sweepSeed } from '@leasehold/sim';
+import { LeaseClient, randomIds } from '@leasehold/client';
+import {
+  findScenario,
+  parseSeed,
+  runSeed,
+  runTask,
+  SCENARIOS,
+  sweepSeed,
+  type Implementation,
+} from '@leasehold/sim';
 import { describe, expect, it } from 'vitest';
 import { implementation as nondeterministic } from '../../../test/fixtures/nondeterministic';
 
@@ -37,6 +46,20 @@ describe('determinism (C-8)', () => {
     );
     expect(result.deterministic).toBe(false);
     expect(result.secondHash).not.toBe(result.run.traceHash);
+  });
+
+  it('the determinism check catches ids drawn from anything but the seed (no trace line shows them)', async () => {
+    // The correct client, but with random request ids and owner keys instead of the run's own.
+    const randomIdsClient: Implementation = {
+      name: 'random ids',
+      createClient: (options) => new LeaseClient({ ...options, ids: randomIds() }),
+    };
+    const task = { index: 0, scenario: findScenario('baseline')!, seed: '3', determinism: true };
+    const random = await runTask(task, { implementation: randomIdsClient, steps: 600 });
+    expect(random.run.status).toBe('passed');
+    expect(random.deterministic).toBe(false);
+    const seeded = await runTask(task, { steps: 600 });
+    expect(seeded.deterministic).toBe(true);
   });
 });
 
