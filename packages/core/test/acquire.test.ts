@@ -87,6 +87,19 @@ describe('decideAcquire', () => {
     expect(d.write).toBeNull();
   });
 
+  it('I-8: a request id reused under the same holder name with another owner key, or by another holder with the same key, is invalid', () => {
+    // Two processes started under one holder name: the second must not be handed the first's lease.
+    const sameName = acquireReq('a', { ownerKey: 'key-of-a-second-process' });
+    const d = decideAcquire(held('a'), sameName, T0 + 5, config);
+    expect(d.result).toMatchObject({ kind: 'invalid', field: 'requestId' });
+    expect(d.write).toBeNull();
+    const sameKey = acquireReq('b', { requestId: 'acq-a', ownerKey: 'key-a' });
+    expect(decideAcquire(held('a'), sameKey, T0 + 5, config).result).toMatchObject({
+      kind: 'invalid',
+      field: 'requestId',
+    });
+  });
+
   it(`I-8: the record remembers the last ${RECORD_GRANT_IDS_MAX} grants and no more`, () => {
     let record = held('n0', T0);
     for (let i = 1; i <= RECORD_GRANT_IDS_MAX + 2; i++)

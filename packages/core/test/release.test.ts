@@ -40,6 +40,15 @@ describe('decideRelease', () => {
     expect(d.write).toBeNull();
   });
 
+  it('I-3: a freed lease answers its own holder and token only: anyone else is notHolder', () => {
+    const record = held('a');
+    const free = released(record, T0 + 10);
+    const other = decideRelease(free, { ...ownerReq(record, 'x'), holder: 'b' }, T0 + 20);
+    expect(other).toEqual({ result: { kind: 'notHolder', holder: null }, write: null });
+    const stale = decideRelease(free, { ...ownerReq(record, 'y'), token: 2 }, T0 + 20);
+    expect(stale).toEqual({ result: { kind: 'notHolder', holder: null }, write: null });
+  });
+
   it('releasing after someone else took over is notHolder', () => {
     const old = held('a');
     const d = decideRelease(held('b', T0 + 1_500, old), ownerReq(old), T0 + 1_600);
