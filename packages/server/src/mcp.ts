@@ -3,6 +3,8 @@
 // /mcp (`mcp-http.ts`).
 export { MemoryKeptLeases } from './mcp-kept-leases.js';
 export type { KeptLeases, McpAgentHost } from './mcp-kept-leases.js';
+export { claimTool, gateTool, releaseTool, renewTool } from './mcp-agent-tools.js';
+export type { ClaimInput } from './mcp-agent-tools.js';
 export { leaseholdMcpServer } from './mcp-tools.js';
 export type { LeaseholdMcpOptions } from './mcp-tools.js';
 export {

@@ -1,19 +1,16 @@
 import { LeaseApi, type ApiRequest, type Transport, type TransportReply } from '@leasehold/api';
 import {
-  claimLease,
-  claimLeases,
-  gateLease,
   goneToOther,
-  heartbeatLease,
   MemoryAgentState,
-  releaseLease,
   type AgentHost,
   type AgentLease,
-  type GateOutcome,
   type Lease,
 } from '@leasehold/client';
+import { MemoryKeptLeases } from '@leasehold/server/mcp';
 import type { OpKind } from '@leasehold/step';
+import { cliCommands, mcpCommands, type AgentCommands, type GateAnswer } from './agent-commands.js';
 import { PPM } from './limits.js';
+import { Prng } from './prng.js';
 import type { SimNode } from './node-process.js';
 import type { World } from './world.js';
 
@@ -41,7 +38,7 @@ const OP_OF_ROUTE: Readonly<Partial<Record<ApiRequest['route'], OpKind>>> = {
  * the logical op whose grant each kept lease is (its renewals and releases act on that grant).
  */
 interface AgentMemory {
-  readonly state: MemoryAgentState;
+  readonly state: MemoryAgentState | MemoryKeptLeases;
   readonly grantOps: Map<string, number>;
   /** The resource of each lease id granted, for the renewals and releases that name the id. */
   readonly resourceOfLease: Map<string, string>;
@@ -49,16 +46,34 @@ interface AgentMemory {
 
 const memories = new WeakMap<World, Map<string, AgentMemory>>();
 
-function memoryOf(world: World, node: SimNode): AgentMemory {
+/** Percent of agents that work through the MCP tools rather than the agent CLI. */
+const MCP_AGENT_PCT = 50;
+
+/**
+ * Whether `node` is an agent working through the MCP tools (`leasehold mcp`), drawn once per node
+ * from a stream of its own, so the other streams draw as they would without it.
+ */
+function viaMcp(world: World, node: SimNode): boolean {
+  return new Prng(world.seed, `mcp-agent:${node.id}`).int(100) < MCP_AGENT_PCT;
+}
+
+/**
+ * An agent's memory. The CLI's state file outlives a crash of the agent's process; the leases an
+ * MCP server keeps live in that server's memory, and it dies with the agent's session, so a node
+ * working through MCP starts each incarnation with none.
+ */
+function memoryOf(world: World, node: SimNode, mcp: boolean): AgentMemory {
   let byNode = memories.get(world);
   if (byNode === undefined) {
     byNode = new Map();
     memories.set(world, byNode);
   }
-  let memory = byNode.get(node.id);
+  const key = mcp ? `${node.id}#${node.incarnation}` : node.id;
+  let memory = byNode.get(key);
   if (memory === undefined) {
-    memory = { state: new MemoryAgentState(), grantOps: new Map(), resourceOfLease: new Map() };
-    byNode.set(node.id, memory);
+    const state = mcp ? new MemoryKeptLeases() : new MemoryAgentState();
+    memory = { state, grantOps: new Map(), resourceOfLease: new Map() };
+    byNode.set(key, memory);
   }
   return memory;
 }
@@ -221,7 +236,8 @@ function leaseOf(resource: string, agent: string, kept: AgentLease): Lease {
 }
 
 /**
- * An agent working through the agent CLI's own decisions, as a coding agent's hooks run them:
+ * An agent working through the agent CLI's own decisions, as a coding agent's hooks run them, or
+ * (half the agents, `agent-commands.ts`) through the MCP tools that run the same decisions:
  * claim a resource (now and then with `--wait` or `--force`, or with a second one, both or
  * neither), then round after round gate
  * before each edit (a fenced write, only while the gate's answer holds) and heartbeat (throttled
@@ -233,7 +249,8 @@ function leaseOf(resource: string, agent: string, kept: AgentLease): Lease {
 export async function agentTurn(world: World, node: SimNode, transport: Transport): Promise<void> {
   const prng = node.compose;
   const settings = world.settings;
-  const memory = memoryOf(world, node);
+  const mcp = viaMcp(world, node);
+  const memory = memoryOf(world, node, mcp);
   const state = memory.state;
   // A session keeps working on the file it holds: half the turns stay on a kept lease.
   const keptNames = world.resources.filter((name) => state.read(name) !== undefined);
@@ -250,58 +267,84 @@ export async function agentTurn(world: World, node: SimNode, transport: Transpor
     description: 'simulated service',
     requestId: () => `${node.id}.${node.incarnation}.claim${world.nextOpId()}`,
   };
+  const commands =
+    state instanceof MemoryKeptLeases
+      ? mcpCommands({ ...host, state }, world.httpTimeoutMs)
+      : cliCommands(host);
+  if (commands.via === 'mcp') world.mark('agentViaMcp');
   // A session that claimed this resource earlier (its kept lease outlives a crash, as the CLI's
   // state file does) goes on as its hooks do: gate before each edit and heartbeat, no claim.
   const kept = host.state.read(resource);
   const resumed = kept !== undefined && prng.chance(1, 2);
-  if (resumed) {
-    world.mark('agentSessionResumed');
-  } else {
-    // A release this agent sent earlier was never confirmed: the CLI says to send it again.
-    if (kept?.releasing === true) {
-      world.mark('agentReleaseRetried');
-      const released = await releaseLease(host, resource);
-      if (released.kind !== 'released') return;
-    }
-    const force = prng.int(100) < FORCE_CLAIM_PCT;
-    const waitMs = prng.int(100) < WAIT_CLAIM_PCT ? prng.between(1, settings.waitMs) : 0;
-    const others = world.resources.filter((name) => name !== resource);
-    if (!force && others.length > 0 && prng.int(100) < CLAIM_PAIR_PCT) {
-      // `claim a b`: both or neither, as the CLI and the MCP claim tool run it. The second lease
-      // stays kept for later turns, as a session keeps the files it claimed.
-      const all = await claimLeases(host, [resource, prng.pick(others)], {
-        ttlMs,
-        ...(waitMs > 0 ? { waitMs } : {}),
-      });
-      if (all.kind !== 'claimedAll') {
-        if (all.kind === 'refused' && all.givenBack.length > 0) world.mark('agentClaimGaveBack');
-        return;
-      }
-      world.mark('agentClaimedSeveral');
-    } else {
-      const claimed = await claimLease(host, resource, {
-        ttlMs,
-        ...(waitMs > 0 ? { waitMs } : {}),
-        ...(force ? { force: true } : {}),
-      });
-      if (claimed.kind !== 'claimed' && claimed.kind !== 'alreadyHeld') return;
-      if (force) world.mark('agentClaimForced');
-    }
+  if (resumed) world.mark('agentSessionResumed');
+  else if (!(await claimTurn(world, node, commands, resource, ttlMs, kept?.releasing === true)))
+    return;
+  await workTurn(world, node, commands, memory, resource, ttlMs);
+}
+
+/**
+ * The claim a turn starts with: a release sent earlier and never confirmed sent again first (the
+ * CLI and the MCP tools say to), then one resource (now and then forced, or waiting), or two,
+ * both or neither. Whether the turn goes on to work.
+ */
+async function claimTurn(
+  world: World,
+  node: SimNode,
+  commands: AgentCommands,
+  resource: string,
+  ttlMs: number,
+  releasing: boolean,
+): Promise<boolean> {
+  const prng = node.compose;
+  if (releasing) {
+    world.mark('agentReleaseRetried');
+    if (!(await commands.release(resource))) return false;
   }
-  const rounds = prng.between(1, settings.writes);
-  let gate: GateOutcome | null = null;
+  const force = prng.int(100) < FORCE_CLAIM_PCT;
+  const waitMs = prng.int(100) < WAIT_CLAIM_PCT ? prng.between(1, world.settings.waitMs) : 0;
+  const others = world.resources.filter((name) => name !== resource);
+  if (!force && others.length > 0 && prng.int(100) < CLAIM_PAIR_PCT) {
+    // `claim a b`: both or neither, as the CLI and the MCP claim tool run it. The second lease
+    // stays kept for later turns, as a session keeps the files it claimed.
+    const all = await commands.claim([resource, prng.pick(others)], { ttlMs, waitMs, force });
+    if (all === 'refusedGaveBack') world.mark('agentClaimGaveBack');
+    if (all !== 'claimed') return false;
+    world.mark('agentClaimedSeveral');
+    return true;
+  }
+  const claimed = await commands.claim([resource], { ttlMs, waitMs, force });
+  if (claimed !== 'claimed') return false;
+  if (force && commands.via === 'cli') world.mark('agentClaimForced');
+  return true;
+}
+
+/**
+ * Round after round: gate before each edit (a fenced write, only while the gate's answer holds)
+ * and heartbeat (throttled half the time), then release.
+ */
+async function workTurn(
+  world: World,
+  node: SimNode,
+  commands: AgentCommands,
+  memory: AgentMemory,
+  resource: string,
+  ttlMs: number,
+): Promise<void> {
+  const prng = node.compose;
+  const rounds = prng.between(1, world.settings.writes);
+  let gate: GateAnswer | null = null;
   let gatedAtMs = -1;
   // A hook acts on the gate's exit code: yes at the instant it answered, whatever instant it named;
   // after that, only until the instant on the agent's wall clock it said its answer holds.
   const believes = () =>
     gate !== null &&
-    gate.kind === 'holds' &&
+    gate.holds &&
     (world.scheduler.nowMs === gatedAtMs || node.clock.wallMs() < gate.untilWallMs);
   for (let i = 0; i < rounds && world.phase() === 'safety'; i++) {
-    gate = await gateLease(host, resource);
+    gate = await commands.gate(resource);
     gatedAtMs = world.scheduler.nowMs;
-    const lease = host.state.read(resource);
-    if (gate.kind !== 'holds' || lease === undefined) {
+    const lease = memory.state.read(resource);
+    if (!gate.holds || lease === undefined) {
       world.setHeld(node, resource, null);
       world.mark('agentGateRefused');
       break;
@@ -315,22 +358,17 @@ export async function agentTurn(world: World, node: SimNode, transport: Transpor
     });
     // The edit follows the gate's yes at once, as `leasehold agent gate X && edit` does.
     await world.fencedWrite(node, resource, gate.token);
-    await node.clock.sleep(prng.between(10, settings.workMs));
+    await node.clock.sleep(prng.between(10, world.settings.workMs));
     const minIntervalMs =
       prng.int(100) < THROTTLED_HEARTBEAT_PCT ? prng.between(0, ttlMs) : undefined;
-    const beat = await heartbeatLease(
-      host,
-      resource,
-      minIntervalMs === undefined ? {} : { minIntervalMs },
-    );
-    if (beat.kind === 'throttled' || (beat.kind === 'renewed' && beat.skipped))
-      world.mark('agentHeartbeatThrottled');
-    if (beat.kind === 'lost' || beat.kind === 'notHeld') {
+    const beat = await commands.heartbeat(resource, minIntervalMs);
+    if (beat === 'throttled') world.mark('agentHeartbeatThrottled');
+    if (beat === 'stop') {
       world.setHeld(node, resource, null);
       return;
     }
   }
   world.setHeld(node, resource, null);
   if (world.phase() !== 'safety') return;
-  await releaseLease(host, resource);
+  await commands.release(resource);
 }

@@ -47,6 +47,7 @@ export const MARKS = [
   'agentHeartbeatThrottled',
   'agentReleaseRetried',
   'agentSessionResumed',
+  'agentViaMcp',
   'configChangedAtRuntime',
   'holderPartitioned',
   'requestFailedOver',
@@ -106,6 +107,8 @@ export const MARK_DESCRIPTIONS: Readonly<Record<Mark, string>> = {
     'an agent sent a release again that it had sent before and never seen confirmed (its gate refused meanwhile)',
   agentSessionResumed:
     'an agent gated and heartbeat a lease it kept from an earlier turn, without claiming it again',
+  agentViaMcp:
+    'an agent worked through the MCP tools (claim, gate, renew, release), not the agent CLI',
   configChangedAtRuntime:
     "an operator changed a replica's renewal limit at runtime, through the admin route",
   holderPartitioned: 'a partition cut off an agent while it held a lease',
@@ -170,6 +173,7 @@ export const MARK_NEEDS: Readonly<Record<Mark, readonly MarkNeed[] | null>> = {
   agentHeartbeatThrottled: ['service'],
   agentReleaseRetried: ['service'],
   agentSessionResumed: ['service'],
+  agentViaMcp: ['service'],
   configChangedAtRuntime: ['service'],
   holderPartitioned: ['service', 'netPartition'],
   requestFailedOver: ['service', 'replicaCrash', 'netPartition', 'storeReadFail', 'storeWriteFail'],
