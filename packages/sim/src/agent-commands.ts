@@ -9,6 +9,7 @@ import {
 import { formatDuration } from '@leasehold/core';
 import {
   claimTool,
+  forceReleaseTool,
   gateTool,
   releaseTool,
   renewTool,
@@ -91,19 +92,29 @@ export function cliCommands(host: AgentHost): AgentCommands {
 }
 
 /**
- * The MCP tools' commands. The claim tool takes no `force` (taking a lease over is the admin's
- * force_release) and the renew tool no minimum interval: those draws are made, and not used.
+ * The MCP tools' commands. The claim tool takes no `force`: an agent told to take a lease over
+ * calls the force_release tool, then claims again. The renew tool takes no minimum interval: that
+ * draw is made, and not used.
  */
 export function mcpCommands(host: McpAgentHost, requestMs: number): AgentCommands {
   return {
     via: 'mcp',
-    async claim(resources, { ttlMs, waitMs }) {
-      const answer = await claimTool(host, {
+    async claim(resources, { ttlMs, waitMs, force }) {
+      const input = {
         resources,
         ttl: formatDuration(ttlMs),
         ...(waitMs > 0 ? { wait: formatDuration(waitMs) } : {}),
-      });
-      return data(answer).claimed === true ? 'claimed' : 'refused';
+      };
+      let said = data(await claimTool(host, input));
+      const holder = said.holder;
+      if (force && said.claimed !== true && typeof holder === 'string' && holder !== host.agent) {
+        // Told to take the lease over, the agent calls the admin's force_release tool with the
+        // holder the claim tool named, then claims again.
+        const resource = resources[0]!;
+        await forceReleaseTool(host.api, { resource, expected_holder: holder }, requestMs);
+        said = data(await claimTool(host, input));
+      }
+      return said.claimed === true ? 'claimed' : 'refused';
     },
     async gate(resource) {
       const said = data(await gateTool(host, resource, requestMs));

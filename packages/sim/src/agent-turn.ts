@@ -314,7 +314,7 @@ async function claimTurn(
   }
   const claimed = await commands.claim([resource], { ttlMs, waitMs, force });
   if (claimed !== 'claimed') return false;
-  if (force && commands.via === 'cli') world.mark('agentClaimForced');
+  if (force) world.mark('agentClaimForced');
   return true;
 }
 

@@ -94,7 +94,8 @@ export const MARK_DESCRIPTIONS: Readonly<Record<Mark, string>> = {
   keepAliveLost: "a keep-alive gave a lease up and aborted its holder's signal",
   releaseAllWithKeepAlives: 'a releaseAll stopped running keep-alives and released their leases',
   withLeaseWorkThrew: "withLease's work threw: the lease was released and the error rethrown",
-  agentClaimForced: "an agent's claim --force took a lease over from its holder",
+  agentClaimForced:
+    "an agent's claim --force (or its force_release tool, then claim) took a lease, over from its holder if there was one",
   agentClaimedSeveral: "an agent's claim of two resources took both",
   agentClaimGaveBack:
     "an agent's claim of two resources was refused one and gave back the one it had taken",
