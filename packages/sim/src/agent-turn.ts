@@ -46,8 +46,13 @@ interface AgentMemory {
 
 const memories = new WeakMap<World, Map<string, AgentMemory>>();
 
-/** Percent of agents that work through the MCP tools rather than the agent CLI. */
-const MCP_AGENT_PCT = 50;
+/**
+ * Percent of agents that work through the MCP tools rather than the agent CLI. A quarter: the CLI's
+ * own paths the tools do not take (a heartbeat's minimum interval, a forced claim in one call)
+ * stay common enough for a default sweep to reach their rare failures (production bug B34 is
+ * reported 8 times in 5,400 runs at a quarter, never at a half).
+ */
+const MCP_AGENT_PCT = 25;
 
 /**
  * Whether `node` is an agent working through the MCP tools (`leasehold mcp`), drawn once per node
@@ -237,7 +242,7 @@ function leaseOf(resource: string, agent: string, kept: AgentLease): Lease {
 
 /**
  * An agent working through the agent CLI's own decisions, as a coding agent's hooks run them, or
- * (half the agents, `agent-commands.ts`) through the MCP tools that run the same decisions:
+ * (a quarter of the agents, `agent-commands.ts`) through the MCP tools that run the same decisions:
  * claim a resource (now and then with `--wait` or `--force`, or with a second one, both or
  * neither), then round after round gate
  * before each edit (a fenced write, only while the gate's answer holds) and heartbeat (throttled
