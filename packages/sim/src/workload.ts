@@ -819,7 +819,7 @@ export async function runProbe(
   // One request id for every call of the probe's one intended acquire: a retry recognises a
   // grant whose reply was lost.
   const requestId = `${node.id}.${node.incarnation}.op${world.nextOpId()}`;
-  const op = world.beginOp(node, 'acquire', resource, { ttlMs, requestId });
+  let op = world.beginOp(node, 'acquire', resource, { ttlMs, requestId });
   const healedAtMs = world.scheduler.nowMs;
   world.acquireWaits(node, op, waitMs);
   let got = await client.acquire(resource, { ttlMs, waitMs, requestId });
@@ -836,9 +836,16 @@ export async function runProbe(
   ) {
     const leftMs = waitMs - (world.scheduler.nowMs - healedAtMs);
     if (leftMs <= 0 || world.stopped()) break;
-    world.endOp(node, op, got, null, false);
+    if (got.kind === 'expired') {
+      // A new request id is a new intended acquire: the old one ends with its answer, and the
+      // checker and the model hold the grant to the id it was asked under.
+      world.endOp(node, op, got, null);
+      ids += 1;
+      op = world.beginOp(node, 'acquire', resource, { ttlMs, requestId: `${requestId}.${ids}` });
+    } else {
+      world.endOp(node, op, got, null, false);
+    }
     world.acquireWaits(node, op, leftMs);
-    if (got.kind === 'expired') ids += 1;
     const retryId = ids === 0 ? requestId : `${requestId}.${ids}`;
     got = await client.acquire(resource, { ttlMs, waitMs: leftMs, requestId: retryId });
   }
