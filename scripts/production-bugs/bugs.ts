@@ -21,7 +21,9 @@ export interface ProductionBug {
    * spec does not allow (`spec`, trace validation) may always be reported beside it: every one of
    * these bugs is a protocol deviation, and where no invariant is hurt, that is what it shows.
    */
-  readonly expected: readonly (InvariantId | 'spec' | 'store' | 'config' | 'client' | 'crash')[];
+  readonly expected: readonly (
+    InvariantId | 'spec' | 'store' | 'config' | 'client' | 'service' | 'crash'
+  )[];
   /** The check of `packages/sim/src/checker/` (or trace validation) it trips. */
   readonly check: string;
   /**
@@ -404,6 +406,30 @@ export const PRODUCTION_BUGS: readonly ProductionBug[] = [
     replace: '  return fromSend;',
     expected: ['I-2', 'I-1'],
     check: "checkBeliefConsistency (belief rule: a renewal capped at the lease's max age)",
+  },
+  {
+    id: 'B39',
+    title:
+      "service: a listing's full page names no next page (a client paging through stops early)",
+    file: 'packages/server/src/lease-queries.ts',
+    find: "if (leases.length === limit) return { kind: 'ok', leases, next: record.resource };",
+    replace: "if (leases.length === limit) return { kind: 'ok', leases, next: null };",
+    expected: ['service'],
+    check: "service queries (query-answers.ts listProblem: a full page's next)",
+    testScenario: 'service',
+  },
+  {
+    id: 'B40',
+    title: 'service: a freed lease shows token 0 (a status hides how far its fencing token went)',
+    file: 'packages/server/src/lease-queries.ts',
+    find: "      status: 'free',\n      holder: null,\n      token: record.token,",
+    replace: "      status: 'free',\n      holder: null,\n      token: 0,",
+    // The agent CLI's claim reads the status first: with the token hidden it is refused a lease
+    // that was free to take (I-4), as often as the status tool's answer is caught.
+    expected: ['service', 'I-4'],
+    check:
+      'service queries (query-answers.ts statusProblem: every field of a state the store held)',
+    testScenario: 'service',
   },
 ];
 

@@ -5,7 +5,8 @@ export { MemoryKeptLeases } from './mcp-kept-leases.js';
 export type { KeptLeases, McpAgentHost } from './mcp-kept-leases.js';
 export { claimTool, gateTool, releaseTool, renewTool } from './mcp-agent-tools.js';
 export type { ClaimInput } from './mcp-agent-tools.js';
-export { forceReleaseTool } from './mcp-space-tools.js';
+export { forceReleaseTool, listTool, releaseHolderTool, statusTool } from './mcp-space-tools.js';
+export type { ListInput, StatusInput } from './mcp-space-tools.js';
 export { leaseholdMcpServer } from './mcp-tools.js';
 export type { LeaseholdMcpOptions } from './mcp-tools.js';
 export {

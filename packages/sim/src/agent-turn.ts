@@ -11,6 +11,7 @@ import type { OpKind } from '@leasehold/step';
 import { cliCommands, mcpCommands, type AgentCommands, type GateAnswer } from './agent-commands.js';
 import { PPM } from './limits.js';
 import { Prng } from './prng.js';
+import { noteLeaseId, queryTurn } from './query-turn.js';
 import type { SimNode } from './node-process.js';
 import type { World } from './world.js';
 
@@ -127,7 +128,10 @@ function bookkeeping(
         memory.grantOps.set(resource, op.id);
         const leaseId =
           reply.kind === 'reply' ? (reply.body as { lease_id?: unknown }).lease_id : null;
-        if (typeof leaseId === 'string') memory.resourceOfLease.set(leaseId, resource);
+        if (typeof leaseId === 'string') {
+          memory.resourceOfLease.set(leaseId, resource);
+          if (typeof answer.token === 'number') noteLeaseId(world, resource, answer.token, leaseId);
+        }
       }
       world.endOp(node, op, answer, answer.token ?? null);
       return reply;
@@ -249,9 +253,10 @@ function leaseOf(resource: string, agent: string, kept: AgentLease): Lease {
  * half the time), then release. Half the turns on a lease the agent kept from an earlier one go
  * straight to the gate, as a session's hooks do between its start and its end. The world samples
  * the gate's answer as the agent's belief: yes until the instant on the agent's wall clock the
- * gate said its answer holds.
+ * gate said its answer holds. Now and then a turn only asks (a status, a listing; query-turn.ts).
  */
 export async function agentTurn(world: World, node: SimNode, transport: Transport): Promise<void> {
+  if (await queryTurn(world, node, transport)) return;
   const prng = node.compose;
   const settings = world.settings;
   const mcp = viaMcp(world, node);

@@ -48,6 +48,8 @@ export const MARKS = [
   'agentReleaseRetried',
   'agentSessionResumed',
   'agentViaMcp',
+  'agentAskedStatus',
+  'agentListed',
   'configChangedAtRuntime',
   'holderPartitioned',
   'requestFailedOver',
@@ -110,6 +112,10 @@ export const MARK_DESCRIPTIONS: Readonly<Record<Mark, string>> = {
     'an agent gated and heartbeat a lease it kept from an earlier turn, without claiming it again',
   agentViaMcp:
     'an agent worked through the MCP tools (claim, gate, renew, release), not the agent CLI',
+  agentAskedStatus:
+    "an agent asked a resource's status and history through the MCP status tool, and the answer was judged against the store",
+  agentListed:
+    'an agent listed leases through the MCP list tool (by holder, prefix, status, a small page), and the listing was judged against the store',
   configChangedAtRuntime:
     "an operator changed a replica's renewal limit at runtime, through the admin route",
   holderPartitioned: 'a partition cut off an agent while it held a lease',
@@ -175,6 +181,8 @@ export const MARK_NEEDS: Readonly<Record<Mark, readonly MarkNeed[] | null>> = {
   agentReleaseRetried: ['service'],
   agentSessionResumed: ['service'],
   agentViaMcp: ['service'],
+  agentAskedStatus: ['service'],
+  agentListed: ['service'],
   configChangedAtRuntime: ['service'],
   holderPartitioned: ['service', 'netPartition'],
   requestFailedOver: ['service', 'replicaCrash', 'netPartition', 'storeReadFail', 'storeWriteFail'],

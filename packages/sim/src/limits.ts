@@ -180,3 +180,9 @@ export const ACQUIRE_ALL_NAMES_MAX = 3;
  * holds this many (the same digest as line by line, with fewer calls and no string per line).
  */
 export const HASH_BATCH_BYTES = 65_536;
+
+/**
+ * Store states the world keeps for the queries in flight (`store-states.ts`): a query open across
+ * more writes than this is not judged.
+ */
+export const QUERY_STATES_MAX = 4_096;

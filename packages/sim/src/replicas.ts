@@ -62,6 +62,7 @@ export class ReplicaStoreView implements LeaseStore {
   }
 
   pruneHistory(beforeMs: number): Promise<PruneResult> {
+    this.#store.states.historyRewritten();
     return this.#store.store.pruneHistory(beforeMs);
   }
 

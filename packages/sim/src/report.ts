@@ -47,7 +47,9 @@ export function statusText(run: RunResult): string {
           ? 'a configuration answered against the rules'
           : run.conformance?.against === 'client'
             ? 'the client broke its promise to the holder'
-            : 'a step the spec does not allow';
+            : run.conformance?.against === 'service'
+              ? 'the service answered a query with what the store did not hold'
+              : 'a step the spec does not allow';
   }
 }
 
@@ -60,6 +62,8 @@ export function conformanceName(conformance: NonNullable<RunResult['conformance'
       return `configuration rules: ${conformance.action}`;
     case 'client':
       return `client contract: ${conformance.action}`;
+    case 'service':
+      return `service contract: ${conformance.action}`;
     case 'spec':
       return `spec/Lease.tla ${conformance.action}`;
   }

@@ -16,6 +16,7 @@ import {
 } from './limits.js';
 import type { NodeProcesses, SimNode } from './node-process.js';
 import { StoreAudit } from './store-audit.js';
+import { StoreStates, type QueryWindow } from './store-states.js';
 import { showName, twinsOf } from './resource-names.js';
 import type { WorldContext } from './world-context.js';
 
@@ -86,6 +87,8 @@ export class StoreUnderFaults {
   readonly backend: SimulatedStore;
   /** What the store must list and keep in history, from the writes seen applied. */
   readonly audit: StoreAudit;
+  /** The states the store went through while queries were in flight (store-states.ts). */
+  readonly states = new StoreStates();
   readonly #ctx: WorldContext;
   readonly #nodes: NodeProcesses;
   #calls = 0;
@@ -123,6 +126,25 @@ export class StoreUnderFaults {
   /** The adapter itself (listing, history, settings go to it directly). */
   get store(): LeaseStore {
     return this.backend.store;
+  }
+
+  /**
+   * Opens a query's window: each resource's record as the store holds it now, and the states it
+   * goes through until the window closes. Null when the store under test threw on a read back.
+   */
+  openQuery(): QueryWindow | null {
+    const records = new Map<string, LeaseRecord | null>();
+    for (const resource of this.#named) {
+      const snapshot = this.#snapshot(resource);
+      if (snapshot === null) return null;
+      records.set(resource, snapshot.record);
+    }
+    return this.states.open(records);
+  }
+
+  /** Every resource a request has named, in listing order. */
+  named(): string[] {
+    return [...this.#named];
   }
 
   #latencyMs(): number {
@@ -300,7 +322,10 @@ export class StoreUnderFaults {
     });
     if (outcome === 'conflict') ctx.mark('casConflict');
     const applied = request.kind === 'cas' && after.version !== before.version;
-    if (applied) this.audit.onApplied(request.record, before.version + 1, request.event);
+    if (applied) {
+      this.audit.onApplied(request.record, before.version + 1, request.event);
+      this.states.note(request.resource, after.record);
+    }
     const granted = applied ? grantedToken(before.record, after.record) : null;
     if (granted !== null && before.record?.status === 'held') ctx.mark('takeoverAfterExpiry');
     this.#lastRecord.set(request.resource, after.record);
@@ -434,6 +459,8 @@ export class StoreUnderFaults {
     }
     ctx.record({ kind: 'powerLoss', lost: loss.lost.length, records });
     this.audit.onPowerLoss(loss.lost.length, records);
+    for (const r of records) this.states.note(r.resource, r.after);
+    this.states.historyRewritten();
     if (loss.lost.some((event) => event.kind === 'granted')) ctx.mark('powerLossForgotGrant');
     if (kind === 'storeServerPowerLoss') return;
     for (const node of this.#nodes.nodes) {

@@ -53,6 +53,7 @@ export class NodeStoreView implements LeaseStore {
   }
 
   pruneHistory(beforeMs: number): Promise<PruneResult> {
+    this.#store.states.historyRewritten();
     return this.#store.store.pruneHistory(beforeMs);
   }
 

@@ -84,10 +84,10 @@ export interface StepJudge {
 
 /**
  * What a nonconforming run broke: a step of spec/Lease.tla, the store contract (its listing and
- * history), the configuration rules, or the client's promise to let its holder use a lease
- * (`checker/belief-floor.ts`).
+ * history), the configuration rules, the client's promise to let its holder use a lease
+ * (`checker/belief-floor.ts`), or the service's answers to queries (`query-answers.ts`).
  */
-export type ConformanceSource = 'spec' | 'store' | 'config' | 'client';
+export type ConformanceSource = 'spec' | 'store' | 'config' | 'client' | 'service';
 
 export interface WorldConformance {
   readonly step: number;
@@ -614,6 +614,14 @@ export class World implements WorldContext {
    */
   helperContract(helper: string, reason: string): void {
     if (this.#checks && !this.stopped()) this.#nonconforming('client', helper, reason);
+  }
+
+  /**
+   * The service answered a query (a status, a listing, a history) with what the store did not
+   * hold while it was asked (query-answers.ts).
+   */
+  serviceContract(query: string, reason: string): void {
+    if (this.#checks && !this.stopped()) this.#nonconforming('service', query, reason);
   }
 
   #nonconforming(against: ConformanceSource, action: string, reason: string): void {

@@ -1,0 +1,161 @@
+import { LeaseApi, type Transport } from '@leasehold/api';
+import {
+  listTool,
+  MCP_HISTORY_LIMIT_DEFAULT,
+  MCP_LIST_LIMIT_DEFAULT,
+  statusTool,
+} from '@leasehold/server/mcp';
+import type { SimNode } from './node-process.js';
+import { Prng } from './prng.js';
+import {
+  historyProblem,
+  listProblem,
+  statusProblem,
+  statusTextProblem,
+  type ListFilterSent,
+} from './query-answers.js';
+import type { QueryWindow } from './store-states.js';
+import type { World } from './world.js';
+
+/** Percent of an agent's turns that ask about leases instead of claiming one. */
+const QUERY_TURN_PCT = 15;
+/** Largest page a listing asks for when it asks for a small one (so paging is met). */
+const LIST_PAGE_SMALL_MAX = 3;
+/** Largest history page and `after_seq` a status query asks for. */
+const HISTORY_LIMIT_SMALL_MAX = 4;
+const HISTORY_AFTER_SEQ_MAX = 12;
+
+const streams = new WeakMap<World, Map<string, Prng>>();
+const leaseIds = new WeakMap<World, Map<string, string>>();
+
+/** Each node's query draws come from a stream of their own, so the other streams draw as before. */
+function streamOf(world: World, node: SimNode): Prng {
+  let byNode = streams.get(world);
+  if (byNode === undefined) {
+    byNode = new Map();
+    streams.set(world, byNode);
+  }
+  let prng = byNode.get(node.id);
+  if (prng === undefined) {
+    prng = new Prng(world.seed, `query:${node.id}`);
+    byNode.set(node.id, prng);
+  }
+  return prng;
+}
+
+function grantsOf(world: World): Map<string, string> {
+  let ids = leaseIds.get(world);
+  if (ids === undefined) {
+    ids = new Map();
+    leaseIds.set(world, ids);
+  }
+  return ids;
+}
+
+/** The lease id the service answered a grant of `token` on `resource` with (agent-turn.ts). */
+export function noteLeaseId(world: World, resource: string, token: number, id: string): void {
+  grantsOf(world).set(`${token}:${resource}`, id);
+}
+
+/**
+ * Now and then an agent asks instead of claiming, as the MCP tools let it: a resource's status
+ * with its history, or a listing (filtered by holder, prefix or status, a small page, after a
+ * resource). The answers are judged against the states the world saw the store go through while
+ * the query was in flight (query-answers.ts). Whether the turn was a query.
+ */
+export async function queryTurn(
+  world: World,
+  node: SimNode,
+  transport: Transport,
+): Promise<boolean> {
+  const prng = streamOf(world, node);
+  if (prng.int(100) >= QUERY_TURN_PCT) return false;
+  const window = world.store.openQuery();
+  if (window === null) return true;
+  try {
+    const api = new LeaseApi(transport);
+    if (prng.chance(1, 2)) await askStatus(world, prng, api, window);
+    else await askList(world, prng, api, window);
+  } finally {
+    world.store.states.close(window);
+  }
+  return true;
+}
+
+async function askStatus(
+  world: World,
+  prng: Prng,
+  api: LeaseApi,
+  window: QueryWindow,
+): Promise<void> {
+  const resource = prng.pick(world.resources);
+  const historyLimit = prng.chance(1, 2) ? prng.between(1, HISTORY_LIMIT_SMALL_MAX) : undefined;
+  const afterSeq = prng.chance(1, 4) ? prng.between(0, HISTORY_AFTER_SEQ_MAX) : undefined;
+  const answer = await statusTool(
+    api,
+    {
+      resource,
+      ...(historyLimit === undefined ? {} : { history_limit: historyLimit }),
+      ...(afterSeq === undefined ? {} : { after_seq: afterSeq }),
+    },
+    world.httpTimeoutMs,
+  );
+  if (answer.isError === true || world.stopped()) return;
+  world.mark('agentAskedStatus');
+  const body = answer.structuredContent ?? {};
+  const states = world.store.states.statesDuring(window, resource);
+  const ids = grantsOf(world);
+  const leaseIdOf = (r: string, token: number) => ids.get(`${token}:${r}`);
+  const first = answer.content[0];
+  const text = first?.type === 'text' ? first.text : '';
+  let problem =
+    (states === null ? null : statusProblem(resource, body, states, leaseIdOf)) ??
+    statusTextProblem(body, text);
+  if (problem === null && world.store.states.historyUnchanged(window)) {
+    const store = await world.store.store.history(resource, {
+      limit: historyLimit ?? MCP_HISTORY_LIMIT_DEFAULT,
+      ...(afterSeq === undefined ? {} : { afterSeq }),
+    });
+    const events = Array.isArray(body.history) ? (body.history as Record<string, unknown>[]) : [];
+    if (store.kind === 'ok') problem = historyProblem(resource, events, store.events);
+  }
+  if (problem !== null) world.serviceContract('status', problem);
+}
+
+async function askList(
+  world: World,
+  prng: Prng,
+  api: LeaseApi,
+  window: QueryWindow,
+): Promise<void> {
+  const small = prng.chance(1, 2);
+  const limit = small ? prng.between(1, LIST_PAGE_SMALL_MAX) : undefined;
+  const holder = prng.chance(1, 3) ? prng.pick(world.processes.nodes).id : undefined;
+  const some = prng.pick(world.resources);
+  const prefix = prng.chance(1, 4) ? some.slice(0, prng.between(1, some.length)) : undefined;
+  const status = prng.chance(1, 4) ? prng.pick(['held', 'free', 'expired'] as const) : undefined;
+  const after = prng.chance(1, 4) ? prng.pick(world.resources) : undefined;
+  const filter: ListFilterSent = {
+    limit: limit ?? MCP_LIST_LIMIT_DEFAULT,
+    ...(holder === undefined ? {} : { holder }),
+    ...(prefix === undefined ? {} : { prefix }),
+    ...(status === undefined ? {} : { status }),
+    ...(after === undefined ? {} : { after }),
+  };
+  // Without a small page the tool's own default is judged.
+  const answer = await listTool(api, { ...filter, limit }, world.httpTimeoutMs);
+  if (answer.isError === true || world.stopped()) return;
+  world.mark('agentListed');
+  const body = answer.structuredContent ?? {};
+  const rows = Array.isArray(body.leases) ? (body.leases as Record<string, unknown>[]) : [];
+  const ids = grantsOf(world);
+  const problem = listProblem(
+    filter,
+    rows,
+    body.next,
+    world.store.named(),
+    (resource) => world.store.states.statesDuring(window, resource),
+    (r, token) => ids.get(`${token}:${r}`),
+  );
+  if (problem !== null) world.serviceContract('list', problem);
+}
