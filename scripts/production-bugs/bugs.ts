@@ -431,6 +431,18 @@ export const PRODUCTION_BUGS: readonly ProductionBug[] = [
       'service queries (query-answers.ts statusProblem: every field of a state the store held)',
     testScenario: 'service',
   },
+  {
+    id: 'B41',
+    title:
+      'service auth file: a key that does not say "admin" speaks as an admin (!== false for === true)',
+    file: 'packages/server/src/auth.ts',
+    find: 'principal: { holder: (holder as string | undefined) ?? null, admin: admin === true },',
+    replace:
+      'principal: { holder: (holder as string | undefined) ?? null, admin: admin !== false },',
+    expected: ['config'],
+    check: "the auth file's rules (api-key-offers.ts: each key speaks for exactly its principal)",
+    testScenario: 'service',
+  },
 ];
 
 /**

@@ -1,6 +1,7 @@
 // '@leasehold/server/service': the lease service without its HTTP shell (no fastify, no metrics):
 // the transport-agnostic LeaseService and the request path, for callers that carry requests
 // themselves (the agent CLI over a local file, the simulator's replicas).
+export { ApiKeys } from './auth.js';
 export type { Principal } from './auth.js';
 export { decodeLeaseId, encodeLeaseId } from './lease-id.js';
 export { LeaseService } from './lease-service.js';

@@ -302,6 +302,7 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     ...Array.from({ length: CONFIG_OFFERS_PER_RUN }, () => drawConfigOffer(offers, offer)),
     {},
   ]);
+  if (scenario.topology === 'service') world.offerApiKeys();
   world.processes.setRunner((node) => runWorkload(world, node));
   world.processes.startAll();
 

@@ -33,6 +33,7 @@ import { memorySimulatedStore, sqliteSimulatedStore } from './simulated-store.js
 import { ServiceNetwork } from './service-transport.js';
 import { NodeProcesses, type HeldLease, type SimNode } from './node-process.js';
 import { Prng } from './prng.js';
+import { apiKeyOffersProblem } from './api-key-offers.js';
 import { EPOCH_MS, Scheduler } from './scheduler.js';
 import type { SimSettings } from './settings.js';
 import { NodeStoreView } from './store-view.js';
@@ -601,6 +602,23 @@ export class World implements WorldContext {
         return;
       }
     }
+  }
+
+  /**
+   * Before a run of the service topology: the service's auth file, the world's own and careless
+   * ones, offered to `ApiKeys.parse` and judged by the rules api-key-offers.ts states.
+   */
+  offerApiKeys(): void {
+    if (!this.#checks) return;
+    let problem: string | null;
+    try {
+      const holders = this.processes.nodes.map((node) => node.id);
+      problem = apiKeyOffersProblem(new Prng(this.seed, 'api-key-offers'), holders);
+    } catch (error) {
+      this.failure(error);
+      return;
+    }
+    if (problem !== null) this.#nonconforming('config', 'ApiKeys.parse', problem);
   }
 
   storeContract(reason: string): void {
