@@ -439,8 +439,21 @@ export const PRODUCTION_BUGS: readonly ProductionBug[] = [
     find: 'principal: { holder: (holder as string | undefined) ?? null, admin: admin === true },',
     replace:
       'principal: { holder: (holder as string | undefined) ?? null, admin: admin !== false },',
-    expected: ['config'],
+    // Where the service checks keys, an agent's key bound to its holder only then force-releases
+    // another agent's lease outside any logical operation: that holder's belief breaks (I-2),
+    // and a run reports an invariant it breaks in place of the rule broken before it began.
+    expected: ['config', 'I-2'],
     check: "the auth file's rules (api-key-offers.ts: each key speaks for exactly its principal)",
+    testScenario: 'service',
+  },
+  {
+    id: 'B42',
+    title: "service request path: a key that is also an admin's may act in any holder's name",
+    file: 'packages/server/src/request-path.ts',
+    find: 'if (holder !== null && holder !== body.holder) {',
+    replace: 'if (holder !== null && caller?.admin !== true && holder !== body.holder) {',
+    expected: ['service'],
+    check: "API keys (careless-requests.ts: a claim in another holder's name is answered 403)",
     testScenario: 'service',
   },
 ];

@@ -12,6 +12,7 @@ import { cliCommands, mcpCommands, type AgentCommands, type GateAnswer } from '.
 import { PPM } from './limits.js';
 import { Prng } from './prng.js';
 import { noteLeaseId, queryTurn } from './query-turn.js';
+import { carelessTurn } from './careless-requests.js';
 import type { SimNode } from './node-process.js';
 import type { World } from './world.js';
 
@@ -253,10 +254,12 @@ function leaseOf(resource: string, agent: string, kept: AgentLease): Lease {
  * half the time), then release. Half the turns on a lease the agent kept from an earlier one go
  * straight to the gate, as a session's hooks do between its start and its end. The world samples
  * the gate's answer as the agent's belief: yes until the instant on the agent's wall clock the
- * gate said its answer holds. Now and then a turn only asks (a status, a listing; query-turn.ts).
+ * gate said its answer holds. Now and then a turn only asks (a status, a listing; query-turn.ts), or, where
+ * the service checks API keys, oversteps the agent's key (careless-requests.ts).
  */
 export async function agentTurn(world: World, node: SimNode, transport: Transport): Promise<void> {
   if (await queryTurn(world, node, transport)) return;
+  if (await carelessTurn(world, node)) return;
   const prng = node.compose;
   const settings = world.settings;
   const mcp = viaMcp(world, node);

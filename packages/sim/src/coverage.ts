@@ -50,6 +50,8 @@ export const MARKS = [
   'agentViaMcp',
   'agentAskedStatus',
   'agentListed',
+  'actedAsAnotherRefused',
+  'adminRouteRefused',
   'configChangedAtRuntime',
   'holderPartitioned',
   'requestFailedOver',
@@ -116,6 +118,10 @@ export const MARK_DESCRIPTIONS: Readonly<Record<Mark, string>> = {
     "an agent asked a resource's status and history through the MCP status tool, and the answer was judged against the store",
   agentListed:
     'an agent listed leases through the MCP list tool (by holder, prefix, status, a small page), and the listing was judged against the store',
+  actedAsAnotherRefused:
+    "an agent claimed a lease in another agent's name with its own API key (the answer must be 403)",
+  adminRouteRefused:
+    'an agent called an admin route with a key bound to its holder only (the answer must be 403)',
   configChangedAtRuntime:
     "an operator changed a replica's renewal limit at runtime, through the admin route",
   holderPartitioned: 'a partition cut off an agent while it held a lease',
@@ -183,6 +189,8 @@ export const MARK_NEEDS: Readonly<Record<Mark, readonly MarkNeed[] | null>> = {
   agentViaMcp: ['service'],
   agentAskedStatus: ['service'],
   agentListed: ['service'],
+  actedAsAnotherRefused: ['service'],
+  adminRouteRefused: ['service'],
   configChangedAtRuntime: ['service'],
   holderPartitioned: ['service', 'netPartition'],
   requestFailedOver: ['service', 'replicaCrash', 'netPartition', 'storeReadFail', 'storeWriteFail'],

@@ -50,7 +50,11 @@ export type ReplicaHandler = (
 ) => Promise<ApiAnswer>;
 
 /** A running replica serving one delivery of an agent's request (`served`). */
-export type ServeRequest = (request: ApiRequest, served: ServedRequest) => Promise<ApiAnswer>;
+export type ServeRequest = (
+  request: ApiRequest,
+  served: ServedRequest,
+  caller: Caller,
+) => Promise<ApiAnswer>;
 
 /**
  * A simulated node: a process with its own clocks that crashes and restarts with its memory lost.

@@ -129,7 +129,7 @@ export function replicaRunner(
       random: replicaRandom(new Prng(ctx.seed, `random:${node.id}.${incarnation}`)),
     });
     if (node.incarnation !== incarnation || node.down) return;
-    node.replica = (request, served) =>
-      handler(request, null, new ReplicaStoreView(store, node, served));
+    node.replica = (request, served, caller) =>
+      handler(request, caller, new ReplicaStoreView(store, node, served));
   };
 }

@@ -48,7 +48,7 @@ export function statusText(run: RunResult): string {
           : run.conformance?.against === 'client'
             ? 'the client broke its promise to the holder'
             : run.conformance?.against === 'service'
-              ? 'the service answered a query with what the store did not hold'
+              ? 'the service broke its contract (a query answered with what the store did not hold, or a key let past its rights)'
               : 'a step the spec does not allow';
   }
 }

@@ -10,6 +10,7 @@ import { fires } from './faults.js';
 import { LATENCY_MS_BASE_MAX, LATENCY_MS_FAULT_MAX, LATENCY_MS_MIN } from './limits.js';
 import type { Network } from './network.js';
 import type { NodeProcesses, SimNode } from './node-process.js';
+import type { KeyRole, WorldKeys } from './api-keys.js';
 import { Prng } from './prng.js';
 import type { WorldContext } from './world-context.js';
 
@@ -32,9 +33,17 @@ interface InFlight {
   readonly incarnation: number;
   readonly replica: SimNode;
   readonly request: ApiRequest;
+  /** The `Authorization` header it carries, when the run's replicas check API keys. */
+  readonly authorization: string | undefined;
   readonly resolve: (reply: TransportReply) => void;
   settled: boolean;
 }
+
+/** The shell's answer to a request whose API key it does not know. */
+const UNKNOWN_KEY: ApiAnswer = {
+  status: 401,
+  body: { error: 'unauthorized', message: 'send Authorization: Bearer <key> with a known key' },
+};
 
 /**
  * The service topology's network between agents and replicas of the lease service, as each
@@ -56,20 +65,28 @@ export class ServiceNetwork {
   /** By agent, drawn once from its own stream (so no other draw of the run moves). */
   readonly #addressing = new Map<string, Addressing>();
 
-  constructor(ctx: WorldContext, processes: NodeProcesses, links: Network) {
+  /** The run's API keys, or null when its replicas check none. */
+  readonly keys: WorldKeys | null;
+
+  constructor(ctx: WorldContext, processes: NodeProcesses, links: Network, keys: WorldKeys | null) {
     this.#ctx = ctx;
     this.#processes = processes;
     this.#links = links;
+    this.keys = keys;
   }
 
   /**
    * `node`'s transport: what its `HttpLeaseClient` and agent commands send through. Each call is
    * a new process's (an agent command) or a new client's: a failover transport starts afresh.
    */
-  transportFor(node: SimNode): Transport {
+  transportFor(node: SimNode, role: KeyRole = 'own'): Transport {
     const addressing = this.#addressingOf(node);
+    const authorization = this.keys?.authorization(node.id, role);
     if (addressing.kind === 'balancer')
-      return { send: (request, options) => this.#send(node, null, request, options.timeoutMs) };
+      return {
+        send: (request, options) =>
+          this.#send(node, null, request, options.timeoutMs, authorization),
+      };
     const replicas = this.#processes.replicas;
     const listed = replicas.map((_, i) => replicas[(addressing.first + i) % replicas.length]!);
     const ctx = this.#ctx;
@@ -77,7 +94,8 @@ export class ServiceNetwork {
       listed.map((replica) => ({
         name: replica.id,
         transport: {
-          send: (request, options) => this.#send(node, replica, request, options.timeoutMs),
+          send: (request, options) =>
+            this.#send(node, replica, request, options.timeoutMs, authorization),
         },
       })),
       { monoMs: () => node.clock.monoMs(), onFailover: () => ctx.mark('requestFailedOver') },
@@ -113,6 +131,7 @@ export class ServiceNetwork {
     to: SimNode | null,
     request: ApiRequest,
     timeoutMs: number,
+    authorization: string | undefined,
   ): Promise<TransportReply> {
     const ctx = this.#ctx;
     const incarnation = node.incarnation;
@@ -149,6 +168,7 @@ export class ServiceNetwork {
         incarnation,
         replica,
         request: JSON.parse(JSON.stringify(request)) as ApiRequest,
+        authorization,
         resolve,
         settled: false,
       };
@@ -197,8 +217,14 @@ export class ServiceNetwork {
     }
     const incarnation = replica.incarnation;
     const served = { op, origin: { ...sent, serve } };
+    // The HTTP shell resolves the caller before the request path: a key it does not know is a 401.
+    const caller = this.keys === null ? null : this.keys.callerOf(flight.authorization);
+    if (caller === 'unknown') {
+      if (copy === 0) this.#answerBack(flight, replica, serve, UNKNOWN_KEY);
+      return undefined;
+    }
     return ctx.scheduler.wake(() => {
-      handler(flight.request, served).then(
+      handler(flight.request, served, caller).then(
         (answer) => {
           if (replica.incarnation !== incarnation || replica.down) return;
           if (copy === 0) this.#answerBack(flight, replica, serve, answer);

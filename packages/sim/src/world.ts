@@ -34,6 +34,7 @@ import { ServiceNetwork } from './service-transport.js';
 import { NodeProcesses, type HeldLease, type SimNode } from './node-process.js';
 import { Prng } from './prng.js';
 import { apiKeyOffersProblem } from './api-key-offers.js';
+import { WorldKeys } from './api-keys.js';
 import { EPOCH_MS, Scheduler } from './scheduler.js';
 import type { SimSettings } from './settings.js';
 import { NodeStoreView } from './store-view.js';
@@ -214,7 +215,18 @@ export class World implements WorldContext {
     this.store = new StoreUnderFaults(this, this.processes, backend, this.links);
     this.fences = new FencedResources(this, this.processes);
     this.serviceNetwork =
-      this.links === null ? null : new ServiceNetwork(this, this.processes, this.links);
+      this.links === null
+        ? null
+        : new ServiceNetwork(
+            this,
+            this.processes,
+            this.links,
+            // Agents are n1..nN (added below), the liveness probes probe1.. (one per resource).
+            WorldKeys.draw(this.seed, [
+              ...Array.from({ length: options.nodes }, (_, i) => `n${i + 1}`),
+              ...this.resources.map((_, i) => `probe${i + 1}`),
+            ]),
+          );
     if (service) {
       const factory = options.implementation.createReplica ?? leaseholdReplica;
       this.processes.setReplicaRunner(replicaRunner(this, this.store, factory));
