@@ -51,6 +51,7 @@ export const MARKS = [
   'agentAskedStatus',
   'agentListed',
   'actedAsAnotherRefused',
+  'queryLimitRefused',
   'adminRouteRefused',
   'configChangedAtRuntime',
   'holderPartitioned',
@@ -118,6 +119,8 @@ export const MARK_DESCRIPTIONS: Readonly<Record<Mark, string>> = {
     "an agent asked a resource's status and history through the MCP status tool, and the answer was judged against the store",
   agentListed:
     'an agent listed leases through the MCP list tool (by holder, prefix, status, a small page), and the listing was judged against the store',
+  queryLimitRefused:
+    'a listing or a history asked for a page outside the documented range (it must be refused naming limit)',
   actedAsAnotherRefused:
     "an agent claimed a lease in another agent's name with its own API key (the answer must be 403)",
   adminRouteRefused:
@@ -190,6 +193,7 @@ export const MARK_NEEDS: Readonly<Record<Mark, readonly MarkNeed[] | null>> = {
   agentAskedStatus: ['service'],
   agentListed: ['service'],
   actedAsAnotherRefused: ['service'],
+  queryLimitRefused: ['service'],
   adminRouteRefused: ['service'],
   configChangedAtRuntime: ['service'],
   holderPartitioned: ['service', 'netPartition'],

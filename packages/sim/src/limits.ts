@@ -186,3 +186,6 @@ export const HASH_BATCH_BYTES = 65_536;
  * more writes than this is not judged.
  */
 export const QUERY_STATES_MAX = 4_096;
+
+/** The largest page a listing or a history may ask for, as the API documents it. */
+export const QUERY_LIMIT_DOCUMENTED_MAX = 1_000;

@@ -6,6 +6,7 @@ import {
   statusTool,
 } from '@leasehold/server/mcp';
 import type { SimNode } from './node-process.js';
+import { QUERY_LIMIT_DOCUMENTED_MAX } from './limits.js';
 import { Prng } from './prng.js';
 import {
   historyProblem,
@@ -24,6 +25,10 @@ const LIST_PAGE_SMALL_MAX = 3;
 /** Largest history page and `after_seq` a status query asks for. */
 const HISTORY_LIMIT_SMALL_MAX = 4;
 const HISTORY_AFTER_SEQ_MAX = 12;
+
+/** Percent of queries that ask for a page outside the documented 1 to QUERY_LIMIT_DOCUMENTED_MAX. */
+const CARELESS_LIMIT_PCT = 10;
+const OUT_OF_RANGE_LIMITS = [0, QUERY_LIMIT_DOCUMENTED_MAX + 1] as const;
 
 const streams = new WeakMap<World, Map<string, Prng>>();
 const leaseIds = new WeakMap<World, Map<string, string>>();
@@ -89,7 +94,12 @@ async function askStatus(
   window: QueryWindow,
 ): Promise<void> {
   const resource = prng.pick(world.resources);
-  const historyLimit = prng.chance(1, 2) ? prng.between(1, HISTORY_LIMIT_SMALL_MAX) : undefined;
+  const careless = prng.int(100) < CARELESS_LIMIT_PCT;
+  const historyLimit = careless
+    ? prng.pick(OUT_OF_RANGE_LIMITS)
+    : prng.chance(1, 2)
+      ? prng.between(1, HISTORY_LIMIT_SMALL_MAX)
+      : undefined;
   const afterSeq = prng.chance(1, 4) ? prng.between(0, HISTORY_AFTER_SEQ_MAX) : undefined;
   const answer = await statusTool(
     api,
@@ -100,7 +110,12 @@ async function askStatus(
     },
     world.httpTimeoutMs,
   );
-  if (answer.isError === true || world.stopped()) return;
+  if (world.stopped()) return;
+  if (careless) {
+    refusalProblem(world, 'status', answer, `a history of ${historyLimit} events`);
+    return;
+  }
+  if (answer.isError === true) return;
   world.mark('agentAskedStatus');
   const body = answer.structuredContent ?? {};
   const states = world.store.states.statesDuring(window, resource);
@@ -128,8 +143,12 @@ async function askList(
   api: LeaseApi,
   window: QueryWindow,
 ): Promise<void> {
-  const small = prng.chance(1, 2);
-  const limit = small ? prng.between(1, LIST_PAGE_SMALL_MAX) : undefined;
+  const careless = prng.int(100) < CARELESS_LIMIT_PCT;
+  const limit = careless
+    ? prng.pick(OUT_OF_RANGE_LIMITS)
+    : prng.chance(1, 2)
+      ? prng.between(1, LIST_PAGE_SMALL_MAX)
+      : undefined;
   const holder = prng.chance(1, 3) ? prng.pick(world.processes.nodes).id : undefined;
   const some = prng.pick(world.resources);
   const prefix = prng.chance(1, 4) ? some.slice(0, prng.between(1, some.length)) : undefined;
@@ -144,7 +163,12 @@ async function askList(
   };
   // Without a small page the tool's own default is judged.
   const answer = await listTool(api, { ...filter, limit }, world.httpTimeoutMs);
-  if (answer.isError === true || world.stopped()) return;
+  if (world.stopped()) return;
+  if (careless) {
+    refusalProblem(world, 'list', answer, `a page of ${limit} leases`);
+    return;
+  }
+  if (answer.isError === true) return;
   world.mark('agentListed');
   const body = answer.structuredContent ?? {};
   const rows = Array.isArray(body.leases) ? (body.leases as Record<string, unknown>[]) : [];
@@ -158,4 +182,24 @@ async function askList(
     (r, token) => ids.get(`${token}:${r}`),
   );
   if (problem !== null) world.serviceContract('list', problem);
+}
+
+/**
+ * A page size outside the documented range is refused naming `limit`, and nothing is listed
+ * (an answer the service could not give, `unavailable`, is no verdict).
+ */
+function refusalProblem(
+  world: World,
+  query: string,
+  answer: Awaited<ReturnType<typeof listTool>>,
+  asked: string,
+): void {
+  const said = answer.structuredContent ?? {};
+  if (said.problem === 'unavailable') return;
+  world.mark('queryLimitRefused');
+  if (answer.isError === true && said.problem === 'invalid' && said.field === 'limit') return;
+  world.serviceContract(
+    query,
+    `${query} asked for ${asked} (the documented range is 1 to ${QUERY_LIMIT_DOCUMENTED_MAX}) and was answered ${JSON.stringify(said).slice(0, 200)}, not refused naming limit`,
+  );
 }
