@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { IN_SCOPE, OFF_THE_SWEEP } from './stryker.config.mjs';
 import { workspaceAliases } from './test/mutation/workspace-aliases.js';
 
 /**
@@ -12,5 +13,17 @@ export default defineConfig({
   test: {
     include: ['test/mutation/**/*.sweep.ts'],
     testTimeout: 120_000,
+    // `npm run mutation:reach`: which lines and branches of the sweep's scope any run reaches. A
+    // mutant there may survive; a mutant anywhere else cannot be detected.
+    coverage: {
+      provider: 'v8',
+      include: IN_SCOPE.filter((glob) => !glob.startsWith('!')),
+      exclude: [
+        ...IN_SCOPE.filter((glob) => glob.startsWith('!')).map((glob) => glob.slice(1)),
+        ...Object.keys(OFF_THE_SWEEP),
+      ],
+      reporter: ['text', 'text-summary', 'json-summary'],
+      reportsDirectory: 'reports/mutation-reach',
+    },
   },
 });
