@@ -1,26 +1,11 @@
 import type { ApiRequest } from '@leasehold/api';
 import type { SimNode } from './node-process.js';
-import { Prng } from './prng.js';
+import { nodeStream } from './node-streams.js';
+import type { Prng } from './prng.js';
 import type { World } from './world.js';
 
 /** Percent of an agent's turns, in a run whose service checks API keys, that overstep its key. */
 const CARELESS_TURN_PCT = 8;
-
-const streams = new WeakMap<World, Map<string, Prng>>();
-
-function streamOf(world: World, node: SimNode): Prng {
-  let byNode = streams.get(world);
-  if (byNode === undefined) {
-    byNode = new Map();
-    streams.set(world, byNode);
-  }
-  let prng = byNode.get(node.id);
-  if (prng === undefined) {
-    prng = new Prng(world.seed, `careless:${node.id}`);
-    byNode.set(node.id, prng);
-  }
-  return prng;
-}
 
 /**
  * In a run whose service checks API keys, now and then an agent oversteps its key: it claims a
@@ -33,7 +18,7 @@ function streamOf(world: World, node: SimNode): Prng {
 export async function carelessTurn(world: World, node: SimNode): Promise<boolean> {
   const network = world.serviceNetwork;
   if (network === null || network.keys === null) return false;
-  const prng = streamOf(world, node);
+  const prng = nodeStream(world, node, 'careless');
   if (prng.int(100) >= CARELESS_TURN_PCT) return false;
   const others = world.processes.nodes.filter(
     (other) => other.role === 'node' && !other.probe && other.id !== node.id,

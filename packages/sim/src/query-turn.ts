@@ -7,7 +7,8 @@ import {
 } from '@leasehold/server/mcp';
 import type { SimNode } from './node-process.js';
 import { QUERY_LIMIT_DOCUMENTED_MAX } from './limits.js';
-import { Prng } from './prng.js';
+import { nodeStream } from './node-streams.js';
+import type { Prng } from './prng.js';
 import {
   historyProblem,
   listProblem,
@@ -30,23 +31,7 @@ const HISTORY_AFTER_SEQ_MAX = 12;
 const CARELESS_LIMIT_PCT = 10;
 const OUT_OF_RANGE_LIMITS = [0, QUERY_LIMIT_DOCUMENTED_MAX + 1] as const;
 
-const streams = new WeakMap<World, Map<string, Prng>>();
 const leaseIds = new WeakMap<World, Map<string, string>>();
-
-/** Each node's query draws come from a stream of their own, so the other streams draw as before. */
-function streamOf(world: World, node: SimNode): Prng {
-  let byNode = streams.get(world);
-  if (byNode === undefined) {
-    byNode = new Map();
-    streams.set(world, byNode);
-  }
-  let prng = byNode.get(node.id);
-  if (prng === undefined) {
-    prng = new Prng(world.seed, `query:${node.id}`);
-    byNode.set(node.id, prng);
-  }
-  return prng;
-}
 
 function grantsOf(world: World): Map<string, string> {
   let ids = leaseIds.get(world);
@@ -73,7 +58,7 @@ export async function queryTurn(
   node: SimNode,
   transport: Transport,
 ): Promise<boolean> {
-  const prng = streamOf(world, node);
+  const prng = nodeStream(world, node, 'query');
   if (prng.int(100) >= QUERY_TURN_PCT) return false;
   const window = world.store.openQuery();
   if (window === null) return true;
