@@ -108,6 +108,50 @@ export function statusTextProblem(body: Body, text: string): string | null {
     : `the status text ${JSON.stringify(first)} does not say ${JSON.stringify(missing)}`;
 }
 
+/**
+ * What a listing says in words: a line per row naming its status, resource, holder (or `-`) and
+ * token, in the rows' order; `no leases` for none; and, when there is a next page, the `after`
+ * to ask for it.
+ */
+export function listTextProblem(rows: readonly Body[], next: unknown, text: string): string | null {
+  const lines = text.split('\n');
+  for (const [i, row] of rows.entries()) {
+    const line = lines[i] ?? '';
+    const needed = [
+      `${String(row.status)} ${String(row.resource)}: `,
+      row.holder === null ? ': -,' : `: ${String(row.holder)},`,
+      `token ${String(row.token)}`,
+    ];
+    const missing = needed.find((part) => !line.includes(part));
+    if (missing !== undefined)
+      return `line ${i + 1} of a listing, ${JSON.stringify(line)}, does not say ${JSON.stringify(missing)}`;
+  }
+  if (rows.length === 0 && lines[0] !== 'no leases')
+    return `an empty listing says ${JSON.stringify(lines[0])}, not "no leases"`;
+  if (next !== null && !text.includes(`after ${JSON.stringify(next)}`))
+    return `a listing with a next page does not say to list again after ${JSON.stringify(next)}`;
+  return null;
+}
+
+/** What a status says of its history: a line per event, oldest first, with its seq and token. */
+export function historyTextProblem(events: readonly Body[], text: string): string | null {
+  const lines = text.split('\n');
+  if (events.length === 0)
+    return lines.includes('no history events') ? null : 'a status without events does not say so';
+  const from = lines.indexOf('history, oldest first:');
+  if (from < 0) return 'a status with events does not say "history, oldest first:"';
+  for (const [i, event] of events.entries()) {
+    const line = lines[from + 1 + i] ?? '';
+    const needed = [`#${String(event.seq)} `, ` ${String(event.kind)} ${String(event.holder)}`];
+    needed.push(`token ${String(event.token)}`);
+    if (event.previous_holder !== null) needed.push(`(from ${String(event.previous_holder)})`);
+    const missing = needed.find((part) => !line.includes(part));
+    if (missing !== undefined)
+      return `history line ${i + 1}, ${JSON.stringify(line)}, does not say ${JSON.stringify(missing)}`;
+  }
+  return null;
+}
+
 export interface ListFilterSent {
   readonly holder?: string;
   readonly prefix?: string;

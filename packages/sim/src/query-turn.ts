@@ -11,7 +11,9 @@ import { nodeStream } from './node-streams.js';
 import type { Prng } from './prng.js';
 import {
   historyProblem,
+  historyTextProblem,
   listProblem,
+  listTextProblem,
   statusProblem,
   statusTextProblem,
   type ListFilterSent,
@@ -108,15 +110,16 @@ async function askStatus(
   const leaseIdOf = (r: string, token: number) => ids.get(`${token}:${r}`);
   const first = answer.content[0];
   const text = first?.type === 'text' ? first.text : '';
+  const events = Array.isArray(body.history) ? (body.history as Record<string, unknown>[]) : [];
   let problem =
     (states === null ? null : statusProblem(resource, body, states, leaseIdOf)) ??
-    statusTextProblem(body, text);
+    statusTextProblem(body, text) ??
+    historyTextProblem(events, text);
   if (problem === null && world.store.states.historyUnchanged(window)) {
     const store = await world.store.store.history(resource, {
       limit: historyLimit ?? MCP_HISTORY_LIMIT_DEFAULT,
       ...(afterSeq === undefined ? {} : { afterSeq }),
     });
-    const events = Array.isArray(body.history) ? (body.history as Record<string, unknown>[]) : [];
     if (store.kind === 'ok') problem = historyProblem(resource, events, store.events);
   }
   if (problem !== null) world.serviceContract('status', problem);
@@ -166,7 +169,10 @@ async function askList(
     (resource) => world.store.states.statesDuring(window, resource),
     (r, token) => ids.get(`${token}:${r}`),
   );
-  if (problem !== null) world.serviceContract('list', problem);
+  const first = answer.content[0];
+  const text = first?.type === 'text' ? first.text : '';
+  const words = problem ?? listTextProblem(rows, body.next, text);
+  if (words !== null) world.serviceContract('list', words);
 }
 
 /**

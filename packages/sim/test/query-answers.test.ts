@@ -3,7 +3,9 @@ import type { HistoryEntry } from '@leasehold/store';
 import { describe, expect, it } from 'vitest';
 import {
   historyProblem,
+  historyTextProblem,
   listProblem,
+  listTextProblem,
   statusProblem,
   statusTextProblem,
 } from '../src/query-answers';
@@ -218,5 +220,35 @@ describe('service queries: the store states a query may show', () => {
     states.close(window);
     const later = states.open(new Map([['a', free('a', 2)]]));
     expect(states.statesDuring(later, 'a')).toEqual([free('a', 2)]);
+  });
+});
+
+describe('service queries: the words of a listing and a history', () => {
+  const rows = [shown(held('a', 1)), shown(free('b', 2))];
+
+  it('a line per row, in order, with its status, resource, holder and token', () => {
+    const text =
+      'held a: n1, token 1, expires x\nfree b: -, token 2\nmore leases: list again with after "b"';
+    expect(listTextProblem(rows, 'b', text)).toBe(null);
+    expect(listTextProblem(rows, null, 'held a: n1, token 1\nfree b: -, token 3')).toMatch(
+      /line 2.*token 2/,
+    );
+    expect(listTextProblem(rows, 'b', 'held a: n1, token 1\nfree b: -, token 2')).toMatch(
+      /after "b"/,
+    );
+    expect(listTextProblem([], null, 'no leases')).toBe(null);
+    expect(listTextProblem([], null, '')).toMatch(/no leases/);
+  });
+
+  it('a line per event, oldest first, with its seq, kind, holder, token and whom it took over from', () => {
+    const events = [
+      { seq: 3, kind: 'granted', holder: 'n2', token: 4, previous_holder: 'n1' },
+    ] as const;
+    const text = 'a is held\nhistory, oldest first:\n#3 t granted n2 (from n1), token 4';
+    expect(historyTextProblem(events, text)).toBe(null);
+    expect(historyTextProblem(events, text.replace(' (from n1)', ''))).toMatch(/from n1/);
+    expect(historyTextProblem(events, 'a is held')).toMatch(/oldest first/);
+    expect(historyTextProblem([], 'a is free\nno history events')).toBe(null);
+    expect(historyTextProblem([], 'a is free')).toMatch(/without events/);
   });
 });
