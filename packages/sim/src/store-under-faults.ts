@@ -142,7 +142,7 @@ export class StoreUnderFaults {
     return this.states.open(records);
   }
 
-  /** Every resource a request has named, in listing order. */
+  /** Every resource a request has named (the world's, and any other a client let through). */
   named(): string[] {
     return [...this.#named];
   }
