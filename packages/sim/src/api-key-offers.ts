@@ -4,8 +4,8 @@ import type { Prng } from './prng.js';
 
 /*
  * The service's auth file (`leasehold serve --auth-file`), offered as an operator writes it: the
- * world's own keys (one per agent, bound to its holder id, an admin key, a key that is both), and
- * careless files. The rules, as the README states them and written here on their own: `{"keys":
+ * world's own keys (one per agent, bound to its holder id; an admin key; a key with a holder of
+ * the longest documented length, an admin's or not), and careless files. The rules, as the README states them and written here on their own: `{"keys":
  * [...]}` with 1 to AUTH_KEYS_DOCUMENTED_MAX entries; each entry's `key` a string of at least
  * KEY_CHARS_MIN characters, unique; `holder`, when given, a holder id (1 to HOLDER_BYTES_DOCUMENTED_MAX
  * bytes); `admin`, when given, true or false; every entry names a holder or is an admin's. A valid
@@ -32,7 +32,7 @@ function drawKey(prng: Prng, length: number): string {
   return key;
 }
 
-/** The world's own auth file: a key per holder, an admin key, and one that is both. */
+/** The world's own auth file: a key per holder, an admin key, and one with the longest holder. */
 function validEntries(prng: Prng, holders: readonly string[]): Entry[] {
   const entries: Entry[] = holders.map((holder) => ({
     key: drawKey(prng, prng.between(KEY_CHARS_MIN, KEY_CHARS_DRAWN_MAX)),
