@@ -4,6 +4,7 @@ import {
   definedOverrides,
   parseSeed,
   parseSettings,
+  parseCutList,
   parseSwarm,
   plainReport,
   runSeed,
@@ -26,6 +27,8 @@ export interface DstReplayValues {
   readonly resources?: string;
   readonly faults?: string;
   readonly settings?: string;
+  readonly 'cut-ops'?: string;
+  readonly 'cut-faults'?: string;
   readonly impl?: string;
   readonly trace?: string;
 }
@@ -179,11 +182,21 @@ async function planFromTrace(
       resources: Number(header.resources),
       swarm: swarm.swarm,
       settings: settings.settings,
+      cut: { ops: cutFromHeader(header.cutOps), faults: cutFromHeader(header.cutFaults) },
     }),
     implementation,
     impl: impl ?? (name.startsWith('zoo:') ? name : undefined),
     expected,
   };
+}
+
+/** A cut list of a trace's run line (absent: none). */
+function cutFromHeader(value: unknown): readonly number[] {
+  if (value === undefined) return [];
+  const parsed = parseCutList(String(value));
+  if (parsed.kind === 'invalid')
+    throw new UsageError(`--trace: the run line's cut ${parsed.reason}`);
+  return parsed.numbers;
 }
 
 function firstDifference(a: readonly string[], b: readonly string[]): number | null {

@@ -15,6 +15,7 @@ import {
   sweepExitCode,
   definedOverrides,
   parseSettings,
+  parseCutList,
   parseSwarm,
   shapeOverrides,
   shrinkRun,
@@ -49,6 +50,8 @@ export interface DstRunValues {
   readonly resources?: string;
   readonly faults?: string;
   readonly settings?: string;
+  readonly 'cut-ops'?: string;
+  readonly 'cut-faults'?: string;
   readonly shard?: string;
   readonly jobs?: string;
   readonly json?: boolean;
@@ -80,6 +83,14 @@ export function addWorldOptions(command: Command): Command {
     .option(
       '--settings <spec>',
       "lease and workload settings instead of the seed's draw, any subset of 'ttl=500/1000 grace=0 skew=100 margin=0 drift=10000 renewals=none timeout=300 think=150 writes=6 work=300 abandon=15 blocking=50 wait=2500 admin=5 cleanup=5 stale=10' (every failure report prints the run's settings)",
+    )
+    .option(
+      '--cut-ops <n,...>',
+      "leave out the workload's operations with these numbers (counted in the order they start); shrunk runs print it in their reproduce command",
+    )
+    .option(
+      '--cut-faults <n,...>',
+      'leave out the fault events with these numbers (counted in the order they strike); shrunk runs print it in their reproduce command',
     )
     .option(
       '--impl <file>',
@@ -234,6 +245,8 @@ export function overridesFlags(values: {
   resources?: string | undefined;
   faults?: string | undefined;
   settings?: string | undefined;
+  'cut-ops'?: string | undefined;
+  'cut-faults'?: string | undefined;
 }): RunOverrides {
   const swarm = values.faults === undefined ? undefined : parseSwarm(values.faults);
   if (swarm?.kind === 'invalid') throw new UsageError(`--faults: ${swarm.reason}`);
@@ -254,7 +267,19 @@ export function overridesFlags(values: {
         : intFlag('resources', values.resources, 1, limits.RESOURCES_MAX, 0),
     swarm: swarm?.swarm,
     settings: settings?.settings,
+    cut: {
+      ops: cutFlag('cut-ops', values['cut-ops']),
+      faults: cutFlag('cut-faults', values['cut-faults']),
+    },
   } as RunOverrides);
+}
+
+/** `--cut-ops 3,7` / `--cut-faults 2`: the numbers, checked. */
+function cutFlag(name: string, value: string | undefined): readonly number[] {
+  if (value === undefined) return [];
+  const parsed = parseCutList(value);
+  if (parsed.kind === 'invalid') throw new UsageError(`--${name}: ${parsed.reason}`);
+  return parsed.numbers;
 }
 
 function pinnedSeed(flag: string | undefined, env: string | undefined): string | undefined {
@@ -474,7 +499,8 @@ async function reportShrunk(
   const path = await writeTrace(shrunk.shrunk, settings, overrides, '-shrunk');
   const impl = implementationExtra(settings);
   human(
-    `\n${c.bold('shrunk')}: ${shrunk.original.events} -> ${shrunk.shrunk.events} events in ${shrunk.runs} runs (${seconds} s): ` +
+    `\n${c.bold('shrunk')}: ${shrunk.original.events} -> ${shrunk.shrunk.events} events, ${shrunk.shrunk.opsToFailure} operations, ` +
+      `${shrunk.minimal ? '1-minimal' : 'not shown 1-minimal (out of runs, or the run does not replay identically)'}, in ${shrunk.runs} runs (${seconds} s): ` +
       `${shrunk.path.length === 0 ? 'no smaller run found' : shrunk.path.join('; ')}\n`,
   );
   human(

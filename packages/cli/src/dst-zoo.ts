@@ -80,7 +80,7 @@ function zooText(report: ZooReport, budget: number, bases: number, color: boolea
   const lines = [
     c.bold(`bug zoo: ${bases} base sweeps of up to ${budget} seeds per variant`),
     c.bold(
-      'id    detected  invariant  seeds-to-detect (median; per base)  ms-to-detect  shrunk events (from)  shrink ms  variant',
+      'id    detected  invariant  seeds-to-detect (median; per base)  ms-to-detect  shrunk events (from), ops  shrink ms  variant',
     ),
   ];
   for (const v of report.variants) {
@@ -94,7 +94,9 @@ function zooText(report: ZooReport, budget: number, bases: number, color: boolea
         String(v.invariant ?? '-').padEnd(9),
         `${v.seedsToDetectMedian} (${v.seedsToDetect.join(',')})`.padEnd(35),
         String(v.msToDetectMedian).padEnd(12),
-        `${v.shrunkEvents ?? '-'} (${v.firstFailure?.events ?? '-'})`.padEnd(20),
+        `${v.shrunkEvents ?? '-'} (${v.firstFailure?.events ?? '-'}), ${v.shrunkOps ?? '-'}${v.shrunkMinimal === false ? ' not 1-minimal' : ''}`.padEnd(
+          26,
+        ),
         String(v.shrinkMs ?? '-').padEnd(9),
         v.title,
       ].join(' '),
@@ -141,6 +143,8 @@ function zooJson(report: ZooReport, budget: number, bases: number) {
       msToDetectMedian: v.msToDetectMedian,
       firstFailure: v.firstFailure,
       shrunkEvents: v.shrunkEvents,
+      shrunkOps: v.shrunkOps,
+      shrunkMinimal: v.shrunkMinimal,
       shrinkMs: v.shrinkMs,
       shrunk:
         v.shrink === null

@@ -375,7 +375,9 @@ describe('leasehold dst zoo, shrinking and replay --trace', () => {
       dir,
     ]);
     expect(failing.code).toBe(1);
-    expect(failing.stdout).toMatch(/shrunk: \d+ -> \d+ events in \d+ runs/);
+    expect(failing.stdout).toMatch(
+      /shrunk: \d+ -> \d+ events, \d+ operations, 1-minimal, in \d+ runs/,
+    );
     const command = /reproduce (DST_SEED=\d+ npx leasehold dst run [^\n]*)\n/.exec(
       failing.stdout.split('shrunk:')[1]!,
     )?.[1];

@@ -15,6 +15,8 @@ export {
   probeAllowanceMs,
 } from './checker/time-rules.js';
 export type { TimeBounds } from './checker/time-rules.js';
+export { formatCutList, isEmptyCut, NO_CUT, parseCutList } from './cuts.js';
+export type { Cut, CutListResult, CutUnit } from './cuts.js';
 export { emptyMarks, MARK_DESCRIPTIONS, MARK_NEEDS, markReachable, MARKS } from './coverage.js';
 export type { Mark, MarkCounts } from './coverage.js';
 export {
@@ -86,4 +88,6 @@ export {
 } from './report.js';
 export type { ReportStyle, ReproduceExtra } from './report.js';
 export { shapeOverrides, shrinkRun } from './shrink.js';
+export { singleRemovals } from './shrink-minimal.js';
+export type { Removal } from './shrink-minimal.js';
 export type { RunShape, ShrinkInput, ShrinkResult } from './shrink.js';

@@ -95,8 +95,13 @@ export const PROBE_ROUND_TRIPS_MAX = 4;
 /** Times a liveness probe asks again after an `unavailable` answer, within its wait. */
 export const PROBE_RETRIES_MAX = 100;
 
-/** Runs one shrink may try, whatever it finds (each is a full, deterministic run). */
-export const SHRINK_RUNS_MAX = 3_000;
+/**
+ * Runs one shrink may try, whatever it finds (each is a full, deterministic run): the search for
+ * a smaller run, then taking things away one at a time.
+ */
+export const SHRINK_RUNS_MAX = 4_500;
+/** Of those, the runs the search for a smaller run may take (the rest are the last stage's). */
+export const SHRINK_SEARCH_RUNS_MAX = 3_000;
 /** Neighbouring seeds a shrink round tries with the best parameters so far. */
 export const SHRINK_SEEDS_PER_ROUND = 100;
 /** Seeds a shrink tries for each smaller world shape (fewer nodes, resources or faults). */
@@ -114,6 +119,18 @@ export const SHRINK_IMPROVEMENTS_PER_ROUND = 24;
  * (cheap: each try stops once it is longer than the best run so far).
  */
 export const SHRINK_SEEDS_OWN_FAULTS = 1_000;
+
+/**
+ * Runs the last stage of a shrink may try: leaving out one node, resource, kind of fault, operation
+ * or fault event at a time until none can go (1-minimal). A shrunk run is small, so each is quick.
+ */
+export const SHRINK_MINIMAL_RUNS_MAX = SHRINK_RUNS_MAX - SHRINK_SEARCH_RUNS_MAX;
+/** The shortest faulty phase a shrink tries first (then twice that, and so on). */
+export const SHRINK_STEPS_MIN = 8;
+/** Times the last stage cuts the step budget to the failing step and looks again. */
+export const SHRINK_MINIMAL_PASSES_MAX = 4;
+/** Operations or fault events a run lists (what it may leave out), and a cut may name. */
+export const CUT_UNITS_MAX = 10_000;
 
 /** Calls in flight the checker remembers (a request, its duplicate, its reply); per run. */
 export const CALLS_IN_FLIGHT_MAX = 100_000;

@@ -58,8 +58,9 @@ export class Network {
     const shape = faults.pick(PARTITION_SHAPES);
     const { cuts, text } = partition(shape, endpoints, faults);
     if (cuts.size === 0) return;
-    this.#cuts = cuts;
     const lastsMs = faults.between(PARTITION_MS_MIN, PARTITION_MS_MAX);
+    if (!ctx.strikes('netPartition', null)) return;
+    this.#cuts = cuts;
     this.#healsAtMs = ctx.scheduler.nowMs + lastsMs;
     ctx.fired('netPartition', text, lastsMs);
     const cutOff = (endpoint: string) =>

@@ -293,20 +293,28 @@ export class NodeProcesses {
     const faults = ctx.faults;
     const replica = node.role === 'replica';
     let delayMs = 0;
-    if (fires(swarm, replica ? 'replicaCrash' : 'nodeCrash', faults)) {
+    const crash = replica ? 'replicaCrash' : 'nodeCrash';
+    if (fires(swarm, crash, faults)) {
       const afterSend = faults.chance(1, 2);
-      this.crashFor(node, faults.between(NODE_DOWN_MS_MIN, NODE_DOWN_MS_MAX));
-      return afterSend ? { delayMs, crashAfterSend: true } : null;
+      const downMs = faults.between(NODE_DOWN_MS_MIN, NODE_DOWN_MS_MAX);
+      if (ctx.strikes(crash, node.id)) {
+        this.crashFor(node, downMs);
+        return afterSend ? { delayMs, crashAfterSend: true } : null;
+      }
     }
     const pause = replica ? 'replicaPause' : 'nodePause';
     if (!sleeping && fires(swarm, pause, faults)) {
-      delayMs += faults.between(PAUSE_MS_MIN, PAUSE_MS_MAX);
-      ctx.fired(pause, node.id, delayMs);
+      const pauseMs = faults.between(PAUSE_MS_MIN, PAUSE_MS_MAX);
+      if (ctx.strikes(pause, node.id)) {
+        delayMs += pauseMs;
+        ctx.fired(pause, node.id, delayMs);
+      }
     }
     if (fires(swarm, replica ? 'replicaClockJump' : 'clockJump', faults)) this.#jumpClock(node);
     if (fires(swarm, 'suspendBeyondMargin', faults) && node.held.size > 0) {
       const ttlMin = ctx.settings.ttlMs[0]!;
       const suspendMs = faults.between(Math.max(50, Math.floor(ttlMin / 2)), SUSPEND_MS_MAX);
+      if (!ctx.strikes('suspendBeyondMargin', node.id)) return { delayMs, crashAfterSend: false };
       node.clock.suspend(suspendMs);
       delayMs += suspendMs;
       ctx.fired('suspendBeyondMargin', node.id, suspendMs);
@@ -320,6 +328,7 @@ export class NodeProcesses {
     const halfMs = ctx.settings.skewMs / 2;
     const beforeMs = node.clock.wallMs();
     const target = atBoundsOrBetween(ctx.faults, halfMs);
+    if (!ctx.strikes(node.role === 'replica' ? 'replicaClockJump' : 'clockJump', node.id)) return;
     node.clock.jumpWall(target - node.clock.wallErrorMs());
     const afterMs = node.clock.wallMs();
     ctx.fired(

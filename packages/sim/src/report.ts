@@ -1,3 +1,4 @@
+import { formatCutList } from './cuts.js';
 import { formatSwarm, type Swarm } from './faults.js';
 import type { RunOverrides, RunResult } from './run.js';
 import { findScenario } from './scenario.js';
@@ -21,6 +22,10 @@ export function reproduceCommand(
   if (extra.steps !== undefined) flags.push(`--steps ${extra.steps}`);
   if (extra.swarm !== undefined) flags.push(`--faults '${faultsFlag(extra.swarm)}'`);
   if (extra.settings !== undefined) flags.push(`--settings '${formatSettings(extra.settings)}'`);
+  if (extra.cut !== undefined && extra.cut.ops.length > 0)
+    flags.push(`--cut-ops ${formatCutList(extra.cut.ops)}`);
+  if (extra.cut !== undefined && extra.cut.faults.length > 0)
+    flags.push(`--cut-faults ${formatCutList(extra.cut.faults)}`);
   return `DST_SEED=${run.seed} npx leasehold dst run ${flags.join(' ')}`;
 }
 

@@ -6,6 +6,7 @@ import { drawSwarm, formatSwarm, type FaultKind, type Swarm } from './faults.js'
 import { leaseholdImplementation, type Implementation } from './implementation.js';
 import { MAX_RENEWALS_CHOICES } from './admin-config.js';
 import { drawConfigOffer } from './bad-input.js';
+import { formatCutList, isEmptyCut, NO_CUT, type Cut, type CutUnit } from './cuts.js';
 import {
   CONFIG_OFFERS_PER_RUN,
   DUPLICATE_DELAY_MS_MAX,
@@ -59,6 +60,8 @@ export interface RunOverrides {
   readonly replicas?: number;
   /** The store adapter (the seed draws one where its scenario loses no power). */
   readonly store?: StoreKind;
+  /** Operations and fault events to leave out, by number (a shrunk run's; `--cut-ops`, `--cut-faults`). */
+  readonly cut?: Cut;
 }
 
 /** The overrides that are set, without undefined keys (exactOptionalPropertyTypes). */
@@ -71,6 +74,7 @@ export function definedOverrides(o: RunOverrides): RunOverrides {
     ...(o.settings === undefined ? {} : { settings: o.settings }),
     ...(o.replicas === undefined ? {} : { replicas: o.replicas }),
     ...(o.store === undefined ? {} : { store: o.store }),
+    ...(o.cut === undefined || isEmptyCut(o.cut) ? {} : { cut: o.cut }),
   };
 }
 
@@ -156,6 +160,15 @@ export interface RunResult {
   readonly tail: readonly string[];
   /** How long the liveness probes were allowed to wait (the checker's own bound is tighter). */
   readonly probeWaitMs: number;
+  /** What the run left out (none but in a shrunk run). */
+  readonly cut: Cut;
+  /**
+   * The operations the workload started and the faults that struck before the failure (all of
+   * them in a run that passed): what shrinking may still leave out, one at a time.
+   */
+  readonly units: { readonly ops: readonly CutUnit[]; readonly faults: readonly CutUnit[] };
+  /** Logical operations (acquire, renew, release, force-release, cleanup) begun before the failure. */
+  readonly opsToFailure: number;
 }
 
 /**
@@ -264,6 +277,9 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     settings: formatSettings(plan.settings),
     ...(plan.replicas === 0 ? {} : { replicas: plan.replicas }),
     ...(plan.store === 'memory' ? {} : { store: plan.store }),
+    ...(options.cut === undefined || isEmptyCut(options.cut)
+      ? {}
+      : { cutOps: formatCutList(options.cut.ops), cutFaults: formatCutList(options.cut.faults) }),
   });
   // The model judges by the configuration the settings ask for; the nodes use the core's
   // resolution of it (offerConfigs below holds that resolution to the model's rules; should the
@@ -294,6 +310,7 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     httpTimeoutMs: plan.httpTimeoutMs,
     agentPct: plan.agentPct,
     store: plan.store,
+    ...(options.cut === undefined ? {} : { cut: options.cut }),
   });
   const offers = new Prng(seed, 'config-offers');
   // Last, no settings at all, as most users pass: the documented defaults, every one.
@@ -394,6 +411,9 @@ function summarize(
         : world.conformance !== null
           ? 'conformance'
           : 'passed';
+  const failureEvents =
+    status === 'conformance' ? (world.conformance?.events ?? 0) : world.trace.events;
+  const beforeFailure = (unit: CutUnit) => unit.events < failureEvents;
   const expected =
     options.scenario.assumptionBreaking &&
     status === 'safety' &&
@@ -431,7 +451,7 @@ function summarize(
     validated,
     steps: world.step,
     events: world.trace.events,
-    failureEvents: status === 'conformance' ? (world.conformance?.events ?? 0) : world.trace.events,
+    failureEvents,
     simulatedMs: world.elapsedMs(),
     nodes: plan.nodes,
     resources: plan.resources.length,
@@ -444,5 +464,11 @@ function summarize(
     traceHash: world.trace.digest(world.store.audit.stateText()),
     tail: world.trace.tail(),
     probeWaitMs: waitMs,
+    cut: options.cut ?? NO_CUT,
+    units: {
+      ops: world.cuts.opsSeen.filter(beforeFailure),
+      faults: world.cuts.faultsSeen.filter(beforeFailure),
+    },
+    opsToFailure: world.opsBegunBefore(failureEvents),
   };
 }

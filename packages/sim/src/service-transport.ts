@@ -147,7 +147,8 @@ export class ServiceNetwork {
       const replica = to ?? replicas[ctx.network.int(replicas.length)]!;
       const swarm = ctx.swarm();
       const inSafety = ctx.phase() === 'safety';
-      const duplicate = inSafety && fires(swarm, 'netDuplicate', ctx.faults);
+      const duplicateDrawn = inSafety && fires(swarm, 'netDuplicate', ctx.faults);
+      const duplicate = duplicateDrawn && ctx.strikes('netDuplicate', node.id);
       const id = ++this.#requests;
       ctx.record({
         kind: 'request',
@@ -178,19 +179,27 @@ export class ServiceNetwork {
       scheduler.at(timeoutAtMs, () => this.#noAnswer(flight, 'timeout'));
       if (inSafety) this.#links.maybePartition();
       if (this.#links.cut(node.id, replica.id)) return;
-      if (inSafety && fires(swarm, 'netRequestLost', ctx.faults)) {
+      if (
+        inSafety &&
+        fires(swarm, 'netRequestLost', ctx.faults) &&
+        ctx.strikes('netRequestLost', node.id)
+      ) {
         ctx.fired('netRequestLost', node.id);
         return;
       }
       let arriveMs = departMs + this.#latencyMs();
       if (inSafety && fires(swarm, 'netLateDelivery', ctx.faults)) {
-        arriveMs = Math.max(arriveMs, timeoutAtMs + ctx.faults.between(1, timeoutMs));
-        ctx.fired('netLateDelivery', node.id, arriveMs - departMs);
+        const lateMs = Math.max(arriveMs, timeoutAtMs + ctx.faults.between(1, timeoutMs));
+        if (ctx.strikes('netLateDelivery', node.id)) {
+          arriveMs = lateMs;
+          ctx.fired('netLateDelivery', node.id, arriveMs - departMs);
+        }
       }
       const sent = { node: node.id, req: id, atMs: sentAtMs, monoMs };
       scheduler.at(arriveMs, () => this.#arrive(flight, 0, op, sent));
-      if (duplicate) {
+      if (duplicateDrawn) {
         const againMs = arriveMs + ctx.faults.between(1, timeoutMs);
+        if (!duplicate) return;
         ctx.fired('netDuplicate', node.id, againMs - arriveMs);
         scheduler.at(againMs, () => this.#arrive(flight, 1, op, sent));
       }
@@ -239,7 +248,11 @@ export class ServiceNetwork {
     const ctx = this.#ctx;
     const swarm = ctx.phase() === 'safety' ? ctx.swarm() : {};
     if (this.#links.cut(replica.id, flight.node.id)) return;
-    if (answer !== null && fires(swarm, 'netReplyLost', ctx.faults)) {
+    if (
+      answer !== null &&
+      fires(swarm, 'netReplyLost', ctx.faults) &&
+      ctx.strikes('netReplyLost', flight.node.id)
+    ) {
       ctx.fired('netReplyLost', flight.node.id);
       return;
     }

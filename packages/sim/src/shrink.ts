@@ -1,3 +1,4 @@
+import { isEmptyCut, NO_CUT, type Cut } from './cuts.js';
 import { FAULT_KINDS, type Swarm } from './faults.js';
 import type { Implementation } from './implementation.js';
 import {
@@ -6,15 +7,20 @@ import {
   SHRINK_RATE_FACTORS,
   SHRINK_SEEDS_FREQUENT_FAULT,
   SHRINK_RUNS_MAX,
+  SHRINK_SEARCH_RUNS_MAX,
   SHRINK_SEEDS_PER_ROUND,
   SHRINK_SEEDS_OWN_FAULTS,
   SHRINK_SEEDS_QUIET,
   SHRINK_SEEDS_PER_SHAPE,
+  SHRINK_MINIMAL_RUNS_MAX,
+  SHRINK_MINIMAL_PASSES_MAX,
+  SHRINK_STEPS_MIN,
 } from './limits.js';
 import { definedOverrides, drawShape, runSeed, type RunOverrides, type RunResult } from './run.js';
 import type { Scenario } from './scenario.js';
 import { sweepSeed } from './seed.js';
 import type { SimSettings } from './settings.js';
+import { minimize } from './shrink-minimal.js';
 
 /** A shape to try; `swarm: null` lets the seed draw its own faults. */
 type Candidate = Omit<RunShape, 'swarm'> & { readonly swarm: Swarm | null };
@@ -28,13 +34,18 @@ export interface RunShape {
   readonly swarm: Swarm;
   /** Pinned in full, so a neighbouring seed keeps the settings the failure needed. */
   readonly settings: SimSettings;
+  /** The operations and fault events the run leaves out. */
+  readonly cut: Cut;
 }
 
 export interface ShrinkInput extends RunOverrides {
   readonly scenario: Scenario;
   readonly seed: string;
   readonly implementation?: Implementation;
-  /** Runs the shrink may try at most (default and ceiling SHRINK_RUNS_MAX). */
+  /**
+   * Runs the shrink may try at most (default and ceiling SHRINK_RUNS_MAX): the search takes
+   * the share SHRINK_SEARCH_RUNS_MAX is of SHRINK_RUNS_MAX, the last stage what is left.
+   */
   readonly runsMax?: number;
 }
 
@@ -43,9 +54,14 @@ export interface ShrinkResult {
   readonly shrunk: RunResult;
   /** The shrunk run's shape: replaying it (seed plus these overrides) reproduces it exactly. */
   readonly shape: RunShape;
-  /** The accepted steps, in order, e.g. `nodes 5 -> 2`. */
+  /** The accepted steps, in order, e.g. `nodes 5 -> 2`, `without op 7 (renew on n2)`. */
   readonly path: readonly string[];
   readonly runs: number;
+  /**
+   * No single node, resource, kind of fault, operation or fault event can be left out and the run
+   * still fail the same way (false only when the last stage ran out of runs).
+   */
+  readonly minimal: boolean;
 }
 
 /**
@@ -57,7 +73,9 @@ export interface ShrinkResult {
  */
 export async function shrinkRun(input: ShrinkInput): Promise<ShrinkResult | null> {
   const implementation = input.implementation;
-  const runsMax = Math.min(input.runsMax ?? SHRINK_RUNS_MAX, SHRINK_RUNS_MAX);
+  const budget = Math.min(input.runsMax ?? SHRINK_RUNS_MAX, SHRINK_RUNS_MAX);
+  // The search's share of a smaller budget is what it is of the whole one.
+  const runsMax = Math.floor((budget * SHRINK_SEARCH_RUNS_MAX) / SHRINK_RUNS_MAX);
   const run = (shape: Candidate, eventsMax?: number) =>
     runSeed({
       scenario: input.scenario,
@@ -69,6 +87,7 @@ export async function shrinkRun(input: ShrinkInput): Promise<ShrinkResult | null
       // exact faults a big one needed.
       ...(shape.swarm === null ? {} : { swarm: shape.swarm }),
       settings: shape.settings,
+      cut: shape.cut,
       ...(eventsMax === undefined ? {} : { eventsMax }),
       ...(implementation === undefined ? {} : { implementation }),
     });
@@ -96,6 +115,7 @@ export async function shrinkRun(input: ShrinkInput): Promise<ShrinkResult | null
     steps: input.steps ?? drawShape(input.scenario, input.seed).steps,
     swarm: first.swarm,
     settings: first.settings,
+    cut: NO_CUT,
   };
   let best = first;
   const path: string[] = [];
@@ -127,7 +147,35 @@ export async function shrinkRun(input: ShrinkInput): Promise<ShrinkResult | null
       improved = true;
     }
   }
-  return { original: first, shrunk: best, shape: await tighten(shape, best, run), path, runs };
+  // Last, one thing at a time, until nothing more can go, in the run the result replays: the
+  // step budget cut to the failing step (a removal that only delays the failure past it is one the
+  // failure did not need). Leaving something out may bring the failure sooner: cut again, and
+  // look again, a bounded number of times.
+  let minimal = false;
+  let minimalRuns = 0;
+  const minimalRunsMax = Math.min(SHRINK_MINIMAL_RUNS_MAX, budget - runs);
+  for (let pass = 0; pass < SHRINK_MINIMAL_PASSES_MAX; pass++) {
+    if (minimalRunsMax - minimalRuns < 2) break;
+    const tight = await tighten(shape, best, run);
+    minimalRuns += 1;
+    // The failing run did not replay identically with its budget cut (an implementation that
+    // is not deterministic): taking things away would chase a moving target.
+    if (tight === shape && failedStep(best) < shape.steps && best.status !== 'liveness') break;
+    const runsLeft = minimalRunsMax - minimalRuns;
+    const found = await minimize(tight, best, run, sameFailure, runsLeft);
+    minimalRuns += found.runs;
+    shape = found.shape;
+    best = found.run;
+    path.push(...found.path);
+    minimal = found.minimal;
+    if (!found.minimal || found.path.length === 0) break;
+  }
+  return { original: first, shrunk: best, shape, path, runs: runs + minimalRuns, minimal };
+}
+
+/** The step a run failed at (its last step when it did not fail). */
+function failedStep(run: RunResult): number {
+  return run.violation?.step ?? run.conformance?.step ?? run.crash?.step ?? run.steps;
 }
 
 /** Cuts the step budget to the step the shrunk run failed at, when that replays identically. */
@@ -136,7 +184,7 @@ async function tighten(
   best: RunResult,
   run: (shape: Candidate) => Promise<RunResult>,
 ): Promise<RunShape> {
-  const failedAt = best.violation?.step ?? best.conformance?.step ?? best.crash?.step ?? best.steps;
+  const failedAt = failedStep(best);
   if (failedAt >= shape.steps || best.status === 'liveness') return shape;
   const tight = { ...shape, steps: failedAt };
   const replayed = await run(tight);
@@ -155,6 +203,7 @@ async function tighten(
  * smallest worlds with the faults their own seeds draw, then neighbouring seeds of the same shape.
  */
 function* candidates(shape: RunShape): Generator<[Candidate, string]> {
+  yield* shorterCandidates(shape);
   yield* frequentFaultCandidates(shape);
   yield* quietSmallCandidates(shape);
   yield* workloadCandidates(shape);
@@ -183,6 +232,16 @@ function* candidates(shape: RunShape): Generator<[Candidate, string]> {
     const seed = sweepSeed(shape.seed, i);
     yield [{ ...shape, seed }, `seed ${shape.seed} -> ${seed}`];
   }
+}
+
+/**
+ * A shorter faulty phase, same seed: what a failure after it (a liveness probe's) needs happened
+ * early, or a shorter phase ends with it too. (A failure within the phase is cut to its step at the
+ * end anyway.)
+ */
+function* shorterCandidates(shape: RunShape): Generator<[Candidate, string]> {
+  for (let steps = SHRINK_STEPS_MIN; steps < shape.steps; steps *= 2)
+    yield [{ ...shape, steps }, `steps ${shape.steps} -> ${steps}`];
 }
 
 /** Fewer nodes and resources, smallest first; the smallest worlds get the most seeds. */
@@ -307,5 +366,6 @@ export function shapeOverrides(shape: RunShape): RunOverrides {
     steps: shape.steps,
     swarm: shape.swarm,
     settings: shape.settings,
+    ...(isEmptyCut(shape.cut) ? {} : { cut: shape.cut }),
   };
 }

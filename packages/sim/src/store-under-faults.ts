@@ -172,7 +172,8 @@ export class StoreUnderFaults {
       const injected = this.#nodes.atAwait(node);
       if (injected === null || ctx.stopped()) return;
       const swarm = ctx.swarm();
-      const duplicate = fires(swarm, 'storeDuplicate', ctx.faults);
+      const duplicateDrawn = fires(swarm, 'storeDuplicate', ctx.faults);
+      const duplicate = duplicateDrawn && ctx.strikes('storeDuplicate', node.id);
       const id = ++this.#calls;
       this.#named.add(request.resource);
       ctx.record({
@@ -209,15 +210,19 @@ export class StoreUnderFaults {
       const timeoutMs = ctx.settings.timeoutMs;
       let arriveMs = departMs + this.#latencyMs();
       if (fires(swarm, 'storeLateDelivery', ctx.faults)) {
-        arriveMs = departMs + timeoutMs + ctx.faults.between(1, timeoutMs);
-        ctx.fired('storeLateDelivery', node.id, arriveMs - departMs);
+        const lateMs = departMs + timeoutMs + ctx.faults.between(1, timeoutMs);
+        if (ctx.strikes('storeLateDelivery', node.id)) {
+          arriveMs = lateMs;
+          ctx.fired('storeLateDelivery', node.id, arriveMs - departMs);
+        }
       }
       scheduler.at(departMs + timeoutMs, () => this.#timeout(flight));
       // Across a partition the request never arrives: its sender waits out its timeout.
       if (this.#links?.cut(node.id, STORE_ENDPOINT) === true) return;
       scheduler.at(arriveMs, () => this.#arrive(flight, 0));
-      if (duplicate) {
+      if (duplicateDrawn) {
         const againMs = arriveMs + ctx.faults.between(1, DUPLICATE_DELAY_MS_MAX);
+        if (!duplicate) return;
         ctx.fired('storeDuplicate', node.id, againMs - arriveMs);
         scheduler.at(againMs, () => this.#arrive(flight, 1));
       }
@@ -249,7 +254,11 @@ export class StoreUnderFaults {
     this.#afterRequest();
     const swarm = ctx.phase() === 'safety' ? ctx.swarm() : {};
     let cause = handled.cause;
-    if (cause === null && fires(swarm, 'storeReplyLost', ctx.faults)) {
+    if (
+      cause === null &&
+      fires(swarm, 'storeReplyLost', ctx.faults) &&
+      ctx.strikes('storeReplyLost', flight.node.id)
+    ) {
       ctx.fired('storeReplyLost', flight.node.id);
       if (handled.granted !== null)
         flight.node.lostGrants.set(flight.request.resource, handled.granted);
@@ -289,7 +298,8 @@ export class StoreUnderFaults {
       cause = 'down';
       reply = unavailable(request, cause, false);
     } else if (
-      fires(swarm, request.kind === 'read' ? 'storeReadFail' : 'storeWriteFail', ctx.faults)
+      fires(swarm, request.kind === 'read' ? 'storeReadFail' : 'storeWriteFail', ctx.faults) &&
+      ctx.strikes(request.kind === 'read' ? 'storeReadFail' : 'storeWriteFail', flight.node.id)
     ) {
       ctx.fired(request.kind === 'read' ? 'storeReadFail' : 'storeWriteFail', flight.node.id);
       outcome = 'failed';
@@ -405,12 +415,18 @@ export class StoreUnderFaults {
     const faults = ctx.faults;
     if (fires(swarm, 'storeCrash', faults)) {
       const downMs = faults.between(STORE_DOWN_MS_MIN, STORE_DOWN_MS_MAX);
-      this.#downUntilMs = ctx.scheduler.nowMs + downMs;
-      this.#epoch += 1;
-      ctx.fired('storeCrash', null, downMs);
+      if (ctx.strikes('storeCrash', null)) this.#crash(downMs);
     }
     if (fires(swarm, 'storePowerLoss', faults)) this.#powerLoss('storePowerLoss');
     else if (fires(swarm, 'storeServerPowerLoss', faults)) this.#powerLoss('storeServerPowerLoss');
+  }
+
+  /** The store's process crashes and restarts `downMs` later (durable state kept). */
+  #crash(downMs: number): void {
+    const ctx = this.#ctx;
+    this.#downUntilMs = ctx.scheduler.nowMs + downMs;
+    this.#epoch += 1;
+    ctx.fired('storeCrash', null, downMs);
   }
 
   /**
@@ -434,9 +450,11 @@ export class StoreUnderFaults {
     }
     const keep = faults.int(power.unsyncedCommits() + 1);
     const downMs = this.#powerLossDownMs();
+    const recoveryKey = `recovery-key-${faults.int(1_000_000)}`;
+    if (!ctx.strikes(kind, null)) return;
     let loss: PowerLoss;
     try {
-      loss = power.lose(keep, nowMs, `recovery-key-${faults.int(1_000_000)}`);
+      loss = power.lose(keep, nowMs, recoveryKey);
     } catch (error) {
       ctx.failure(error);
       return;

@@ -63,16 +63,18 @@ export async function runWorkload(world: World, node: SimNode): Promise<void> {
     }
     const service = world.serviceNetwork;
     if (service !== null && world.agentPct > 0 && node.compose.int(100) < world.agentPct) {
-      await agentTurn(world, node, service.transportFor(node));
+      if (world.runsOp(node, 'agent turn'))
+        await agentTurn(world, node, service.transportFor(node));
       continue;
     }
     if (settings.composePct > 0 && node.compose.int(100) < settings.composePct) {
-      await composite(world, node, client);
+      if (world.runsOp(node, 'composite turn')) await composite(world, node, client);
       continue;
     }
     const turn = prng.int(100);
     if (turn < settings.adminPct && service !== null && node.compose.chance(1, 4)) {
-      await changeConfigTurn(world, node, service.transportFor(node));
+      if (world.runsOp(node, 'configuration turn'))
+        await changeConfigTurn(world, node, service.transportFor(node));
     } else if (turn < settings.adminPct && client.forceRelease !== undefined) {
       await forceRelease(world, node, client);
     } else if (turn < settings.adminPct + settings.cleanupPct && client.expire !== undefined) {
@@ -104,6 +106,7 @@ async function acquireAndHold(world: World, node: SimNode, client: LeaseClientLi
         : bad === null
           ? drawLeaseLimits(prng, ttlMs)
           : {};
+  if (!world.runsOp(node, 'acquire')) return;
   const op = world.beginOp(node, 'acquire', resource, { ttlMs, requestId, ...limits });
   const options = { ttlMs, waitMs, ...(requestId === null ? {} : { requestId }), ...limits };
   const startedMs = world.scheduler.nowMs;
@@ -645,6 +648,8 @@ async function holdLease(
         : prng.int(100) < RENEW_NEW_TTL_PCT
           ? prng.pick(settings.ttlMs)
           : askedTtlMs;
+    // Left out, the holder works on until its belief ends, as if the timer had not fired.
+    if (!world.runsOp(node, 'renew')) continue;
     const op = world.beginOp(node, 'renew', resource, { ttlMs, leaseOp: granted.op });
     const renewed = await client.renew(lease, { ttlMs });
     world.endOp(node, op, renewed, renewed.kind === 'renewed' ? renewed.lease.token : null);
@@ -687,6 +692,11 @@ async function release(
   held: HeldLease,
   afterLostReply: boolean,
 ): Promise<void> {
+  if (!world.runsOp(node, 'release')) {
+    // Left out, the lease is left to expire, as an abandoned one is.
+    node.ended.set(held.lease.resource, ended(world, node, held));
+    return;
+  }
   const released = await releaseOp(world, node, client, held.lease, held.op);
   if (released.kind === 'released' && afterLostReply) world.mark('releaseAfterLostReply');
   await staleRenew(world, node, client, held, true);
@@ -727,6 +737,7 @@ async function lateRelease(
 ): Promise<void> {
   if (world.phase() !== 'safety') return;
   if (!drawn && node.workload.int(100) >= world.settings.stalePct) return;
+  if (!world.runsOp(node, 'late release')) return;
   const op = world.beginOp(node, 'release', lost.lease.resource, { leaseOp: lost.op });
   const released = await client.release(lost.lease);
   world.endOp(node, op, released, null);
@@ -748,6 +759,7 @@ async function staleRenew(
   const lease = held.lease;
   if (giveBack) node.ended.set(lease.resource, ended(world, node, held));
   if (world.phase() !== 'safety' || node.workload.int(100) >= world.settings.stalePct) return;
+  if (!world.runsOp(node, 'late renew')) return;
   const op = world.beginOp(node, 'renew', lease.resource, {
     ttlMs: held.ttlMs ?? lease.ttlMs,
     leaseOp: held.op,
@@ -759,7 +771,7 @@ async function staleRenew(
     world.mark('staleRenewRefused');
     return;
   }
-  if (!giveBack) return;
+  if (!giveBack || !world.runsOp(node, 'release')) return;
   node.ended.delete(lease.resource);
   const back = world.beginOp(node, 'release', lease.resource, { leaseOp: held.op });
   const released = await client.release(renewed.lease);
@@ -771,6 +783,7 @@ async function forceRelease(world: World, node: SimNode, client: LeaseClientLike
   const bad = badInput(world, node, ['resource']);
   const resource = bad?.kind === 'resource' ? bad.resource : prng.pick(world.resources);
   const expectedHolder = prng.chance(1, 2) ? null : prng.pick(world.nodes).id;
+  if (!world.runsOp(node, 'force-release')) return;
   const op = world.beginOp(node, 'forceRelease', resource, { expectedHolder });
   const options = expectedHolder === null ? {} : { expectedHolder };
   const result = await client.forceRelease!(resource, options);
@@ -782,6 +795,7 @@ async function forceRelease(world: World, node: SimNode, client: LeaseClientLike
 async function expire(world: World, node: SimNode, client: LeaseClientLike): Promise<void> {
   const bad = badInput(world, node, ['resource']);
   const resource = bad?.kind === 'resource' ? bad.resource : node.workload.pick(world.resources);
+  if (!world.runsOp(node, 'cleanup')) return;
   const op = world.beginOp(node, 'expire', resource);
   const result = await client.expire!(resource);
   world.endOp(node, op, result, null);

@@ -45,6 +45,11 @@ export interface WorldContext {
   /** Records one step: trace, checker, listeners. */
   record(body: StepBody): void;
   fired(kind: FaultKind, node: string | null, value?: number | null): void;
+  /**
+   * A fault the seed drew is about to strike: false when the run leaves it out (a shrunk run's
+   * cut). Called after the fault's own draws.
+   */
+  strikes(kind: FaultKind, node: string | null): boolean;
   /** Counts a fault that fires too often to record as a step (a slow store hop). */
   counted(kind: FaultKind): void;
   mark(mark: Mark): void;

@@ -16,6 +16,8 @@ import {
 } from '@leasehold/step';
 import { AcquireWait } from './checker/acquire-wait.js';
 import { BeliefFloor } from './checker/belief-floor.js';
+import { Cuts, NO_CUT, type Cut } from './cuts.js';
+import { CUT_UNITS_MAX } from './limits.js';
 import { Checker } from './checker/checker.js';
 import type { Belief } from './checker/lease-uniqueness.js';
 import { emptyMarks, type Mark, type MarkCounts } from './coverage.js';
@@ -70,6 +72,8 @@ export interface WorldOptions {
   readonly agentPct?: number;
   /** The store adapter the world runs (unless the implementation brings its own). */
   readonly store?: StoreKind;
+  /** Operations and fault events this run leaves out (a shrunk run's). */
+  readonly cut?: Cut;
 }
 
 /** The store adapters every sweep runs in-process. */
@@ -155,6 +159,9 @@ export class World implements WorldContext {
   #phase: Phase = 'safety';
   #swarm: Swarm;
   #ops = 0;
+  /** The trace lines before each logical operation began, in order. */
+  readonly #opEvents: number[] = [];
+  readonly cuts: Cuts;
   violation: WorldViolation | null = null;
   crash: WorldFailure | null = null;
   conformance: WorldConformance | null = null;
@@ -171,6 +178,7 @@ export class World implements WorldContext {
     this.#listeners = options.listeners ?? [];
     this.#judges = options.judges ?? [];
     this.trace = options.trace;
+    this.cuts = new Cuts(options.cut ?? NO_CUT);
     this.scheduler = new Scheduler(new Prng(options.seed, 'scheduler'));
     this.faults = new Prng(options.seed, 'faults');
     this.network = new Prng(options.seed, 'network');
@@ -368,6 +376,28 @@ export class World implements WorldContext {
     this.record({ kind: 'fault', fault: kind, node, value });
   }
 
+  /**
+   * A fault the seed drew is about to strike (`node`, or null for the store or the network): false
+   * when this run leaves it out. Called after the fault's own draws, so leaving it out moves no
+   * other draw.
+   */
+  strikes(kind: FaultKind, node: string | null): boolean {
+    return this.cuts.fault(kind, node, this.trace.events);
+  }
+
+  /** Logical operations begun before the trace had `events` lines. */
+  opsBegunBefore(events: number): number {
+    return this.#opEvents.filter((at) => at < events).length;
+  }
+
+  /**
+   * The workload starts an operation (`what` on `node`): false when this run leaves it out (the
+   * run line lists what a run leaves out; the trace has no line for it).
+   */
+  runsOp(node: SimNode, what: string): boolean {
+    return this.cuts.op(what, node.id, this.trace.events);
+  }
+
   counted(kind: FaultKind): void {
     this.faultsFired[kind] += 1;
   }
@@ -509,6 +539,7 @@ export class World implements WorldContext {
       ...(extra.maxAgeMs === undefined ? {} : { maxAgeMs: extra.maxAgeMs }),
     };
     node.op = op;
+    if (this.#opEvents.length < CUT_UNITS_MAX) this.#opEvents.push(this.trace.events);
     this.record({ kind: 'begin', op });
     return op;
   }

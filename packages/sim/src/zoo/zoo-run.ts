@@ -31,8 +31,17 @@ export interface ZooVariantReport {
   readonly seedsToDetect: readonly number[];
   readonly seedsToDetectMedian: number;
   readonly msToDetectMedian: number;
-  readonly firstFailure: { readonly seed: string; readonly events: number } | null;
+  readonly firstFailure: {
+    readonly seed: string;
+    readonly events: number;
+    /** Logical operations begun before the failure. */
+    readonly ops: number;
+  } | null;
   readonly shrunkEvents: number | null;
+  /** Logical operations the shrunk run began before its failure. */
+  readonly shrunkOps: number | null;
+  /** No single node, resource, kind of fault, operation or fault event of it can go. */
+  readonly shrunkMinimal: boolean | null;
   readonly shrinkMs: number | null;
   readonly shrink: ShrinkResult | null;
 }
@@ -111,14 +120,17 @@ async function runVariant(variant: ZooVariant, options: ZooOptions): Promise<Zoo
     seedsToDetect,
     seedsToDetectMedian: median(seedsToDetect),
     msToDetectMedian: Math.round(median(msToDetect)),
-    firstFailure: first === null ? null : { seed: first.seed, events: first.events },
+    firstFailure:
+      first === null ? null : { seed: first.seed, events: first.events, ops: first.opsToFailure },
     shrunkEvents: shrink?.shrunk.events ?? null,
+    shrunkOps: shrink?.shrunk.opsToFailure ?? null,
+    shrunkMinimal: shrink?.minimal ?? null,
     shrinkMs: shrinkMs === null ? null : Math.round(shrinkMs),
     shrink,
   };
   options.onProgress?.(
     `${variant.id} ${report.detected ? 'detected' : 'NOT detected'} (${basesDetected}/${options.bases}) ${invariant ?? '-'} ` +
-      `seeds-to-detect ${seedsToDetect.join(',')} shrunk ${report.firstFailure?.events ?? '-'} -> ${report.shrunkEvents ?? '-'} events`,
+      `seeds-to-detect ${seedsToDetect.join(',')} shrunk ${report.firstFailure?.events ?? '-'} -> ${report.shrunkEvents ?? '-'} events, ${report.shrunkOps ?? '-'} ops${report.shrunkMinimal === true ? ', 1-minimal' : ''}`,
   );
   return report;
 }
