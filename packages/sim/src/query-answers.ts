@@ -234,17 +234,23 @@ function mustList(state: LeaseRecord, filter: ListFilterSent): boolean {
 /**
  * Why a history the service gave is not the store's: its events, field by field, must be the
  * first of what the store answers now to the same query (the store may have added events since).
+ * With `trimmed` (the store was written since the query was sent), the store may also have dropped
+ * its oldest events under its retention rule: the answer's events older than the oldest the store
+ * still has are left unjudged, and the rest must be the first of the store's.
  */
 export function historyProblem(
   resource: string,
   events: readonly Body[],
   store: readonly HistoryEntry[],
+  trimmed = false,
 ): string | null {
-  if (events.length > store.length)
+  const skip = trimmed ? droppedSince(events, store) : 0;
+  if (skip === null) return null;
+  if (events.length - skip > store.length)
     return `the history of ${JSON.stringify(resource)} has ${events.length} events, the store ${store.length}`;
-  for (let i = 0; i < events.length; i++) {
+  for (let i = skip; i < events.length; i++) {
     const got = events[i]!;
-    const e = store[i]!;
+    const e = store[i - skip]!;
     const expected: [string, unknown][] = [
       ['seq', e.seq],
       ['kind', e.kind],
@@ -261,6 +267,22 @@ export function historyProblem(
     if (at !== null) return `event ${i} of the history of ${JSON.stringify(resource)}: ${at}`;
   }
   return null;
+}
+
+/**
+ * How many of the answer's first events the store has dropped since (older than the oldest it
+ * still has), or null when it has none left of this resource's to compare with.
+ */
+function droppedSince(events: readonly Body[], store: readonly HistoryEntry[]): number | null {
+  const oldest = store[0]?.seq;
+  if (oldest === undefined) return events.length === 0 ? 0 : null;
+  let skip = 0;
+  while (skip < events.length) {
+    const seq = events[skip]!.seq;
+    if (typeof seq !== 'number' || seq >= oldest) break;
+    skip += 1;
+  }
+  return skip;
 }
 
 function shown(body: Body): string {

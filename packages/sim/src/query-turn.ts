@@ -120,7 +120,9 @@ async function askStatus(
       limit: historyLimit ?? MCP_HISTORY_LIMIT_DEFAULT,
       ...(afterSeq === undefined ? {} : { afterSeq }),
     });
-    if (store.kind === 'ok') problem = historyProblem(resource, events, store.events);
+    // Every write appends to the store's history, and its retention may then drop the oldest.
+    const trimmed = world.store.states.writtenSince(window);
+    if (store.kind === 'ok') problem = historyProblem(resource, events, store.events, trimmed);
   }
   if (problem !== null) world.serviceContract('status', problem);
 }

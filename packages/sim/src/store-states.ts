@@ -72,6 +72,11 @@ export class StoreStates {
     return states;
   }
 
+  /** Whether the store applied a write since the query was sent. */
+  writtenSince(window: QueryWindow): boolean {
+    return this.#seq > window.fromSeq;
+  }
+
   /** Whether a history answer can be judged against the store's history now. */
   historyUnchanged(window: QueryWindow): boolean {
     return window.historyEpoch === this.#historyEpoch;

@@ -203,6 +203,25 @@ describe('service queries: a history', () => {
     expect(historyProblem('a', [{ ...body(entry(1)), at: iso(0) }], store)).toMatch(/at /);
     expect(historyProblem('a', [body(entry(1))], [])).toMatch(/1 events, the store 0/);
   });
+
+  it('written since, the store may have dropped its oldest events: the rest must still agree', () => {
+    const answer = [body(entry(1)), body(entry(2)), body(entry(3))];
+    // Without a write since, a store that no longer starts where the answer did is a problem.
+    expect(historyProblem('a', answer, [entry(2), entry(3), entry(4)])).toMatch(/seq 1/);
+    expect(historyProblem('a', answer, [entry(2), entry(3), entry(4)], true)).toBe(null);
+    expect(historyProblem('a', answer, [], true)).toBe(null);
+    expect(
+      historyProblem(
+        'a',
+        [body(entry(1)), { ...body(entry(2)), kind: 'released' }],
+        [entry(2)],
+        true,
+      ),
+    ).toMatch(/event 1 .* kind/);
+    expect(
+      historyProblem('a', [body(entry(1)), body(entry(3))], [entry(2), entry(3)], true),
+    ).toMatch(/seq 3/);
+  });
 });
 
 describe('service queries: the store states a query may show', () => {
