@@ -4,8 +4,6 @@ import {
   singleRemovals,
   type RunResult,
   type RunShape,
-  type SimSettings,
-  type Swarm,
 } from '@leasehold/sim';
 import { ZOO, ZOO_BASES_DEFAULT, ZOO_BUDGET_DEFAULT, ZOO_MARGIN_PCT } from '@leasehold/sim/zoo';
 import { describe, expect, it } from 'vitest';
@@ -61,15 +59,8 @@ describe('leasehold dst zoo, as printed in the README', () => {
   }, 600_000);
 });
 
-interface ShrunkJson {
-  readonly seed: string;
-  readonly nodes: number;
-  readonly resources: number;
-  readonly steps: number;
-  readonly swarm: Swarm;
-  readonly settings: SimSettings;
-  readonly cut?: { readonly ops: number[]; readonly faults: number[] };
-}
+/** A shrunk shape as `dst zoo --json` prints it (without `cut` when it leaves nothing out). */
+type ShrunkJson = Omit<RunShape, 'cut'> & { readonly cut?: RunShape['cut'] };
 
 /**
  * The shrunk run replays from what `dst zoo --json` printed and fails as the variant did; leaving

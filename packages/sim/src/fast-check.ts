@@ -19,18 +19,12 @@ import { plainReport, type ReproduceExtra } from './report.js';
 import { drawShapeFrom, runSeed, type RunResult } from './run.js';
 import { findScenario, SCENARIOS, type Scenario } from './scenario.js';
 import { drawSettings, type SimSettings } from './settings.js';
+import type { RunShape } from './run-shape.js';
 import { TapeDraws } from './tape-draws.js';
 
 /** One simulated world, whole: `runWorld` runs exactly this, and so does its reproduce line. */
-export interface LeaseWorld {
+export interface LeaseWorld extends Omit<RunShape, 'cut'> {
   readonly scenario: string;
-  /** The seed of the streams a world does not pin: scheduler, workload, clocks, fault firing. */
-  readonly seed: string;
-  readonly nodes: number;
-  readonly resources: number;
-  readonly steps: number;
-  readonly swarm: Swarm;
-  readonly settings: SimSettings;
 }
 
 export interface LeaseWorldOptions {

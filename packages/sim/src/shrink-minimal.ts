@@ -1,7 +1,7 @@
 import type { Cut, CutUnit } from './cuts.js';
 import { FAULT_KINDS, type Swarm } from './faults.js';
 import type { RunResult } from './run.js';
-import type { RunShape } from './shrink.js';
+import type { RunShape } from './run-shape.js';
 
 /** One thing a shrunk run may still do without, and the shape without it. */
 export interface Removal {

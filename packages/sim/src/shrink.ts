@@ -1,4 +1,4 @@
-import { isEmptyCut, NO_CUT, type Cut } from './cuts.js';
+import { isEmptyCut, NO_CUT } from './cuts.js';
 import { FAULT_KINDS, type Swarm } from './faults.js';
 import type { Implementation } from './implementation.js';
 import {
@@ -19,24 +19,14 @@ import {
 import { definedOverrides, drawShape, runSeed, type RunOverrides, type RunResult } from './run.js';
 import type { Scenario } from './scenario.js';
 import { sweepSeed } from './seed.js';
+import type { RunShape } from './run-shape.js';
 import type { SimSettings } from './settings.js';
 import { minimize } from './shrink-minimal.js';
 
+export type { RunShape } from './run-shape.js';
+
 /** A shape to try; `swarm: null` lets the seed draw its own faults. */
 type Candidate = Omit<RunShape, 'swarm'> & { readonly swarm: Swarm | null };
-
-/** Everything that determines a run besides the scenario and the implementation. */
-export interface RunShape {
-  readonly seed: string;
-  readonly nodes: number;
-  readonly resources: number;
-  readonly steps: number;
-  readonly swarm: Swarm;
-  /** Pinned in full, so a neighbouring seed keeps the settings the failure needed. */
-  readonly settings: SimSettings;
-  /** The operations and fault events the run leaves out. */
-  readonly cut: Cut;
-}
 
 export interface ShrinkInput extends RunOverrides {
   readonly scenario: Scenario;
