@@ -355,6 +355,13 @@ describe('leasehold dst zoo, shrinking and replay --trace', () => {
     expect((await cli(['dst', 'run', '--faults', 'cosmicRays=5'])).stderr).toMatch(
       /--faults: fault must be one of storeWriteFail/,
     );
+    const cut = await cli(['dst', 'run', '--cut-ops', '3,0']);
+    expect(cut.code).toBe(64);
+    expect(cut.stderr).toMatch(/--cut-ops: must be positive whole numbers/);
+    expect(
+      (await cli(['dst', 'replay', '--seed', '1', '--scenario', 'baseline', '--cut-faults', 'two']))
+        .stderr,
+    ).toMatch(/--cut-faults: must be positive whole numbers/);
     expect((await cli(['dst', 'run', '--resources', '9'])).stderr).toMatch(
       /--resources must be from 1 to 8/,
     );
