@@ -49,17 +49,19 @@ export interface ShrinkResult {
   readonly runs: number;
   /**
    * No single node, resource, kind of fault, operation or fault event can be left out and the run
-   * still fail the same way (false only when the last stage ran out of runs).
+   * still fail the same way (false when the last stage ran out of runs, or the failing run did not
+   * replay identically, as an implementation that is not deterministic does not).
    */
   readonly minimal: boolean;
 }
 
 /**
- * Shrinks a failing run to a smaller one that fails the same way (same status, same invariant):
- * fewer nodes, fewer resources, fewer faults, or a neighbouring seed whose failure comes sooner.
- * Greedy and deterministic: candidates are tried in a fixed order (smallest first) and the first
- * that fails the same way with fewer trace events is kept, until none does or the run budget is
- * spent. Returns null when the input does not fail.
+ * Shrinks a failing run to a smaller one that fails the same way (same status, same invariant).
+ * First a search: a shorter faulty phase, fewer nodes, fewer resources, fewer faults, or a
+ * neighbouring seed whose failure comes sooner; greedy and deterministic, candidates tried in a
+ * fixed order (smallest first), each round keeping the smallest of the first few that fail the
+ * same way with fewer trace events. Then the last stage takes single things away until none can
+ * go (1-minimal; `shrink-minimal.ts`). Returns null when the input does not fail.
  */
 export async function shrinkRun(input: ShrinkInput): Promise<ShrinkResult | null> {
   const implementation = input.implementation;
