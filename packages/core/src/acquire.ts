@@ -86,9 +86,8 @@ function grant(
 ): Decision<AcquireResult> {
   const token = (record?.token ?? 0) + 1;
   assert(token <= TOKEN_MAX, 'fencing token would exceed TOKEN_MAX');
-  const earlier = record?.recentGrants ?? [];
-  const kept =
-    earlier.length < RECORD_GRANT_IDS_MAX ? earlier : earlier.slice(1 - RECORD_GRANT_IDS_MAX);
+  // The newest marks, one fewer than the record keeps, and this grant's.
+  const kept = (record?.recentGrants ?? []).slice(1 - RECORD_GRANT_IDS_MAX);
   const recentGrants = [...kept, { requestId: request.requestId, token }];
   const next: HeldRecord = {
     status: 'held',
