@@ -53,6 +53,12 @@ export const PAUSE_MS_MIN = 5;
 export const PAUSE_MS_MAX = 1_500;
 /** Assumption-breaking: how long a suspended node's monotonic clock stops (ms). */
 export const SUSPEND_MS_MAX = 3_000;
+/**
+ * Wake-ups of one simulated sleep: a suspension that begins while a node sleeps moves the sleep's
+ * end later in true time, so its first wake-up comes early and it sleeps again (once per
+ * suspension that struck during it).
+ */
+export const SLEEP_WAKEUPS_MAX = 1_000;
 
 /** Fault rates are ratios over this denominator: integers and ratios, never floats. */
 export const RATE_DENOMINATOR = 1_000;

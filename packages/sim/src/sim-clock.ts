@@ -1,4 +1,5 @@
 import type { Clock } from '@leasehold/core';
+import { SLEEP_WAKEUPS_MAX } from './limits.js';
 
 /** What a simulated clock needs from the world: true time, and a way to wait on it. */
 export interface ClockHost {
@@ -68,9 +69,19 @@ export class SimClock implements Clock {
     return this.#monoAt(this.#host.nowMs());
   }
 
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  /**
+   * Waits until the monotonic clock reads `ms` more than now. The wake-up is set at the true
+   * instant that reading is due; a suspension that strikes meanwhile stops the clock and makes that
+   * instant too early, so a sleep woken before its reading sleeps again (a real timer on a
+   * monotonic clock does not fire while the machine is suspended).
+   */
+  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const target = this.monoMs() + Math.max(0, Math.ceil(ms));
-    return this.#host.sleepUntil(this.trueMsAtMono(target), signal);
+    for (let wakeup = 0; wakeup < SLEEP_WAKEUPS_MAX; wakeup++) {
+      await this.#host.sleepUntil(this.trueMsAtMono(target), signal);
+      if (signal?.aborted === true || this.monoMs() >= target) return;
+    }
+    throw new Error(`a sleep woke ${SLEEP_WAKEUPS_MAX} times before its monotonic reading`);
   }
 
   /** Steps the wall clock by `deltaMs` (NTP step, either direction), clamped into the bound. */

@@ -6,9 +6,12 @@ function host(start = 0) {
   const wakes: number[] = [];
   return {
     nowMs: () => now,
+    /** Wakes at `ms`: true time moves there as the sleep resolves. */
     sleepUntil: (ms: number) => {
       wakes.push(ms);
-      return Promise.resolve();
+      return Promise.resolve().then(() => {
+        now = Math.max(now, ms);
+      });
     },
     advance: (ms: number) => {
       now += ms;
@@ -88,6 +91,23 @@ describe('SimClock', () => {
     h.advance(600);
     expect(clock.monoMs()).toBe(300);
     expect(clock.trueMsAtMono(400)).toBe(1_400);
+  });
+
+  it('a sleep a suspension strikes ends on the monotonic clock, not at the true time first set', async () => {
+    const h = host();
+    const clock = new SimClock(h, {
+      wallOffsetMs: 0,
+      wallDriftPpm: 0,
+      monoDriftPpm: 0,
+      wallErrorMsMax: 0,
+    });
+    const slept = clock.sleep(100);
+    // Suspended for 500 ms as the sleep begins: its first wake-up, at true 100, finds the
+    // monotonic clock at 0, and it sleeps on until the clock reads 100 (true 600).
+    clock.suspend(500);
+    await slept;
+    expect(h.wakes).toEqual([100, 600]);
+    expect(clock.monoMs()).toBe(100);
   });
 
   it('resync puts the wall clock back on true time', () => {
