@@ -40,6 +40,7 @@ import {
   ACQUIRE_ROUNDS_MAX,
   ATTEMPTS_MAX,
   UNCERTAIN_ACQUIRES_MAX,
+  UNCERTAIN_TOKENS_MAX,
 } from './limits.js';
 import {
   withLease,
@@ -114,14 +115,11 @@ export class LeaseClient implements LeaseClientApi {
   readonly #cas: CasLoop;
   /**
    * Acquires with a write whose outcome is unknown, by request id: the owner key (a retry under
-   * the same id must present it), the lowest token such a write proposed (I-8), and the earliest
-   * monotonic send of such a write: if a later call under the same id finds the grant applied,
-   * the belief counts from that send, not from the later call's. Bounded.
+   * the same id must present it), the tokens such writes proposed that may have applied (I-8),
+   * and the earliest monotonic send of such a write: if a later call under the same id finds the
+   * grant applied, the belief counts from that send, not from the later call's. Bounded.
    */
-  readonly #uncertain = new Map<
-    string,
-    { readonly ownerKey: string; uncertainToken: number; sendMonoMs: number }
-  >();
+  readonly #uncertain = new Map<string, UncertainAcquire>();
   /** Events, the leases this client holds as its own calls left them, its keep-alives. */
   readonly #state: HolderState;
   readonly #defaults: ClientDefaults;
@@ -224,7 +222,7 @@ export class LeaseClient implements LeaseClientApi {
           requestId: request.requestId,
           ownerKey: request.ownerKey,
           ttlMs: request.ttlMs,
-          uncertainToken: this.#uncertain.get(request.requestId)?.uncertainToken ?? null,
+          uncertainToken: this.#uncertainToken(request.requestId, record),
           maxRenewals: request.maxRenewals ?? null,
           maxAgeMs: request.maxAgeMs ?? null,
         },
@@ -440,16 +438,53 @@ export class LeaseClient implements LeaseClientApi {
   #noteUncertain(requestId: string, ownerKey: string, token: number, sendMonoMs: number): void {
     const entry = this.#uncertain.get(requestId);
     if (entry !== undefined) {
-      entry.uncertainToken = Math.min(entry.uncertainToken, token);
       entry.sendMonoMs = Math.min(entry.sendMonoMs, sendMonoMs);
+      if (entry.tokens.includes(token)) return;
+      if (entry.tokens.length >= UNCERTAIN_TOKENS_MAX) {
+        // No room to tell them apart: the lowest stands for all of them from now on (safe, as a
+        // grant beyond the record's memory is still refused; only its token may be another's).
+        entry.exact = false;
+        entry.tokens = [Math.min(token, ...entry.tokens)];
+        return;
+      }
+      entry.tokens = [...entry.tokens, token].sort((a, b) => a - b);
       return;
     }
     if (this.#uncertain.size >= UNCERTAIN_ACQUIRES_MAX) {
       const oldest = this.#uncertain.keys().next();
       if (oldest.done !== true) this.#uncertain.delete(oldest.value);
     }
-    this.#uncertain.set(requestId, { ownerKey, uncertainToken: token, sendMonoMs });
+    this.#uncertain.set(requestId, { ownerKey, tokens: [token], exact: true, sendMonoMs });
   }
+
+  /**
+   * The token of the earliest write under `requestId` that may have applied, judged against
+   * `record` (just read): a proposed token the record has passed, at or above the oldest grant
+   * it remembers and not among its grants, was never applied, and never will be (the record
+   * moved on from the version it was proposed against). Dropping those, an answer that the grant
+   * ended names the write that may have made it, not an earlier one known to have failed.
+   */
+  #uncertainToken(requestId: string, record: LeaseRecord | null): number | null {
+    const entry = this.#uncertain.get(requestId);
+    if (entry === undefined) return null;
+    if (entry.exact && record !== null) {
+      const oldestKept = record.recentGrants[0]?.token ?? record.token + 1;
+      const ours = record.recentGrants.some((mark) => mark.requestId === requestId);
+      const neverApplied = (token: number) => !ours && token >= oldestKept && token <= record.token;
+      entry.tokens = entry.tokens.filter((token) => !neverApplied(token));
+    }
+    return entry.tokens[0] ?? null;
+  }
+}
+
+/** An acquire whose write's outcome is unknown (see `LeaseClient.#uncertain`). */
+interface UncertainAcquire {
+  readonly ownerKey: string;
+  /** Tokens proposed by writes that may have applied, lowest first (bounded). */
+  tokens: readonly number[];
+  /** False once more were proposed than are kept: the lowest then stands for all. */
+  exact: boolean;
+  sendMonoMs: number;
 }
 
 function noop(): void {}

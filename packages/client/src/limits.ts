@@ -13,6 +13,8 @@ export const ACQUIRE_ROUNDS_MAX = 10_000;
 export const KNOWN_RECORDS_MAX = 1_000;
 /** Acquires with an unknown outcome whose owner key and proposed token a client remembers (I-8). */
 export const UNCERTAIN_ACQUIRES_MAX = 1_000;
+/** Proposed tokens of one such acquire it tells apart (beyond them, the lowest stands for all). */
+export const UNCERTAIN_TOKENS_MAX = 16;
 
 /**
  * A keep-alive gives its lease up this long before the belief end (monotonic ms), so its signal is

@@ -303,6 +303,43 @@ describe('LeaseClient', () => {
     expect(again).toMatchObject({ kind: 'expired', token: 1, reason: 'superseded' });
   });
 
+  it('I-8: a retry whose grant was forgotten names the write that may have made it, not an earlier one that failed', async () => {
+    const clock = new ManualClock();
+    const store = new FaultyStore();
+    const a = client(store, clock, 'a');
+    const b = client(store.inner, clock, 'b');
+    // a's last sight of the record is token 1, freed; b takes and frees token 2 after it.
+    const first = await a.acquire('job', { ttlMs: 100 });
+    if (first.kind !== 'granted') throw new Error(first.kind);
+    await a.release(first.lease);
+    const taken = await b.acquire('job', { ttlMs: 100 });
+    if (taken.kind !== 'granted') throw new Error(taken.kind);
+    await b.release(taken.lease);
+    // a's write of token 2 (against the version it last saw) conflicts, its reply lost; the
+    // re-read shows token 2 went to b, so a proposes token 3, which applies, its reply lost too.
+    store.faults.push(
+      'replyLost',
+      'replyLost',
+      ...Array.from({ length: ATTEMPTS_MAX }, () => 'readFails' as const),
+    );
+    const pending = a.acquire('job', { requestId: 'mine', ttlMs: 100 });
+    await runFor(clock, 20_000, 50);
+    expect(await pending).toMatchObject({ kind: 'unavailable' });
+    store.faults.length = 0;
+    expect(await store.inner.read('job')).toMatchObject({
+      kind: 'ok',
+      record: { token: 3, requestId: 'mine' },
+    });
+    for (let i = 0; i < RECORD_GRANT_IDS_MAX + 1; i++) {
+      const other = client(store.inner, clock, `n${i}`);
+      const got = await other.acquire('job', { ttlMs: 100 });
+      if (got.kind !== 'granted') throw new Error(got.kind);
+      await other.release(got.lease);
+    }
+    const again = await a.acquire('job', { requestId: 'mine', ttlMs: 100 });
+    expect(again).toMatchObject({ kind: 'expired', token: 3, reason: 'superseded' });
+  });
+
   it('cleanup expires a lease past its claimable point and leaves a live one alone', async () => {
     const clock = new ManualClock(1_000_000, 0);
     const store = new MemoryStore();
