@@ -59,6 +59,11 @@ export const SUSPEND_MS_MAX = 3_000;
  * suspension that struck during it).
  */
 export const SLEEP_WAKEUPS_MAX = 1_000;
+/**
+ * Free space a memory-backed directory must have before the simulator's SQLite files go there
+ * (bytes): far more than the files of the runs one process has open at once.
+ */
+export const SCRATCH_BYTES_MIN = 256 * 1024 * 1024;
 
 /** Fault rates are ratios over this denominator: integers and ratios, never floats. */
 export const RATE_DENOMINATOR = 1_000;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HistoryEvent, LeaseRecord } from '@leasehold/core';
@@ -16,6 +16,7 @@ import {
   STORE_HISTORY_EVENTS_MAX,
   STORE_UNSYNCED_COMMITS_MAX,
 } from './limits.js';
+import { SCRATCH_BYTES_MIN } from './limits.js';
 import { EPOCH_MS } from './scheduler.js';
 
 /** What a store keeps of each resource's history, as the end-of-run audit holds it to. */
@@ -89,14 +90,37 @@ export function memorySimulatedStore(
   };
 }
 
+/** Linux's memory-backed file system, where the system has one. */
+const MEMORY_DIR = '/dev/shm';
+let scratch: string | null = null;
+
 /**
- * `SqliteStore` over a file of its own in the system's temporary directory, removed after the
+ * Where a run's SQLite file goes: memory-backed storage where the system offers it (nothing of
+ * the file outlives the run, and every commit written to a disk made a SQLite seed cost several
+ * times a memory-store seed), else the system's temporary directory.
+ */
+function scratchDir(): string {
+  if (scratch !== null) return scratch;
+  try {
+    if (!statSync(MEMORY_DIR).isDirectory()) throw new Error('not a directory');
+    accessSync(MEMORY_DIR, constants.W_OK);
+    const space = statfsSync(MEMORY_DIR);
+    if (space.bavail * space.bsize < SCRATCH_BYTES_MIN) throw new Error('too small');
+    scratch = MEMORY_DIR;
+  } catch {
+    scratch = tmpdir();
+  }
+  return scratch;
+}
+
+/**
+ * `SqliteStore` over a file of its own in a scratch directory (`scratchDir`), removed after the
  * run: its real transaction code (key encoding, record codec, ceilings, history rows) answers
  * every request. Commits are not synced (nothing here loses power), the boot id is fixed and its
  * clock is the run's start, so the same run writes the same file.
  */
 export function sqliteSimulatedStore(): SimulatedStore {
-  const dir = mkdtempSync(join(tmpdir(), 'leasehold-sim-'));
+  const dir = mkdtempSync(join(scratchDir(), 'leasehold-sim-'));
   const opened = openSqliteStore(join(dir, 'leases.db'), {
     synchronous: 'normal',
     bootId: 'leasehold-sim',
