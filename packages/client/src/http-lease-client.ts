@@ -66,6 +66,9 @@ import {
   type WithLeaseResult,
 } from './with-lease.js';
 
+/** Parts per million (the unit of clock drift). */
+const PPM = 1_000_000;
+
 export interface HttpLeaseClientOptions {
   /** The lease service, e.g. `http://127.0.0.1:8105` (or give `urls`, or a `transport`). */
   readonly url?: string;
@@ -243,6 +246,19 @@ export class HttpLeaseClient implements LeaseClientApi {
       reason: `gave up after ${ACQUIRE_ROUNDS_MAX} rounds`,
       attempts: ACQUIRE_ROUNDS_MAX,
     };
+  }
+
+  /**
+   * How much longer than `waitMs` a service may hold a waiting request, in this client's time:
+   * the service waits on its own clock, which may run slower than true time by the drift bound,
+   * as this client's may run faster. A request timed out just before the service's answer would
+   * be sent again, and the belief of a grant counts from the first send: against a slow clock,
+   * every round of a blocking acquire timing out first left grants that arrived already past
+   * their belief, each blocking the next attempt until it expired.
+   */
+  #waitDriftMs(waitMs: number): number {
+    const driftPpm = this.config.clockDriftPpmMax;
+    return Math.ceil((2 * waitMs * driftPpm) / (PPM - driftPpm));
   }
 
   #acquireOutcome(
@@ -545,7 +561,11 @@ export class HttpLeaseClient implements LeaseClientApi {
       // later, so the belief counts from no later than the send of the attempt that applied.
       const sendMonoMs = this.#clock.monoMs();
       const payload = typeof body === 'function' ? body() : body;
-      const answer = await this.#api.call(route, { body: payload }, this.#requestMsMax + waitMs);
+      const answer = await this.#api.call(
+        route,
+        { body: payload },
+        this.#requestMsMax + waitMs + this.#waitDriftMs(waitMs),
+      );
       if (answer.kind === 'reply' && answer.status !== 503 && answer.status !== 429) {
         const reply = answer as Extract<Answer<R>, { kind: 'reply' }>;
         return {
