@@ -21,6 +21,37 @@ function client(store: MemoryStore | FaultyStore, clock: ManualClock, holder: st
   return new LeaseClient({ store, clock, holder, config, ids: counterIds(holder) });
 }
 
+/**
+ * `a` acquires 'job' under request id 'mine': the replies of its first `lostReplies` writes are
+ * lost (each applied or not, as the store decides) and every read after them fails, so the call
+ * ends unavailable, its outcome unknown.
+ */
+async function acquireUnanswered(
+  a: LeaseClient,
+  store: FaultyStore,
+  clock: ManualClock,
+  lostReplies: number,
+) {
+  store.faults.push(
+    ...Array.from({ length: lostReplies }, () => 'replyLost' as const),
+    ...Array.from({ length: ATTEMPTS_MAX }, () => 'readFails' as const),
+  );
+  const pending = a.acquire('job', { requestId: 'mine', ttlMs: 100 });
+  await runFor(clock, 20_000, 50);
+  expect(await pending).toMatchObject({ kind: 'unavailable' });
+  store.faults.length = 0;
+}
+
+/** Others take 'job' and give it back until its record keeps no mark of any earlier grant. */
+async function grantToOthersUntilForgotten(store: MemoryStore, clock: ManualClock) {
+  for (let i = 0; i < RECORD_GRANT_IDS_MAX + 1; i++) {
+    const other = client(store, clock, `n${i}`);
+    const got = await other.acquire('job', { ttlMs: 100 });
+    if (got.kind !== 'granted') throw new Error(got.kind);
+    await other.release(got.lease);
+  }
+}
+
 /** Lets pending promise chains run, then advances the clock, repeatedly (no real time passes). */
 async function runFor(clock: ManualClock, ms: number, stepMs = 10) {
   for (let t = 0; t < ms; t += stepMs) {
@@ -284,21 +315,8 @@ describe('LeaseClient', () => {
     const clock = new ManualClock();
     const store = new FaultyStore();
     const a = client(store, clock, 'a');
-    store.faults.push(
-      'replyLost',
-      ...Array.from({ length: ATTEMPTS_MAX }, () => 'readFails' as const),
-    );
-    const pending = a.acquire('job', { requestId: 'mine', ttlMs: 100 });
-    await runFor(clock, 20_000, 50);
-    expect(await pending).toMatchObject({ kind: 'unavailable' });
-    store.faults.length = 0;
-    // Others take the resource again and again until the record forgets the first grant.
-    for (let i = 0; i < RECORD_GRANT_IDS_MAX + 1; i++) {
-      const other = client(store.inner, clock, `n${i}`);
-      const got = await other.acquire('job', { ttlMs: 100 });
-      if (got.kind !== 'granted') throw new Error(got.kind);
-      await other.release(got.lease);
-    }
+    await acquireUnanswered(a, store, clock, 1);
+    await grantToOthersUntilForgotten(store.inner, clock);
     const again = await a.acquire('job', { requestId: 'mine', ttlMs: 100 });
     expect(again).toMatchObject({ kind: 'expired', token: 1, reason: 'superseded' });
   });
@@ -317,25 +335,12 @@ describe('LeaseClient', () => {
     await b.release(taken.lease);
     // a's write of token 2 (against the version it last saw) conflicts, its reply lost; the
     // re-read shows token 2 went to b, so a proposes token 3, which applies, its reply lost too.
-    store.faults.push(
-      'replyLost',
-      'replyLost',
-      ...Array.from({ length: ATTEMPTS_MAX }, () => 'readFails' as const),
-    );
-    const pending = a.acquire('job', { requestId: 'mine', ttlMs: 100 });
-    await runFor(clock, 20_000, 50);
-    expect(await pending).toMatchObject({ kind: 'unavailable' });
-    store.faults.length = 0;
+    await acquireUnanswered(a, store, clock, 2);
     expect(await store.inner.read('job')).toMatchObject({
       kind: 'ok',
       record: { token: 3, requestId: 'mine' },
     });
-    for (let i = 0; i < RECORD_GRANT_IDS_MAX + 1; i++) {
-      const other = client(store.inner, clock, `n${i}`);
-      const got = await other.acquire('job', { ttlMs: 100 });
-      if (got.kind !== 'granted') throw new Error(got.kind);
-      await other.release(got.lease);
-    }
+    await grantToOthersUntilForgotten(store.inner, clock);
     const again = await a.acquire('job', { requestId: 'mine', ttlMs: 100 });
     expect(again).toMatchObject({ kind: 'expired', token: 3, reason: 'superseded' });
   });

@@ -1,29 +1,18 @@
 import type { ApiRequest, Transport } from '@leasehold/api';
 import { HttpLeaseClient, ManualClock } from '@leasehold/client';
 import { resolveConfig } from '@leasehold/core';
-import { handleRequest, LeaseService, type RandomBytes } from '@leasehold/server';
-import { MemoryStore } from '@leasehold/store';
+import { handleRequest } from '@leasehold/server';
 import { describe, expect, it } from 'vitest';
+import { openTestService } from './test-service';
 
 // A blocking acquire over HTTP: how long the client waits for each round's answer. The service
 // waits on its own clock; the client must not give up on a round before a service whose clock
 // runs slow (within the drift bound) answers it.
 
-function counterRandom(): RandomBytes {
-  let n = 0;
-  return (count) => Uint8Array.from({ length: count }, (_, i) => (n++ + i) % 256);
-}
-
 describe('HttpLeaseClient, a blocking acquire', () => {
   it('waits for each round past wait_ms by what clocks within the drift bound may add', async () => {
     const clock = new ManualClock(1_767_225_600_000, 0);
-    const opened = await LeaseService.open({
-      store: new MemoryStore(),
-      clock,
-      random: counterRandom(),
-    });
-    if (opened.kind !== 'ok') throw new Error(opened.reason);
-    const service = opened.service;
+    const service = await openTestService(clock);
     const rounds: { waitMs: number; timeoutMs: number }[] = [];
     // Each waiting request is answered as the service answers it at the end of its wait: the
     // clock moves on by the wait, and the request is decided then.

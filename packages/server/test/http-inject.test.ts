@@ -6,20 +6,15 @@ import {
   serviceMetrics,
   type App,
   type HttpAppOptions,
-  type RandomBytes,
 } from '@leasehold/server';
 import { MemoryStore } from '@leasehold/store';
 import { afterEach, describe, expect, it } from 'vitest';
+import { counterRandom } from './test-service';
 
 // The fastify shell in this process (fastify's own `inject`, no socket), over the service on a
 // test clock: what the shell adds around the request path (fastify's errors as JSON, API keys,
 // the rate limit, probes, metrics, the OpenAPI document). http-service.test.ts and
 // http-robustness.test.ts run the same shell as a real `leasehold serve` process.
-
-function counterRandom(): RandomBytes {
-  let n = 0;
-  return (count) => Uint8Array.from({ length: count }, (_, i) => (n++ + i) % 256);
-}
 
 const opened: App[] = [];
 afterEach(async () => {

@@ -1,17 +1,13 @@
 import { ManualClock } from '@leasehold/client';
-import { LeaseService, type RandomBytes } from '@leasehold/server';
+import { LeaseService } from '@leasehold/server';
 import { MemoryStore, type LeaseStore } from '@leasehold/store';
 import { describe, expect, it } from 'vitest';
+import { counterRandom } from './test-service';
 
 // The service core without HTTP: injected clock and randomness, any store. The simulator will run
 // it this way; here a test clock moves time, never a real sleep.
 
 /** Deterministic "randomness": a counter, so owner keys and request ids are reproducible. */
-function counterRandom(): RandomBytes {
-  let n = 0;
-  return (count) => Uint8Array.from({ length: count }, (_, i) => (n++ + i) % 256);
-}
-
 async function open(clock = new ManualClock(1_000_000, 0), store = new MemoryStore()) {
   const opened = await LeaseService.open({ store, clock, random: counterRandom() });
   if (opened.kind !== 'ok') throw new Error(opened.reason);

@@ -1,22 +1,17 @@
 import { LeaseApi, type ApiRequest, type Transport } from '@leasehold/api';
 import { ManualClock } from '@leasehold/client';
 import { DEFAULT_CONFIG, formatDuration } from '@leasehold/core';
-import { handleRequest, LeaseService, type RandomBytes } from '@leasehold/server';
+import { handleRequest } from '@leasehold/server';
 import { leaseholdMcpServer, MemoryKeptLeases } from '@leasehold/server/mcp';
-import { MemoryStore } from '@leasehold/store';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { describe, expect, it } from 'vitest';
+import { openTestService } from './test-service';
 
 // The MCP tools in this process, through the MCP SDK's own client over its in-memory transport,
 // against the service's request path over a test clock: what a model reads (each tool's text and
 // structured answer) for every tool, with no process and no real time. mcp.test.ts runs the same
 // tools as the real `leasehold mcp` and `leasehold serve` processes.
-
-function counterRandom(): RandomBytes {
-  let n = 0;
-  return (count) => Uint8Array.from({ length: count }, (_, i) => (n++ + i) % 256);
-}
 
 interface Tools {
   call(name: string, args?: Record<string, unknown>): Promise<ToolResult>;
@@ -33,13 +28,7 @@ interface ToolResult {
 
 async function world() {
   const clock = new ManualClock(1_767_225_600_000, 0);
-  const opened = await LeaseService.open({
-    store: new MemoryStore(),
-    clock,
-    random: counterRandom(),
-  });
-  if (opened.kind !== 'ok') throw new Error(opened.reason);
-  const service = opened.service;
+  const service = await openTestService(clock);
   const transport: Transport = {
     async send(request: ApiRequest) {
       const sent = JSON.parse(JSON.stringify(request)) as ApiRequest;

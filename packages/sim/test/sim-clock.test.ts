@@ -20,6 +20,11 @@ function host(start = 0) {
   };
 }
 
+/** A clock with no error at all: wall and monotonic time are true time. */
+function exactClock(h: ReturnType<typeof host>): SimClock {
+  return new SimClock(h, { wallOffsetMs: 0, wallDriftPpm: 0, monoDriftPpm: 0, wallErrorMsMax: 0 });
+}
+
 describe('SimClock', () => {
   it('keeps the wall error within its bound under drift and jumps, in both directions', () => {
     const h = host();
@@ -78,12 +83,7 @@ describe('SimClock', () => {
 
   it('stops the monotonic clock while suspended', () => {
     const h = host();
-    const clock = new SimClock(h, {
-      wallOffsetMs: 0,
-      wallDriftPpm: 0,
-      monoDriftPpm: 0,
-      wallErrorMsMax: 0,
-    });
+    const clock = exactClock(h);
     h.advance(100);
     clock.suspend(1_000);
     h.advance(600);
@@ -95,12 +95,7 @@ describe('SimClock', () => {
 
   it('a sleep a suspension strikes ends on the monotonic clock, not at the true time first set', async () => {
     const h = host();
-    const clock = new SimClock(h, {
-      wallOffsetMs: 0,
-      wallDriftPpm: 0,
-      monoDriftPpm: 0,
-      wallErrorMsMax: 0,
-    });
+    const clock = exactClock(h);
     const slept = clock.sleep(100);
     // Suspended for 500 ms as the sleep begins: its first wake-up, at true 100, finds the
     // monotonic clock at 0, and it sleeps on until the clock reads 100 (true 600).
