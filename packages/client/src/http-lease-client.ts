@@ -94,7 +94,10 @@ export interface HttpLeaseClientOptions {
   /** Request ids (a retry of one acquire reuses its id: I-8). */
   readonly ids?: IdSource;
   readonly fetch?: typeof fetch;
-  /** Longest one request may take before it counts as failed (its outcome unknown). */
+  /**
+   * Longest one request may take before it counts as failed (its outcome unknown); a blocking
+   * acquire's request may take its wait on top, and what clock drift within the bound may add.
+   */
   readonly requestMsMax?: number;
   /** A signal aborted after `ms` (default: the system's, the client's one use of real timers). */
   readonly timeoutSignal?: (ms: number) => AbortSignal;
