@@ -12,11 +12,11 @@ import {
 } from '@leasehold/store';
 import { openSqliteStore } from '@leasehold/store-sqlite';
 import {
+  SCRATCH_BYTES_MIN,
   STORE_CEILING_STEP,
   STORE_HISTORY_EVENTS_MAX,
   STORE_UNSYNCED_COMMITS_MAX,
 } from './limits.js';
-import { SCRATCH_BYTES_MIN } from './limits.js';
 import { EPOCH_MS } from './scheduler.js';
 
 /** What a store keeps of each resource's history, as the end-of-run audit holds it to. */
