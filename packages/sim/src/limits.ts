@@ -105,6 +105,8 @@ export const PROBE_ROUND_TRIPS_MAX = 4;
 
 /** Times a liveness probe asks again after an `unavailable` answer, within its wait. */
 export const PROBE_RETRIES_MAX = 100;
+/** The longest back-off before an acquire's later retry under its request id, in longest TTLs. */
+export const RETRY_LATER_TTLS_MAX = 4;
 
 /**
  * Runs one shrink may try, whatever it finds (each is a full, deterministic run): the search for

@@ -15,7 +15,7 @@ import { changeConfigTurn } from './admin-config.js';
 import { agentTurn } from './agent-turn.js';
 import { drawBadInput, type BadInput } from './bad-input.js';
 import type { LeaseClientLike } from './implementation.js';
-import { ACQUIRE_ALL_NAMES_MAX, PROBE_RETRIES_MAX } from './limits.js';
+import { ACQUIRE_ALL_NAMES_MAX, PROBE_RETRIES_MAX, RETRY_LATER_TTLS_MAX } from './limits.js';
 import type { HeldLease, SimNode } from './node-process.js';
 import type { Prng } from './prng.js';
 import type { World } from './world.js';
@@ -24,6 +24,8 @@ import type { World } from './world.js';
 const EXPLICIT_ID_PCT = 50;
 /** Percent chance that a node retries an acquire or release that ended `unavailable`. */
 const RETRY_UNAVAILABLE_PCT = 70;
+/** Percent chance that such a retry of an acquire comes after a back-off rather than at once. */
+const RETRY_LATER_PCT = 30;
 /** Percent chance that a renew asks for another TTL than the lease had. */
 const RENEW_NEW_TTL_PCT = 20;
 /** Percent chance that an acquire gives its lease limits of its own (renewals, a maximum age). */
@@ -114,9 +116,17 @@ async function acquireAndHold(world: World, node: SimNode, client: LeaseClientLi
   let got = await client.acquire(resource, options);
   let retried = false;
   if (got.kind === 'unavailable' && requestId !== null && prng.int(100) < RETRY_UNAVAILABLE_PCT) {
-    // The outcome is unknown: the same intended acquire again, under the same request id.
+    // The outcome is unknown: the same intended acquire again, under the same request id, at
+    // once or, now and then, after a back-off of a few TTLs (a job queue retrying its claim
+    // under the same key): by then others may have been granted the lease so often that its
+    // record keeps no mark of this request's grant, if there was one.
     world.endOp(node, op, got, null, false);
     retried = true;
+    if (prng.int(100) < RETRY_LATER_PCT) {
+      const maxTtlMs = Math.max(...settings.ttlMs);
+      await node.clock.sleep(prng.between(maxTtlMs, RETRY_LATER_TTLS_MAX * maxTtlMs));
+      world.mark('acquireRetriedLater');
+    }
     world.acquireWaits(node, op, 0);
     got = await client.acquire(resource, { ...options, waitMs: 0 });
   }
