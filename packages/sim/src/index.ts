@@ -49,6 +49,7 @@ export type { Scenario } from './scenario.js';
 export { EPOCH_MS } from './scheduler.js';
 export { parseSeed, sweepSeed } from './seed.js';
 export type { SeedResult } from './seed.js';
+export { drawsSmallWorld, sweepSeeds } from './sweep-order.js';
 export {
   drawSettings,
   FIXED_SETTINGS,

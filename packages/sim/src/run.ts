@@ -20,7 +20,6 @@ import {
   RESOURCES_MAX,
   SMALL_STEPS_MAX,
   SMALL_STEPS_MIN,
-  SMALL_WORLD_PCT,
   SAFETY_PHASE_MS_MAX,
   STEPS_DEFAULT,
   SUSPEND_MS_MAX,
@@ -28,6 +27,7 @@ import {
 import { Prng, type Draws } from './prng.js';
 import { drawResourceNames } from './resource-names.js';
 import type { Scenario } from './scenario.js';
+import { smallWorldDrawn } from './sweep-order.js';
 import {
   configOfferOf,
   drawSettings,
@@ -190,7 +190,7 @@ export function drawShapeFrom(
 ): { nodes: number; resources: number; steps: number } {
   const [nodesLow, nodesHigh] = scenario.nodes;
   const [resourcesLow, resourcesHigh] = scenario.resources;
-  if (scenario.smallWorlds && prng.chance(SMALL_WORLD_PCT, 100)) {
+  if (smallWorldDrawn(scenario, prng)) {
     return {
       nodes: prng.between(nodesLow, Math.min(nodesHigh, nodesLow + 1)),
       resources: resourcesLow,

@@ -5,7 +5,7 @@ import { DETERMINISM_SAMPLE_PERCENT } from './limits.js';
 import { definedOverrides, runSeed, type RunOverrides, type RunResult } from './run.js';
 import { conformanceName } from './report.js';
 import type { Scenario } from './scenario.js';
-import { sweepSeed } from './seed.js';
+import { sweepSeeds } from './sweep-order.js';
 
 export interface SweepTask {
   /** Position in the whole (unsharded) sweep: decides the shard. */
@@ -27,16 +27,19 @@ export interface SweepPlan {
 }
 
 /**
- * Every (scenario, seed) of a sweep in a fixed order, restricted to one shard. The determinism
+ * Every (scenario, seed) of a sweep in a fixed order (each scenario's seeds as `sweepSeeds` orders
+ * them: small worlds first), restricted to one shard. The determinism
  * sample is taken within the shard's own tasks, so every shard checks some of its runs.
  */
 export function planSweep(plan: SweepPlan): SweepTask[] {
   const tasks: SweepTask[] = [];
   let index = 0;
   for (const scenario of plan.scenarios) {
-    const count = plan.pinnedSeed === undefined ? plan.seeds : 1;
-    for (let i = 0; i < count; i++) {
-      const seed = plan.pinnedSeed ?? sweepSeed(plan.seedBase, i);
+    const seeds =
+      plan.pinnedSeed === undefined
+        ? sweepSeeds(scenario, plan.seedBase, plan.seeds)
+        : [plan.pinnedSeed];
+    for (const seed of seeds) {
       const shard = plan.shard;
       if (shard === undefined || index % shard.count === shard.index - 1) {
         tasks.push({ index, scenario, seed, determinism: inDeterminismSample(tasks.length) });

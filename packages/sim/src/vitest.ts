@@ -2,12 +2,16 @@ import { describe, it } from 'vitest';
 import { dstSuiteSeed } from './dst-suite-seed.js';
 import type { Implementation } from './implementation.js';
 import { findScenario, type Scenario } from './scenario.js';
-import { parseSeed, sweepSeed } from './seed.js';
+import { parseSeed } from './seed.js';
+import { sweepSeeds } from './sweep-order.js';
 
 export interface DstSuiteOptions {
   /** A scenario id (`leasehold dst scenarios`) or a Scenario. */
   readonly scenario: string | Scenario;
-  /** Seeds to run, consecutive from `seedBase` (default 1). DST_SEED pins exactly one. */
+  /**
+   * Seeds to run, consecutive from `seedBase` (default 1), small worlds first (`sweepSeeds`).
+   * DST_SEED pins exactly one.
+   */
   readonly seeds?: number;
   readonly seedBase?: string;
   readonly steps?: number;
@@ -51,7 +55,7 @@ export function describeDst(
     typeof options.scenario === 'string' ? findScenario(options.scenario) : options.scenario;
   if (scenario === undefined)
     throw new Error(`describeDst: unknown scenario ${JSON.stringify(options.scenario)}`);
-  const seeds = seedsFor(options);
+  const seeds = seedsFor(scenario, options);
   describe(title, () => {
     for (const seed of seeds) {
       it(`${scenario.id} seed ${seed}`, { timeout: options.timeoutMs ?? 60_000 }, async () => {
@@ -62,7 +66,7 @@ export function describeDst(
   });
 }
 
-function seedsFor(options: DstSuiteOptions): string[] {
+function seedsFor(scenario: Scenario, options: DstSuiteOptions): string[] {
   const pinned = process.env.DST_SEED;
   if (pinned !== undefined && pinned !== '') {
     const parsed = parseSeed(pinned);
@@ -71,5 +75,5 @@ function seedsFor(options: DstSuiteOptions): string[] {
   }
   const base = parseSeed(options.seedBase ?? '1');
   if (base.kind !== 'ok') throw new Error(`describeDst seedBase: ${base.reason}`);
-  return Array.from({ length: options.seeds ?? 10 }, (_, i) => sweepSeed(base.seed, i));
+  return sweepSeeds(scenario, base.seed, options.seeds ?? 10);
 }

@@ -1,11 +1,13 @@
 import { LeaseClient, randomIds } from '@leasehold/client';
 import {
+  drawsSmallWorld,
   findScenario,
   parseSeed,
   runSeed,
   runTask,
   SCENARIOS,
   sweepSeed,
+  sweepSeeds,
   type Implementation,
 } from '@leasehold/sim';
 import { describe, expect, it } from 'vitest';
@@ -81,5 +83,24 @@ describe('seeds', () => {
   it('sweep seeds are consecutive from the base and wrap at 64 bits', () => {
     expect(sweepSeed('10', 3)).toBe('13');
     expect(sweepSeed('18446744073709551615', 1)).toBe('0');
+  });
+
+  it('a sweep runs the same consecutive seeds, those that draw a small world first', async () => {
+    const swarm = findScenario('swarm')!;
+    const seeds = sweepSeeds(swarm, '1', 40);
+    const consecutive = Array.from({ length: 40 }, (_, i) => sweepSeed('1', i));
+    expect([...seeds].sort((a, b) => Number(a) - Number(b))).toEqual(consecutive);
+    const small = consecutive.filter((seed) => drawsSmallWorld(swarm, seed));
+    expect(small.length).toBeGreaterThan(5);
+    expect(small.length).toBeLessThan(35);
+    expect(seeds.slice(0, small.length)).toEqual(small);
+    expect(seeds.slice(small.length)).toEqual(consecutive.filter((seed) => !small.includes(seed)));
+    // The order is only the order: a small world's run is what its seed draws, and it is small.
+    const run = await runSeed({ scenario: swarm, seed: seeds[0]! });
+    expect(run.nodes).toBeLessThanOrEqual(3);
+    expect(run.resources).toBe(1);
+    // A scenario without small worlds keeps seed order.
+    const powerLoss = findScenario('power-loss')!;
+    expect(sweepSeeds(powerLoss, '1', 40)).toEqual(consecutive);
   });
 });

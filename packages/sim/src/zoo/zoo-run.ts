@@ -3,6 +3,7 @@ import { leaseholdImplementation } from '../implementation.js';
 import { runSeed, type RunResult } from '../run.js';
 import { findScenario } from '../scenario.js';
 import { sweepSeed } from '../seed.js';
+import { sweepSeeds } from '../sweep-order.js';
 import { shrinkRun, type ShrinkResult } from '../shrink.js';
 import type { ZooVariant } from './zoo.js';
 
@@ -147,12 +148,9 @@ export async function firstFailure(
   const scenario = findScenario(variant.scenario);
   if (scenario === undefined)
     throw new Error(`zoo ${variant.id}: unknown scenario ${variant.scenario}`);
-  for (let i = 0; i < budget; i++) {
-    const run = await runSeed({
-      scenario,
-      seed: sweepSeed(zooBase(k), i),
-      implementation: variant.implementation,
-    });
+  const seeds = sweepSeeds(scenario, zooBase(k), budget);
+  for (const [i, seed] of seeds.entries()) {
+    const run = await runSeed({ scenario, seed, implementation: variant.implementation });
     if (run.status !== 'passed') return { found: run, seeds: i + 1 };
   }
   return { found: null, seeds: budget + 1 };
@@ -165,8 +163,7 @@ async function runCorrect(options: ZooOptions): Promise<ZooReport['correct']> {
   for (const id of scenarios) {
     const scenario = findScenario(id)!;
     for (let k = 0; k < options.bases; k++) {
-      for (let i = 0; i < options.budget; i++) {
-        const seed = sweepSeed(zooBase(k), i);
+      for (const seed of sweepSeeds(scenario, zooBase(k), options.budget)) {
         const run = await runSeed({ scenario, seed, implementation: leaseholdImplementation });
         runs += 1;
         if (run.status !== 'passed')
