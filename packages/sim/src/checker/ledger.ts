@@ -83,7 +83,26 @@ export interface ReadSeen {
 
 /** Two records are the same store state (records are frozen values; compared field by field). */
 export function sameRecord(a: LeaseRecord | null, b: LeaseRecord | null): boolean {
+  return sameValue(a, b);
+}
+
+/**
+ * Plain data (what a record is made of: objects, arrays, strings, numbers, booleans, null) equal
+ * field by field, whatever the order of the fields. A field set to `undefined` counts as absent,
+ * as it does in the record's JSON.
+ */
+function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (a === null || b === null) return false;
-  return JSON.stringify(a) === JSON.stringify(b);
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let fields = 0;
+  for (const key in x) {
+    if (x[key] === undefined) continue;
+    if (!sameValue(x[key], y[key])) return false;
+    fields += 1;
+  }
+  for (const key in y) if (y[key] !== undefined) fields -= 1;
+  return fields === 0;
 }
