@@ -4,12 +4,16 @@
  * (target <= 10 s); side by side, the same zoo under an idiomatic fast-check fc.scheduler property
  * over the same client, store and checker (scripts/zoo-fast-check.ts), with the same budget, and
  * per variant the time to the first failure of each, as a ratio (leasehold / fast-check, medians
- * over the bases; target at most 1.0 on every variant fast-check detects). Times to the first
- * failure are taken warm on both sides, as a sweep or a property spends nearly all its runs: after
- * the zoo run (which warms leasehold) and one untimed fast-check pass over every variant, each
- * base is timed for leasehold and then for fast-check, alternating, in one process.
+ * over the bases; target at most 1.0 on every variant fast-check detects).
  *
- *   npm run bench:zoo [-- --budget N] [--bases K]
+ * Times to the first failure are taken warm on both sides, as a sweep or a property spends nearly
+ * all of its runs: both JIT-compile their code as it runs, and the simulator, the larger of the
+ * two, takes longer to (one seed of 292 events: about 15 ms the first time, 1.1 to 1.3 ms after 30
+ * runs). So each variant is first run `--warm` rounds untimed, a round being every base of it on
+ * each side; then `--reps` rounds are timed, each timing every base on leasehold's side and then
+ * every base on fast-check's, in one process. A base's time is its median over the rounds.
+ *
+ *   npm run bench:zoo [-- --budget N] [--bases K] [--warm W] [--reps R]
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -17,17 +21,20 @@ import { firstFailure, median, runZoo, ZOO } from '@leasehold/sim/zoo';
 import { fastCheckDetects } from './zoo-fast-check';
 import { scriptFlags } from './bench-args';
 
-const { budget: BUDGET, bases: BASES } = scriptFlags(
-  'bench:zoo',
-  'the bug zoo measured side by side with fast-check',
-  {
-    budget: { int: 50, help: 'seeds per base sweep before a variant counts as missed' },
-    bases: { int: 5, help: 'base sweeps per variant' },
-  },
-);
+const {
+  budget: BUDGET,
+  bases: BASES,
+  warm: WARM,
+  reps: REPS,
+} = scriptFlags('bench:zoo', 'the bug zoo measured side by side with fast-check', {
+  budget: { int: 50, help: 'seeds per base sweep before a variant counts as missed' },
+  bases: { int: 5, help: 'base sweeps per variant' },
+  warm: { int: 20, help: 'untimed rounds per variant before the timed ones (JIT warm-up)' },
+  reps: { int: 5, help: 'timed rounds per variant; a base takes the median of its times' },
+});
 
 console.log(
-  `bench:zoo on ${os.availableParallelism()} cores, Node ${process.version}: budget ${BUDGET} seeds (runs) per base, ${BASES} bases`,
+  `bench:zoo on ${os.availableParallelism()} cores, Node ${process.version}: budget ${BUDGET} seeds (runs) per base, ${BASES} bases, ${WARM} warm-up and ${REPS} timed rounds per variant`,
 );
 const report = await runZoo({
   variants: ZOO,
@@ -37,9 +44,6 @@ const report = await runZoo({
   onProgress: (l) => console.log(`  ${l}`),
 });
 
-// Warm-up for fast-check: one untimed pass over every variant, seeds apart from the timed ones.
-for (const variant of ZOO) await fastCheckDetects(variant.implementation, BUDGET, 999_999_999);
-
 const rows: string[] = [];
 let oursDetected = 0;
 let theirsDetected = 0;
@@ -47,26 +51,35 @@ const ratios: number[] = [];
 const slower: string[] = [];
 for (const v of report.variants) {
   const variant = ZOO.find((z) => z.id === v.id)!;
-  const theirs: { detected: boolean; runs: number; ms: number; message: string | null }[] = [];
-  const ours: number[] = [];
-  for (let k = 0; k < BASES; k++) {
-    const oursStarted = performance.now();
-    await firstFailure(variant, k, BUDGET);
-    ours.push(performance.now() - oursStarted);
-    const started = performance.now();
-    const result = await fastCheckDetects(variant.implementation, BUDGET, 1 + k * 1_000_000);
-    theirs.push({
-      detected: result.detected,
-      runs: result.runsToDetect ?? BUDGET + 1,
-      ms: performance.now() - started,
-      message: result.message,
-    });
+  const theirs: { detected: boolean; runs: number; message: string | null }[] = [];
+  const ourTimes: number[][] = Array.from({ length: BASES }, () => []);
+  const theirTimes: number[][] = Array.from({ length: BASES }, () => []);
+  for (let round = -WARM; round < REPS; round++) {
+    for (let k = 0; k < BASES; k++) {
+      const started = performance.now();
+      await firstFailure(variant, k, BUDGET);
+      if (round >= 0) ourTimes[k]!.push(performance.now() - started);
+    }
+    for (let k = 0; k < BASES; k++) {
+      const started = performance.now();
+      const result = await fastCheckDetects(variant.implementation, BUDGET, 1 + k * 1_000_000);
+      if (round >= 0) theirTimes[k]!.push(performance.now() - started);
+      if (round === 0)
+        theirs.push({
+          detected: result.detected,
+          runs: result.runsToDetect ?? BUDGET + 1,
+          message: result.message,
+        });
+    }
   }
   const theirDetected = theirs.filter((t) => t.detected).length;
   oursDetected += v.basesDetected;
   theirsDetected += theirDetected;
-  const theirMs = median(theirs.map((t) => t.ms));
-  const ourMs = median(ours);
+  const theirMs = median(theirTimes.map(median));
+  const ourMs = median(ourTimes.map(median));
+  console.log(
+    `  ${v.id} timed: leasehold ${ourMs.toFixed(2)} ms, fast-check ${theirMs.toFixed(2)} ms to the first failure (median base)`,
+  );
   // Time to first failure, side by side: leasehold's median over fast-check's (both unshrunk).
   const ratio = theirDetected > 0 ? ourMs / Math.max(0.1, theirMs) : null;
   if (ratio !== null) {
