@@ -6,7 +6,7 @@ import type { GrantMark, HeldRecord, LeaseRecord } from './record.js';
 import type { AcquireRequest } from './request.js';
 import { assertDecisionInputs, checkAcquireRequest } from './request-checks.js';
 import type { AcquireResult, Decision, Expired, LeaseGrant } from './result.js';
-import { claimable, retryAfterMs } from './time-rules.js';
+import { heldClaimable, retryAfterMs } from './time-rules.js';
 
 /**
  * Acquire, as a pure decision over the record the caller just read. The caller applies `write`
@@ -23,12 +23,14 @@ export function decideAcquire(
   if (problem) return { result: problem, write: null };
   assertDecisionInputs(record, request.resource, nowMs);
 
-  const earlier = record?.recentGrants.find((mark) => mark.requestId === request.requestId);
-  if (record !== null && earlier !== undefined) return replayAcquire(record, request, earlier);
+  if (record !== null) {
+    const earlier = record.recentGrants.find((mark) => mark.requestId === request.requestId);
+    if (earlier !== undefined) return replayAcquire(record, request, earlier);
+  }
   const forgotten = forgottenOutcome(record, request.uncertainToken ?? null);
   if (forgotten !== null) return { result: forgotten, write: null };
 
-  if (record !== null && record.status === 'held' && !claimable(record, nowMs, config)) {
+  if (record !== null && record.status === 'held' && !heldClaimable(record, nowMs, config)) {
     const result = {
       kind: 'held',
       holder: record.holder,

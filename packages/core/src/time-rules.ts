@@ -1,5 +1,5 @@
 import { safetyMarginMsFor, type LeaseConfig } from './config.js';
-import type { LeaseRecord } from './record.js';
+import type { HeldRecord, LeaseRecord } from './record.js';
 import type { LeaseGrant } from './result.js';
 
 /**
@@ -9,6 +9,14 @@ import type { LeaseGrant } from './result.js';
  */
 export function claimable(record: LeaseRecord | null, nowMs: number, config: LeaseConfig): boolean {
   if (record === null || record.status === 'free') return true;
+  return heldClaimable(record, nowMs, config);
+}
+
+/**
+ * Claimability of a held lease (the decisions, which have narrowed the record already, ask this
+ * rather than `claimable`, whose own checks would make theirs redundant).
+ */
+export function heldClaimable(record: HeldRecord, nowMs: number, config: LeaseConfig): boolean {
   return nowMs >= claimableAtMs(record.expiresAtMs, config);
 }
 
@@ -23,7 +31,7 @@ export function retryAfterMs(expiresAtMs: number, nowMs: number, config: LeaseCo
 
 /** Held and not yet claimable by the observer whose wall clock reads `nowMs`. */
 export function isLocked(record: LeaseRecord | null, nowMs: number, config: LeaseConfig): boolean {
-  return record !== null && record.status === 'held' && !claimable(record, nowMs, config);
+  return record !== null && record.status === 'held' && !heldClaimable(record, nowMs, config);
 }
 
 /** Time until expiry on the observer's wall clock; 0 when free or past expiry. */

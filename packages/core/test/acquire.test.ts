@@ -1,4 +1,4 @@
-import { decideAcquire, RECORD_GRANT_IDS_MAX } from '@leasehold/core';
+import { decideAcquire, RECORD_GRANT_IDS_MAX, TOKEN_MAX } from '@leasehold/core';
 import { describe, expect, it } from 'vitest';
 import { acquireReq, config, held, released, T0 } from './fixtures';
 
@@ -49,6 +49,14 @@ describe('decideAcquire', () => {
     const d = decideAcquire(held('a'), acquireReq('b'), T0 + 1_150, config);
     expect(d.result).toMatchObject({ kind: 'granted', lease: { holder: 'b', token: 2 } });
     expect(d.write?.event).toMatchObject({ kind: 'granted', previousHolder: 'a', token: 2 });
+  });
+
+  it('I-5: the last token a grant may take is TOKEN_MAX; a grant above it is refused by an assertion', () => {
+    const below = { ...released(held('a'), T0 + 10), token: TOKEN_MAX - 1 };
+    const last = decideAcquire(below, acquireReq('b'), T0 + 20, config);
+    expect(last.result).toMatchObject({ kind: 'granted', lease: { token: TOKEN_MAX } });
+    const atMax = { ...below, token: TOKEN_MAX };
+    expect(() => decideAcquire(atMax, acquireReq('b'), T0 + 20, config)).toThrow(/TOKEN_MAX/);
   });
 
   it('I-5: a grant after release raises the token', () => {
