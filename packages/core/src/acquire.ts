@@ -6,7 +6,7 @@ import type { GrantMark, HeldRecord, LeaseRecord } from './record.js';
 import type { AcquireRequest } from './request.js';
 import { assertDecisionInputs, checkAcquireRequest } from './request-checks.js';
 import type { AcquireResult, Decision, Expired, LeaseGrant } from './result.js';
-import { heldClaimable, retryAfterMs } from './time-rules.js';
+import { lockedRecord, retryAfterMs } from './time-rules.js';
 
 /**
  * Acquire, as a pure decision over the record the caller just read. The caller applies `write`
@@ -30,13 +30,14 @@ export function decideAcquire(
   const forgotten = forgottenOutcome(record, request.uncertainToken ?? null);
   if (forgotten !== null) return { result: forgotten, write: null };
 
-  if (record !== null && record.status === 'held' && !heldClaimable(record, nowMs, config)) {
+  const locked = lockedRecord(record, nowMs, config);
+  if (locked !== null) {
     const result = {
       kind: 'held',
-      holder: record.holder,
-      token: record.token,
-      expiresAtMs: record.expiresAtMs,
-      retryAfterMs: retryAfterMs(record.expiresAtMs, nowMs, config),
+      holder: locked.holder,
+      token: locked.token,
+      expiresAtMs: locked.expiresAtMs,
+      retryAfterMs: retryAfterMs(locked.expiresAtMs, nowMs, config),
     } as const;
     return { result, write: null };
   }

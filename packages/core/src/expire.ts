@@ -3,7 +3,7 @@ import type { FreeRecord, LeaseRecord } from './record.js';
 import type { ExpireRequest } from './request.js';
 import { assertDecisionInputs, checkExpireRequest } from './request-checks.js';
 import type { Decision, ExpireResult } from './result.js';
-import { heldClaimable, retryAfterMs } from './time-rules.js';
+import { claimable, retryAfterMs } from './time-rules.js';
 
 /**
  * Cleanup of one lease past its claimable point: marks it free with `freedBy: 'expired'` so
@@ -20,7 +20,7 @@ export function decideExpire(
   assertDecisionInputs(record, request.resource, nowMs);
   if (record === null || record.status === 'free')
     return { result: { kind: 'notHeld' }, write: null };
-  if (!heldClaimable(record, nowMs, config)) {
+  if (!claimable(record, nowMs, config)) {
     const result = {
       kind: 'held',
       holder: record.holder,

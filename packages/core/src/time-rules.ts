@@ -8,16 +8,21 @@ import type { LeaseGrant } from './result.js';
  * record is claimable.
  */
 export function claimable(record: LeaseRecord | null, nowMs: number, config: LeaseConfig): boolean {
-  if (record === null || record.status === 'free') return true;
-  return heldClaimable(record, nowMs, config);
+  return lockedRecord(record, nowMs, config) === null;
 }
 
 /**
- * Claimability of a held lease (the decisions, which have narrowed the record already, ask this
- * rather than `claimable`, whose own checks would make theirs redundant).
+ * The record while it holds a lease that is not yet claimable on the observer's wall clock
+ * (`nowMs`), else null: the one place the rule is decided, for `claimable`, `isLocked` and the
+ * acquire decision, which needs the holder it answers with.
  */
-export function heldClaimable(record: HeldRecord, nowMs: number, config: LeaseConfig): boolean {
-  return nowMs >= claimableAtMs(record.expiresAtMs, config);
+export function lockedRecord(
+  record: LeaseRecord | null,
+  nowMs: number,
+  config: LeaseConfig,
+): HeldRecord | null {
+  if (record === null || record.status === 'free') return null;
+  return nowMs >= claimableAtMs(record.expiresAtMs, config) ? null : record;
 }
 
 export function claimableAtMs(expiresAtMs: number, config: LeaseConfig): number {
@@ -31,7 +36,7 @@ export function retryAfterMs(expiresAtMs: number, nowMs: number, config: LeaseCo
 
 /** Held and not yet claimable by the observer whose wall clock reads `nowMs`. */
 export function isLocked(record: LeaseRecord | null, nowMs: number, config: LeaseConfig): boolean {
-  return record !== null && record.status === 'held' && !heldClaimable(record, nowMs, config);
+  return lockedRecord(record, nowMs, config) !== null;
 }
 
 /** Time until expiry on the observer's wall clock; 0 when free or past expiry. */
