@@ -78,9 +78,7 @@ export {
   beliefEndsAtWallMs,
   claimable,
   claimableAtMs,
-  isLocked,
   retryAfterMs,
-  timeRemainingMs,
 } from './time-rules.js';
 export { utf8ByteLength } from './utf8.js';
 export { INVARIANTS, invariantName, violation } from './invariants/invariant.js';

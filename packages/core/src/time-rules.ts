@@ -13,8 +13,8 @@ export function claimable(record: LeaseRecord | null, nowMs: number, config: Lea
 
 /**
  * The record while it holds a lease that is not yet claimable on the observer's wall clock
- * (`nowMs`), else null: the one place the rule is decided, for `claimable`, `isLocked` and the
- * acquire decision, which needs the holder it answers with.
+ * (`nowMs`), else null: the one place the rule is decided, for `claimable` and the acquire
+ * decision, which needs the holder it answers with.
  */
 export function lockedRecord(
   record: LeaseRecord | null,
@@ -32,17 +32,6 @@ export function claimableAtMs(expiresAtMs: number, config: LeaseConfig): number 
 /** How long a claimant should wait, on its own clock, before trying again. */
 export function retryAfterMs(expiresAtMs: number, nowMs: number, config: LeaseConfig): number {
   return Math.max(0, claimableAtMs(expiresAtMs, config) - nowMs);
-}
-
-/** Held and not yet claimable by the observer whose wall clock reads `nowMs`. */
-export function isLocked(record: LeaseRecord | null, nowMs: number, config: LeaseConfig): boolean {
-  return lockedRecord(record, nowMs, config) !== null;
-}
-
-/** Time until expiry on the observer's wall clock; 0 when free or past expiry. */
-export function timeRemainingMs(record: LeaseRecord | null, nowMs: number): number {
-  if (record === null || record.status === 'free') return 0;
-  return Math.max(0, record.expiresAtMs - nowMs);
 }
 
 /**

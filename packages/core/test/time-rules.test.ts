@@ -4,9 +4,7 @@ import {
   beliefEndsAtMonoFromWallMs,
   beliefEndsAtMonoMs,
   claimable,
-  isLocked,
   safetyMarginMsFor,
-  timeRemainingMs,
 } from '@leasehold/core';
 import { describe, expect, it } from 'vitest';
 import { config, DEFAULT_CONFIG, held, released, T0 } from './fixtures';
@@ -18,15 +16,6 @@ describe('time rules', () => {
     expect(claimable(record, T0 + 1_150, config)).toBe(true);
     expect(claimable(null, T0, config)).toBe(true);
     expect(claimable(released(record, T0 + 1), T0 + 2, config)).toBe(true);
-  });
-
-  it('isLocked and timeRemainingMs follow the observer clock', () => {
-    const record = held('a');
-    expect(isLocked(record, T0 + 1_100, config)).toBe(true);
-    expect(isLocked(record, T0 + 1_150, config)).toBe(false);
-    expect(timeRemainingMs(record, T0 + 400)).toBe(600);
-    expect(timeRemainingMs(record, T0 + 4_000)).toBe(0);
-    expect(timeRemainingMs(null, T0)).toBe(0);
   });
 
   it('I-1 I-2: belief ends ttl minus the safety margin after the send time, on the monotonic clock', () => {
